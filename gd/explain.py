@@ -1,0 +1,44 @@
+"""One plain-language sentence per run that says what happened and why."""
+
+import numpy as np
+
+from gd.stopping import divergence_bound, norm
+from gd.text import t
+
+
+def number(value) -> str:
+    """A short, honest rendering of a float: six significant digits, inf and nan as such."""
+    if np.size(value) > 1:
+        return "(" + ", ".join(number(part) for part in np.ravel(value)) + ")"
+    return f"{float(np.ravel(value)[0]):.6g}"
+
+
+def updates(count: int, language: str = "en") -> str:
+    return t("explain.update" if count == 1 else "explain.updates", language, count=f"{count:,}")
+
+
+def explain(result, language: str = "en") -> str:
+    settings, problem = result.settings, result.settings.problem
+    values = {"updates": updates(result.iterations, language), "theta": number(result.theta),
+              "grad": number(result.grad), "eta": number(result.eta)}
+    if result.status == "converged":
+        first = problem.grad(np.array(result.history[:1], dtype=float).reshape(1, problem.dim))[0]
+        return t("explain.converged", language, grad0=number(first), **values)
+    if result.status == "stalled":
+        previous = np.array(result.history[-2], dtype=float).reshape(1, problem.dim)
+        before, after = problem.grad(previous)[0], np.reshape(result.grad, problem.dim)
+        jumped = float(np.dot(before, after)) < 0  # the gradient flipped sign: θ crossed the minimum
+        reason = t(f"explain.stalled.{settings.stop}", language, theta=values["theta"],
+                   previous=number(result.history[-2]))
+        why = t("explain.stalled.why.jump" if jumped else "explain.stalled.why.slow", language)
+        return t("explain.stalled", language, reason=reason, why=why, **values)
+    if result.status == "max_iter":
+        return t("explain.max_iter", language, **values)
+    bound = divergence_bound(settings.theta0, problem.plot_range)
+    escaped = not norm(np.reshape(result.theta, (1, -1)))[0] <= bound
+    what = t("explain.diverged.theta" if escaped else "explain.diverged.loss", language, bound=number(bound))
+    limit = ""
+    if problem.smoothness and settings.optimizer.name == "gd" and result.eta > 2 / problem.smoothness:
+        limit = t("explain.diverged.limit", language, limit=number(2 / problem.smoothness))
+    return t("explain.diverged", language, what=what, limit=limit, updates=f"{result.iterations:,}",
+             eta=values["eta"])

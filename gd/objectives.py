@@ -1,0 +1,137 @@
+"""What is minimised: each objective is a finite sum J(θ) = (1/n) Σ jᵢ(θ) over a fixed data set.
+
+Arrays are dimension-agnostic: θ has shape (lanes, dim), value() returns (lanes,) and the
+gradients return (lanes, dim), so a 2-D surface needs no second loop. Every objective here has
+dim = 1.
+
+For the analytic curves the per-example terms are jᵢ(θ) = J(θ) + aᵢ·(θ − c) with the aᵢ in
+antithetic pairs (+a, −a): they sum to exactly zero, so batch descent follows the plain curve
+and sampling adds zero-mean noise to the gradient. For "quadratic" this is jᵢ(θ) = (θ − xᵢ)² + cᵢ
+with the xᵢ centred on 2.5.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from gd.text import Described
+
+N_EXAMPLES = 64  # size of every objective's fixed data set
+DATA_SEED = 20260101  # the data sets never change between runs or machines
+
+
+@dataclass(frozen=True, eq=False)
+class Objective(Described):
+    """A loss with its gradient, the range it is drawn on, and what is known about its minima."""
+
+    kind = "objective"
+    name: str
+    latex: str
+    value: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes,)
+    grad: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes, dim)
+    batch_grad: Callable[[np.ndarray, np.ndarray], np.ndarray]  # mean gradient over the examples idx
+    plot_range: tuple[float, float]
+    minimizers: tuple[float, ...]  # every local minimizer, deepest first
+    smoothness: float | None  # global L with |J''| ≤ L, None where none exists
+    n_examples: int = N_EXAMPLES
+    dim: int = 1
+
+    @property
+    def min_value(self) -> float:
+        """J* = the value at the deepest minimizer."""
+        return float(self.value(np.array([[self.minimizers[0]]]))[0])
+
+
+def _antithetic(scale: float, seed: int) -> np.ndarray:
+    half = np.random.default_rng(seed).standard_normal(N_EXAMPLES // 2)
+    return scale * np.concatenate([half, -half])
+
+
+def _curve(name, latex, f, df, *, noise, plot_range, minimizers, smoothness, seed) -> Objective:
+    # f and df use products, not **, so a lane never depends on how many lanes share a SIMD loop
+    offsets = _antithetic(noise, DATA_SEED + seed)
+
+    def value(theta):
+        return f(theta[..., 0])
+
+    def grad(theta):
+        return df(theta)
+
+    def batch_grad(theta, idx):
+        # mean over the batch of dJ + aᵢ: the aᵢ average to a constant shared by every lane
+        return df(theta) + np.mean(offsets[idx])
+
+    return Objective(name, latex, value, grad, batch_grad, plot_range, minimizers, smoothness)
+
+
+def _double_well_minimizers() -> tuple[float, ...]:
+    roots = np.roots([1.0, 0.0, -2.0, 0.3]).real  # J'(θ) = θ³ − 2θ + 0.3
+    minima = [float(r) for r in roots if 3 * r * r - 2 > 0]
+    return tuple(sorted(minima, key=lambda r: r**4 / 4 - r**2 + 0.3 * r))
+
+
+def _linear_regression() -> Objective:
+    rng = np.random.default_rng(DATA_SEED + 3)
+    x = rng.uniform(-2.0, 2.0, N_EXAMPLES)
+    y = 1.5 * x + rng.normal(0.0, 0.8, N_EXAMPLES)
+
+    def value(theta):
+        residual = theta[..., :1] * x - y
+        return np.mean(residual * residual, axis=-1)
+
+    def batch_grad(theta, idx):
+        residual = theta[..., :1] * x[idx] - y[idx]
+        return 2.0 * np.mean(residual * x[idx], axis=-1, keepdims=True)
+
+    def grad(theta):
+        return batch_grad(theta, slice(None))
+
+    slope = float(np.sum(x * y) / np.sum(x * x))
+    return Objective("linear_regression", r"J(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2", value, grad, batch_grad,
+                     (slope - 2.5, slope + 2.5), (slope,), float(2.0 * np.mean(x * x)))
+
+
+def _sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _logistic_regression() -> Objective:
+    rng = np.random.default_rng(DATA_SEED + 4)
+    x = rng.normal(0.0, 1.5, N_EXAMPLES)
+    sign = np.where(rng.random(N_EXAMPLES) < _sigmoid(2.0 * x), 1.0, -1.0)  # labels y = 1 or 0 as ±1
+
+    def value(theta):
+        return np.mean(np.logaddexp(0.0, -sign * theta[..., :1] * x), axis=-1)
+
+    def batch_grad(theta, idx):
+        margin = sign[idx] * theta[..., :1] * x[idx]
+        return np.mean(-sign[idx] * x[idx] * _sigmoid(-margin), axis=-1, keepdims=True)
+
+    def grad(theta):
+        return batch_grad(theta, slice(None))
+
+    weight = 0.0  # Newton's method: the data are not separable, so the minimizer is finite
+    for _ in range(50):
+        p = _sigmoid(weight * x)
+        weight -= float(grad(np.array([[weight]]))[0, 0] / np.mean(x * x * p * (1 - p)))
+    return Objective("logistic_regression",
+                     r"J(w) = \frac{1}{n}\sum_i \log\left(1 + e^{-s_i w x_i}\right),\ s_i = \pm 1",
+                     value, grad, batch_grad, (weight - 3.0, weight + 3.0), (weight,), float(np.mean(x * x) / 4))
+
+
+OBJECTIVES = MappingProxyType({objective.name: objective for objective in (
+    _curve("quadratic", r"J(\theta) = (\theta - 2.5)^2 - 1",
+           lambda t: (t - 2.5) * (t - 2.5) - 1, lambda t: 2 * (t - 2.5),
+           noise=2.0, plot_range=(-1.0, 6.0), minimizers=(2.5,), smoothness=2.0, seed=0),
+    _curve("double_well", r"J(\theta) = \tfrac{1}{4}\theta^4 - \theta^2 + 0.3\,\theta",
+           lambda t: t * t * t * t / 4 - t * t + 0.3 * t, lambda t: t * t * t - 2 * t + 0.3,
+           noise=1.0, plot_range=(-2.2, 2.2), minimizers=_double_well_minimizers(), smoothness=None,
+           seed=1),
+    _curve("quartic", r"J(\theta) = (\theta - 1)^4",
+           lambda t: ((t - 1) * (t - 1)) ** 2, lambda t: 4 * (t - 1) * (t - 1) * (t - 1),
+           noise=0.5, plot_range=(-1.0, 3.0), minimizers=(1.0,), smoothness=None, seed=2),
+    _linear_regression(),
+    _logistic_regression(),
+)})

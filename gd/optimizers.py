@@ -1,0 +1,140 @@
+"""Update rules as init/update pairs, in the manner of optax, with torch.optim's formulas.
+
+init(θ) -> state and update(g, state, lr) -> (step, new_state); the loop applies θ ← θ + step.
+States are NamedTuples of arrays shaped like θ (lanes, dim), returned, never mutated. lr has
+shape (lanes, 1): one learning rate per lane.
+
+Choices, as torch.optim makes them (float64 throughout):
+- momentum: the buffer starts at zero, so the first buffer is exactly g (dampening 0);
+  nesterov steps along g + μ·buf.
+- adagrad: eps is added after the square root, lr_decay 0.
+- rmsprop: eps is added after the square root, no centring, no momentum.
+- adam: eps is added after the bias-corrected root: lr/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + eps).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+import numpy as np
+
+from gd.params import Hyperparameter
+from gd.registry import Entry
+
+
+@dataclass(frozen=True)
+class UpdateRule:
+    name: str
+    hyperparameters: MappingProxyType
+    init: Callable
+    update: Callable
+
+
+class NoState(NamedTuple):
+    pass
+
+
+class MomentumState(NamedTuple):
+    buffer: np.ndarray
+
+
+class SumState(NamedTuple):
+    sum_of_squares: np.ndarray
+
+
+class AverageState(NamedTuple):
+    square_average: np.ndarray
+
+
+class AdamState(NamedTuple):
+    count: int
+    first_moment: np.ndarray
+    second_moment: np.ndarray
+
+
+def _rule(name, init, update, **hyperparameters) -> UpdateRule:
+    return UpdateRule(name, MappingProxyType(hyperparameters), init, update)
+
+
+def gd() -> UpdateRule:
+    """θ ← θ − η·g."""
+    return _rule("gd", lambda theta: NoState(), lambda g, state, lr: (-lr * g, state))
+
+
+def _heavy_ball(name, momentum, nesterov) -> UpdateRule:
+    def update(g, state, lr):
+        buffer = momentum * state.buffer + g
+        direction = g + momentum * buffer if nesterov else buffer
+        return -lr * direction, MomentumState(buffer)
+
+    return _rule(name, lambda theta: MomentumState(np.zeros_like(theta)), update, momentum=momentum)
+
+
+def momentum(momentum=0.9) -> UpdateRule:
+    """b ← μ·b + g;  θ ← θ − η·b."""
+    return _heavy_ball("momentum", momentum, nesterov=False)
+
+
+def nesterov(momentum=0.9) -> UpdateRule:
+    """b ← μ·b + g;  θ ← θ − η·(g + μ·b)."""
+    return _heavy_ball("nesterov", momentum, nesterov=True)
+
+
+def adagrad(eps=1e-10) -> UpdateRule:
+    """s ← s + g²;  θ ← θ − η·g / (√s + eps)."""
+    def update(g, state, lr):
+        total = state.sum_of_squares + g * g
+        return -lr * (g / (np.sqrt(total) + eps)), SumState(total)
+
+    return _rule("adagrad", lambda theta: SumState(np.zeros_like(theta)), update, eps=eps)
+
+
+def rmsprop(alpha=0.99, eps=1e-8) -> UpdateRule:
+    """v ← α·v + (1 − α)·g²;  θ ← θ − η·g / (√v + eps)."""
+    def update(g, state, lr):
+        average = alpha * state.square_average + (1 - alpha) * g * g
+        return -lr * (g / (np.sqrt(average) + eps)), AverageState(average)
+
+    return _rule("rmsprop", lambda theta: AverageState(np.zeros_like(theta)), update, alpha=alpha, eps=eps)
+
+
+def adam(beta1=0.9, beta2=0.999, eps=1e-8) -> UpdateRule:
+    """m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + eps)."""
+    def init(theta):
+        return AdamState(0, np.zeros_like(theta), np.zeros_like(theta))
+
+    def update(g, state, lr):
+        count = state.count + 1
+        first = beta1 * state.first_moment + (1 - beta1) * g
+        second = beta2 * state.second_moment + (1 - beta2) * g * g
+        step_size = lr / (1 - beta1**count)
+        denominator = np.sqrt(second) / np.sqrt(1 - beta2**count) + eps
+        return -step_size * (first / denominator), AdamState(count, first, second)
+
+    return _rule("adam", init, update, beta1=beta1, beta2=beta2, eps=eps)
+
+
+_MOMENTUM = Hyperparameter("momentum", 0.9, 0.0, 1.0, high_open=True)
+_EPS = Hyperparameter("eps", 1e-8, 0.0, 1.0, low_open=True)
+
+OPTIMIZERS = MappingProxyType({entry.name: entry for entry in (
+    Entry("optimizer", "gd", r"\theta_{k+1} = \theta_k - \eta\, g_k", gd),
+    Entry("optimizer", "momentum",
+          r"b_{k+1} = \mu b_k + g_k,\quad \theta_{k+1} = \theta_k - \eta\, b_{k+1}", momentum, (_MOMENTUM,)),
+    Entry("optimizer", "nesterov",
+          r"b_{k+1} = \mu b_k + g_k,\quad \theta_{k+1} = \theta_k - \eta\,(g_k + \mu b_{k+1})", nesterov,
+          (_MOMENTUM,)),
+    Entry("optimizer", "adagrad",
+          r"s_{k+1} = s_k + g_k^2,\quad \theta_{k+1} = \theta_k - \frac{\eta\, g_k}{\sqrt{s_{k+1}} + \epsilon}",
+          adagrad, (Hyperparameter("eps", 1e-10, 0.0, 1.0, low_open=True),)),
+    Entry("optimizer", "rmsprop",
+          r"v_{k+1} = \alpha v_k + (1-\alpha) g_k^2,\quad "
+          r"\theta_{k+1} = \theta_k - \frac{\eta\, g_k}{\sqrt{v_{k+1}} + \epsilon}",
+          rmsprop, (Hyperparameter("alpha", 0.99, 0.0, 1.0, high_open=True), _EPS)),
+    Entry("optimizer", "adam",
+          r"m_{t} = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_{t} = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\ "
+          r"\theta_{t} = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
+          adam, (Hyperparameter("beta1", 0.9, 0.0, 1.0, high_open=True),
+                 Hyperparameter("beta2", 0.999, 0.0, 1.0, high_open=True), _EPS)),
+)})

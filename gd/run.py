@@ -1,0 +1,178 @@
+"""The one loop: every learning rate a lane of one array, advanced together until each stops.
+
+minimize(eta=…) is compare([eta])[0]. Every operation on θ is elementwise per lane, so a lane's
+numbers do not depend on which other lanes run beside it: compare(etas)[i] equals
+minimize(eta=etas[i]) bit for bit. A lane that stops is dropped from the arrays (its history
+is kept), so finished lanes cost nothing.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gd.objectives import OBJECTIVES, Objective
+from gd.optimizers import OPTIMIZERS, UpdateRule
+from gd.params import Hyperparameter, choose
+from gd.schedules import SCHEDULES, Schedule
+from gd.stopping import STOPS, StopRule, diverged, divergence_bound, norm, settle
+from gd.variants import VARIANTS, batches
+
+ETA = Hyperparameter("eta", 0.1, 0.0, math.inf, low_open=True)
+THETA0 = Hyperparameter("theta0", 0.0)
+EPSILON = Hyperparameter("epsilon", 1e-8, 0.0)
+MAX_ITER = Hyperparameter("max_iter", 10_000, 1, 1_000_000, integer=True)
+SEED = Hyperparameter("seed", 0, 0, 2**32 - 1, integer=True)
+MAX_LANES = 100_000  # learning rates in one compare() call
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run depends on except η, validated on construction."""
+
+    objective: str = "quadratic"
+    theta0: float = 0.0
+    epsilon: float = 1e-8
+    variant: str = "batch"
+    batch_size: int = 16
+    optimizer: UpdateRule | str = "gd"
+    schedule: Schedule | str = "constant"
+    stop: str = "loss_change"
+    max_iter: int = 10_000
+    seed: int = 0
+
+    def __post_init__(self):
+        def put(name, value):
+            object.__setattr__(self, name, value)
+
+        put("objective", choose("objective", self.objective, OBJECTIVES))
+        put("theta0", THETA0.check(self.theta0))
+        put("epsilon", EPSILON.check(self.epsilon))
+        put("variant", choose("variant", self.variant, VARIANTS))
+        n = self.problem.n_examples
+        put("batch_size", Hyperparameter("batch_size", 16, 1, n, integer=True).check(self.batch_size))
+        if not isinstance(self.optimizer, UpdateRule):
+            put("optimizer", OPTIMIZERS[choose("optimizer", self.optimizer, OPTIMIZERS)].build())
+        if not isinstance(self.schedule, Schedule):
+            put("schedule", SCHEDULES[choose("schedule", self.schedule, SCHEDULES)].build())
+        put("stop", choose("stop", self.stop, STOPS))
+        put("max_iter", MAX_ITER.check(self.max_iter))
+        put("seed", SEED.check(self.seed))
+
+    @property
+    def problem(self) -> Objective:
+        return OBJECTIVES[self.objective]
+
+    @property
+    def rule(self) -> StopRule:
+        return STOPS[self.stop]
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """One run. history and losses are read-only arrays of length iterations + 1."""
+
+    theta: float | np.ndarray
+    loss: float
+    grad: float | np.ndarray
+    iterations: int
+    history: np.ndarray = field(repr=False)
+    losses: np.ndarray = field(repr=False)
+    status: str
+    eta: float
+    settings: Settings = field(repr=False)
+
+
+class _Trace:
+    """Rows 0…k of an array with one row per step, grown by doubling (never past max_iter + 1)."""
+
+    def __init__(self, first_row: np.ndarray, limit: int):
+        self.limit = limit
+        self.rows = np.empty((min(limit, 1024),) + first_row.shape)
+        self.rows[0] = first_row
+
+    def put(self, k: int, lanes: np.ndarray | None, values: np.ndarray):
+        if k == len(self.rows):
+            grown = np.empty((min(self.limit, 2 * k),) + self.rows.shape[1:])
+            grown[:k] = self.rows
+            self.rows = grown
+        if lanes is None:
+            self.rows[k] = values
+        else:
+            self.rows[k, lanes] = values
+
+
+def _keep(state, keep: np.ndarray):
+    """The optimizer state of the lanes still running; scalars (Adam's count) are shared."""
+    return type(state)(*(part[keep] if isinstance(part, np.ndarray) else part for part in state))
+
+
+def _etas(etas) -> np.ndarray:
+    if isinstance(etas, (str, bytes)) or not hasattr(etas, "__len__") or not 0 < len(etas) <= MAX_LANES:
+        raise ValueError(f"etas must be a list of 1 to {MAX_LANES:,} learning rates (got {etas!r})")
+    return np.array([ETA.check(eta) for eta in etas])
+
+
+def compare(etas, objective="quadratic", **keywords) -> list[Result]:
+    """One Result per η, in the order given, from one vectorized pass over all of them."""
+    settings = Settings(objective, **keywords)
+    rates = _etas(etas)
+    problem, rule, update = settings.problem, settings.rule, settings.optimizer.update
+    lanes = len(rates)
+    theta = np.full((lanes, problem.dim), settings.theta0)
+    bound = divergence_bound(settings.theta0, problem.plot_range)
+    iterations = np.zeros(lanes, dtype=int)
+    status = np.full(lanes, "max_iter", dtype=object)
+    with np.errstate(all="ignore"):
+        loss = problem.value(theta)
+        initial_grad_norm = float(norm(problem.grad(theta[:1]))[0])
+        thetas, losses = _Trace(theta, settings.max_iter + 1), _Trace(loss, settings.max_iter + 1)
+        active = np.arange(lanes)
+        if diverged(theta, loss, bound)[0]:  # J(θ₀) itself overflows: nothing to run
+            status[:], active = "diverged", active[:0]
+        state = settings.optimizer.init(theta)
+        rate = rates[:, None]
+        sample = batches(settings.variant, problem.n_examples, settings.batch_size, settings.seed)
+        factor = settings.schedule.factor
+        for k in range(settings.max_iter):
+            if not active.size:
+                break
+            examples = next(sample)
+            gradient = problem.grad(theta) if examples is None else problem.batch_grad(theta, examples)
+            step, state = update(gradient, state, rate * factor(k))
+            theta = theta + step
+            previous, loss = loss, problem.value(theta)
+            every = None if active.size == lanes else active
+            thetas.put(k + 1, every, theta)
+            losses.put(k + 1, every, loss)
+            gone = diverged(theta, loss, bound)
+            fired = ~gone & (rule.measure(problem, theta, step, loss, previous) < settings.epsilon)
+            done = gone | fired
+            if done.any():
+                iterations[active[done]] = k + 1
+                status[active[gone]] = "diverged"
+                status[active[fired]] = settle(norm(problem.grad(theta[fired])), initial_grad_norm)
+                keep = ~done
+                active, theta, loss, rate = active[keep], theta[keep], loss[keep], rate[keep]
+                state = _keep(state, keep)
+        iterations[active] = settings.max_iter
+        return [_result(lane, rates[lane], iterations[lane], status[lane], thetas.rows, losses.rows, settings)
+                for lane in range(lanes)]
+
+
+def _result(lane, eta, iterations, status, thetas, losses, settings) -> Result:
+    problem = settings.problem
+    history = thetas[:iterations + 1, lane]
+    history.flags.writeable = False
+    final = history[-1]
+    grad = problem.grad(final[None, :])[0]
+    if problem.dim == 1:
+        history, final, grad = history[:, 0], float(final[0]), float(grad[0])
+    trail = losses[:iterations + 1, lane]
+    trail.flags.writeable = False
+    return Result(final, float(trail[-1]), grad, int(iterations), history, trail, str(status), float(eta), settings)
+
+
+def minimize(objective="quadratic", *, eta=0.1, **keywords) -> Result:
+    """One run of gradient descent; the same loop as compare(), with one lane."""
+    return compare([eta], objective, **keywords)[0]

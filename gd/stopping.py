@@ -1,0 +1,63 @@
+"""When a run ends, and what its status means.
+
+A stopping rule fires when its measure falls below ε (ε = 0: never; the run goes to max_iter).
+Firing alone does not mean success. The article's rule |ΔJ| < ε fires at η = 1 after one update
+because J(5) = J(0), with the gradient still 5. So a run whose rule fired is
+
+    converged  if |∇J(θ_k)| ≤ max(STALL_RATIO · |∇J(θ₀)|, GRAD_FLOOR)
+    stalled    otherwise: the rule fired far from a stationary point.
+
+A run is diverged, and ends at once, when J(θ_k) is not finite or |θ_k| exceeds
+DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before the rule.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from gd.text import Described
+
+STATUSES = ("converged", "stalled", "max_iter", "diverged")
+DIVERGENCE_FACTOR = 1e8  # how far past the drawn range θ may go before the run is called diverged
+STALL_RATIO = 1e-2  # the gradient must have shrunk a hundredfold for "converged"
+GRAD_FLOOR = 1e-8  # ... or be this small, when it started at (almost) zero
+
+
+def norm(vectors: np.ndarray) -> np.ndarray:
+    """Euclidean norm over the last axis: (lanes, dim) -> (lanes,)."""
+    return np.sqrt(np.sum(vectors * vectors, axis=-1))
+
+
+@dataclass(frozen=True)
+class StopRule(Described):
+    kind = "stop"
+    name: str
+    latex: str
+    measure: Callable  # (objective, theta, step, loss, previous_loss) -> (lanes,)
+
+
+STOPS = MappingProxyType({rule.name: rule for rule in (
+    StopRule("loss_change", r"|J(\theta_k) - J(\theta_{k-1})| < \varepsilon",
+             lambda objective, theta, step, loss, previous: np.abs(loss - previous)),
+    StopRule("grad_norm", r"|\nabla J(\theta_k)| < \varepsilon",
+             lambda objective, theta, step, loss, previous: norm(objective.grad(theta))),
+    StopRule("step_size", r"|\theta_k - \theta_{k-1}| < \varepsilon",
+             lambda objective, theta, step, loss, previous: norm(step)),
+)})
+
+
+def divergence_bound(theta0: float, plot_range: tuple[float, float]) -> float:
+    return DIVERGENCE_FACTOR * max(1.0, abs(theta0), *(abs(end) for end in plot_range))
+
+
+def diverged(theta: np.ndarray, loss: np.ndarray, bound: float) -> np.ndarray:
+    """Lanes whose θ left the bound or whose J is not finite (NaN included)."""
+    return ~np.isfinite(loss) | ~(norm(theta) <= bound)
+
+
+def settle(final_grad_norm: np.ndarray, initial_grad_norm: float) -> np.ndarray:
+    """The status of lanes whose rule fired: "converged" near a stationary point, else "stalled"."""
+    tolerance = max(STALL_RATIO * initial_grad_norm, GRAD_FLOOR)
+    return np.where(final_grad_norm <= tolerance, "converged", "stalled")

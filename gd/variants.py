@@ -1,0 +1,35 @@
+"""The article's three variants: which examples each update's gradient is taken over."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from gd.text import Described
+
+
+@dataclass(frozen=True)
+class Variant(Described):
+    kind = "variant"
+    name: str
+
+
+VARIANTS = MappingProxyType({name: Variant(name) for name in ("batch", "sgd", "minibatch")})
+
+
+def batches(variant: str, n_examples: int, batch_size: int, seed: int) -> Iterator[np.ndarray | None]:
+    """Index arrays, one per update, endless; None means the whole data set (batch).
+
+    Sampling is without replacement within an epoch and reshuffled every epoch; the last batch
+    of an epoch is smaller when batch_size does not divide n_examples.
+    """
+    if variant == "batch":
+        while True:
+            yield None
+    size = 1 if variant == "sgd" else batch_size
+    rng = np.random.default_rng(seed)
+    while True:
+        order = rng.permutation(n_examples)
+        for start in range(0, n_examples, size):
+            yield order[start:start + size]
