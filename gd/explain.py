@@ -13,6 +13,13 @@ def number(value) -> str:
     return f"{float(np.ravel(value)[0]):.6g}"
 
 
+def precise(value) -> str:
+    """Ten significant digits: enough to compare with the article's printed values."""
+    if np.size(value) > 1:
+        return "(" + ", ".join(precise(part) for part in np.ravel(value)) + ")"
+    return f"{float(np.ravel(value)[0]):.10g}"
+
+
 def updates(count: int, language: str = "en") -> str:
     return t("explain.update" if count == 1 else "explain.updates", language, count=f"{count:,}")
 

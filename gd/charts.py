@@ -1,0 +1,88 @@
+"""Altair chart builders: tidy frames in, alt.Chart out. The only module that imports Altair."""
+
+import altair as alt
+import pandas as pd
+
+from gd.stopping import STATUSES
+from gd.text import t
+
+STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728")  # converged, stalled, max_iter, diverged
+CURVE_COLOR = "#8c9aab"
+PATH_COLOR = "#d62728"
+PANEL_WIDTH, PANEL_HEIGHT = 190, 170
+
+
+def _status_color(language: str = "en") -> alt.Color:
+    labels = {status: t(f"status.{status}", language) for status in STATUSES}
+    expression = " : ".join(f"datum.value == '{status}' ? '{label}'" for status, label in labels.items())
+    return alt.Color("status:N", title=t("chart.status", language),
+                     scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS)),
+                     legend=alt.Legend(labelExpr=f"{expression} : datum.value"))
+
+
+def trajectories(curve: pd.DataFrame, paths: pd.DataFrame, panels: list[str], language: str = "en") -> alt.FacetChart:
+    """One panel per run: the objective's curve with the visited points θ₀ → θ_k on it, same axes everywhere."""
+    x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[curve["theta"].min(), curve["theta"].max()], nice=False))
+    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[curve["loss"].min(), curve["loss"].max()]))
+    line = alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y)
+    path = alt.Chart().mark_line(
+        color=PATH_COLOR, strokeWidth=1, clip=True,
+        point=alt.OverlayMarkDef(shape="diamond", size=40, color=PATH_COLOR, filled=True),
+    ).encode(x, y, order="k:Q", tooltip=[
+        alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
+        alt.Tooltip("loss:Q", title="J(θ)", format=".6g"), alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])
+    columns = len(panels) if len(panels) <= 6 else -(-len(panels) // 2)
+    return (alt.layer(line, path, data=paths)
+            .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
+            .facet(facet=alt.Facet("panel:N", sort=panels, title=None, header=alt.Header(labelFontSize=12)),
+                   columns=columns))
+
+
+def convergence(gaps: pd.DataFrame, language: str = "en") -> alt.Chart:
+    """J(θ_k) − J* against k on a log scale, one line per η; hovering a line highlights it."""
+    hover = alt.selection_point(on="pointerover", fields=["eta"], nearest=True, empty=True)
+    first = gaps.loc[gaps["k"] == 0, "gap"].max()
+    y = alt.Y("gap:Q", title=t("chart.gap", language),
+              scale=alt.Scale(type="log", domain=[gaps["gap"].min(), first * 1e3], clamp=False))
+    base = alt.Chart(gaps).encode(
+        x=alt.X("k:Q", title=t("chart.update", language)), y=y,
+        color=alt.Color("eta:N", title="η", sort=None),
+        tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
+                 alt.Tooltip("gap:Q", title=t("chart.gap", language), format=".3g")])
+    lines = base.mark_line(clip=True).encode(
+        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.15)),
+        strokeWidth=alt.condition(hover, alt.value(2.5), alt.value(1.5)))
+    points = base.mark_circle(size=30, opacity=0, clip=True).add_params(hover)
+    return alt.layer(lines, points).properties(height=280, width="container")
+
+
+def sweep(frame: pd.DataFrame, best: float | None, smoothness: float | None, language: str = "en") -> alt.VConcatChart:
+    """The grid search: updates to stop and final |dJ| against η, coloured by status, best η marked,
+    with η = 1/L and η = 2/L drawn where L is known."""
+    x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log"))
+    tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"), alt.Tooltip("updates:Q", title=t("chart.updates", language)),
+               alt.Tooltip("grad:Q", title="|dJ|", format=".3g"), alt.Tooltip("status:N", title=t("chart.status", language))]
+    panels = []
+    for field, title, scale in (("updates", t("chart.updates", language), alt.Scale(type="linear")),
+                                ("grad", t("chart.final_grad", language), alt.Scale(type="symlog", constant=1e-8))):
+        y = alt.Y(f"{field}:Q", title=title, scale=scale)
+        layers = [alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, _status_color(language), tooltip=tooltip)]
+        if best is not None:
+            layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(
+                shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
+        if smoothness:
+            layers += _guides(smoothness, language, labelled=not panels)
+        panels.append(alt.layer(*layers).properties(height=190, width="container"))
+    return alt.vconcat(*panels)
+
+
+def _guides(smoothness: float, language: str, labelled: bool) -> list[alt.Chart]:
+    rules = pd.DataFrame({"eta": [1 / smoothness, 2 / smoothness],
+                          "label": [t("chart.one_over_l", language), t("chart.two_over_l", language)],
+                          "align": ["right", "left"], "dx": [-4, 4]})
+    layers = [alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555").encode(x="eta:Q")]
+    if labelled:
+        for align, dx in (("right", -4), ("left", 4)):
+            layers.append(alt.Chart(rules[rules["align"] == align]).mark_text(
+                align=align, dx=dx, baseline="top", y=2, color="#333", fontSize=11).encode(x="eta:Q", text="label:N"))
+    return layers
