@@ -60,13 +60,16 @@ def sweep(frame: pd.DataFrame, best: float | None, smoothness: float | None, lan
     """The grid search: updates to stop and final |dJ| against η, coloured by status, best η marked,
     with η = 1/L and η = 2/L drawn where L is known."""
     x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log"))
-    tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"), alt.Tooltip("updates:Q", title=t("chart.updates", language)),
-               alt.Tooltip("grad:Q", title="|dJ|", format=".3g"), alt.Tooltip("status:N", title=t("chart.status", language))]
+    tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"),
+               alt.Tooltip("updates:Q", title=t("chart.updates", language)),
+               alt.Tooltip("grad:Q", title="|dJ|", format=".3g"),
+               alt.Tooltip("status:N", title=t("chart.status", language))]
+    color = _status_color(language)
     panels = []
     for field, title, scale in (("updates", t("chart.updates", language), alt.Scale(type="linear")),
                                 ("grad", t("chart.final_grad", language), alt.Scale(type="symlog", constant=1e-8))):
         y = alt.Y(f"{field}:Q", title=title, scale=scale)
-        layers = [alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, _status_color(language), tooltip=tooltip)]
+        layers = [alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip)]
         if best is not None:
             layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(
                 shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
