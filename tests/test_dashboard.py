@@ -1,0 +1,165 @@
+"""App tests: the page, driven through Streamlit's AppTest, shows what the engine computes."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import gd
+from gd.controls import DEFAULT_ETAS, MAX_WORK, Run
+from gd.explain import precise
+from gd.frames import panel_title
+
+ARTICLE_THETA = 2.499891109642585  # printed by the article's loop
+
+
+def open_page(query=None) -> AppTest:
+    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def metrics(app) -> dict:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def expected_metrics(**controls) -> dict:
+    run = Run(**controls)
+    result = gd.minimize(run.objective, eta=run.eta, **run.keywords())
+    return {"final θ": precise(result.theta), "dJ(θ)": precise(result.grad), "J(θ)": precise(result.loss),
+            "updates": f"{result.iterations:,}", "status": result.status if result.status != "max_iter" else
+            "hit the limit"}
+
+
+def charts(app) -> list[dict]:
+    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
+
+
+def panel_titles(app) -> list[str]:
+    """The facet's panel order, which is the order the titles appear in on the page."""
+    return charts(app)[0]["facet"]["sort"]
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return open_page()
+
+
+def test_default_page_shows_the_articles_run(default_page):
+    shown = metrics(default_page)
+    assert not default_page.exception
+    assert abs(float(shown["final θ"]) - ARTICLE_THETA) < 1e-8
+    assert shown["updates"] == "45"
+    assert shown["status"] == "converged"
+    assert shown == expected_metrics()
+    assert "Converged after 45 updates" in default_page.success[0].value
+
+
+def test_default_page_has_one_panel_per_compared_eta(default_page):
+    assert panel_titles(default_page) == [panel_title(result) for result in gd.compare(DEFAULT_ETAS)]
+    assert len(charts(default_page)) == 3  # side by side, convergence, sweep
+
+
+@pytest.mark.parametrize(("key", "value", "control"), [
+    ("eta", 0.5, "eta"), ("theta0", 4.0, "theta0"), ("epsilon", 1e-3, "epsilon"), ("max_iter", 10, "max_iter")])
+def test_changing_a_number_changes_the_metrics_as_the_engine_says(default_page, key, value, control):
+    app = open_page()
+    app.number_input(key=key).set_value(value).run()
+    assert not app.exception
+    assert metrics(app) == expected_metrics(**{control: value})
+    assert metrics(app) != metrics(default_page)
+
+
+@pytest.mark.parametrize(("key", "value"), [("variant", "sgd"), ("variant", "minibatch"), ("optimizer", "adam"),
+                                            ("optimizer", "momentum"), ("objective", "double_well")])
+def test_changing_a_choice_changes_the_metrics_as_the_engine_says(key, value):
+    app = open_page()
+    app.selectbox(key=key).set_value(value).run()
+    assert not app.exception
+    assert metrics(app) == expected_metrics(**{key: value})
+
+
+def test_stalled_and_diverged_are_explained_without_exception():
+    app = open_page()
+    app.number_input(key="eta").set_value(1.0).run()
+    assert metrics(app)["status"] == "stalled"
+    assert "J\\(5\\) = J\\(0\\)" in app.warning[0].value and "still 5" in app.warning[0].value
+    app.number_input(key="eta").set_value(1.1).run()
+    diverged = gd.minimize(eta=1.1)
+    assert metrics(app)["status"] == "diverged"
+    assert f"Diverged at update {diverged.iterations}" in app.error[0].value
+    assert not app.exception
+
+
+def test_only_the_chosen_rules_hyperparameters_are_shown():
+    app = open_page()
+    assert not [box for box in app.sidebar.number_input if box.key.startswith("adam_")]
+    app.selectbox(key="optimizer").set_value("adam").run()
+    assert {box.key for box in app.sidebar.number_input if box.key.startswith("adam_")} == {
+        "adam_beta1", "adam_beta2", "adam_eps"}
+    app.number_input(key="adam_beta1").set_value(0.5).run()
+    assert metrics(app) == expected_metrics(optimizer="adam", rule_parameters=(
+        ("adam_beta1", 0.5), ("adam_beta2", 0.999), ("adam_eps", 1e-8)))
+
+
+def test_batch_size_and_seed_appear_only_where_they_matter():
+    app = open_page()
+    keys = {box.key for box in app.sidebar.number_input}
+    assert "batch_size" not in keys and "seed" not in keys
+    app.selectbox(key="variant").set_value("minibatch").run()
+    keys = {box.key for box in app.sidebar.number_input}
+    assert {"batch_size", "seed"} <= keys
+
+
+def test_compared_etas_are_editable_and_bad_lists_are_refused():
+    app = open_page()
+    app.text_input(key="etas").set_value("0.2, 0.5").run()
+    assert panel_titles(app) == [panel_title(result) for result in gd.compare([0.2, 0.5])]
+    app.text_input(key="etas").set_value("0.1, banana").run()
+    assert not app.exception
+    assert "etas" in app.error[0].value
+
+
+def test_a_shared_link_reopens_the_same_view():
+    app = open_page({"eta": "0.9", "etas": "0.05,0.9", "theta0": "1"})
+    assert not app.exception and not app.warning
+    assert metrics(app) == expected_metrics(eta=0.9, theta0=1.0)
+    assert panel_titles(app) == [panel_title(result) for result in gd.compare([0.05, 0.9], theta0=1.0)]
+
+
+def test_the_url_follows_the_controls():
+    app = open_page()
+    app.number_input(key="eta").set_value(0.5).run()
+    assert app.query_params["eta"] == "0.5"
+    assert "theta0" not in app.query_params  # defaults stay out of the link
+
+
+@pytest.mark.parametrize("query", [{"eta": "abc"}, {"eta": "nan"}, {"eta": "-1"}, {"eta": "1e400"},
+                                   {"objective": "<script>alert(1)</script>"}, {"etas": ""}])
+def test_a_link_with_bad_values_opens_with_defaults_and_a_warning(default_page, query):
+    app = open_page(query)
+    assert not app.exception
+    (name,) = query
+    assert name in app.warning[0].value
+    assert metrics(app) == metrics(default_page)
+
+
+def test_an_unknown_link_parameter_is_named_in_the_warning():
+    app = open_page({"foo": "1"})
+    assert "foo" in app.warning[0].value and not app.exception
+
+
+def test_a_view_over_the_work_budget_is_refused_before_it_runs():
+    app = open_page({"max_iter": "100000", "sweep_points": "200"})
+    assert not app.exception
+    message = app.error[0].value.replace("\\", "")  # shown with Markdown escapes
+    assert f"{MAX_WORK:,}" in message and "max_iter" in message
+    assert not app.metric
+
+
+def test_the_formulas_come_from_the_registries():
+    app = open_page({"optimizer": "rmsprop"})
+    shown = " ".join(formula.value for formula in app.latex)
+    assert gd.OPTIMIZERS["rmsprop"].latex in shown
+    assert gd.STOPS["loss_change"].latex in shown

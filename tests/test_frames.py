@@ -1,0 +1,70 @@
+"""Tidy frames: thinning keeps what matters, exact values survive into the table and the CSV."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gd
+from gd import frames
+
+
+@pytest.mark.parametrize("count", [1, 5, 200, 201, 1000, 100_001])
+def test_thin_keeps_the_ends_and_at_most_the_limit(count):
+    kept = frames.thin(count)
+    assert kept[0] == 0 and kept[-1] == count - 1
+    assert len(kept) <= frames.PATH_POINTS
+    assert np.all(np.diff(kept) > 0)
+    if count <= frames.PATH_POINTS:
+        assert np.array_equal(kept, np.arange(count))
+
+
+def test_a_diverging_path_is_drawn_up_to_where_it_leaves_the_plot():
+    result = gd.minimize(eta=1.1)
+    path = frames.trajectories([result])
+    low, high = result.settings.problem.plot_range
+    shown = len(path)
+    assert path["theta"].between(low, high).all()
+    assert not low <= result.history[shown] <= high  # the next point is outside
+    assert np.array_equal(path["theta"], result.history[:shown])
+
+
+def test_path_rows_carry_the_engines_values():
+    result = gd.minimize(eta=0.1)
+    path = frames.trajectories([result])
+    assert np.array_equal(path["theta"], result.history) and np.array_equal(path["loss"], result.losses)
+    assert np.allclose(path["grad"], 2 * (result.history - 2.5), rtol=0, atol=1e-15)
+
+
+def test_gaps_are_loss_minus_the_minimum_floored_for_the_log_axis():
+    result = gd.minimize(eta=0.5)  # lands exactly on the minimum: gap 0
+    gap = frames.gaps([result])
+    assert gap["gap"].min() == frames.GAP_FLOOR
+    assert gap["gap"].iloc[0] == pytest.approx(result.losses[0] - (-1.0))
+
+
+def test_summary_keeps_exact_final_values():
+    results = gd.compare([0.1, 1.0, 1.1])
+    table = frames.summary(results)
+    assert table["theta"].tolist() == [result.theta for result in results]
+    assert table["updates"].tolist() == [result.iterations for result in results]
+    assert table["status"].tolist() == ["converged", "stalled", "diverged"]
+
+
+def test_best_eta_is_the_converged_one_with_fewest_updates():
+    results = gd.compare(list(np.geomspace(1e-3, 1.5, 30)))
+    table = frames.summary(results)
+    converged = [(result.iterations, result.eta) for result in results if result.status == "converged"]
+    assert frames.best_eta(table) == min(converged)[1]
+    assert frames.best_eta(frames.summary(gd.compare([1.1, 1.2]))) is None
+
+
+def test_csv_holds_every_point_at_full_precision():
+    results = gd.compare([0.1, 1.1])
+    table = pd.read_csv(io.BytesIO(frames.csv(results)))
+    assert list(table.columns) == ["eta", "k", "theta", "loss", "grad"]
+    assert len(table) == sum(result.iterations + 1 for result in results)
+    first = table[table["eta"] == 0.1]
+    assert first["theta"].tolist() == results[0].history.tolist()
+    assert first["loss"].tolist() == results[0].losses.tolist()
