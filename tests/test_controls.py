@@ -4,8 +4,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gd.controls import DEFAULTS, MAX_ETAS, MAX_WORK, NUMBERS, SHOWN_TEXT, Run, check_budget, parse_etas, \
-    read_url, to_url
+from gd.controls import (
+    DEFAULTS,
+    MAX_ETAS,
+    MAX_WORK,
+    NUMBERS,
+    SHOWN_TEXT,
+    Run,
+    check_budget,
+    parse_etas,
+    read_url,
+    to_url,
+)
 
 
 def test_parse_etas_reads_commas_and_spaces_and_drops_duplicates():
