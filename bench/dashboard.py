@@ -1,0 +1,175 @@
+"""The dashboard's speed against the floor Streamlit sets (bench/floor_page.py), in the same run.
+
+Prints medians over --repeats reruns, with the machine:
+  1. server-side time of a rerun after an η change (AppTest): default view, 12 compared η with
+     10,000-update limits, the 60-point sweep; and the floor page; with the ratios;
+  2. in headless Chromium: Enter on a new η → metrics show the new value and the page has painted;
+  3. the bytes of chart data the default view sends to the browser.
+Also, for the record, a rerun that misses the caches (new compared-η list; new sweep range).
+Run: python bench/dashboard.py [--repeats 20] [--no-browser]
+"""
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import describe  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+TWELVE_ETAS = "0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1, 1.1"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def rerun_times(script: str, repeats: int, setup=None, change=None) -> list[float]:
+    """Seconds per rerun after a new η (a different one each time, so the η-dependent part is never cached)."""
+    app = AppTest.from_file(str(script), default_timeout=600)
+    if setup:
+        setup(app)
+    app.run()
+    times = []
+    for rep in range(repeats):
+        (change or (lambda app, rep: app.number_input(key="eta").set_value(0.2 + rep * 1e-3)))(app, rep)
+        start = time.perf_counter()
+        app.run()
+        times.append(time.perf_counter() - start)
+        assert not app.exception, app.exception
+    return times
+
+
+def chart_bytes(script: str) -> int:
+    app = AppTest.from_file(str(script), default_timeout=600).run()
+    charts = [element.proto for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
+    return sum(len(proto.spec.encode()) + len(proto.data.data)
+               + sum(len(dataset.data.data) for dataset in proto.datasets) for proto in charts)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(script: str, log) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                return server, url
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"{script} did not start")
+
+
+PAINTED = """async (previous) => {
+  const deadline = performance.now() + 60000;
+  while (performance.now() < deadline) {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const metric = document.querySelector('[data-testid="stMetricValue"]');
+    if (app && app.getAttribute('data-test-script-state') === 'notRunning' && metric
+        && metric.textContent !== previous) {
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));  // painted
+      return metric.textContent;
+    }
+    await new Promise(r => setTimeout(r, 5));
+  }
+  throw new Error('no new value within 60 s');
+}"""
+
+
+def browser_times(url: str, repeats: int, browser) -> list[float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url, timeout=300_000)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
+    shown = page.evaluate(PAINTED, "")
+    field = page.get_by_label("Learning rate η")
+    times = []
+    for rep in range(repeats):
+        field.fill(f"{0.3 + rep * 1e-3:g}")
+        start = time.perf_counter()
+        field.press("Enter")
+        shown = page.evaluate(PAINTED, shown)
+        times.append(time.perf_counter() - start)
+    page.close()
+    return times
+
+
+def line(name: str, page: list[float], floor: list[float], target: float | None) -> str:
+    ratio = statistics.median(page) / statistics.median(floor)
+    verdict = "" if target is None else f"   target ≤ {target:g}×: {'met' if ratio <= target else 'NOT met'}"
+    return (f"{name:<34} {statistics.median(page) * 1e3:9.1f} ms   floor {statistics.median(floor) * 1e3:7.1f} ms"
+            f"   ratio {ratio:5.1f}×{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    print(describe())
+    dashboard, floor = ROOT / "dashboard.py", ROOT / "bench" / "floor_page.py"
+
+    floor_rerun = rerun_times(floor, args.repeats)
+    default = rerun_times(dashboard, args.repeats)
+    twelve = rerun_times(dashboard, args.repeats, setup=lambda app: app.query_params.update(
+        {"etas": TWELVE_ETAS.replace(" ", ""), "max_iter": "10000"}))
+    sweep_view = rerun_times(dashboard, args.repeats, setup=lambda app: app.query_params.update(
+        {"sweep_points": "60"}))
+    print(f"AppTest rerun after an η change, median of {args.repeats}:")
+    print(line("default view", default, floor_rerun, 3))
+    print(line("12 compared η, 10,000-update limit", twelve, floor_rerun, 5))
+    print(line("60-point sweep", sweep_view, floor_rerun, 5))
+
+    def new_etas(app, rep):
+        app.text_input(key="etas").set_value(f"{0.01 + rep * 1e-4:g}, 0.1, 0.9, 1, 1.1")
+
+    def new_sweep(app, rep):
+        app.number_input(key="sweep_low").set_value(1e-3 + rep * 1e-5)
+
+    print("Cache misses, for the record (no target):")
+    for name, change in (("new compared-η list (5 η)", new_etas), ("new sweep range (60 points)", new_sweep)):
+        print(line(name, rerun_times(dashboard, args.repeats, change=change), floor_rerun, None))
+    print(f"chart data sent for the default view: {chart_bytes(dashboard):,} bytes "
+          f"(floor page: {chart_bytes(floor):,} bytes)")
+
+    if args.no_browser or not os.path.exists("/usr/bin/chromium"):
+        return
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryFile() as log, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        results = {}
+        for name, script in (("floor", "bench/floor_page.py"), ("dashboard", "dashboard.py")):
+            server, url = serve(script, log)
+            try:
+                results[name] = browser_times(url, args.repeats, browser)
+            finally:
+                server.terminate()
+                server.wait(10)
+        browser.close()
+    print(f"Chromium, Enter on a new η → new metric painted, median of {args.repeats}:")
+    print(line("default view", results["dashboard"], results["floor"], 2))
+    print(json.dumps({name: [round(value, 4) for value in values] for name, values in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
