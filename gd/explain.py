@@ -41,6 +41,8 @@ def explain(result, language: str = "en") -> str:
         return t("explain.stalled", language, reason=reason, why=why, **values)
     if result.status == "max_iter":
         return t("explain.max_iter", language, **values)
+    if result.iterations == 0:
+        return t("explain.diverged.start", language, theta0=number(settings.theta0))
     bound = divergence_bound(settings.theta0, problem.plot_range)
     escaped = not norm(np.reshape(result.theta, (1, -1)))[0] <= bound
     what = t("explain.diverged.theta" if escaped else "explain.diverged.loss", language, bound=number(bound))

@@ -130,7 +130,7 @@ OBJECTIVES = MappingProxyType({objective.name: objective for objective in (
            noise=1.0, plot_range=(-2.2, 2.2), minimizers=_double_well_minimizers(), smoothness=None,
            seed=1),
     _curve("quartic", r"J(\theta) = (\theta - 1)^4",
-           lambda t: ((t - 1) * (t - 1)) ** 2, lambda t: 4 * (t - 1) * (t - 1) * (t - 1),
+           lambda t: (t - 1) * (t - 1) * (t - 1) * (t - 1), lambda t: 4 * (t - 1) * (t - 1) * (t - 1),
            noise=0.5, plot_range=(-1.0, 3.0), minimizers=(1.0,), smoothness=None, seed=2),
     _linear_regression(),
     _logistic_regression(),

@@ -13,22 +13,34 @@ Choices, as torch.optim makes them (float64 throughout):
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
-from gd.params import Hyperparameter
+from gd.params import Hyperparameter, checked
 from gd.registry import Entry
+
+_MOMENTUM = Hyperparameter("momentum", 0.9, 0.0, 1.0, high_open=True)
+
+
+def _eps(default: float) -> Hyperparameter:
+    return Hyperparameter("eps", default, 0.0, 1.0, low_open=True)
+
+
+def _beta(name: str, default: float) -> Hyperparameter:
+    return Hyperparameter(name, default, 0.0, 1.0, high_open=True)
 
 
 @dataclass(frozen=True)
 class UpdateRule:
+    """Two rules are equal when their names and hyperparameters are."""
+
     name: str
     hyperparameters: MappingProxyType
-    init: Callable
-    update: Callable
+    init: Callable = field(compare=False)
+    update: Callable = field(compare=False)
 
 
 class NoState(NamedTuple):
@@ -57,6 +69,7 @@ def _rule(name, init, update, **hyperparameters) -> UpdateRule:
     return UpdateRule(name, MappingProxyType(hyperparameters), init, update)
 
 
+@checked()
 def gd() -> UpdateRule:
     """θ ← θ − η·g."""
     return _rule("gd", lambda theta: NoState(), lambda g, state, lr: (-lr * g, state))
@@ -71,17 +84,20 @@ def _heavy_ball(name, momentum, nesterov) -> UpdateRule:
     return _rule(name, lambda theta: MomentumState(np.zeros_like(theta)), update, momentum=momentum)
 
 
-def momentum(momentum=0.9) -> UpdateRule:
+@checked(_MOMENTUM)
+def momentum(momentum) -> UpdateRule:
     """b ← μ·b + g;  θ ← θ − η·b."""
     return _heavy_ball("momentum", momentum, nesterov=False)
 
 
-def nesterov(momentum=0.9) -> UpdateRule:
+@checked(_MOMENTUM)
+def nesterov(momentum) -> UpdateRule:
     """b ← μ·b + g;  θ ← θ − η·(g + μ·b)."""
     return _heavy_ball("nesterov", momentum, nesterov=True)
 
 
-def adagrad(eps=1e-10) -> UpdateRule:
+@checked(_eps(1e-10))
+def adagrad(eps) -> UpdateRule:
     """s ← s + g²;  θ ← θ − η·g / (√s + eps)."""
     def update(g, state, lr):
         total = state.sum_of_squares + g * g
@@ -90,7 +106,8 @@ def adagrad(eps=1e-10) -> UpdateRule:
     return _rule("adagrad", lambda theta: SumState(np.zeros_like(theta)), update, eps=eps)
 
 
-def rmsprop(alpha=0.99, eps=1e-8) -> UpdateRule:
+@checked(_beta("alpha", 0.99), _eps(1e-8))
+def rmsprop(alpha, eps) -> UpdateRule:
     """v ← α·v + (1 − α)·g²;  θ ← θ − η·g / (√v + eps)."""
     def update(g, state, lr):
         average = alpha * state.square_average + (1 - alpha) * g * g
@@ -99,7 +116,8 @@ def rmsprop(alpha=0.99, eps=1e-8) -> UpdateRule:
     return _rule("rmsprop", lambda theta: AverageState(np.zeros_like(theta)), update, alpha=alpha, eps=eps)
 
 
-def adam(beta1=0.9, beta2=0.999, eps=1e-8) -> UpdateRule:
+@checked(_beta("beta1", 0.9), _beta("beta2", 0.999), _eps(1e-8))
+def adam(beta1, beta2, eps) -> UpdateRule:
     """m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + eps)."""
     def init(theta):
         return AdamState(0, np.zeros_like(theta), np.zeros_like(theta))
@@ -115,26 +133,21 @@ def adam(beta1=0.9, beta2=0.999, eps=1e-8) -> UpdateRule:
     return _rule("adam", init, update, beta1=beta1, beta2=beta2, eps=eps)
 
 
-_MOMENTUM = Hyperparameter("momentum", 0.9, 0.0, 1.0, high_open=True)
-_EPS = Hyperparameter("eps", 1e-8, 0.0, 1.0, low_open=True)
-
 OPTIMIZERS = MappingProxyType({entry.name: entry for entry in (
     Entry("optimizer", "gd", r"\theta_{k+1} = \theta_k - \eta\, g_k", gd),
     Entry("optimizer", "momentum",
-          r"b_{k+1} = \mu b_k + g_k,\quad \theta_{k+1} = \theta_k - \eta\, b_{k+1}", momentum, (_MOMENTUM,)),
+          r"b_{k+1} = \mu b_k + g_k,\quad \theta_{k+1} = \theta_k - \eta\, b_{k+1}", momentum),
     Entry("optimizer", "nesterov",
-          r"b_{k+1} = \mu b_k + g_k,\quad \theta_{k+1} = \theta_k - \eta\,(g_k + \mu b_{k+1})", nesterov,
-          (_MOMENTUM,)),
+          r"b_{k+1} = \mu b_k + g_k,\quad \theta_{k+1} = \theta_k - \eta\,(g_k + \mu b_{k+1})", nesterov),
     Entry("optimizer", "adagrad",
           r"s_{k+1} = s_k + g_k^2,\quad \theta_{k+1} = \theta_k - \frac{\eta\, g_k}{\sqrt{s_{k+1}} + \epsilon}",
-          adagrad, (Hyperparameter("eps", 1e-10, 0.0, 1.0, low_open=True),)),
+          adagrad),
     Entry("optimizer", "rmsprop",
           r"v_{k+1} = \alpha v_k + (1-\alpha) g_k^2,\quad "
           r"\theta_{k+1} = \theta_k - \frac{\eta\, g_k}{\sqrt{v_{k+1}} + \epsilon}",
-          rmsprop, (Hyperparameter("alpha", 0.99, 0.0, 1.0, high_open=True), _EPS)),
+          rmsprop),
     Entry("optimizer", "adam",
           r"m_{t} = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_{t} = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\ "
           r"\theta_{t} = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
-          adam, (Hyperparameter("beta1", 0.9, 0.0, 1.0, high_open=True),
-                 Hyperparameter("beta2", 0.999, 0.0, 1.0, high_open=True), _EPS)),
+          adam),
 )})

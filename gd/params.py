@@ -1,5 +1,6 @@
 """Named numeric parameters with their accepted ranges, checked up front as torch.optim does."""
 
+import functools
 import math
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -77,3 +78,16 @@ def check_all(specs, values: dict) -> dict:
         valid = ", ".join(by_name) or "none"
         raise ValueError(f"unknown hyperparameter {', '.join(unknown)} (valid: {valid})")
     return {name: spec.check(values.get(name, spec.default)) for name, spec in by_name.items()}
+
+
+def checked(*specs: Hyperparameter):
+    """Make a factory keyword-only and check its hyperparameters (defaults from specs) before it runs."""
+    def wrap(factory):
+        @functools.wraps(factory)
+        def build(**values):
+            return factory(**check_all(specs, values))
+
+        build.hyperparameters = specs
+        return build
+
+    return wrap

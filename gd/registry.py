@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gd.params import check_all
 from gd.text import Described
 
 
@@ -12,9 +11,8 @@ class Entry(Described):
     kind: str
     name: str
     latex: str
-    factory: Callable
-    hyperparameters: tuple = ()
+    build: Callable  # a factory made with gd.params.checked: keyword-only, validated
 
-    def build(self, **values):
-        """The object the factory makes, after every hyperparameter is checked against its range."""
-        return self.factory(**check_all(self.hyperparameters, values))
+    @property
+    def hyperparameters(self) -> tuple:
+        return self.build.hyperparameters

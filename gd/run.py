@@ -156,6 +156,7 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
                 active, theta, loss, rate = active[keep], theta[keep], loss[keep], rate[keep]
                 state = _keep(state, keep)
         iterations[active] = settings.max_iter
+        thetas.rows.flags.writeable = losses.rows.flags.writeable = False  # so no history view can be written
         return [_result(lane, rates[lane], iterations[lane], status[lane], thetas.rows, losses.rows, settings)
                 for lane in range(lanes)]
 
@@ -163,13 +164,11 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
 def _result(lane, eta, iterations, status, thetas, losses, settings) -> Result:
     problem = settings.problem
     history = thetas[:iterations + 1, lane]
-    history.flags.writeable = False
     final = history[-1]
     grad = problem.grad(final[None, :])[0]
     if problem.dim == 1:
         history, final, grad = history[:, 0], float(final[0]), float(grad[0])
     trail = losses[:iterations + 1, lane]
-    trail.flags.writeable = False
     return Result(final, float(trail[-1]), grad, int(iterations), history, trail, str(status), float(eta), settings)
 
 

@@ -26,8 +26,8 @@ GRAD_FLOOR = 1e-8  # ... or be this small, when it started at (almost) zero
 
 
 def norm(vectors: np.ndarray) -> np.ndarray:
-    """Euclidean norm over the last axis: (lanes, dim) -> (lanes,)."""
-    return np.sqrt(np.sum(vectors * vectors, axis=-1))
+    """Euclidean norm over the last axis: (lanes, dim) -> (lanes,), without overflow for |θ| > 1e154."""
+    return np.hypot.reduce(np.abs(vectors), axis=-1)
 
 
 @dataclass(frozen=True)

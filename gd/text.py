@@ -68,6 +68,8 @@ ENGLISH = MappingProxyType({
                         "Raise the iteration limit or ε, or pick a larger η.",
     "explain.diverged": "Diverged at update {updates}: {what}; each step overshot the minimum further "
                         "than the last. η = {eta} is too large here{limit}.",
+    "explain.diverged.start": "Diverged before the first update: J(θ₀) at θ₀ = {theta0} is too large for "
+                              "floating point. Start closer to the minimum.",
     "explain.diverged.limit": " (above the stability limit 2/L = {limit})",
     "explain.diverged.theta": "|θ| passed {bound}",
     "explain.diverged.loss": "J(θ) overflowed to infinity",

@@ -1,0 +1,339 @@
+"""The dashboard in a real browser: what a learner sees, checked against the gd engine.
+
+One Streamlit server, one Chromium and one browser context for the whole module. The default page is
+loaded once and reused by the first tests (each changes a control and waits for the page to follow);
+a shared link and a bad link get one page each. Nothing waits on a single selector for the script
+state: `settle` polls the page until Streamlit is idle *and* the expected content is there.
+
+Full-page screenshots of each state go to $LAB_SCREENSHOTS, or <repo>/screenshots/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"the browser test drives Debian's Chromium and {CHROMIUM} is missing", allow_module_level=True)
+
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+import gd  # noqa: E402
+from gd import frames  # noqa: E402
+from gd.controls import DEFAULT_ETAS, DEFAULTS, format_etas, read_url, to_url  # noqa: E402
+from gd.explain import explain, precise  # noqa: E402
+from gd.text import t  # noqa: E402
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 800}  # a common laptop screen
+HEALTH_WAIT = 120  # seconds for the server to answer /_stcore/health
+FIRST_LOAD_WAIT = 240  # the first script run imports numpy, pandas and altair cold
+LATER_WAIT = 90  # every later rerun or page load
+POLL_MS = 200
+CHARTS = 3  # side by side, convergence, sweep
+METRICS = ("theta", "grad", "loss", "updates", "status")
+
+# One read of everything the tests look at. The side-by-side chart is the page's first Vega-Lite chart;
+# its facet headers (one per compared η) are Vega's title texts.
+SNAPSHOT = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const text = (root, selector) => { const e = root.querySelector(selector); return e ? e.innerText.trim() : ""; };
+  return {
+    state: app ? app.getAttribute("data-test-script-state") : null,
+    metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(
+      m => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]),
+    charts: charts.length,
+    rendered: charts.filter(c => c.querySelector("svg.marks, canvas.marks")).length,
+    panels: charts.length ? [...charts[0].querySelectorAll(".role-title-text")].map(e => e.textContent) : [],
+    exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+    alerts: [...document.querySelectorAll('[data-testid="stAlertContainer"]')].map(e => e.innerText.trim()),
+  };
+}"""
+
+
+# ---------------------------------------------------------------- what the engine says the page should show
+
+def expected_metrics(eta: float) -> list[list[str]]:
+    """The five metrics of the run at η, formatted the way the page formats them."""
+    result = gd.minimize(eta=eta)
+    values = {"theta": precise(result.theta), "grad": precise(result.grad), "loss": precise(result.loss),
+              "updates": f"{result.iterations:,}", "status": t(f"status.{result.status}")}
+    return [[t(f"metric.{key}"), values[key]] for key in METRICS]
+
+
+def expected_panels(etas) -> list[str]:
+    return [frames.panel_title(result) for result in gd.compare(etas)]
+
+
+def expected_query(**changes) -> dict[str, list[str]]:
+    """The query string the page should mirror for these controls, as parse_qs reads it."""
+    return {key: [value] for key, value in to_url(replace(DEFAULTS, **changes)).items()}
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+# ---------------------------------------------------------------- waiting and looking
+
+def settle(page, ready, what: str, timeout: float = LATER_WAIT) -> dict:
+    """Poll until Streamlit is idle and ready(snapshot) holds on two polls in a row; return the snapshot.
+
+    Two identical polls guard against a chart caught between its old and its new rendering.
+    """
+    started = time.monotonic()
+    deadline = started + timeout
+    previous = snapshot = None
+    while True:
+        try:
+            snapshot = page.evaluate(SNAPSHOT)
+        except PlaywrightError as error:  # the document is being replaced: poll again
+            snapshot = {"error": str(error)}
+        else:
+            if snapshot["state"] == "notRunning" and ready(snapshot):
+                if snapshot == previous:
+                    print(f"  settled on {what} in {time.monotonic() - started:.1f} s")
+                    return snapshot
+            else:
+                snapshot = dict(snapshot, ready=False)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page did not settle on {what} within {timeout:.0f} s; last seen: {snapshot}")
+        previous = snapshot
+        page.wait_for_timeout(POLL_MS)
+
+
+def complete(snapshot: dict) -> bool:
+    """Every metric has a value, every chart has drawn its marks, the side-by-side chart has its panels."""
+    return (len(snapshot["metrics"]) == len(METRICS) and all(value for _, value in snapshot["metrics"])
+            and snapshot["charts"] == CHARTS and snapshot["rendered"] == CHARTS and bool(snapshot["panels"]))
+
+
+def open_page(context, url: str, timeout: float) -> tuple:
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    page.goto(url, wait_until="commit", timeout=timeout * 1000)
+    return page, settle(page, complete, f"the first rendering of {url}", timeout)
+
+
+def screenshot(page, folder: Path, name: str) -> None:
+    """The whole page. Streamlit scrolls inside its main area, not the document, so a full_page shot
+    alone shows one screen: the viewport is made as tall as the content for the shot."""
+    size = page.viewport_size
+    height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+        ...['stMain', 'stSidebarContent'].map(id => {
+          const e = document.querySelector(`[data-testid="${id}"]`); return e ? e.scrollHeight : 0; }))""")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    try:
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.screenshot(path=folder / name, full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
+def fill(page, key: str, label: str, text: str) -> None:
+    """Type into the sidebar control with this widget key and label, and commit it with Enter."""
+    field = page.locator(f'[data-testid="stSidebar"] .st-key-{key}').get_by_label(label, exact=True)
+    field.fill(text)
+    field.press("Enter")
+
+
+def alerts(page, kind: str) -> list[str]:
+    """The text of every st.success / st.warning / st.error … box of this kind on the page."""
+    return [text.strip() for text in page.locator(f'[data-testid="stAlertContent{kind}"]').all_inner_texts()]
+
+
+# ---------------------------------------------------------------- fixtures
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+            return response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run dashboard.py` on a free local port; stopped by its own process handle."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + HEALTH_WAIT
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the Streamlit server did not become healthy (exit code {process.poll()}); "
+                                       f"its log:\n{log_path.read_text()}")
+                time.sleep(0.25)
+            yield {"url": url, "log": log_path}
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def console():
+    """Every console error and uncaught page error of every page of the module."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def context(console):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=VIEWPORT)
+
+            def watch(page):
+                page.on("console", lambda message: message.type == "error" and console.append(
+                    f"console error on {page.url}: {message.text} ({message.location})"))
+                page.on("pageerror", lambda error: console.append(f"page error on {page.url}: {error}"))
+
+            context.on("page", watch)
+            yield context
+            context.close()
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots():
+    folder = Path(os.environ.get("LAB_SCREENSHOTS") or ROOT / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app(server, context):
+    """The default page, loaded once (with the long first-load deadline) and shared by the first tests."""
+    page, _ = open_page(context, server["url"] + "/", FIRST_LOAD_WAIT)
+    yield page
+    page.close()
+
+
+# ---------------------------------------------------------------- the tests, in the order a learner would go
+
+def test_default_view_shows_the_articles_run(app, shots):
+    snapshot = settle(app, complete, "the default view")
+    screenshot(app, shots, "1-default.png")
+    assert snapshot["exceptions"] == 0
+    assert app.locator('[data-testid="stException"]').count() == 0
+    assert snapshot["rendered"] == snapshot["charts"] == CHARTS
+    assert snapshot["panels"] == expected_panels(DEFAULT_ETAS)
+    assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
+    metrics = dict(snapshot["metrics"])
+    assert metrics[t("metric.theta")] == "2.49989111" == precise(2.499891109642585)  # the article's printout
+    assert metrics[t("metric.updates")] == "45"
+    assert metrics[t("metric.status")] == "converged"
+    assert alerts(app, "Success") == [explain(gd.minimize(eta=DEFAULTS.eta))]
+    assert app.locator(".st-key-eta").get_by_label(t("label.eta"), exact=True).input_value() == "0.1"
+    assert app.locator(".st-key-etas").get_by_label(t("label.etas"), exact=True).input_value() == \
+        format_etas(DEFAULT_ETAS) == "0.01, 0.1, 0.9, 1, 1.1"
+    assert app.locator('[data-testid="stDataFrame"]').count() == 1
+    assert query_of(app) == {}  # nothing differs from the defaults
+
+
+def test_csv_download_has_every_point(app):
+    with app.expect_download() as download:
+        app.get_by_role("button", name=t("download.csv")).click()
+    assert download.value.suggested_filename == "trajectories.csv"
+    assert Path(download.value.path()).read_bytes() == frames.csv(gd.compare(DEFAULT_ETAS))
+
+
+def test_typed_values_update_the_page(app, shots):
+    before = settle(app, complete, "the page before typing")
+    fill(app, "eta", t("label.eta"), "0.5")
+    after = settle(app, lambda now: complete(now) and now["metrics"] != before["metrics"], "the metrics for η = 0.5")
+    assert after["metrics"] == expected_metrics(0.5)
+    assert after["panels"] == before["panels"]  # the comparison does not depend on the η above it
+    assert query_of(app) == expected_query(eta=0.5) == {"eta": ["0.5"]}
+
+    fill(app, "etas", t("label.etas"), "0.2, 0.5")
+    after = settle(app, lambda now: complete(now) and now["panels"] != before["panels"], "the panels for 0.2, 0.5")
+    screenshot(app, shots, "2-eta-0.5.png")
+    assert after["panels"] == expected_panels([0.2, 0.5])
+    assert after["metrics"] == expected_metrics(0.5)
+    assert after["exceptions"] == 0
+    assert query_of(app) == expected_query(eta=0.5, etas=(0.2, 0.5)) == {"eta": ["0.5"], "etas": ["0.2,0.5"]}
+
+
+def test_a_too_large_eta_is_explained_as_diverged(app, shots):
+    before = settle(app, complete, "the page before typing")
+    fill(app, "eta", t("label.eta"), "1.1")
+    after = settle(app, lambda now: complete(now) and now["metrics"] != before["metrics"], "the metrics for η = 1.1")
+    screenshot(app, shots, "3-diverged.png")
+    result = gd.minimize(eta=1.1)
+    assert result.status == "diverged"
+    assert after["metrics"] == expected_metrics(1.1)
+    errors = alerts(app, "Error")
+    assert any(f"Diverged at update {result.iterations:,}" in text for text in errors), errors
+    assert errors == [explain(result)]
+    assert after["exceptions"] == 0
+    assert app.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_shared_link_reopens_its_view(server, context, shots):
+    page, snapshot = open_page(context, server["url"] + "/?eta=0.9&etas=0.05,0.9", LATER_WAIT)
+    try:
+        screenshot(page, shots, "4-shared-link.png")
+        assert page.locator(".st-key-eta").get_by_label(t("label.eta"), exact=True).input_value() == "0.9"
+        assert page.locator(".st-key-etas").get_by_label(t("label.etas"), exact=True).input_value() == "0.05, 0.9"
+        assert snapshot["metrics"] == expected_metrics(0.9)
+        assert snapshot["panels"] == expected_panels([0.05, 0.9])
+        assert snapshot["exceptions"] == 0
+        assert query_of(page) == expected_query(eta=0.9, etas=(0.05, 0.9))
+    finally:
+        page.close()
+
+
+def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, shots):
+    page, snapshot = open_page(context, server["url"] + "/?eta=abc&foo=1", LATER_WAIT)
+    try:
+        screenshot(page, shots, "5-bad-link.png")
+        warnings = alerts(page, "Warning")
+        assert len(warnings) == 1, warnings
+        assert "eta" in warnings[0] and "“abc”" in warnings[0] and "“foo”" in warnings[0], warnings
+        _, problems = read_url({"eta": "abc", "foo": "1"})
+        assert warnings[0] == t("page.link_problems", problems="; ".join(problems))
+        assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
+        assert snapshot["panels"] == expected_panels(DEFAULT_ETAS)
+        assert snapshot["exceptions"] == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert query_of(page) == {}  # the unusable values are dropped from the address
+    finally:
+        page.close()
+
+
+def test_the_browser_console_has_no_errors(app, console):
+    """Last: every page of the module has been opened by now. Nothing is ignored."""
+    assert console == []

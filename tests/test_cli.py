@@ -1,0 +1,137 @@
+"""The command line: python -m gd prints one row per η, as a table or as JSON, and refuses bad input."""
+
+import json
+import math
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import gd
+from gd.__main__ import COLUMNS, main
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def run(argv):
+    """main(argv)'s exit status, whether it returns it or argparse raises SystemExit."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return exit_.code
+
+
+def refuse_constants(token):
+    raise AssertionError(f"non-standard JSON constant {token}")
+
+
+def table_rows(out):
+    """The data rows: the lines after the header that are not the indented explanation."""
+    lines = out.splitlines()
+    assert lines[0].split("\t") == list(COLUMNS)
+    return [line.split("\t") for line in lines[1:] if not line.startswith("  ")]
+
+
+def test_table_has_one_row_per_eta_equal_to_compare(capsys):
+    """--eta 0.01 0.1 1.1: three rows whose numbers are gd.compare's, exactly, each followed by a sentence."""
+    assert run(["--eta", "0.01", "0.1", "1.1"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    rows = table_rows(captured.out)
+    results = gd.compare([0.01, 0.1, 1.1])
+    assert len(rows) == len(results) == 3
+    for row, result in zip(rows, results, strict=True):
+        eta, theta, grad, loss, iterations, status = row
+        assert float(eta) == result.eta
+        assert float(theta) == result.theta
+        assert float(grad) == result.grad
+        assert float(loss) == result.loss
+        assert int(iterations) == result.iterations
+        assert status == result.status
+    assert [row[5] for row in rows] == ["converged", "converged", "diverged"]
+    explanations = [line for line in captured.out.splitlines() if line.startswith("  ")]
+    assert len(explanations) == 3
+    assert explanations[2].strip().startswith("Diverged")
+
+
+def test_table_reproduces_the_article(capsys):
+    """With no options the one row is the article's answer."""
+    assert run([]) == 0
+    (row,) = table_rows(capsys.readouterr().out)
+    assert float(row[1]) == pytest.approx(2.499891109642585, abs=1e-12)
+    assert row[4:] == ["45", "converged"]
+
+
+def test_options_reach_the_engine(capsys):
+    """Every option is passed through: the row equals compare() called with the same settings."""
+    argv = ["--eta", "0.05", "--theta0", "-1", "--epsilon", "1e-6", "--objective", "double_well",
+            "--variant", "minibatch", "--batch-size", "8", "--optimizer", "adam", "--schedule", "exponential",
+            "--stop", "step_size", "--max-iter", "300", "--seed", "9", "--json"]
+    assert run(argv) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    (result,) = gd.compare([0.05], "double_well", theta0=-1.0, epsilon=1e-6, variant="minibatch", batch_size=8,
+                           optimizer="adam", schedule="exponential", stop="step_size", max_iter=300, seed=9)
+    assert row == {column: getattr(result, column) for column in COLUMNS}
+
+
+def test_json_equals_compare(capsys):
+    assert run(["--eta", "0.01", "0.1", "1.0", "1.1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out, parse_constant=refuse_constants)
+    results = gd.compare([0.01, 0.1, 1.0, 1.1])
+    assert rows == [{column: getattr(result, column) for column in COLUMNS} for result in results]
+    assert [row["status"] for row in rows] == ["converged", "converged", "stalled", "diverged"]
+
+
+def test_json_uses_null_for_non_finite_numbers(capsys):
+    """θ₀ = 1e200 makes J(θ₀) = inf; η = 1e308 throws θ itself to inf. JSON says null, never Infinity/NaN."""
+    assert run(["--theta0", "1e200", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out, parse_constant=refuse_constants)
+    assert row["loss"] is None
+    assert row["theta"] == 1e200 and row["status"] == "diverged"
+
+    assert run(["--eta", "1e308", "--json"]) == 0
+    out = capsys.readouterr().out
+    (row,) = json.loads(out, parse_constant=refuse_constants)
+    assert row["theta"] is None and row["loss"] is None and row["grad"] is None
+    assert row["status"] == "diverged" and row["iterations"] == 1
+    assert "Infinity" not in out and "NaN" not in out
+
+
+@pytest.mark.parametrize(("argv", "mentions"), [
+    (["--eta", "-1"], "eta"),
+    (["--eta", "0"], "eta"),
+    (["--eta", "nan"], "eta"),
+    (["--eta", "x"], "eta"),
+    (["--eta"], "eta"),
+    (["--objective", "nope"], "objective"),
+    (["--optimizer", "nope"], "optimizer"),
+    (["--max-iter", "0"], "max_iter"),
+    (["--max-iter", "2.5"], "max-iter"),
+    (["--batch-size", "65"], "batch_size"),
+    (["--theta0", "inf"], "theta0"),
+    (["--bogus"], "--bogus"),
+])
+def test_bad_input_is_one_error_line_and_status_2(capsys, argv, mentions):
+    """Exit status 2, nothing on stdout, and exactly one stderr line: 'error: …' naming the culprit."""
+    assert run(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error:")
+    assert mentions in lines[0]
+    assert "Traceback" not in captured.err
+
+
+def test_python_dash_m_gd():
+    """The module runs as a program: python -m gd --json prints the article's row and exits 0."""
+    completed = subprocess.run([sys.executable, "-m", "gd", "--eta", "0.1", "1.0", "--json"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
+    rows = json.loads(completed.stdout, parse_constant=refuse_constants)
+    assert [row["status"] for row in rows] == ["converged", "stalled"]
+    assert rows[0]["iterations"] == 45
+    assert math.isclose(rows[0]["theta"], 2.499891109642585, abs_tol=1e-12)
+    assert rows[1]["theta"] == 5.0 and rows[1]["grad"] == 5.0

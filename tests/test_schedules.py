@@ -1,0 +1,127 @@
+"""Learning-rate schedules: factor(t) against its formula, the decay through minimize, and validation."""
+
+import math
+
+import numpy as np
+import pytest
+
+import gd
+from gd import schedules
+
+STEPS = range(51)  # t = 0 … 50 updates made
+
+
+def test_constant_is_one():
+    assert [schedules.constant().factor(t) for t in STEPS] == [1.0] * len(STEPS)
+
+
+@pytest.mark.parametrize(("gamma", "every"), [(0.5, 1), (0.5, 20), (0.3, 7), (0.9, 50), (1.0, 3)])
+def test_step_multiplies_by_gamma_every_k_updates(gamma, every):
+    """η·γ^⌊t/k⌋, built by hand as a running product that takes one more γ at t = k, 2k, …"""
+    factor, expected = 1.0, []
+    for t in STEPS:
+        if t > 0 and t % every == 0:
+            factor *= gamma
+        expected.append(factor)
+    actual = [schedules.step(gamma=gamma, every=every).factor(t) for t in STEPS]
+    np.testing.assert_allclose(actual, expected, rtol=1e-14, atol=0)
+    assert actual[:every] == [1.0] * min(every, len(STEPS))  # η itself until the first decay
+
+
+@pytest.mark.parametrize("gamma", [0.99, 0.5, 0.1, 1.0])
+def test_exponential_is_gamma_to_the_t(gamma):
+    """η·γᵗ, as a running product; and exp(t·ln γ) as a second, independent form."""
+    product, expected = 1.0, []
+    for _ in STEPS:
+        expected.append(product)
+        product *= gamma
+    actual = [schedules.exponential(gamma=gamma).factor(t) for t in STEPS]
+    np.testing.assert_allclose(actual, expected, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(actual, [math.exp(t * math.log(gamma)) for t in STEPS], rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("gamma", [0.1, 0.0, 2.0, 100.0])
+def test_inverse_time_is_one_over_one_plus_gamma_t(gamma):
+    """η / (1 + γt): 1 at t = 0, one half at t = 1/γ."""
+    actual = [schedules.inverse_time(gamma=gamma).factor(t) for t in STEPS]
+    np.testing.assert_allclose(actual, [1 / (1 + gamma * t) for t in STEPS], rtol=1e-15, atol=0)
+    assert actual[0] == 1.0
+    if gamma == 0.1:
+        assert actual[10] == 0.5
+
+
+def test_defaults():
+    """step γ 0.5 every 20, exponential γ 0.99, inverse-time γ 0.1, and build() gives the same."""
+    assert dict(schedules.step().hyperparameters) == {"gamma": 0.5, "every": 20}
+    assert dict(schedules.exponential().hyperparameters) == {"gamma": 0.99}
+    assert dict(schedules.inverse_time().hyperparameters) == {"gamma": 0.1}
+    for name in gd.SCHEDULES:
+        built, made = gd.SCHEDULES[name].build(), getattr(schedules, name)()
+        assert built.name == made.name == name
+        assert dict(built.hyperparameters) == dict(made.hyperparameters)
+        assert [built.factor(t) for t in STEPS] == [made.factor(t) for t in STEPS]
+
+
+def test_step_decay_through_minimize_by_hand():
+    """γ = 0.5 every update on the parabola: θ = 0 → 0.5 → 0.7 → 0.79 (η_k = 0.1·0.5ᵏ)."""
+    result = gd.minimize(eta=0.1, schedule=schedules.step(gamma=0.5, every=1), max_iter=3, epsilon=0.0)
+    # θ₁ = 0 − 0.1·2(0 − 2.5) = 0.5;  θ₂ = 0.5 − 0.05·2(0.5 − 2.5) = 0.7;  θ₃ = 0.7 − 0.025·2(0.7 − 2.5) = 0.79
+    np.testing.assert_allclose(result.history, [0.0, 0.5, 0.7, 0.79], rtol=0, atol=1e-15)
+    theta, expected = 0.0, [0.0]
+    for k in range(3):
+        theta = theta - 0.1 * 0.5**k * (2 * (theta - 2.5))
+        expected.append(theta)
+    assert result.history.tolist() == expected
+    assert result.status == "max_iter"
+
+
+def test_schedule_by_name_uses_the_default_hyperparameters():
+    """schedule="step" is γ 0.5 every 20: the first 20 updates are plain descent, the 21st uses η/2."""
+    result = gd.minimize(eta=0.05, schedule="step", max_iter=25, epsilon=0.0)
+    theta, expected = 0.0, [0.0]
+    for k in range(25):
+        eta = 0.05 if k < 20 else 0.025
+        theta = theta - eta * (2 * (theta - 2.5))
+        expected.append(theta)
+    np.testing.assert_allclose(result.history, expected, rtol=1e-15, atol=0)
+
+
+def test_decay_slows_descent():
+    """With the same η, exponential decay leaves θ further from 2.5 after 30 updates than constant η."""
+    constant = gd.minimize(eta=0.02, max_iter=30, epsilon=0.0)
+    decayed = gd.minimize(eta=0.02, schedule=schedules.exponential(gamma=0.8), max_iter=30, epsilon=0.0)
+    assert abs(decayed.theta - 2.5) > abs(constant.theta - 2.5)
+
+
+BAD_VALUES = [
+    ("step", {"gamma": 0.0}, "gamma"),
+    ("step", {"gamma": 1.5}, "gamma"),
+    ("step", {"gamma": math.nan}, "gamma"),
+    ("step", {"every": 0}, "every"),
+    ("step", {"every": 2.5}, "every"),
+    ("step", {"every": 100_001}, "every"),
+    ("exponential", {"gamma": 0.0}, "gamma"),
+    ("exponential", {"gamma": 1.1}, "gamma"),
+    ("inverse_time", {"gamma": -0.1}, "gamma"),
+    ("inverse_time", {"gamma": 101.0}, "gamma"),
+    ("constant", {"gamma": 0.5}, "gamma"),  # constant has no hyperparameter
+    ("exponential", {"every": 5}, "every"),
+]
+
+
+@pytest.mark.parametrize(("name", "values", "hyperparameter"), BAD_VALUES)
+def test_bad_values_are_refused_by_name(name, values, hyperparameter):
+    """build() refuses values outside the documented ranges, naming the hyperparameter."""
+    with pytest.raises(ValueError, match=rf"\b{hyperparameter}\b"):
+        gd.SCHEDULES[name].build(**values)
+
+
+def test_unknown_schedule_name():
+    with pytest.raises(ValueError, match="schedule"):
+        gd.minimize(schedule="cosine")
+
+
+def test_factory_step_every_zero_is_refused_up_front():
+    """every = 0 from the public factory is a ValueError naming it, not a ZeroDivisionError mid-run."""
+    with pytest.raises(ValueError, match=r"\bevery\b"):
+        gd.minimize(schedule=schedules.step(gamma=0.5, every=0))
