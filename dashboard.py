@@ -7,7 +7,7 @@ import streamlit as st
 import gd
 from gd import charts, frames
 from gd.controls import CHOICES, DEFAULTS, NUMBERS, Run, check_budget, format_etas, parse_etas, read_url, to_url
-from gd.explain import explain, number, precise, updates
+from gd.explain import explain, number, updates
 from gd.text import literal, t
 
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
@@ -29,18 +29,19 @@ def comparison(run: Run) -> dict:
     return {
         "trajectories": charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
         "convergence": charts.convergence(frames.gaps(results)).to_dict(),
-        "table": frames.summary(results),
+        "table": frames.shown(frames.summary(results)),
     }
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_SECONDS, show_spinner=False)
 def grid_search(run: Run) -> dict:
     results = gd.compare(run.sweep_etas(), run.objective, **run.keywords())
-    table = frames.summary(results).assign(grad=lambda frame: frame["grad"].abs())
+    table = frames.sweep(results)
     best = frames.best_eta(table)
-    best_row = table[table["eta"] == best]
-    return {"spec": charts.sweep(table, best, results[0].settings.problem.smoothness).to_dict(),
-            "best": None if best is None else (best, int(best_row["updates"].iloc[0]))}
+    smoothness = results[0].settings.problem.smoothness
+    view = {measure: charts.sweep(table, measure, best, smoothness).to_dict() for measure in charts.SWEEP_MEASURES}
+    view["best"] = None if best is None else (best, int(table.loc[table["eta"] == best, "updates"].iloc[0]))
+    return view
 
 
 def trajectories_csv(run: Run) -> bytes:
@@ -118,8 +119,8 @@ def sidebar_ui() -> Run | None:
         st.header(t("sidebar.compare"))
         st.session_state.setdefault("etas", format_etas(DEFAULTS.etas))
         etas_text = st.text_input(t("label.etas"), key="etas", help=t("help.etas"), max_chars=200)
-        sweep_low = _number("sweep_low", format="%g")
-        sweep_high = _number("sweep_high", format="%g")
+        sweep_low = _number("sweep_low", format="%g", step=1e-3)
+        sweep_high = _number("sweep_high", format="%g", step=0.1)
         sweep_points = _number("sweep_points")
     try:
         etas = parse_etas(etas_text)
@@ -136,11 +137,12 @@ STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.inf
 def metrics_ui(run: Run) -> None:
     view = headline(run)
     st.subheader(t("section.run", eta=number(run.eta)))
-    columns = st.columns([1.3, 1.3, 1.3, 0.8, 1])
-    values = (precise(view["theta"]), precise(view["grad"]), precise(view["loss"]), f"{view['updates']:,}",
-              t(f"status.{view['status']}"))
-    for column, key, value in zip(columns, ("theta", "grad", "loss", "updates", "status"), values, strict=True):
-        column.metric(t(f"metric.{key}"), value, help=t(f"metric.{key}.help"))
+    values = {"theta": number(view["theta"]), "grad": number(view["grad"]), "loss": number(view["loss"]),
+              "updates": f"{view['updates']:,}", "status": t(f"status.{view['status']}")}
+    for row in (("theta", "grad", "loss"), ("updates", "status")):  # two rows: long numbers need the width
+        for column, key in zip(st.columns(3), row, strict=False):
+            column.metric(t(f"metric.{key}"), values[key], help=t(f"metric.{key}.help"))
+    st.caption(literal(t("metric.exact", theta=repr(view["theta"]), grad=repr(view["grad"]), loss=repr(view["loss"]))))
     STATUS_BOX[view["status"]](literal(view["explanation"]))
 
 
@@ -153,13 +155,8 @@ def comparison_ui(run: Run) -> None:
     st.caption(t("section.convergence.caption"))
     st.vega_lite_chart(view["convergence"], width="stretch")
     st.subheader(t("section.table"))
-    st.dataframe(view["table"], hide_index=True, width="stretch", column_config={
-        "eta": st.column_config.NumberColumn(t("column.eta"), format="%g"),
-        "updates": st.column_config.NumberColumn(t("column.updates"), format="%d"),
-        "theta": st.column_config.NumberColumn(t("column.theta"), format="%.10g"),
-        "loss": st.column_config.NumberColumn(t("column.loss"), format="%.10g"),
-        "grad": st.column_config.NumberColumn(t("column.grad"), format="%.6g"),
-        "status": st.column_config.TextColumn(t("column.status"))})
+    st.dataframe(view["table"], hide_index=True, width="stretch",
+                 column_config={column: t(f"column.{column}") for column in view["table"].columns})
     st.download_button(t("download.csv"), data=partial(trajectories_csv, run.for_comparison()),
                        file_name="trajectories.csv", mime="text/csv", help=t("download.csv.help"),
                        on_click="ignore")
@@ -174,7 +171,8 @@ def sweep_ui(run: Run) -> None:
     st.caption(t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best))
     if view["best"] is None:
         st.info(t("section.sweep.none"))
-    st.vega_lite_chart(view["spec"], width="stretch")
+    for measure in charts.SWEEP_MEASURES:
+        st.vega_lite_chart(view[measure], width="stretch")
 
 
 def formulas_ui(run: Run) -> None:

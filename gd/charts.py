@@ -9,7 +9,9 @@ from gd.text import t
 STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728")  # converged, stalled, max_iter, diverged
 CURVE_COLOR = "#8c9aab"
 PATH_COLOR = "#d62728"
-PANEL_WIDTH, PANEL_HEIGHT = 190, 170
+CHART_WIDTH = 740  # px a faceted chart may take: fits the main column of a 1280 px window beside the sidebar
+PANEL_HEIGHT = 160
+TITLE_SEPARATOR = " · "  # panel titles are drawn one part per line, so they never widen a panel
 
 
 def _status_color(language: str = "en") -> alt.Color:
@@ -32,9 +34,11 @@ def trajectories(curve: pd.DataFrame, paths: pd.DataFrame, panels: list[str], la
         alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
         alt.Tooltip("loss:Q", title="J(θ)", format=".6g"), alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])
     columns = len(panels) if len(panels) <= 6 else -(-len(panels) // 2)
+    width = min(200, (CHART_WIDTH - 60) // columns - 12)  # 60 px for the J(θ) axis, 12 px between panels
     return (alt.layer(line, path, data=paths)
-            .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
-            .facet(facet=alt.Facet("panel:N", sort=panels, title=None, header=alt.Header(labelFontSize=12)),
+            .properties(width=width, height=PANEL_HEIGHT)
+            .facet(facet=alt.Facet("panel:N", sort=panels, title=None, header=alt.Header(
+                       labelFontSize=12, labelExpr=f"split(datum.value, '{TITLE_SEPARATOR}')")),
                    columns=columns))
 
 
@@ -46,7 +50,7 @@ def convergence(gaps: pd.DataFrame, language: str = "en") -> alt.Chart:
               scale=alt.Scale(type="log", domain=[gaps["gap"].min(), first * 1e3], clamp=False))
     base = alt.Chart(gaps).encode(
         x=alt.X("k:Q", title=t("chart.update", language)), y=y,
-        color=alt.Color("eta:N", title="η", sort=None),
+        color=alt.Color("eta:N", title="η", sort=None, scale=alt.Scale(scheme="viridis")),
         tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
                  alt.Tooltip("gap:Q", title=t("chart.gap", language), format=".3g")])
     lines = base.mark_line(clip=True).encode(
@@ -56,36 +60,35 @@ def convergence(gaps: pd.DataFrame, language: str = "en") -> alt.Chart:
     return alt.layer(lines, points).properties(height=280, width="container")
 
 
-def sweep(frame: pd.DataFrame, best: float | None, smoothness: float | None, language: str = "en") -> alt.VConcatChart:
-    """The grid search: updates to stop and final |dJ| against η, coloured by status, best η marked,
-    with η = 1/L and η = 2/L drawn where L is known."""
-    x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log"))
+SWEEP_MEASURES = ("updates", "grad")  # updates to stop, final |dJ|
+
+
+def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: float | None,
+          language: str = "en") -> alt.LayerChart:
+    """One measure of the grid search (updates to stop, or final |dJ| on a log axis) against η, coloured
+    by status, the best η marked, and η = 1/L and η = 2/L drawn where L is known."""
+    x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log", nice=False))
     tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"),
                alt.Tooltip("updates:Q", title=t("chart.updates", language)),
                alt.Tooltip("grad:Q", title="|dJ|", format=".3g"),
                alt.Tooltip("status:N", title=t("chart.status", language))]
+    if measure == "updates":
+        y = alt.Y("updates:Q", title=t("chart.updates", language))
+    else:
+        y = alt.Y("grad:Q", title=t("chart.final_grad", language), scale=alt.Scale(type="log"))
     color = _status_color(language)
-    panels = []
-    for field, title, scale in (("updates", t("chart.updates", language), alt.Scale(type="linear")),
-                                ("grad", t("chart.final_grad", language), alt.Scale(type="symlog", constant=1e-8))):
-        y = alt.Y(f"{field}:Q", title=title, scale=scale)
-        layers = [alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip)]
-        if best is not None:
-            layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(
-                shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
-        if smoothness:
-            layers += _guides(smoothness, language, labelled=not panels)
-        panels.append(alt.layer(*layers).properties(height=190, width="container"))
-    return alt.vconcat(*panels)
+    layers = [alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip)]
+    if best is not None:
+        layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(
+            shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
+    if smoothness:
+        layers += _guides(smoothness, language)
+    return alt.layer(*layers).properties(height=240, width="container")
 
 
-def _guides(smoothness: float, language: str, labelled: bool) -> list[alt.Chart]:
+def _guides(smoothness: float, language: str) -> list[alt.Chart]:
     rules = pd.DataFrame({"eta": [1 / smoothness, 2 / smoothness],
-                          "label": [t("chart.one_over_l", language), t("chart.two_over_l", language)],
-                          "align": ["right", "left"], "dx": [-4, 4]})
-    layers = [alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555").encode(x="eta:Q")]
-    if labelled:
-        for align, dx in (("right", -4), ("left", 4)):
-            layers.append(alt.Chart(rules[rules["align"] == align]).mark_text(
-                align=align, dx=dx, baseline="top", y=2, color="#333", fontSize=11).encode(x="eta:Q", text="label:N"))
-    return layers
+                          "label": [t("chart.one_over_l", language), t("chart.two_over_l", language)]})
+    line = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555").encode(x="eta:Q")
+    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="top", y=2, color="#333")
+    return [line, label.encode(x="eta:Q", text="label:N")]

@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from gd.explain import number, updates
+from gd.explain import number, precise, updates
 from gd.stopping import STATUSES
 from gd.text import t
 
@@ -81,6 +81,19 @@ def summary(results) -> pd.DataFrame:
         "grad": [result.grad for result in results],
         "status": pd.Categorical([result.status for result in results], categories=STATUSES),
     })
+
+
+def sweep(results) -> pd.DataFrame:
+    """The grid search per η: updates, final |dJ| (floored at GAP_FLOOR for the log axis) and status."""
+    table = summary(results)
+    return table.assign(grad=np.maximum(table["grad"].abs(), GAP_FLOOR))
+
+
+def shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The summary as the page shows it: numbers as text with ten significant digits, so that huge and
+    tiny values read the same way everywhere (the CSV keeps full precision)."""
+    return table.assign(**{column: table[column].map(precise) for column in ("eta", "theta", "loss", "grad")},
+                        status=table["status"].map(lambda status: t(f"status.{status}")))
 
 
 def best_eta(frame: pd.DataFrame) -> float | None:

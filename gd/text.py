@@ -78,8 +78,8 @@ ENGLISH = MappingProxyType({
     "chart.update": "update k",
     "chart.updates": "updates to stop",
     "chart.final_grad": "final |dJ(θ)|",
-    "chart.one_over_l": "1/L: fastest",
-    "chart.two_over_l": "2/L: stability limit",
+    "chart.one_over_l": "1/L",
+    "chart.two_over_l": "2/L",
     # the page
     "page.title": "Gradient descent, seen",
     "page.caption": "θ ← θ − η·∇J(θ): change a control and watch what the update does, for several "
@@ -91,11 +91,14 @@ ENGLISH = MappingProxyType({
                                "the update visited. A run that leaves the plot is drawn up to where it left.",
     "section.convergence": "How fast each η closes the gap",
     "section.convergence.caption": "J(θₖ) − J* on a log scale: a straight falling line is linear convergence; "
-                                   "hover a line to pick it out.",
+                                   "hover a line to pick it out. Lines can coincide: on the article's parabola "
+                                   "η and 1 − η shrink the gap by the same factor (1 − 2η)² per update, so "
+                                   "η = 0.1 and η = 0.9 draw one line.",
     "section.table": "Final values",
     "section.sweep": "Learning-rate sweep (the article's grid search)",
     "section.sweep.caption": "{points} values of η from {low} to {high}, same settings. ◆ marks the η that "
-                             "converged in the fewest updates{best}. Dashed lines: η = 1/L and the stability limit η = 2/L.",
+                             "converged in the fewest updates{best}. Where the curvature L is known, dashed lines mark "
+                             "η = 1/L and the stability limit η = 2/L.",
     "section.sweep.best": " (η = {eta}, {updates})",
     "section.sweep.none": "No η in this range converged: widen the range or raise the iteration limit.",
     "section.formulas": "The formulas behind this run",
@@ -105,6 +108,7 @@ ENGLISH = MappingProxyType({
     "formula.stop": "Stopping rule ({title}); ε = {epsilon}",
     "download.csv": "Download every point (CSV)",
     "download.csv.help": "All runs above, every update: columns eta, k, theta, loss, grad, with full precision.",
+    "metric.exact": "Exact, as the article prints them: θ = {theta}, dJ(θ) = {grad}, J(θ) = {loss}",
     "metric.theta": "final θ",
     "metric.grad": "dJ(θ)",
     "metric.loss": "J(θ)",

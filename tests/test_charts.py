@@ -65,19 +65,18 @@ def test_convergence_is_log_scaled_one_line_per_eta_with_hover(default_runs):
     assert lines["encoding"]["opacity"]["condition"]["param"] == hover["name"]
 
 
-def sweep_spec(objective):
+def sweep_spec(objective, measure="updates"):
     results = gd.compare(list(np.geomspace(1e-3, 1.5, 20)), objective)
-    table = frames.summary(results).assign(grad=lambda frame: frame["grad"].abs())
+    table = frames.sweep(results)
     best = frames.best_eta(table)
-    return charts.sweep(table, best, results[0].settings.problem.smoothness).to_dict(), best
+    return charts.sweep(table, measure, best, results[0].settings.problem.smoothness).to_dict(), best
 
 
 def rule_positions(spec):
     found = set()
-    for panel in spec["vconcat"]:
-        for layer in panel["layer"]:
-            if layer["mark"]["type"] == "rule":
-                found |= {row["eta"] for row in spec["datasets"][layer["data"]["name"]]}
+    for layer in spec["layer"]:
+        if layer["mark"]["type"] == "rule":
+            found |= {row["eta"] for row in spec["datasets"][layer["data"]["name"]]}
     return found
 
 
@@ -85,7 +84,7 @@ def test_sweep_draws_one_over_l_and_two_over_l_where_l_is_known():
     spec, best = sweep_spec("quadratic")
     assert rule_positions(spec) == {0.5, 1.0}  # L = 2
     assert best is not None
-    diamonds = [layer for layer in spec["vconcat"][0]["layer"] if layer["mark"].get("shape") == "diamond"]
+    diamonds = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "diamond"]
     assert [row["eta"] for row in spec["datasets"][diamonds[0]["data"]["name"]]] == [best]
 
 
@@ -96,6 +95,13 @@ def test_sweep_has_no_guides_without_a_global_l():
 
 def test_sweep_colours_by_status_on_a_log_eta_axis():
     spec, _ = sweep_spec("quadratic")
-    points = spec["vconcat"][0]["layer"][0]
+    points = spec["layer"][0]
     assert points["encoding"]["x"]["scale"]["type"] == "log"
     assert points["encoding"]["color"]["scale"]["domain"] == list(gd.STATUSES)
+
+
+def test_final_gradient_is_on_a_log_axis_with_zero_floored():
+    spec, _ = sweep_spec("quadratic", "grad")
+    points = spec["layer"][0]
+    assert points["encoding"]["y"]["field"] == "grad" and points["encoding"]["y"]["scale"]["type"] == "log"
+    assert min(row["grad"] for row in spec["datasets"][spec["layer"][0]["data"]["name"]]) >= frames.GAP_FLOOR

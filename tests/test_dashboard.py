@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import gd
 from gd.controls import DEFAULT_ETAS, MAX_WORK, Run
-from gd.explain import precise
+from gd.explain import number
 from gd.frames import panel_title
 
 ARTICLE_THETA = 2.499891109642585  # printed by the article's loop
@@ -27,7 +27,7 @@ def metrics(app) -> dict:
 def expected_metrics(**controls) -> dict:
     run = Run(**controls)
     result = gd.minimize(run.objective, eta=run.eta, **run.keywords())
-    return {"final θ": precise(result.theta), "dJ(θ)": precise(result.grad), "J(θ)": precise(result.loss),
+    return {"final θ": number(result.theta), "dJ(θ)": number(result.grad), "J(θ)": number(result.loss),
             "updates": f"{result.iterations:,}", "status": result.status if result.status != "max_iter" else
             "hit the limit"}
 
@@ -49,7 +49,9 @@ def default_page():
 def test_default_page_shows_the_articles_run(default_page):
     shown = metrics(default_page)
     assert not default_page.exception
-    assert abs(float(shown["final θ"]) - ARTICLE_THETA) < 1e-8
+    assert abs(float(shown["final θ"]) - ARTICLE_THETA) < 1e-5  # six digits on the metric ...
+    exact = [caption.value for caption in default_page.caption if "Exact" in caption.value]
+    assert repr(ARTICLE_THETA) in exact[0].replace("\\", "")  # ... and every digit beside it
     assert shown["updates"] == "45"
     assert shown["status"] == "converged"
     assert shown == expected_metrics()
@@ -58,7 +60,7 @@ def test_default_page_shows_the_articles_run(default_page):
 
 def test_default_page_has_one_panel_per_compared_eta(default_page):
     assert panel_titles(default_page) == [panel_title(result) for result in gd.compare(DEFAULT_ETAS)]
-    assert len(charts(default_page)) == 3  # side by side, convergence, sweep
+    assert len(charts(default_page)) == 4  # side by side, convergence, sweep (updates and final |dJ|)
 
 
 @pytest.mark.parametrize(("key", "value", "control"), [

@@ -68,3 +68,16 @@ def test_csv_holds_every_point_at_full_precision():
     first = table[table["eta"] == 0.1]
     assert first["theta"].tolist() == results[0].history.tolist()
     assert first["loss"].tolist() == results[0].losses.tolist()
+
+
+def test_the_shown_table_reads_huge_and_tiny_values_alike():
+    results = gd.compare([0.1, 1.1])
+    table = frames.shown(frames.summary(results))
+    assert table["loss"].tolist() == [f"{result.loss:.10g}" for result in results]
+    assert "e+17" in table["loss"].iloc[1]  # J ≈ 3.8e17 is written as such, never as a long integer
+    assert table["status"].tolist() == ["converged", "diverged"]
+
+
+def test_sweep_floors_a_zero_gradient_for_the_log_axis():
+    table = frames.sweep(gd.compare([0.5, 0.1]))  # η = 0.5 lands on the minimum: dJ = 0
+    assert table["grad"].tolist() == [frames.GAP_FLOOR, abs(gd.minimize(eta=0.1).grad)]

@@ -31,7 +31,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 import gd  # noqa: E402
 from gd import frames  # noqa: E402
 from gd.controls import DEFAULT_ETAS, DEFAULTS, format_etas, read_url, to_url  # noqa: E402
-from gd.explain import explain, precise  # noqa: E402
+from gd.explain import explain, number  # noqa: E402
 from gd.text import t  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
@@ -42,7 +42,7 @@ HEALTH_WAIT = 120  # seconds for the server to answer /_stcore/health
 FIRST_LOAD_WAIT = 240  # the first script run imports numpy, pandas and altair cold
 LATER_WAIT = 90  # every later rerun or page load
 POLL_MS = 200
-CHARTS = 3  # side by side, convergence, sweep
+CHARTS = 4  # side by side, convergence, sweep: updates and final |dJ|
 METRICS = ("theta", "grad", "loss", "updates", "status")
 
 # One read of everything the tests look at. The side-by-side chart is the page's first Vega-Lite chart;
@@ -57,7 +57,9 @@ SNAPSHOT = """() => {
       m => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]),
     charts: charts.length,
     rendered: charts.filter(c => c.querySelector("svg.marks, canvas.marks")).length,
-    panels: charts.length ? [...charts[0].querySelectorAll(".role-title-text")].map(e => e.textContent) : [],
+    panels: charts.length ? [...charts[0].querySelectorAll(".role-title-text")].map(
+      e => e.querySelectorAll("tspan").length
+        ? [...e.querySelectorAll("tspan")].map(line => line.textContent).join(" · ") : e.textContent) : [],
     exceptions: document.querySelectorAll('[data-testid="stException"]').length,
     alerts: [...document.querySelectorAll('[data-testid="stAlertContainer"]')].map(e => e.innerText.trim()),
   };
@@ -69,7 +71,7 @@ SNAPSHOT = """() => {
 def expected_metrics(eta: float) -> list[list[str]]:
     """The five metrics of the run at η, formatted the way the page formats them."""
     result = gd.minimize(eta=eta)
-    values = {"theta": precise(result.theta), "grad": precise(result.grad), "loss": precise(result.loss),
+    values = {"theta": number(result.theta), "grad": number(result.grad), "loss": number(result.loss),
               "updates": f"{result.iterations:,}", "status": t(f"status.{result.status}")}
     return [[t(f"metric.{key}"), values[key]] for key in METRICS]
 
@@ -252,7 +254,10 @@ def test_default_view_shows_the_articles_run(app, shots):
     assert snapshot["panels"] == expected_panels(DEFAULT_ETAS)
     assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
     metrics = dict(snapshot["metrics"])
-    assert metrics[t("metric.theta")] == "2.49989111" == precise(2.499891109642585)  # the article's printout
+    assert metrics[t("metric.theta")] == "2.49989" == number(2.499891109642585)
+    # ... and the exact values, as the article prints them
+    exact = "θ = 2.499891109642585, dJ(θ) = -0.0002177807148298072, J(θ) = -0.99999998814289"
+    assert any(exact in caption for caption in app.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
     assert metrics[t("metric.updates")] == "45"
     assert metrics[t("metric.status")] == "converged"
     assert alerts(app, "Success") == [explain(gd.minimize(eta=DEFAULTS.eta))]
