@@ -84,11 +84,13 @@ PAINTED = """async (previous) => {
   const deadline = performance.now() + 60000;
   while (performance.now() < deadline) {
     const app = document.querySelector('[data-testid="stApp"]');
-    const metric = document.querySelector('[data-testid="stMetricValue"]');
-    if (app && app.getAttribute('data-test-script-state') === 'notRunning' && metric
-        && metric.textContent !== previous) {
+    // every metric and caption: the dashboard's exact-value caption changes even when six digits do not
+    const shown = [...document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stCaptionContainer"]')]
+      .map(e => e.textContent).join('|');
+    if (app && app.getAttribute('data-test-script-state') === 'notRunning' && shown.includes('.')
+        && shown !== previous) {
       await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));  // painted
-      return metric.textContent;
+      return shown;
     }
     await new Promise(r => setTimeout(r, 5));
   }
@@ -101,7 +103,7 @@ def browser_times(url: str, repeats: int, browser) -> list[float]:
     page.goto(url, timeout=300_000)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
     shown = page.evaluate(PAINTED, "")
-    field = page.get_by_label("Learning rate η")
+    field = page.get_by_label("Learning rate η", exact=True)
     times = []
     for rep in range(repeats):
         field.fill(f"{0.3 + rep * 1e-3:g}")
