@@ -11,9 +11,14 @@ from gd.explain import explain
 COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")
 
 
+def _one_line(message: str) -> str:
+    """The message with control characters (newlines, form feeds…) written as escapes, so it stays one line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2, no usage dump
-        self.exit(2, f"error: {message}\n")
+        self.exit(2, f"error: {_one_line(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +49,7 @@ def main(argv=None) -> int:
                              variant=args.variant, batch_size=args.batch_size, optimizer=args.optimizer,
                              schedule=args.schedule, stop=args.stop, max_iter=args.max_iter, seed=args.seed)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_one_line(str(error))}", file=sys.stderr)
         return 2
     rows = [{column: getattr(result, column) for column in COLUMNS} for result in results]
     if args.json:

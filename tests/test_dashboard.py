@@ -165,3 +165,13 @@ def test_the_formulas_come_from_the_registries():
     shown = " ".join(formula.value for formula in app.latex)
     assert gd.OPTIMIZERS["rmsprop"].latex in shown
     assert gd.STOPS["loss_change"].latex in shown
+
+
+def test_a_diverged_run_is_reported_where_it_left_never_clipped():
+    app = open_page()
+    diverged = gd.minimize(eta=1.1)
+    table = app.dataframe[0].value
+    row = table[table["status"] == "diverged"].iloc[0]
+    assert row["theta"] == f"{diverged.theta:.10g}" and abs(diverged.theta) > 1e8  # far outside the plot
+    assert row["updates"] == diverged.iterations
+    assert f"diverged at update {diverged.iterations}" in " ".join(panel_titles(app))

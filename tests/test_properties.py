@@ -105,3 +105,36 @@ def test_bad_values_raise_value_error_naming_the_parameter(bad, options):
         assert name in str(error), error
     else:
         raise AssertionError(f"{name}={value!r} was accepted")
+
+
+TOKENS = ["--eta", "--theta0", "--epsilon", "--objective", "--variant", "--batch-size", "--optimizer", "--schedule",
+          "--stop", "--max-iter", "--seed", "--json", "1e6", "-1e12", "1e12", "nan", "inf", "-inf", "0", "1e-12",
+          "1e3", "0.1", "1.1", "abc", "adam", "sgd", "minibatch", "double_well", "300", "65", "-1", "", "--"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=8)), max_size=8))
+def test_the_command_line_answers_anything_with_rows_or_one_error_line(argv):
+    """Exit 0 with a row per η, or exit 2 with one "error:" line on stderr: never a traceback."""
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from gd.__main__ import main
+
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:
+            code = exit_.code
+    if code == 0:
+        assert err.getvalue() == "" and out.getvalue()
+    else:
+        assert code == 2
+        lines = err.getvalue().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:"), err.getvalue()
+
+
+def test_the_largest_iteration_limit_is_accepted():
+    result = gd.minimize(eta=0.1, max_iter=1_000_000)
+    assert result.status == "converged" and result.iterations == 45

@@ -1,0 +1,49 @@
+"""No code execution from input: the lab's own code never evaluates, unpickles or YAML-loads anything."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted([ROOT / "dashboard.py", *(ROOT / "gd").glob("*.py")])
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "execfile", "input"}
+FORBIDDEN_MODULES = {"pickle", "cPickle", "dill", "marshal", "shelve", "yaml", "ruamel", "jsonpickle", "subprocess",
+                     "importlib"}
+FORBIDDEN_ATTRIBUTES = {"loads", "load", "unsafe_load", "full_load"}  # on the modules above
+
+
+def findings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
+            found.append(f"{path.name}:{node.lineno} calls {node.func.id}()")
+        if isinstance(node, ast.Import):
+            found += [f"{path.name}:{node.lineno} imports {alias.name}" for alias in node.names
+                      if alias.name.split(".")[0] in FORBIDDEN_MODULES]
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in FORBIDDEN_MODULES:
+            found.append(f"{path.name}:{node.lineno} imports from {node.module}")
+        if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES
+                and isinstance(node.value, ast.Name) and node.value.id in FORBIDDEN_MODULES):
+            found.append(f"{path.name}:{node.lineno} uses {node.value.id}.{node.attr}")
+        if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html" and not (
+                isinstance(node.value, ast.Constant) and node.value.value is False):
+            found.append(f"{path.name}:{node.lineno} allows raw HTML")
+    return found
+
+
+def test_the_scan_covers_the_package_and_the_page():
+    assert ROOT / "dashboard.py" in SOURCES and ROOT / "gd" / "controls.py" in SOURCES
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_no_eval_exec_pickle_or_yaml(path):
+    assert findings(path) == []
+
+
+def test_the_scan_finds_what_it_looks_for(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text("import pickle\nimport yaml\nfrom marshal import loads\neval('1')\nexec('x = 1')\n"
+                       "pickle.loads(b'')\nst.markdown(text, unsafe_allow_html=True)\n")
+    assert len(findings(planted)) == 7
