@@ -103,7 +103,7 @@ class _Trace:
 
 
 def _keep(state, keep: np.ndarray):
-    """The optimizer state of the lanes still running; scalars (Adam's count) are shared."""
+    """The optimizer's or stopping rule's state of the lanes still running; scalars (Adam's count) are shared."""
     return type(state)(*(part[keep] if isinstance(part, np.ndarray) else part for part in state))
 
 
@@ -130,7 +130,7 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
         active = np.arange(lanes)
         if diverged(theta, loss, bound)[0]:  # J(θ₀) itself overflows: nothing to run
             status[:], active = "diverged", active[:0]
-        state = settings.optimizer.init(theta)
+        state, memory = settings.optimizer.init(theta), rule.init(loss)
         rate = rates[:, None]
         sample = batches(settings.variant, problem.n_examples, settings.batch_size, settings.seed)
         factor = settings.schedule.factor
@@ -146,7 +146,8 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
             thetas.put(k + 1, every, theta)
             losses.put(k + 1, every, loss)
             gone = diverged(theta, loss, bound)
-            fired = ~gone & (rule.measure(problem, theta, step, loss, previous) < settings.epsilon)
+            fired, memory = rule.fires(problem, theta, step, loss, previous, settings.epsilon, memory)
+            fired &= ~gone
             done = gone | fired
             if done.any():
                 iterations[active[done]] = k + 1
@@ -154,7 +155,7 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
                 status[active[fired]] = settle(norm(problem.grad(theta[fired])), initial_grad_norm)
                 keep = ~done
                 active, theta, loss, rate = active[keep], theta[keep], loss[keep], rate[keep]
-                state = _keep(state, keep)
+                state, memory = _keep(state, keep), _keep(memory, keep)
         iterations[active] = settings.max_iter
         thetas.rows.flags.writeable = losses.rows.flags.writeable = False  # so no history view can be written
         return [_result(lane, rates[lane], iterations[lane], status[lane], thetas.rows, losses.rows, settings)

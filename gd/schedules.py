@@ -1,5 +1,6 @@
 """Learning-rate schedules (the article's decay): η_t = η · factor(t), t = 0, 1, 2, … updates made."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -42,9 +43,28 @@ def inverse_time(gamma) -> Schedule:
     return Schedule("inverse_time", MappingProxyType({"gamma": gamma}), lambda t: 1.0 / (1.0 + gamma * t))
 
 
+@checked(Hyperparameter("period", 100, 1, 1_000_000, integer=True), Hyperparameter("floor", 0.0, 0.0, 1.0))
+def cosine(period, floor) -> Schedule:
+    """η·(floor + (1 − floor)·(1 + cos(π·t/period))/2) for t ≤ period, then η·floor (torch's CosineAnnealingLR
+    with η_min = floor·η, held at η_min instead of rising again)."""
+    def factor(t):
+        return floor + (1 - floor) * (1 + math.cos(math.pi * min(t, period) / period)) / 2
+
+    return Schedule("cosine", MappingProxyType({"period": period, "floor": floor}), factor)
+
+
+@checked(Hyperparameter("power", 0.25, 0.0, 10.0))
+def invscaling(power) -> Schedule:
+    """η / (t + 1)^power: scikit-learn's "invscaling", whose step count starts at 1."""
+    return Schedule("invscaling", MappingProxyType({"power": power}), lambda t: 1.0 / (t + 1) ** power)
+
+
 SCHEDULES = MappingProxyType({entry.name: entry for entry in (
     Entry("schedule", "constant", r"\eta_t = \eta", constant),
     Entry("schedule", "step", r"\eta_t = \eta\,\gamma^{\lfloor t / k \rfloor}", step),
     Entry("schedule", "exponential", r"\eta_t = \eta\,\gamma^{t}", exponential),
     Entry("schedule", "inverse_time", r"\eta_t = \frac{\eta}{1 + \gamma t}", inverse_time),
+    Entry("schedule", "cosine", r"\eta_t = \eta\left(f + (1-f)\,\tfrac{1 + \cos(\pi \min(t, T)/T)}{2}\right)",
+          cosine),
+    Entry("schedule", "invscaling", r"\eta_t = \frac{\eta}{(t + 1)^{p}}", invscaling),
 )})

@@ -1,6 +1,8 @@
 """When a run ends, and what its status means.
 
-A stopping rule fires when its measure falls below ε (ε = 0: never; the run goes to max_iter).
+A stopping rule fires when its measure falls below ε, or, for "no_improvement" (scikit-learn's
+n_iter_no_change), after PATIENCE updates in a row that did not lower the best J so far by ε.
+ε = 0 means never: the run goes to max_iter.
 Firing alone does not mean success. The article's rule |ΔJ| < ε fires at η = 1 after one update
 because J(5) = J(0), with the gradient still 5. So a run whose rule fired is
 
@@ -14,6 +16,7 @@ DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before 
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,12 +33,36 @@ def norm(vectors: np.ndarray) -> np.ndarray:
     return np.hypot.reduce(np.abs(vectors), axis=-1)
 
 
+PATIENCE = 5  # updates without improvement before "no_improvement" fires (scikit-learn's default)
+
+
+class NoMemory(NamedTuple):
+    pass
+
+
+class Progress(NamedTuple):
+    best: np.ndarray  # lowest J seen so far, per lane
+    stale: np.ndarray  # updates in a row that did not beat best by ε
+
+
 @dataclass(frozen=True)
 class StopRule(Described):
+    """A memoryless rule has a measure (fires when it is < ε); "no_improvement" keeps a Progress state."""
+
     kind = "stop"
     name: str
     latex: str
-    measure: Callable  # (objective, theta, step, loss, previous_loss) -> (lanes,)
+    measure: Callable | None = None  # (objective, theta, step, loss, previous_loss) -> (lanes,)
+
+    def init(self, loss: np.ndarray):
+        return NoMemory() if self.measure else Progress(loss.copy(), np.zeros(loss.shape, dtype=int))
+
+    def fires(self, objective, theta, step, loss, previous, epsilon, state):
+        """(lanes that stop now, new state); nothing fires when ε = 0."""
+        if self.measure:
+            return self.measure(objective, theta, step, loss, previous) < epsilon, state
+        stale = np.where(loss < state.best - epsilon, 0, state.stale + 1)
+        return (stale >= PATIENCE) & (epsilon > 0), Progress(np.fmin(state.best, loss), stale)
 
 
 STOPS = MappingProxyType({rule.name: rule for rule in (
@@ -45,6 +72,8 @@ STOPS = MappingProxyType({rule.name: rule for rule in (
              lambda objective, theta, step, loss, previous: norm(objective.grad(theta))),
     StopRule("step_size", r"|\theta_k - \theta_{k-1}| < \varepsilon",
              lambda objective, theta, step, loss, previous: norm(step)),
+    StopRule("no_improvement", r"J(\theta_{k-j}) > \min_{i < k-j} J(\theta_i) - \varepsilon"
+             rf"\ \text{{for}}\ j = 0, \dots, {PATIENCE - 1}"),
 )})
 
 

@@ -44,12 +44,19 @@ ENGLISH = MappingProxyType({
     "schedule.exponential.description": "η·γᵗ: a little smaller at every update.",
     "schedule.inverse_time.title": "Inverse-time decay",
     "schedule.inverse_time.description": "η / (1 + γ·t): shrinks like 1/t.",
+    "schedule.cosine.title": "Cosine annealing",
+    "schedule.cosine.description": "η falls along half a cosine to floor·η over `period` updates, then stays there.",
+    "schedule.invscaling.title": "Inverse scaling (scikit-learn)",
+    "schedule.invscaling.description": "η / (t + 1)^power: scikit-learn's invscaling.",
     "stop.loss_change.title": "|ΔJ| < ε (the article's)",
     "stop.loss_change.description": "Stop when the loss changes by less than ε in one update.",
     "stop.grad_norm.title": "|dJ| < ε",
     "stop.grad_norm.description": "Stop when the gradient is smaller than ε.",
     "stop.step_size.title": "|Δθ| < ε",
     "stop.step_size.description": "Stop when θ moves by less than ε in one update.",
+    "stop.no_improvement.title": "no improvement for 5 updates",
+    "stop.no_improvement.description": "Stop when J has not beaten its best value by ε for 5 updates in a row "
+                                       "(scikit-learn's n_iter_no_change).",
     # statuses and the sentence that explains each
     "status.converged": "converged",
     "status.stalled": "stalled",
@@ -62,6 +69,7 @@ ENGLISH = MappingProxyType({
     "explain.stalled.loss_change": "J({theta}) = J({previous}) to within ε",
     "explain.stalled.grad_norm": "|dJ| fell below ε",
     "explain.stalled.step_size": "θ moved by less than ε",
+    "explain.stalled.no_improvement": "J did not improve by ε for 5 updates in a row",
     "explain.stalled.why.jump": "the iterates jump across the minimum instead of approaching it.",
     "explain.stalled.why.slow": "the steps became too small to make progress; try a larger η or a smaller ε.",
     "explain.max_iter": "Hit the limit of {updates} before the stopping rule fired: θ = {theta}, gradient {grad}. "

@@ -118,7 +118,7 @@ def test_bad_values_are_refused_by_name(name, values, hyperparameter):
 
 def test_unknown_schedule_name():
     with pytest.raises(ValueError, match="schedule"):
-        gd.minimize(schedule="cosine")
+        gd.minimize(schedule="warm_restarts")
 
 
 def test_factory_step_every_zero_is_refused_up_front():
