@@ -31,10 +31,12 @@ class Objective(Described):
     latex: str
     value: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes,)
     grad: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes, dim)
-    batch_grad: Callable[[np.ndarray, np.ndarray], np.ndarray]  # mean gradient over the examples idx
+    batch_grad: Callable[[np.ndarray, np.ndarray], np.ndarray]  # mean gradient over examples idx: (b,) or (lanes, b)
+    curvature: Callable[[np.ndarray], np.ndarray]  # J''(θ): (lanes, dim) -> (lanes,), for dim = 1
     plot_range: tuple[float, float]
     minimizers: tuple[float, ...]  # every local minimizer, deepest first
     smoothness: float | None  # global L with |J''| ≤ L, None where none exists
+    quadratic: bool = False  # J is exactly a parabola, so the closed-form predictions are exact
     n_examples: int = N_EXAMPLES
     dim: int = 1
 
@@ -49,7 +51,7 @@ def _antithetic(scale: float, seed: int) -> np.ndarray:
     return scale * np.concatenate([half, -half])
 
 
-def _curve(name, latex, f, df, *, noise, plot_range, minimizers, smoothness, seed) -> Objective:
+def _curve(name, latex, f, df, d2f, *, noise, plot_range, minimizers, smoothness, seed, quadratic=False) -> Objective:
     # f and df use products, not **, so a lane never depends on how many lanes share a SIMD loop
     offsets = _antithetic(noise, DATA_SEED + seed)
 
@@ -60,10 +62,13 @@ def _curve(name, latex, f, df, *, noise, plot_range, minimizers, smoothness, see
         return df(theta)
 
     def batch_grad(theta, idx):
-        # mean over the batch of dJ + aᵢ: the aᵢ average to a constant shared by every lane
-        return df(theta) + np.mean(offsets[idx])
+        # mean over the batch of dJ + aᵢ: per lane when each lane has its own batch (rows of idx)
+        return df(theta) + np.mean(offsets[idx], axis=-1)[..., None]
 
-    return Objective(name, latex, value, grad, batch_grad, plot_range, minimizers, smoothness)
+    def curvature(theta):
+        return d2f(theta[..., 0])
+
+    return Objective(name, latex, value, grad, batch_grad, curvature, plot_range, minimizers, smoothness, quadratic)
 
 
 def _double_well_minimizers() -> tuple[float, ...]:
@@ -88,9 +93,12 @@ def _linear_regression() -> Objective:
     def grad(theta):
         return batch_grad(theta, slice(None))
 
+    def curvature(theta):
+        return np.full(theta.shape[:-1], 2.0 * np.mean(x * x))
+
     slope = float(np.sum(x * y) / np.sum(x * x))
     return Objective("linear_regression", r"J(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2", value, grad, batch_grad,
-                     (slope - 2.5, slope + 2.5), (slope,), float(2.0 * np.mean(x * x)))
+                     curvature, (slope - 2.5, slope + 2.5), (slope,), float(2.0 * np.mean(x * x)), quadratic=True)
 
 
 def _sigmoid(z):
@@ -112,25 +120,30 @@ def _logistic_regression() -> Objective:
     def grad(theta):
         return batch_grad(theta, slice(None))
 
+    def curvature(theta):
+        p = _sigmoid(theta[..., :1] * x)
+        return np.mean(x * x * p * (1 - p), axis=-1)
+
     weight = 0.0  # Newton's method: the data are not separable, so the minimizer is finite
     for _ in range(50):
-        p = _sigmoid(weight * x)
-        weight -= float(grad(np.array([[weight]]))[0, 0] / np.mean(x * x * p * (1 - p)))
+        weight -= float(grad(np.array([[weight]]))[0, 0] / curvature(np.array([[weight]]))[0])
     return Objective("logistic_regression",
                      r"J(w) = \frac{1}{n}\sum_i \log\left(1 + e^{-s_i w x_i}\right),\ s_i = \pm 1",
-                     value, grad, batch_grad, (weight - 3.0, weight + 3.0), (weight,), float(np.mean(x * x) / 4))
+                     value, grad, batch_grad, curvature, (weight - 3.0, weight + 3.0), (weight,),
+                     float(np.mean(x * x) / 4))
 
 
 OBJECTIVES = MappingProxyType({objective.name: objective for objective in (
     _curve("quadratic", r"J(\theta) = (\theta - 2.5)^2 - 1",
-           lambda t: (t - 2.5) * (t - 2.5) - 1, lambda t: 2 * (t - 2.5),
-           noise=2.0, plot_range=(-1.0, 6.0), minimizers=(2.5,), smoothness=2.0, seed=0),
+           lambda t: (t - 2.5) * (t - 2.5) - 1, lambda t: 2 * (t - 2.5), lambda t: np.full(t.shape, 2.0),
+           noise=2.0, plot_range=(-1.0, 6.0), minimizers=(2.5,), smoothness=2.0, seed=0, quadratic=True),
     _curve("double_well", r"J(\theta) = \tfrac{1}{4}\theta^4 - \theta^2 + 0.3\,\theta",
-           lambda t: t * t * t * t / 4 - t * t + 0.3 * t, lambda t: t * t * t - 2 * t + 0.3,
+           lambda t: t * t * t * t / 4 - t * t + 0.3 * t, lambda t: t * t * t - 2 * t + 0.3, lambda t: 3 * t * t - 2,
            noise=1.0, plot_range=(-2.2, 2.2), minimizers=_double_well_minimizers(), smoothness=None,
            seed=1),
     _curve("quartic", r"J(\theta) = (\theta - 1)^4",
            lambda t: (t - 1) * (t - 1) * (t - 1) * (t - 1), lambda t: 4 * (t - 1) * (t - 1) * (t - 1),
+           lambda t: 12 * (t - 1) * (t - 1),
            noise=0.5, plot_range=(-1.0, 3.0), minimizers=(1.0,), smoothness=None, seed=2),
     _linear_regression(),
     _logistic_regression(),

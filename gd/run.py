@@ -7,7 +7,7 @@ is kept), so finished lanes cost nothing.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from gd.optimizers import OPTIMIZERS, UpdateRule
 from gd.params import Hyperparameter, choose
 from gd.schedules import SCHEDULES, Schedule
 from gd.stopping import STOPS, StopRule, diverged, divergence_bound, norm, settle
-from gd.variants import VARIANTS, batches
+from gd.variants import VARIANTS, batches, lane_batches
 
 ETA = Hyperparameter("eta", 0.1, 0.0, math.inf, low_open=True)
 THETA0 = Hyperparameter("theta0", 0.0)
@@ -114,9 +114,29 @@ def _etas(etas) -> np.ndarray:
 
 
 def compare(etas, objective="quadratic", **keywords) -> list[Result]:
-    """One Result per η, in the order given, from one vectorized pass over all of them."""
+    """One Result per η, in the order given, from one vectorized pass over all of them.
+
+    Every η sees the same sampled examples, so a comparison isolates η."""
     settings = Settings(objective, **keywords)
-    rates = _etas(etas)
+    sample = batches(settings.variant, settings.problem.n_examples, settings.batch_size, settings.seed)
+    return _descend(_etas(etas), settings, sample, [settings] * len(etas))
+
+
+def seeds(eta, seeds, objective="quadratic", **keywords) -> list[Result]:
+    """One Result per seed for one η, from one vectorized pass: the noise of the stochastic variants.
+
+    seeds(eta, ss)[i] equals minimize(eta=eta, seed=ss[i]) bit for bit."""
+    settings = Settings(objective, **keywords)
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or not 0 < len(seeds) <= MAX_LANES:
+        raise ValueError(f"seeds must be a list of 1 to {MAX_LANES:,} seeds (got {seeds!r})")
+    per_lane = [replace(settings, seed=SEED.check(seed)) for seed in seeds]
+    sample = lane_batches(settings.variant, settings.problem.n_examples, settings.batch_size,
+                          [lane.seed for lane in per_lane])
+    return _descend(np.full(len(seeds), ETA.check(eta)), settings, sample, per_lane)
+
+
+def _descend(rates, settings, sample, lane_settings) -> list[Result]:
+    """The loop. sample yields, per update, None (all examples), shared indices, or one row per lane."""
     problem, rule, update = settings.problem, settings.rule, settings.optimizer.update
     lanes = len(rates)
     theta = np.full((lanes, problem.dim), settings.theta0)
@@ -132,12 +152,13 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
             status[:], active = "diverged", active[:0]
         state, memory = settings.optimizer.init(theta), rule.init(loss)
         rate = rates[:, None]
-        sample = batches(settings.variant, problem.n_examples, settings.batch_size, settings.seed)
         factor = settings.schedule.factor
         for k in range(settings.max_iter):
             if not active.size:
                 break
             examples = next(sample)
+            if examples is not None and examples.ndim == 2:
+                examples = examples[active]
             gradient = problem.grad(theta) if examples is None else problem.batch_grad(theta, examples)
             step, state = update(gradient, state, rate * factor(k))
             theta = theta + step
@@ -158,8 +179,8 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
                 state, memory = _keep(state, keep), _keep(memory, keep)
         iterations[active] = settings.max_iter
         thetas.rows.flags.writeable = losses.rows.flags.writeable = False  # so no history view can be written
-        return [_result(lane, rates[lane], iterations[lane], status[lane], thetas.rows, losses.rows, settings)
-                for lane in range(lanes)]
+        return [_result(lane, rates[lane], iterations[lane], status[lane], thetas.rows, losses.rows,
+                        lane_settings[lane]) for lane in range(lanes)]
 
 
 def _result(lane, eta, iterations, status, thetas, losses, settings) -> Result:

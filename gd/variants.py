@@ -33,3 +33,15 @@ def batches(variant: str, n_examples: int, batch_size: int, seed: int) -> Iterat
         order = rng.permutation(n_examples)
         for start in range(0, n_examples, size):
             yield order[start:start + size]
+
+
+def lane_batches(variant: str, n_examples: int, batch_size: int, seeds) -> Iterator[np.ndarray | None]:
+    """One row of indices per lane and update, lane i drawing exactly what batches(…, seeds[i]) draws."""
+    if variant == "batch":
+        yield from batches(variant, n_examples, batch_size, 0)
+    size = 1 if variant == "sgd" else batch_size
+    generators = [np.random.default_rng(seed) for seed in seeds]
+    while True:
+        orders = np.stack([generator.permutation(n_examples) for generator in generators])
+        for start in range(0, n_examples, size):
+            yield orders[:, start:start + size]

@@ -1,0 +1,132 @@
+"""What theory says before a run: the regime of η and the number of updates until the rule fires.
+
+On a parabola J(θ) = J* + (L/2)(θ − θ*)², plain gradient descent is exactly
+
+    θ_k − θ* = r^k (θ₀ − θ*),   r = 1 − ηL,
+
+so |r| decides everything: monotone (0 < r < 1, η < 1/L), one step (r = 0), oscillating but
+converging (−1 < r < 0), bouncing forever (r = −1, η = 2/L), diverging (|r| > 1, η > 2/L).
+The article's curve and linear regression are parabolas, so there the prediction is exact (up to
+rounding, which can move a threshold by one update). On the other objectives the same formula
+with L = J''(θ*) at the minimum nearest θ₀ is a local prediction: right near θ*, not far from it.
+Closed forms exist here only for plain gradient descent with the full batch and a constant η.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, divergence_bound
+
+REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
+OUTCOMES = ("converges", "oscillates", "stalls", "diverges")
+BUCKETS = ((1, 10), (11, 100), (101, 1_000), (1_001, math.inf))  # "roughly how many updates"
+
+
+def regime(eta: float, curvature: float) -> str:
+    product = eta * curvature
+    if math.isclose(product, 1.0, rel_tol=1e-12):
+        return "one_step"
+    if math.isclose(product, 2.0, rel_tol=1e-12):
+        return "bouncing"
+    return "monotone" if product < 1 else "oscillating" if product < 2 else "diverging"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    regime: str
+    curvature: float  # L, or J''(θ*) for a local prediction
+    minimizer: float
+    rate: float  # r = 1 − ηL: the factor on θ − θ* per update
+    updates: int  # until the rule fires, the run diverges, or max_iter
+    status: str
+    exact: bool  # False: a local prediction from the curvature at the minimum
+
+
+def applies(settings) -> bool:
+    """Closed forms exist for plain gradient descent on the full batch with a constant η, in one dimension."""
+    return (settings.optimizer.name == "gd" and settings.variant == "batch" and settings.schedule.name == "constant"
+            and settings.problem.dim == 1)
+
+
+def _first(threshold: float, start: float, ratio: float, offset: int) -> float:
+    """Smallest k ≥ 1 with start·ratio^(k − offset) < threshold, for 0 ≤ ratio < 1; inf if never."""
+    if start < threshold:
+        return 1
+    if ratio == 0:
+        return offset + 1
+    if ratio >= 1:
+        return math.inf
+    return max(1, math.floor(math.log(threshold / start) / math.log(ratio)) + offset + 1)
+
+
+def predict(settings, eta: float) -> Prediction | None:
+    """The regime and the predicted updates and status for η under settings, or None without a closed form."""
+    if not applies(settings):
+        return None
+    problem = settings.problem
+    minimizer = min(problem.minimizers, key=lambda point: abs(point - settings.theta0))
+    curvature = float(problem.curvature(np.array([[minimizer]]))[0])
+    r = 1.0 - eta * curvature
+    distance = abs(settings.theta0 - minimizer)
+    gradient = curvature * distance  # |J'(θ₀)| of the parabola
+    epsilon = settings.epsilon if settings.epsilon > 0 else 0.0
+    fires = math.inf
+    if epsilon and settings.stop == "loss_change":  # |ΔJ_k| = (L/2) d₀² |1 − r²| r^(2(k−1))
+        fires = _first(epsilon, curvature / 2 * distance**2 * abs(1 - r * r), r * r, 1) if r * r != 1 else 1
+    elif epsilon and settings.stop == "grad_norm":  # |J'(θ_k)| = L d₀ |r|^k
+        fires = _first(epsilon, gradient * abs(r), abs(r), 1)
+    elif epsilon and settings.stop == "step_size":  # |Δθ_k| = ηL d₀ |r|^(k−1)
+        fires = _first(epsilon, eta * gradient, abs(r), 1)
+    elif epsilon and settings.stop == "no_improvement":  # J stops falling by ε, then PATIENCE updates more
+        falling = curvature / 2 * distance**2 * (1 - r * r)
+        fires = PATIENCE if abs(r) >= 1 else _first(epsilon, falling, r * r, 1) + PATIENCE - 1
+        fires = fires if falling > 0 or abs(r) >= 1 else PATIENCE
+    escapes = math.inf
+    if abs(r) > 1 and distance > 0:  # |θ* + r^k d₀| passes the bound
+        bound = divergence_bound(settings.theta0, problem.plot_range)
+        escapes = max(1, math.ceil(math.log((bound - abs(minimizer)) / distance) / math.log(abs(r))))
+    updates = min(fires, escapes, settings.max_iter)
+    if updates == settings.max_iter and min(fires, escapes) > settings.max_iter:
+        status = "max_iter"
+    elif escapes < fires:
+        status = "diverged"
+    else:
+        tolerance = max(STALL_RATIO * gradient, GRAD_FLOOR)
+        status = "converged" if gradient * abs(r) ** updates <= tolerance else "stalled"
+    return Prediction(regime(eta, curvature), curvature, minimizer, r, int(updates), status, problem.quadratic)
+
+
+def outcome(result) -> str:
+    """What a learner would call the run: converges, oscillates (θ crosses the minimum back and forth), stalls,
+    or diverges."""
+    if result.status == "diverged":
+        return "diverges"
+    if result.status == "stalled":
+        return "stalls"
+    gradients = result.settings.problem.grad(np.asarray(result.history, dtype=float).reshape(-1, 1))[:, 0]
+    crossings = np.count_nonzero(np.diff(np.sign(gradients[gradients != 0])))
+    return "oscillates" if crossings >= 2 else "converges"
+
+
+def bucket(updates: int) -> int:
+    return next(index for index, (low, high) in enumerate(BUCKETS) if low <= updates <= high)
+
+
+@dataclass(frozen=True)
+class Score:
+    outcome: str
+    bucket: int
+    outcome_right: bool
+    bucket_right: bool
+
+    @property
+    def points(self) -> int:
+        return int(self.outcome_right) + int(self.bucket_right)
+
+
+def score(guessed_outcome: str, guessed_bucket: int, result) -> Score:
+    """Score a prediction made before the run: one point for the outcome, one for the rough update count."""
+    actual, actual_bucket = outcome(result), bucket(max(result.iterations, 1))
+    return Score(actual, actual_bucket, guessed_outcome == actual, guessed_bucket == actual_bucket)
