@@ -42,14 +42,18 @@ def trajectories(curve: pd.DataFrame, paths: pd.DataFrame, panels: list[str], la
                    columns=columns))
 
 
-def convergence(gaps: pd.DataFrame, language: str = "en") -> alt.Chart:
-    """J(θ_k) − J* against k on a log scale, one line per η; hovering a line highlights it."""
+UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
+
+
+def convergence(gaps: pd.DataFrame, unit: str = "k", language: str = "en") -> alt.Chart:
+    """J(θ_k) − J* on a log scale against updates, epochs or examples touched, one line per η;
+    hovering a line highlights it."""
     hover = alt.selection_point(on="pointerover", fields=["eta"], nearest=True, empty=True)
     first = gaps.loc[gaps["k"] == 0, "gap"].max()
     y = alt.Y("gap:Q", title=t("chart.gap", language),
               scale=alt.Scale(type="log", domain=[gaps["gap"].min(), first * 1e3], clamp=False))
     base = alt.Chart(gaps).encode(
-        x=alt.X("k:Q", title=t("chart.update", language)), y=y,
+        x=alt.X(f"{unit}:Q", title=t(f"chart.unit.{unit}", language)), y=y,
         color=alt.Color("eta:N", title="η", sort=None, scale=alt.Scale(scheme="viridis")),
         tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
                  alt.Tooltip("gap:Q", title=t("chart.gap", language), format=".3g")])
@@ -63,10 +67,13 @@ def convergence(gaps: pd.DataFrame, language: str = "en") -> alt.Chart:
 SWEEP_MEASURES = ("updates", "grad")  # updates to stop, final |dJ|
 
 
+REGIME_COLORS = {"monotone": "#e8f1fb", "oscillating": "#fdf3e1", "diverging": "#fbe9e9"}
+
+
 def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: float | None,
-          language: str = "en") -> alt.LayerChart:
+          regimes: pd.DataFrame | None = None, language: str = "en") -> alt.LayerChart:
     """One measure of the grid search (updates to stop, or final |dJ| on a log axis) against η, coloured
-    by status, the best η marked, and η = 1/L and η = 2/L drawn where L is known."""
+    by status, the best η marked, η = 1/L and η = 2/L drawn where L is known, and the regimes shaded."""
     x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log", nice=False))
     tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"),
                alt.Tooltip("updates:Q", title=t("chart.updates", language)),
@@ -77,13 +84,23 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
     else:
         y = alt.Y("grad:Q", title=t("chart.final_grad", language), scale=alt.Scale(type="log"))
     color = _status_color(language)
-    layers = [alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip)]
+    layers = []
+    if regimes is not None and not regimes.empty:
+        shade = alt.Chart(regimes).encode(x="start:Q", x2="end:Q")
+        layers += [shade.mark_rect(opacity=0.8).encode(
+                       color=alt.Color("regime:N", scale=alt.Scale(domain=list(REGIME_COLORS),
+                                                                   range=list(REGIME_COLORS.values())), legend=None),
+                       tooltip=alt.Tooltip("label:N", title=t("chart.regime", language))),
+                   shade.mark_text(baseline="bottom", dy=-2, y="height", color="#555", fontSize=11).encode(
+                       x=alt.X("middle:Q"), text="label:N").transform_calculate(
+                       middle="sqrt(datum.start * datum.end)")]
+    layers.append(alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip))
     if best is not None:
         layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(
             shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
     if smoothness:
         layers += _guides(smoothness, language)
-    return alt.layer(*layers).properties(height=240, width="container")
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height=240, width="container")
 
 
 def _guides(smoothness: float, language: str) -> list[alt.Chart]:
@@ -92,3 +109,56 @@ def _guides(smoothness: float, language: str) -> list[alt.Chart]:
     line = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555").encode(x="eta:Q")
     label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="top", y=2, color="#333")
     return [line, label.encode(x="eta:Q", text="label:N")]
+
+
+def geometry(curve: pd.DataFrame, shapes: dict, language: str = "en") -> alt.LayerChart:
+    """One update: the curve, θ_k with its tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1)."""
+    x_scale = alt.Scale(domain=[curve["theta"].min(), curve["theta"].max()], nice=False)
+    x = alt.X("theta:Q", title="θ", scale=x_scale)
+    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[curve["loss"].min(), curve["loss"].max()]))
+    arrow_shape = "triangle-right" if shapes["next"] >= shapes["theta"] else "triangle-left"
+    step = alt.Chart(shapes["step"])
+    return alt.layer(
+        alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y),
+        alt.Chart(shapes["tangent"]).mark_line(color="#1f77b4", strokeDash=[6, 3], clip=True).encode(x, y),
+        step.mark_rule(color=PATH_COLOR, strokeWidth=2).encode(x, y, x2="theta_next:Q"),
+        step.mark_point(shape=arrow_shape, size=140, filled=True, color=PATH_COLOR, opacity=1).encode(
+            x=alt.X("theta_next:Q", scale=x_scale), y=y),
+        alt.Chart(shapes["points"]).mark_point(filled=True, size=90, color="black").encode(
+            x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
+                           alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
+        alt.Chart(shapes["points"]).mark_text(dy=-14, fontSize=13).encode(x, y, text="label:N"),
+    ).properties(height=320, width="container")
+
+
+def band(band: pd.DataFrame, minimizer: float, language: str = "en") -> alt.LayerChart:
+    """θ_k across seeds: the mean as a line over the 10–90 % band, the minimizer as a rule."""
+    x = alt.X("k:Q", title=t("chart.unit.k", language))
+    return alt.layer(
+        alt.Chart(band).mark_area(opacity=0.3, color="#1f77b4").encode(
+            x, alt.Y("low:Q", title="θₖ"), alt.Y2("high:Q")),
+        alt.Chart(band).mark_line(color="#1f77b4").encode(
+            x, alt.Y("mean:Q"), tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("mean:Q", title="mean θ", format=".4g"),
+                                         alt.Tooltip("low:Q", title="10 %", format=".4g"),
+                                         alt.Tooltip("high:Q", title="90 %", format=".4g")]),
+        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+            y="theta:Q"),
+    ).properties(height=260, width="container")
+
+
+def spread(spread: pd.DataFrame, language: str = "en") -> alt.Chart:
+    """Updates to stop, one tick per seed, coloured by status."""
+    return alt.Chart(spread).mark_tick(thickness=2, size=30).encode(
+        x=alt.X("updates:Q", title=t("chart.updates", language)), color=_status_color(language),
+        tooltip=[alt.Tooltip("seed:Q", title=t("chart.seed", language)),
+                 alt.Tooltip("updates:Q", title=t("chart.updates", language))],
+    ).properties(height=70, width="container")
+
+
+def schedule(frame: pd.DataFrame, language: str = "en") -> alt.Chart:
+    """η_t / η over the updates."""
+    return alt.Chart(frame).mark_line(color="#1f77b4").encode(
+        x=alt.X("t:Q", title=t("chart.unit.k", language)),
+        y=alt.Y("factor:Q", title="ηₜ / η", scale=alt.Scale(domainMin=0)),
+        tooltip=[alt.Tooltip("t:Q", title="t"), alt.Tooltip("factor:Q", title="ηₜ / η", format=".4g")],
+    ).properties(height=150, width="container")

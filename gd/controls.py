@@ -31,15 +31,18 @@ NUMBERS = {spec.name: spec for spec in (
     Hyperparameter("sweep_low", 1e-3, 1e-6, 10.0),
     Hyperparameter("sweep_high", 1.5, 1e-6, 10.0),
     Hyperparameter("sweep_points", 60, 5, 200, integer=True),
+    Hyperparameter("seeds", 20, 2, 50, integer=True),
 )}
 RULE_PARAMETERS = {f"{entry.name}_{spec.name}": spec
                    for registry in (OPTIMIZERS, SCHEDULES) for entry in registry.values()
                    for spec in entry.hyperparameters}
 CHOICES = {"objective": OBJECTIVES, "variant": VARIANTS, "optimizer": OPTIMIZERS, "schedule": SCHEDULES,
            "stop": STOPS}
+VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict")  # the page's tabs
+UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
+OPTIONS = {"view": VIEWS, "unit": UNITS}
+LIMIT_ONLY = "limit_only"  # the stopping lab's fifth column: no rule, the iteration limit alone
 DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
-DEFAULT_ETA = 0.1
-DEFAULT_SWEEP = (1e-3, 1.5, 60)  # from η, to η, points
 
 
 def format_etas(etas) -> str:
@@ -68,7 +71,7 @@ class Run:
 
     objective: str = "quadratic"
     theta0: float = 0.0
-    eta: float = DEFAULT_ETA
+    eta: float = 0.1
     epsilon: float = 1e-8
     variant: str = "batch"
     batch_size: int = 16
@@ -78,10 +81,13 @@ class Run:
     stop: str = "loss_change"
     max_iter: int = 10_000
     etas: tuple[float, ...] = DEFAULT_ETAS
-    sweep_low: float = DEFAULT_SWEEP[0]
-    sweep_high: float = DEFAULT_SWEEP[1]
-    sweep_points: int = DEFAULT_SWEEP[2]
+    sweep_low: float = 1e-3
+    sweep_high: float = 1.5
+    sweep_points: int = 60
     rule_parameters: tuple[tuple[str, float], ...] = ()  # (("adam_beta1", 0.8), …) for the chosen rules
+    seeds: int = 20  # runs with different seeds in the noise view
+    unit: str = "k"
+    view: str = "compare"
 
     def keywords(self) -> dict:
         """Keyword arguments for gd.compare, with the optimizer and schedule built from their parameters."""
@@ -94,14 +100,17 @@ class Run:
                 "batch_size": self.batch_size, "seed": self.seed, "optimizer": build(OPTIMIZERS, self.optimizer),
                 "schedule": build(SCHEDULES, self.schedule), "stop": self.stop, "max_iter": self.max_iter}
 
-    def for_comparison(self) -> "Run":
-        """The same run with the fields the comparison does not read set to defaults (one cache entry)."""
-        return replace(self, eta=DEFAULT_ETA, sweep_low=DEFAULT_SWEEP[0], sweep_high=DEFAULT_SWEEP[1],
-                       sweep_points=DEFAULT_SWEEP[2])
+    def runs(self) -> int:
+        """How many runs this view makes (each up to max_iter updates), the headline run included."""
+        return 1 + {"compare": len(self.etas), "theory": len(self.etas) + self.sweep_points,
+                    "stopping": len(STOPS) + 1, "geometry": 0, "noise": self.seeds, "predict": 1}[self.view]
 
-    def for_sweep(self) -> "Run":
-        """The same run with the fields the sweep does not read set to defaults."""
-        return replace(self, eta=DEFAULT_ETA, etas=DEFAULT_ETAS)
+    def only(self, *fields) -> "Run":
+        """The same run with every display-only field, and every field not named, at its default: a cached view
+        keyed on this recomputes only when something it reads changes."""
+        reads = set(fields) | {"objective", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer",
+                               "schedule", "stop", "max_iter", "rule_parameters"}
+        return replace(DEFAULTS, **{name: getattr(self, name) for name in reads})
 
     def sweep_etas(self) -> np.ndarray:
         low, high = sorted((self.sweep_low, self.sweep_high))
@@ -113,13 +122,12 @@ DEFAULTS = Run()
 
 def check_budget(run: Run) -> None:
     """Refuse, before any work starts, a view that would cost more than MAX_WORK η-updates."""
-    work = (len(run.etas) + 1 + run.sweep_points) * run.max_iter
+    work = run.runs() * run.max_iter
     if work > MAX_WORK:
-        most = MAX_WORK // (len(run.etas) + 1 + run.sweep_points)
         raise ValueError(
-            f"This view would cost up to {work:,} updates ((compared η + 1 + sweep points) × iteration limit), "
-            f"over the cap of {MAX_WORK:,}. Lower max_iter to {most:,} or less, or compare fewer η, "
-            f"or use fewer sweep points.")
+            f"This view would cost up to {work:,} updates ({run.runs()} runs × iteration limit {run.max_iter:,}), "
+            f"over the cap of {MAX_WORK:,}. Lower max_iter to {MAX_WORK // run.runs():,} or less, or make fewer "
+            f"runs (compared η, sweep points, seeds).")
 
 
 def _shown(text) -> str:
@@ -136,9 +144,10 @@ def read_url(params) -> tuple[dict, list[str]]:
     for key, raw in params.items():
         text = str(raw)[:MAX_URL_TEXT]
         try:
-            if key in CHOICES:
-                if text not in CHOICES[key]:
-                    raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}")
+            if key in CHOICES or key in OPTIONS:
+                options = CHOICES.get(key) or OPTIONS[key]
+                if text not in options:
+                    raise ValueError(f"{key} must be one of {', '.join(options)}")
                 values[key] = text
             elif key in NUMBERS or key in RULE_PARAMETERS:
                 spec = NUMBERS.get(key) or RULE_PARAMETERS[key]

@@ -40,32 +40,42 @@ def panel_title(result, language: str = "en") -> str:
              status=t(f"status.{result.status}", language))
 
 
-def trajectories(results, language: str = "en") -> pd.DataFrame:
-    """Each run's visited points up to where it first leaves the plotted range, thinned."""
+def trajectories(results, language: str = "en", titles=None) -> pd.DataFrame:
+    """Each run's visited points up to where it first leaves the plotted range, thinned.
+    Panels are titled by panel_title() unless titles are given, one per result."""
     problem = results[0].settings.problem
     low, high = problem.plot_range
+    titles = titles or [panel_title(result, language) for result in results]
     frames = []
-    for result in results:
+    for result, title in zip(results, titles, strict=True):
         history = np.asarray(result.history)
         inside = np.isfinite(result.losses) & (history >= low) & (history <= high)
         shown = len(inside) if inside.all() else int(np.argmin(inside))
         k = thin(shown)
         theta = history[k]
         frames.append(pd.DataFrame({
-            "panel": panel_title(result, language), "eta": result.eta, "k": k, "theta": theta,
+            "panel": title, "eta": result.eta, "k": k, "theta": theta,
             "loss": np.asarray(result.losses)[k], "grad": problem.grad(theta[:, None])[:, 0]}))
     return pd.concat(frames, ignore_index=True)
 
 
+def examples_per_update(settings) -> int:
+    """What one update costs in examples touched: all of them, one, or a batch."""
+    return {"batch": settings.problem.n_examples, "sgd": 1}.get(settings.variant, settings.batch_size)
+
+
 def gaps(results) -> pd.DataFrame:
-    """J(θ_k) − J* against k for each run (floored at GAP_FLOOR), thinned."""
-    floor = results[0].settings.problem.min_value
+    """J(θ_k) − J* against k for each run (floored at GAP_FLOOR), thinned, with the cost of k updates
+    in epochs and in examples touched, so that variants compare at equal cost."""
+    settings = results[0].settings
+    floor, cost = settings.problem.min_value, examples_per_update(settings)
     frames = []
     for result in results:
         k = thin(len(result.losses))
         with np.errstate(all="ignore"):
             gap = np.asarray(result.losses)[k] - floor
-        frames.append(pd.DataFrame({"eta": f"{result.eta:g}", "k": k, "gap": np.maximum(gap, GAP_FLOOR),
+        frames.append(pd.DataFrame({"eta": f"{result.eta:g}", "k": k, "epochs": k * cost / settings.problem.n_examples,
+                                    "examples": k * cost, "gap": np.maximum(gap, GAP_FLOOR),
                                     "status": result.status}))
     frame = pd.concat(frames, ignore_index=True)
     return frame[np.isfinite(frame["gap"])]
@@ -114,3 +124,76 @@ def csv(results) -> bytes:
     with np.errstate(all="ignore"):
         pd.concat(frames, ignore_index=True).to_csv(buffer, index=False, float_format="%.17g")
     return buffer.getvalue().encode()
+
+
+def regimes(smoothness: float, low: float, high: float, language: str = "en") -> pd.DataFrame:
+    """The η ranges of the three open regimes of a parabola with curvature L, clipped to [low, high]."""
+    edges = [(low, 1 / smoothness, "monotone"), (1 / smoothness, 2 / smoothness, "oscillating"),
+             (2 / smoothness, high, "diverging")]
+    return pd.DataFrame([{"start": max(start, low), "end": min(end, high), "regime": name,
+                          "label": t(f"regime.{name}", language)}
+                         for start, end, name in edges if min(end, high) > max(start, low)])
+
+
+def geometry(history, losses, k: int, problem) -> dict:
+    """Update k drawn from a run's history and losses: θ_k on the curve, its tangent, and the step to θ_(k+1)."""
+    history, losses = np.asarray(history), np.asarray(losses)
+    here, there = float(history[k]), float(history[k + 1])
+    slope = float(problem.grad(np.array([[here]]))[0, 0])
+    span = (problem.plot_range[1] - problem.plot_range[0]) / 6  # tangent drawn this far either side
+    tangent = pd.DataFrame({"theta": [here - span, here + span],
+                            "loss": [losses[k] - slope * span, losses[k] + slope * span]})
+    points = pd.DataFrame({"theta": [here, there], "loss": [losses[k], losses[k + 1]],
+                           "label": [f"θ{k}", f"θ{k + 1}"]})
+    step = pd.DataFrame({"theta": [here], "loss": [losses[k]], "theta_next": [there]})
+    return {"tangent": tangent, "points": points, "step": step, "theta": here, "next": there, "slope": slope,
+            "step_size": there - here, "loss": float(losses[k]), "loss_next": float(losses[k + 1])}
+
+
+def band(results, low: float = 0.1, high: float = 0.9) -> pd.DataFrame:
+    """Across seeds: the mean θ_k and the 10–90 % band, k up to the longest run; a run that stopped stays
+    where it stopped. Thinned like a path."""
+    length = max(len(result.history) for result in results)
+    paths = np.array([np.pad(np.asarray(result.history), (0, length - len(result.history)), mode="edge")
+                      for result in results])
+    k = thin(length)
+    with np.errstate(all="ignore"):
+        return pd.DataFrame({"k": k, "mean": paths[:, k].mean(axis=0), "low": np.quantile(paths[:, k], low, axis=0),
+                             "high": np.quantile(paths[:, k], high, axis=0)})
+
+
+def spread(results) -> pd.DataFrame:
+    """Updates to stop and status for each seed."""
+    return pd.DataFrame({"seed": [result.settings.seed for result in results],
+                         "updates": [result.iterations for result in results],
+                         "status": [result.status for result in results]})
+
+
+def schedule(settings, updates: int) -> pd.DataFrame:
+    """The learning-rate factor η_t/η for t = 0 … updates − 1, thinned."""
+    t = thin(max(updates, 1))
+    return pd.DataFrame({"t": t, "factor": [settings.schedule.factor(int(step)) for step in t]})
+
+
+def predictions(results, predictions) -> pd.DataFrame:
+    """Theory beside measurement, one row per η."""
+    return pd.DataFrame({
+        "eta": [number(result.eta) for result in results],
+        "regime": [t(f"regime.{prediction.regime}") for prediction in predictions],
+        "predicted": [prediction.updates for prediction in predictions],
+        "updates": [result.iterations for result in results],
+        "predicted_status": [t(f"status.{prediction.status}") for prediction in predictions],
+        "status": [t(f"status.{result.status}") for result in results],
+    })
+
+
+def stopping(results, rules) -> pd.DataFrame:
+    """The same run under each stopping rule: where it stopped, and whether that is a minimum."""
+    return pd.DataFrame({
+        "rule": [t(f"stop.{rule}.title") for rule in rules],
+        "updates": [result.iterations for result in results],
+        "theta": [precise(result.theta) for result in results],
+        "grad": [precise(abs(result.grad)) for result in results],
+        "status": [t(f"status.{result.status}") for result in results],
+        "at_minimum": [t("stopping.yes" if result.status == "converged" else "stopping.no") for result in results],
+    })

@@ -83,9 +83,18 @@ ENGLISH = MappingProxyType({
     "explain.diverged.loss": "J(θ) overflowed to infinity",
     "chart.status": "status",
     "chart.gap": "J(θₖ) − J*",
-    "chart.update": "update k",
     "chart.updates": "updates to stop",
     "chart.final_grad": "final |dJ(θ)|",
+    "chart.unit.k": "updates k",
+    "chart.unit.epochs": "epochs (passes over the 64 examples)",
+    "chart.unit.examples": "examples touched",
+    "chart.regime": "regime",
+    "chart.seed": "seed",
+    "regime.monotone": "monotone",
+    "regime.one_step": "one step",
+    "regime.oscillating": "oscillating, converging",
+    "regime.bouncing": "bouncing forever",
+    "regime.diverging": "diverging",
     "chart.one_over_l": "1/L",
     "chart.two_over_l": "2/L",
     # the page
@@ -104,11 +113,74 @@ ENGLISH = MappingProxyType({
                                    "η = 0.1 and η = 0.9 draw one line.",
     "section.table": "Final values",
     "section.sweep": "Learning-rate sweep (the article's grid search)",
-    "section.sweep.caption": "{points} values of η from {low} to {high}, same settings. ◆ marks the η that "
+    "section.sweep.caption": "Shaded: the regimes theory predicts. {points} values of η from {low} to {high}, same settings. ◆ marks the η that "
                              "converged in the fewest updates{best}. Where the curvature L is known, dashed lines mark "
                              "η = 1/L and the stability limit η = 2/L.",
     "section.sweep.best": " (η = {eta}, {updates})",
     "section.sweep.none": "No η in this range converged: widen the range or raise the iteration limit.",
+    "section.schedule": "Learning rate over the updates ({title})",
+    "view.compare": "Side by side",
+    "view.theory": "Why: theory",
+    "view.stopping": "Stopping rules",
+    "view.geometry": "One update",
+    "view.noise": "Noise",
+    "view.predict": "Predict, then run",
+    "theory.intro": "On a parabola J(θ) = J* + (L/2)(θ − θ*)², plain gradient descent has a closed form: the "
+                    "distance to the minimum is multiplied by r = 1 − ηL at every update. So |r| decides: "
+                    "η < 1/L creeps in from one side, η = 1/L lands in one step, 1/L < η < 2/L overshoots but "
+                    "closes in, η = 2/L bounces between two points forever, and η > 2/L flies off.",
+    "theory.exact": "This objective is a parabola with L = {curvature}, so the predictions below are exact (rounding "
+                    "can move a threshold by one update): 1/L = {one}, 2/L = {two}.",
+    "theory.local": "This objective is not a parabola. Near its minimum θ* = {minimizer} it curves like one with "
+                    "L = J''(θ*) = {curvature}, so the predictions below are local: right near θ*, not far from it "
+                    "(1/L = {one}, 2/L = {two}).",
+    "theory.none": "Closed forms exist for plain gradient descent with the full batch and a constant η. Choose those "
+                   "in the sidebar to see predictions; the sweep below still shows what happens.",
+    "stopping.caption": "Your run (the sidebar's η and settings) under every stopping rule, side by side: where each "
+                        "rule stops, and whether that is at a minimum. The last column has no rule: only the "
+                        "iteration limit ends it.",
+    "stopping.trap": "Show the article's trap (η = 1)",
+    "stopping.trap.help": "Sets the article's curve, θ₀ = 0, η = 1 and the |ΔJ| < ε rule: J(5) = J(0), so the rule "
+                          "fires after one update, far from the minimum.",
+    "stopping.yes": "yes",
+    "stopping.no": "no",
+    "stop.limit_only.title": "the iteration limit alone",
+    "geometry.caption": "Why the minus sign: the update moves θ against the slope. Step through the first "
+                        "{steps} updates of your run, or press play.",
+    "geometry.play": "Play",
+    "geometry.play.help": "Advance one update every 0.8 s, and start again after the last one.",
+    "geometry.none": "Your run made no update (it diverged at θ₀), so there is no step to draw.",
+    "geometry.gd": "Update {k}: at θ{k} = {theta} the slope is dJ = {slope}. The update adds −η·dJ = −{eta} × "
+                   "({slope}) = {step}, so θ{after} = {next}: {direction}",
+    "geometry.other": "Update {k}: at θ{k} = {theta} the slope is dJ = {slope}; this update rule (or schedule) took "
+                      "the step {step} to θ{after} = {next}: {direction}",
+    "geometry.right": "the slope is negative (downhill to the right), so minus the slope points right.",
+    "geometry.left": "the slope is positive (downhill to the left), so minus the slope points left.",
+    "geometry.still": "the slope is zero here, so θ stays where it is.",
+    "noise.batch": "Batch descent uses every example at every update, so it has no noise. Pick Stochastic or "
+                   "Mini-batch in the sidebar to see how the sampled examples spread the runs.",
+    "noise.switch": "Switch to stochastic descent",
+    "noise.caption": "{seeds} runs of {variant} descent that differ only in the random seed that picks the "
+                     "examples: the line is the mean θₖ, the band holds the middle 80 % of the runs, the dashed "
+                     "line is the minimizer.",
+    "noise.spread": "Updates to stop: from {low} to {high}, median {median} ({statuses}).",
+    "predict.caption": "Pick an η for your current settings and say what you expect before you run it.",
+    "predict.run": "Run it",
+    "predict.verdict": "{points}/2: it {outcome} after {updates}. Your total: {total} of {possible}.",
+    "predict.theory": "Theory: η is in the {regime} regime and the rule should end the run after {updates}.",
+    "outcome.converges": "converges",
+    "outcome.oscillates": "oscillates",
+    "outcome.stalls": "stalls",
+    "outcome.diverges": "diverges",
+    "bucket.0": "1–10",
+    "bucket.1": "11–100",
+    "bucket.2": "101–1,000",
+    "bucket.3": "more",
+    "column.regime": "regime",
+    "column.predicted": "predicted updates",
+    "column.predicted_status": "predicted status",
+    "column.rule": "stopping rule",
+    "column.at_minimum": "at a minimum?",
     "section.formulas": "The formulas behind this run",
     "formula.objective": "Objective",
     "formula.optimizer": "Update rule ({title})",
@@ -159,6 +231,16 @@ ENGLISH = MappingProxyType({
     "help.max_iter": "No run makes more updates than this (1 to 100,000). The article's loop had no limit.",
     "label.etas": "η values to compare",
     "help.etas": "Up to 12 learning rates, separated by commas, each from 1e-6 to 10.",
+    "label.seeds": "Seeds (noise view)",
+    "help.seeds": "How many runs with different random seeds the noise view makes, 2 to 50.",
+    "label.unit": "x axis counts",
+    "help.unit": "Count the cost of descent in updates, in epochs (passes over the data) or in examples touched: "
+                 "batch, stochastic and mini-batch descent then compare at equal cost.",
+    "label.step": "Update k",
+    "help.step": "Which update to draw: from θₖ to θₖ₊₁ (the first 200 updates of your run).",
+    "label.guess_eta": "Your η",
+    "label.guess_outcome": "What will happen?",
+    "label.guess_updates": "Roughly how many updates until it ends?",
     "label.sweep_low": "Sweep from η",
     "help.sweep_low": "Smallest η of the sweep, 1e-6 to 10.",
     "label.sweep_high": "Sweep to η",

@@ -61,13 +61,19 @@ def _first(threshold: float, start: float, ratio: float, offset: int) -> float:
     return max(1, math.floor(math.log(threshold / start) / math.log(ratio)) + offset + 1)
 
 
+def local_curvature(settings) -> tuple[float, float]:
+    """The minimizer nearest θ₀ and J'' there: the L of the parabola that fits J at the bottom."""
+    problem = settings.problem
+    minimizer = min(problem.minimizers, key=lambda point: abs(point - settings.theta0))
+    return minimizer, float(problem.curvature(np.array([[minimizer]]))[0])
+
+
 def predict(settings, eta: float) -> Prediction | None:
     """The regime and the predicted updates and status for η under settings, or None without a closed form."""
     if not applies(settings):
         return None
     problem = settings.problem
-    minimizer = min(problem.minimizers, key=lambda point: abs(point - settings.theta0))
-    curvature = float(problem.curvature(np.array([[minimizer]]))[0])
+    minimizer, curvature = local_curvature(settings)
     r = 1.0 - eta * curvature
     distance = abs(settings.theta0 - minimizer)
     gradient = curvature * distance  # |J'(θ₀)| of the parabola

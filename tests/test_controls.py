@@ -1,5 +1,7 @@
 """Controls as data: the η list, links in and out, and the work budget."""
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,11 +79,19 @@ def test_the_default_run_has_an_empty_link():
 
 def test_the_budget_refuses_too_much_work_and_says_how_to_fit():
     check_budget(DEFAULTS)
-    heavy = Run(max_iter=100_000, etas=tuple(0.01 * k for k in range(1, 13)), sweep_points=200)
+    heavy = Run(max_iter=100_000, etas=tuple(0.01 * k for k in range(1, 13)), sweep_points=200, view="theory")
     with pytest.raises(ValueError, match=f"{MAX_WORK:,}") as refused:
         check_budget(heavy)
     suggested = int(str(refused.value).split("Lower max_iter to ")[1].split(" ")[0].replace(",", ""))
-    check_budget(Run(max_iter=suggested, etas=heavy.etas, sweep_points=200))
+    check_budget(replace(heavy, max_iter=suggested))
+    with pytest.raises(ValueError):
+        check_budget(replace(heavy, max_iter=suggested + 1))
+
+
+@pytest.mark.parametrize(("view", "runs"), [("compare", 1 + 5), ("theory", 1 + 5 + 60), ("stopping", 1 + 5),
+                                            ("geometry", 1), ("noise", 1 + 20), ("predict", 2)])
+def test_each_view_counts_the_runs_it_makes(view, runs):
+    assert Run(view=view).runs() == runs
 
 
 def test_keywords_build_the_chosen_rules_with_their_parameters():
@@ -91,6 +101,7 @@ def test_keywords_build_the_chosen_rules_with_their_parameters():
 
 
 def test_the_cached_views_do_not_depend_on_controls_they_do_not_read():
-    assert Run(eta=0.7).for_comparison() == Run(eta=0.3).for_comparison()
-    assert Run(eta=0.7, etas=(0.2,)).for_sweep() == DEFAULTS.for_sweep()
-    assert Run(etas=(0.2,)).for_comparison() != DEFAULTS.for_comparison()
+    assert Run(eta=0.7).only("etas") == Run(eta=0.3).only("etas")
+    assert Run(eta=0.7, etas=(0.2,), view="noise").only("sweep_points") == DEFAULTS.only("sweep_points")
+    assert Run(etas=(0.2,)).only("etas") != DEFAULTS.only("etas")
+    assert Run(theta0=3.0).only() != DEFAULTS.only()  # settings every view reads always count

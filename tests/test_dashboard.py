@@ -60,7 +60,7 @@ def test_default_page_shows_the_articles_run(default_page):
 
 def test_default_page_has_one_panel_per_compared_eta(default_page):
     assert panel_titles(default_page) == [panel_title(result) for result in gd.compare(DEFAULT_ETAS)]
-    assert len(charts(default_page)) == 4  # side by side, convergence, sweep (updates and final |dJ|)
+    assert len(charts(default_page)) == 2  # the first tab: side by side, convergence
 
 
 @pytest.mark.parametrize(("key", "value", "control"), [
@@ -153,7 +153,7 @@ def test_an_unknown_link_parameter_is_named_in_the_warning():
 
 
 def test_a_view_over_the_work_budget_is_refused_before_it_runs():
-    app = open_page({"max_iter": "100000", "sweep_points": "200"})
+    app = open_page({"max_iter": "100000", "sweep_points": "200", "view": "theory"})
     assert not app.exception
     message = app.error[0].value.replace("\\", "")  # shown with Markdown escapes
     assert f"{MAX_WORK:,}" in message and "max_iter" in message
