@@ -293,7 +293,8 @@ def step_through(run: Run, view: dict, last: int, playing: bool) -> None:
     st.vega_lite_chart(charts.geometry(view["curve"], shapes).to_dict(), width="stretch")
     direction = t("geometry.right" if shapes["step_size"] > 0 else "geometry.left" if shapes["step_size"] < 0
                   else "geometry.still")
-    key = "geometry.gd" if run.optimizer == "gd" and run.schedule == "constant" else "geometry.other"
+    plain_step = run.optimizer == "gd" and run.schedule == "constant" and run.variant == "batch"
+    key = "geometry.gd" if plain_step else "geometry.other"
     st.markdown(literal(t(key, k=k, after=k + 1, theta=number(shapes["theta"]), slope=number(shapes["slope"]),
                           eta=number(run.eta), step=number(shapes["step_size"]), next=number(shapes["next"]),
                           direction=direction)))

@@ -9,7 +9,7 @@ from gd.text import t
 STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728")  # converged, stalled, max_iter, diverged
 CURVE_COLOR = "#8c9aab"
 PATH_COLOR = "#d62728"
-CHART_WIDTH = 740  # px a faceted chart may take: fits the main column of a 1280 px window beside the sidebar
+CHART_WIDTH = 700  # px a faceted chart may take: fits the main column of a 1280 px window beside the sidebar
 PANEL_HEIGHT = 160
 TITLE_SEPARATOR = " · "  # panel titles are drawn one part per line, so they never widen a panel
 
@@ -149,10 +149,11 @@ def band(band: pd.DataFrame, minimizer: float, language: str = "en") -> alt.Laye
 def spread(spread: pd.DataFrame, language: str = "en") -> alt.Chart:
     """Updates to stop, one tick per seed, coloured by status."""
     return alt.Chart(spread).mark_tick(thickness=2, size=30).encode(
-        x=alt.X("updates:Q", title=t("chart.updates", language)), color=_status_color(language),
+        x=alt.X("updates:Q", title=t("chart.updates", language)),
+        color=_status_color(language).legend(orient="top", direction="horizontal"),
         tooltip=[alt.Tooltip("seed:Q", title=t("chart.seed", language)),
                  alt.Tooltip("updates:Q", title=t("chart.updates", language))],
-    ).properties(height=70, width="container")
+    ).properties(height=60, width="container")
 
 
 def schedule(frame: pd.DataFrame, language: str = "en") -> alt.Chart:

@@ -152,8 +152,9 @@ ENGLISH = MappingProxyType({
     "geometry.none": "Your run made no update (it diverged at θ₀), so there is no step to draw.",
     "geometry.gd": "Update {k}: at θ{k} = {theta} the slope is dJ = {slope}. The update adds −η·dJ = −{eta} × "
                    "({slope}) = {step}, so θ{after} = {next}: {direction}",
-    "geometry.other": "Update {k}: at θ{k} = {theta} the slope is dJ = {slope}; this update rule (or schedule) took "
-                      "the step {step} to θ{after} = {next}: {direction}",
+    "geometry.other": "Update {k}: at θ{k} = {theta} the slope of J is dJ = {slope}. The step taken was {step}, to "
+                      "θ{after} = {next}, not exactly −η·dJ: the update rule, the schedule or the sampled examples "
+                      "changed it. Still, {direction}",
     "geometry.right": "the slope is negative (downhill to the right), so minus the slope points right.",
     "geometry.left": "the slope is positive (downhill to the left), so minus the slope points left.",
     "geometry.still": "the slope is zero here, so θ stays where it is.",

@@ -125,3 +125,82 @@ def test_factory_step_every_zero_is_refused_up_front():
     """every = 0 from the public factory is a ValueError naming it, not a ZeroDivisionError mid-run."""
     with pytest.raises(ValueError, match=r"\bevery\b"):
         gd.minimize(schedule=schedules.step(gamma=0.5, every=0))
+
+
+@pytest.mark.parametrize(("period", "floor"), [(1, 0.0), (10, 0.0), (10, 0.1), (25, 0.5), (100, 0.0), (7, 1.0)])
+def test_cosine_follows_its_formula(period, floor):
+    """floor + (1 − floor)(1 + cos(π·min(t, T)/T))/2 for t = 0 … 2T, also as floor + (1 − floor)·cos²(π·t/(2T))
+    (the half-angle form); 1 at t = 0, halfway at t = T/2, and exactly floor from t = T on (held, not rising)."""
+    factor = schedules.cosine(period=period, floor=floor).factor
+    ts = range(2 * period + 1)
+    actual = [factor(t) for t in ts]
+    formula = [floor + (1 - floor) * (1 + math.cos(math.pi * min(t, period) / period)) / 2 for t in ts]
+    half_angle = [floor + (1 - floor) * math.cos(math.pi * min(t, period) / (2 * period)) ** 2 for t in ts]
+    np.testing.assert_allclose(actual, formula, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(actual, half_angle, rtol=1e-12, atol=1e-15)
+    assert actual[0] == 1.0
+    assert actual[period:] == [floor] * (period + 1)
+    if period % 2 == 0:
+        assert actual[period // 2] == pytest.approx(floor + (1 - floor) / 2, abs=1e-15)
+    assert all(later <= earlier for earlier, later in zip(actual, actual[1:]))
+
+
+@pytest.mark.parametrize("power", [0.25, 0.5, 1.0, 0.0, 2.0])
+def test_invscaling_is_one_over_t_plus_one_to_the_power(power):
+    """scikit-learn's invscaling: eta = eta0 / pow(t, power_t), its t counting from 1 at the first update;
+    so the factor of the update after t made is 1/(t + 1)^power: 1, 2^−p, 3^−p, …"""
+    factor = schedules.invscaling(power=power).factor
+    sklearn_t = range(1, 52)  # t = 1 … 51 for our t = 0 … 50
+    expected = [1.0 / pow(t, power) for t in sklearn_t]
+    np.testing.assert_allclose([factor(t) for t in STEPS], expected, rtol=1e-14, atol=0)
+    assert factor(0) == 1.0
+    if power == 1.0:
+        assert factor(3) == 0.25
+    if power == 0.5:
+        assert factor(3) == 0.5
+
+
+def test_cosine_and_invscaling_defaults():
+    """cosine: period 100, floor 0 (decays to 0 at t = 100); invscaling: power 0.25 (scikit-learn's power_t)."""
+    assert dict(schedules.cosine().hyperparameters) == {"period": 100, "floor": 0.0}
+    assert dict(schedules.invscaling().hyperparameters) == {"power": 0.25}
+    assert schedules.cosine().factor(100) == 0.0
+    assert schedules.invscaling().factor(15) == pytest.approx(0.5, abs=1e-15)  # 16^−1/4
+
+
+NEW_BAD_VALUES = [
+    ("cosine", {"period": 0}, "period"),
+    ("cosine", {"period": -5}, "period"),
+    ("cosine", {"period": 2.5}, "period"),
+    ("cosine", {"floor": 1.5}, "floor"),
+    ("cosine", {"floor": -0.1}, "floor"),
+    ("cosine", {"floor": math.nan}, "floor"),
+    ("invscaling", {"power": -1.0}, "power"),
+    ("invscaling", {"power": math.inf}, "power"),
+    ("invscaling", {"gamma": 0.5}, "gamma"),  # invscaling has no gamma
+]
+
+
+@pytest.mark.parametrize(("name", "values", "hyperparameter"), NEW_BAD_VALUES)
+def test_cosine_and_invscaling_refuse_bad_values(name, values, hyperparameter):
+    """Out-of-range values are refused by build() and by the factory, naming the hyperparameter."""
+    with pytest.raises(ValueError, match=rf"\b{hyperparameter}\b"):
+        gd.SCHEDULES[name].build(**values)
+    with pytest.raises(ValueError, match=rf"\b{hyperparameter}\b"):
+        getattr(schedules, name)(**values)
+
+
+def test_cosine_through_minimize_by_hand():
+    """cosine(T = 2, floor 0.1), η = 0.1: factors 1, 0.1 + 0.9·(1 + cos(π/2))/2 = 0.55, then the floor 0.1.
+    θ₁ = 0 − 0.1·2(0 − 2.5) = 0.5;  θ₂ = 0.5 − 0.055·2(0.5 − 2.5) = 0.72;  θ₃ = 0.72 − 0.01·2(0.72 − 2.5) = 0.7556."""
+    result = gd.minimize(eta=0.1, schedule=schedules.cosine(period=2, floor=0.1), max_iter=3, epsilon=0.0)
+    np.testing.assert_allclose(result.history, [0.0, 0.5, 0.72, 0.7556], rtol=0, atol=1e-14)
+    assert result.status == "max_iter"
+
+
+def test_invscaling_through_minimize_by_hand():
+    """invscaling(power 1), η = 0.3: factors 1, 1/2, 1/3, so η_k = 0.3, 0.15, 0.1.
+    θ₁ = 0 − 0.3·2(0 − 2.5) = 1.5;  θ₂ = 1.5 − 0.15·2(1.5 − 2.5) = 1.8;  θ₃ = 1.8 − 0.1·2(1.8 − 2.5) = 1.94."""
+    result = gd.minimize(eta=0.3, schedule=schedules.invscaling(power=1.0), max_iter=3, epsilon=0.0)
+    np.testing.assert_allclose(result.history, [0.0, 1.5, 1.8, 1.94], rtol=0, atol=1e-14)
+    assert result.status == "max_iter"

@@ -160,3 +160,10 @@ def test_the_open_view_is_part_of_the_link():
     app = open_view("stopping")
     assert app.query_params["view"] == "stopping"
     assert len(open_view("compare").query_params.get("view", "")) == 0
+
+
+def test_one_update_does_not_claim_minus_eta_times_dj_for_a_sampled_gradient():
+    sentence = update_sentence(open_view("geometry", variant="sgd"))
+    run = gd.minimize(variant="sgd")
+    assert f"The step taken was {number(run.history[1] - run.history[0])}" in sentence
+    assert "not exactly −η·dJ" in sentence

@@ -42,7 +42,7 @@ HEALTH_WAIT = 120  # seconds for the server to answer /_stcore/health
 FIRST_LOAD_WAIT = 240  # the first script run imports numpy, pandas and altair cold
 LATER_WAIT = 90  # every later rerun or page load
 POLL_MS = 200
-CHARTS = 4  # side by side, convergence, sweep: updates and final |dJ|
+CHARTS = 2  # the first tab: side by side, convergence
 METRICS = ("theta", "grad", "loss", "updates", "status")
 
 # One read of everything the tests look at. The side-by-side chart is the page's first Vega-Lite chart;
@@ -335,6 +335,31 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
         assert snapshot["exceptions"] == 0
         assert page.locator('[data-testid="stException"]').count() == 0
         assert query_of(page) == {}  # the unusable values are dropped from the address
+    finally:
+        page.close()
+
+
+VIEW_CHARTS = {"compare": 2, "theory": 2, "stopping": 1, "geometry": 1, "noise": 2, "predict": 0}
+
+
+def test_every_view_renders_in_its_tab(server, context, shots):
+    """Click through the tabs of a stochastic run (so the noise view has its charts): each one draws its
+    charts with marks and no exception; the predict view scores a guess."""
+    page, _ = open_page(context, server["url"] + "/?variant=sgd&max_iter=2000", FIRST_LOAD_WAIT)
+    try:
+        for number_, (view, count) in enumerate(VIEW_CHARTS.items(), start=6):
+            page.get_by_role("tab", name=t(f"view.{view}"), exact=True).click()
+            snapshot = settle(page, lambda snap, count=count: snap["charts"] == snap["rendered"] == count
+                              and len(snap["metrics"]) == len(METRICS), f"the {view} view")
+            assert snapshot["exceptions"] == 0, view
+            if view == "predict":
+                page.get_by_label(t("label.guess_eta"), exact=True).fill("1.1")
+                page.get_by_text(t("outcome.diverges"), exact=True).click()
+                page.get_by_role("button", name=t("predict.run")).click()
+                snapshot = settle(page, lambda snap: any("/2:" in alert for alert in snap["alerts"]), "the score")
+                assert snapshot["exceptions"] == 0
+            screenshot(page, shots, f"{number_}-{view}.png")
+            assert query_of(page).get("view", ["compare"]) == [view]
     finally:
         page.close()
 

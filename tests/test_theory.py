@@ -1,0 +1,320 @@
+"""gd.theory: regimes of η, the closed-form prediction of updates and status, and scoring a learner's guess.
+
+On the article's parabola J(θ) = (θ − 2.5)² − 1 (L = 2) plain gradient descent is exactly
+θ_k − 2.5 = (1 − 2η)ᵏ (θ₀ − 2.5), so the number of updates until each stopping rule fires can be
+derived by hand; the prediction must agree with what minimize() measures (within one update).
+"""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import gd
+from gd import theory
+
+QUADRATIC_L = 2.0  # J''(θ) of (θ − 2.5)² − 1
+LINEAR = gd.OBJECTIVES["linear_regression"]
+
+# Every regime on the quadratic (η·L = 2η): monotone … one step (0.5) … oscillating … bouncing (1.0) … diverging
+ETAS = [0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0, 1.01, 1.1, 1.5, 3.0]
+
+
+def expected_regime(product):
+    """η·L against the thresholds 1 and 2, by hand."""
+    if product == 1:
+        return "one_step"
+    if product == 2:
+        return "bouncing"
+    return "monotone" if product < 1 else "oscillating" if product < 2 else "diverging"
+
+
+@pytest.mark.parametrize(("eta", "expected"), [
+    (0.1, "monotone"), (0.5, "one_step"), (0.9, "oscillating"), (1.0, "bouncing"), (1.1, "diverging"),
+    (0.001, "monotone"), (0.99, "oscillating"), (1.01, "diverging"), (3.0, "diverging")])
+def test_regime_on_the_quadratic(eta, expected):
+    """η·L < 1 monotone, = 1 one step, in (1, 2) oscillating, = 2 bouncing, > 2 diverging (L = 2)."""
+    assert theory.regime(eta, QUADRATIC_L) == expected
+    assert expected_regime(eta * QUADRATIC_L) == expected
+    assert theory.predict(gd.Settings(), eta).regime == expected
+
+
+@pytest.mark.parametrize("eta", ETAS)
+def test_regime_depends_on_eta_times_L_only(eta):
+    """The same η·L on linear regression (L = 2·mean(x²), η scaled by 2/L) is the same regime,
+    though η·L is 1 or 2 only up to rounding there."""
+    curvature = LINEAR.smoothness
+    scaled = eta * QUADRATIC_L / curvature
+    assert theory.regime(scaled, curvature) == expected_regime(eta * QUADRATIC_L)
+    assert theory.predict(gd.Settings("linear_regression"), scaled).regime == expected_regime(eta * QUADRATIC_L)
+
+
+def assert_prediction_matches(prediction, result, label):
+    assert prediction is not None, label
+    assert abs(result.iterations - prediction.updates) <= 1, (label, result.iterations, prediction.updates)
+    assert result.status == prediction.status, (label, result.status, prediction.status)
+
+
+@pytest.mark.parametrize("stop", sorted(gd.STOPS))
+def test_prediction_matches_minimize_for_every_eta_and_rule(stop):
+    """The issue's requirement: for η in every regime and every stopping rule, the measured updates are within
+    one of the predicted ones and the status is the predicted one (θ₀ = 0, ε = 1e-8, max_iter = 10 000)."""
+    settings = gd.Settings(stop=stop)
+    for eta in ETAS:
+        result = gd.minimize(eta=eta, stop=stop)
+        assert_prediction_matches(theory.predict(settings, eta), result, (stop, eta))
+
+
+def grid_cases(objective, theta0s):
+    return list(itertools.product([objective], theta0s, [1e-8, 1e-3, 0.0], [50, 10_000], sorted(gd.STOPS)))
+
+
+# θ₀ = 2.5 is exactly the minimizer: ∇J(2.5) = 0 in floating point, so θ never moves.
+# linear_regression's minimizer is not a float with ∇J = 0 exactly (∇J ≈ 5.6e-16 there), so for η·L > 2 and ε = 0
+# a rounding-sized offset grows like |r|ᵏ; it is left out of this grid and tested with ε > 0 below.
+GRID = grid_cases("quadratic", [0.0, -30.0, 7.3, 2.5]) + grid_cases("linear_regression", [0.0, -30.0, 7.3])
+
+
+def grid_etas(epsilon, max_iter):
+    """To keep the file fast, the 10 000-update cases leave out the lanes that would take thousands of updates:
+    η = 0.001 and the bouncing η = 2/L (covered at the defaults above and with max_iter = 50) and, for ε = 0, every
+    η ≤ 2/L, which runs to max_iter whatever the rule (covered with max_iter = 50 and by
+    test_epsilon_zero_runs_to_max_iter)."""
+    if max_iter == 50:
+        return ETAS
+    if epsilon == 0:
+        return [eta for eta in ETAS if eta * QUADRATIC_L > 2]
+    return [eta for eta in ETAS if eta >= 0.01 and eta != 1.0]
+
+
+@pytest.mark.parametrize(("objective", "theta0", "epsilon", "max_iter", "stop"), GRID)
+def test_prediction_matches_over_starts_tolerances_and_limits(objective, theta0, epsilon, max_iter, stop):
+    """Every (θ₀, ε, max_iter, rule) and every η: within one update and the same status. On linear regression,
+    also a parabola, η is scaled by 2/L so that the same η·L products (hence all regimes) are covered.
+
+    The runs are measured with compare(), whose lanes are minimize() bit for bit (tests/test_run.py)."""
+    problem = gd.OBJECTIVES[objective]
+    assert problem.quadratic
+    scale = QUADRATIC_L / float(problem.curvature(np.array([[problem.minimizers[0]]]))[0])
+    etas = [eta * scale for eta in grid_etas(epsilon, max_iter)]
+    keywords = dict(theta0=theta0, epsilon=epsilon, max_iter=max_iter, stop=stop)
+    settings = gd.Settings(objective, **keywords)
+    for eta, result in zip(etas, gd.compare(etas, objective, **keywords), strict=True):
+        assert_prediction_matches(theory.predict(settings, eta), result, eta)
+
+
+def test_epsilon_zero_runs_to_max_iter():
+    """ε = 0 with 10 000 updates, every η, measured: max_iter up to η = 2/L (θ₀ = 0), diverged above."""
+    settings = gd.Settings(epsilon=0.0, max_iter=10_000, stop="no_improvement")
+    for eta, result in zip(ETAS, gd.compare(ETAS, epsilon=0.0, max_iter=10_000, stop="no_improvement"), strict=True):
+        assert_prediction_matches(theory.predict(settings, eta), result, eta)
+        assert result.status == ("diverged" if eta * QUADRATIC_L > 2 else "max_iter")
+
+
+@pytest.mark.parametrize("stop", sorted(gd.STOPS))
+@pytest.mark.parametrize("epsilon", [1e-8, 1e-3])
+def test_prediction_from_linear_regressions_minimizer(stop, epsilon):
+    """Started at linear regression's minimizer, every rule fires at once (or after PATIENCE = 5 updates without
+    improvement), converged, for every η."""
+    theta0 = LINEAR.minimizers[0]
+    etas = [eta * QUADRATIC_L / LINEAR.smoothness for eta in ETAS]
+    settings = gd.Settings("linear_regression", theta0=theta0, epsilon=epsilon, stop=stop)
+    for eta, result in zip(etas, gd.compare(etas, "linear_regression", theta0=theta0, epsilon=epsilon, stop=stop),
+                           strict=True):
+        assert_prediction_matches(theory.predict(settings, eta), result, eta)
+        assert result.status == "converged"
+        assert result.iterations == (5 if stop == "no_improvement" else 1)
+
+
+def test_epsilon_zero_predicts_max_iter_unless_diverging():
+    """ε = 0 never fires: every η up to 2/L runs to max_iter; above it the run diverges first."""
+    settings = gd.Settings(epsilon=0.0, max_iter=10_000)
+    for eta in ETAS:
+        prediction = theory.predict(settings, eta)
+        if eta * QUADRATIC_L > 2:
+            assert prediction.status == "diverged" and prediction.updates < 10_000
+        else:
+            assert (prediction.status, prediction.updates) == ("max_iter", 10_000)
+
+
+def test_the_articles_run_is_predicted_to_take_45_updates():
+    """η = 0.1, θ₀ = 0, ε = 1e-8, |ΔJ| < ε.
+
+    With d₀ = |θ₀ − θ*| = 2.5 and r = 1 − ηL = 0.8, J_k − J* = d₀² r^(2k), so
+        |ΔJ_k| = |J_k − J_{k−1}| = d₀² r^(2(k−1)) (1 − r²) = 6.25 · 0.36 · 0.64^(k−1) = 2.25 · 0.64^(k−1).
+    2.25 · 0.64^(k−1) < 1e-8  ⇔  k − 1 > ln(1e-8 / 2.25) / ln 0.64 = 43.09…  ⇔  k ≥ 45.
+    """
+    k = 1
+    while 2.5**2 * (1 - 0.8**2) * 0.8 ** (2 * (k - 1)) >= 1e-8:
+        k += 1
+    assert k == 45
+    prediction = theory.predict(gd.Settings(), 0.1)
+    assert prediction.updates == 45
+    assert prediction.status == "converged"
+    assert prediction.exact is True
+    assert prediction.curvature == 2.0 and prediction.minimizer == 2.5
+    assert prediction.rate == pytest.approx(0.8, abs=1e-15)
+    assert gd.minimize(eta=0.1).iterations == 45
+
+
+def test_one_step_eta_takes_two_updates():
+    """η = 0.5 = 1/L: θ₁ = 2.5 exactly (|ΔJ₁| = 6.25), then θ₂ = 2.5 and ΔJ₂ = 0 < ε: two updates, converged."""
+    prediction = theory.predict(gd.Settings(), 0.5)
+    assert (prediction.updates, prediction.status, prediction.rate) == (2, "converged", 0.0)
+    result = gd.minimize(eta=0.5)
+    assert (result.iterations, result.status) == (2, "converged")
+
+
+def test_bouncing_eta_stalls_after_one_update():
+    """η = 1.0 = 2/L: 0 → 5 with J(5) = J(0), so |ΔJ| < ε fires at once, the gradient still 5: stalled."""
+    prediction = theory.predict(gd.Settings(), 1.0)
+    assert (prediction.updates, prediction.status, prediction.rate) == (1, "stalled", -1.0)
+
+
+def test_diverging_eta_is_predicted_to_leave_the_bound():
+    """η = 1.1: |θ_k − 2.5| = 2.5 · 1.2ᵏ; the run is called diverged once that passes the bound 1e8 · 6 less
+    |θ*| = 2.5, counted here with a plain loop."""
+    bound = 1e8 * max(1.0, abs(0.0), 1.0, 6.0)  # plot range of the quadratic is (−1, 6)
+    k = 0
+    while 2.5 * 1.2**k <= bound - 2.5:
+        k += 1
+    prediction = theory.predict(gd.Settings(), 1.1)
+    assert (prediction.updates, prediction.status) == (k, "diverged")
+    assert prediction.rate == pytest.approx(-1.2, abs=1e-15)
+    result = gd.minimize(eta=1.1)
+    assert (result.iterations, result.status) == (k, "diverged")
+
+
+@pytest.mark.parametrize(("eta", "theta0"), [(0.1, 0.0), (0.3, 0.0), (0.7, -30.0), (0.9, 7.3), (1.1, 0.0),
+                                             (0.05, 100.0)])
+def test_history_follows_the_closed_form(eta, theta0):
+    """θ_k − θ* = (1 − ηL)ᵏ (θ₀ − θ*) for every k of the run."""
+    result = gd.minimize(eta=eta, theta0=theta0, max_iter=200)
+    k = np.arange(len(result.history))
+    expected = 2.5 + (1 - 2 * eta) ** k * (theta0 - 2.5)
+    np.testing.assert_allclose(result.history, expected, rtol=1e-12, atol=1e-14)
+    assert len(result.history) > 10
+
+
+def bisect(f, low, high, steps=200):
+    """A root of f in [low, high], where f changes sign."""
+    assert np.sign(f(low)) != np.sign(f(high))
+    for _ in range(steps):
+        middle = (low + high) / 2
+        if np.sign(f(middle)) == np.sign(f(low)):
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def double_well_grad(theta):  # d/dθ (θ⁴/4 − θ² + 0.3θ)
+    return theta**3 - 2 * theta + 0.3
+
+
+def logistic_grad(theta):
+    return float(gd.OBJECTIVES["logistic_regression"].grad(np.array([[theta]]))[0, 0])
+
+
+LOCAL = [  # (objective, θ₀, the minimizer nearest θ₀, found here independently)
+    ("double_well", -0.5, bisect(double_well_grad, -2.0, -1.0)),  # minima ≈ −1.49 and 1.34; −0.5 is nearer −1.49
+    ("double_well", 0.5, bisect(double_well_grad, 1.0, 2.0)),
+    ("double_well", 2.0, bisect(double_well_grad, 1.0, 2.0)),
+    ("quartic", 0.0, 1.0),
+    ("quartic", 2.5, 1.0),
+    ("logistic_regression", 0.0, bisect(logistic_grad, -10.0, 10.0)),
+]
+
+
+@pytest.mark.parametrize(("name", "theta0", "minimizer"), LOCAL)
+def test_local_prediction_uses_the_curvature_at_the_nearest_minimum(name, theta0, minimizer):
+    """Off the parabola the prediction is local: not exact, with L = J''(θ*) at the minimizer nearest θ₀,
+    here a central difference of the gradient."""
+    problem = gd.OBJECTIVES[name]
+    assert not problem.quadratic
+    prediction = theory.predict(gd.Settings(name, theta0=theta0), 0.1)
+    assert prediction.exact is False
+    assert prediction.minimizer == pytest.approx(minimizer, abs=1e-9)
+    h = 1e-5
+    second = (problem.grad(np.array([[minimizer + h]])) - problem.grad(np.array([[minimizer - h]])))[0, 0] / (2 * h)
+    assert prediction.curvature == pytest.approx(second, rel=1e-6, abs=1e-8)
+    assert prediction.rate == pytest.approx(1 - 0.1 * second, rel=1e-6, abs=1e-8)
+
+
+def test_double_well_curvatures_differ_by_valley():
+    """J'' = 3θ² − 2 differs between the two minima, so the predicted rate depends on the start."""
+    left, right = (theory.predict(gd.Settings("double_well", theta0=theta0), 0.1) for theta0 in (-0.5, 0.5))
+    assert left.minimizer < 0 < right.minimizer
+    assert left.curvature == pytest.approx(3 * left.minimizer**2 - 2, rel=1e-12)
+    assert right.curvature == pytest.approx(3 * right.minimizer**2 - 2, rel=1e-12)
+    assert left.curvature != pytest.approx(right.curvature, rel=1e-3)
+
+
+@pytest.mark.parametrize("name", ["quadratic", "linear_regression"])
+def test_parabolas_are_exact(name):
+    """The article's curve and linear regression are parabolas: the prediction is exact, L their constant J''."""
+    problem = gd.OBJECTIVES[name]
+    prediction = theory.predict(gd.Settings(name), 0.1)
+    assert prediction.exact is True
+    h = 1e-3
+    minimizer = problem.minimizers[0]
+    second = (problem.grad(np.array([[minimizer + h]])) - problem.grad(np.array([[minimizer - h]])))[0, 0] / (2 * h)
+    assert prediction.curvature == pytest.approx(second, rel=1e-9)
+
+
+@pytest.mark.parametrize("keywords", [
+    {"optimizer": "momentum"}, {"optimizer": "adam"}, {"optimizer": "nesterov"},
+    {"variant": "sgd"}, {"variant": "minibatch"},
+    {"schedule": "cosine"}, {"schedule": "step"}, {"schedule": "invscaling"},
+])
+def test_no_closed_form_outside_plain_batch_gd_with_constant_eta(keywords):
+    """predict returns None unless optimizer gd, variant batch and schedule constant; the same objective with
+    the defaults does have a prediction."""
+    assert theory.predict(gd.Settings(**keywords), 0.1) is None
+    assert theory.predict(gd.Settings(), 0.1) is not None
+
+
+@pytest.mark.parametrize(("eta", "expected"), [(0.1, "converges"), (0.9, "oscillates"), (1.0, "stalls"),
+                                               (1.1, "diverges"), (0.5, "converges"), (0.01, "converges")])
+def test_outcome_names_what_the_run_did(eta, expected):
+    """0.1 creeps up to 2.5 from one side; 0.9 jumps across 2.5 every update (r = −0.8); 1.0 is fooled after one
+    jump; 1.1 leaves; 0.5 lands on 2.5 and stays (no crossing)."""
+    result = gd.minimize(eta=eta)
+    assert theory.outcome(result) == expected
+    side = np.sign(result.history[:40] - 2.5)
+    crossings = int(np.count_nonzero(np.diff(side[side != 0])))
+    if expected == "oscillates":
+        assert crossings >= 2
+    if expected == "converges":
+        assert crossings == 0
+
+
+@pytest.mark.parametrize(("updates", "expected"), [(1, 0), (10, 0), (11, 1), (100, 1), (101, 2), (1000, 2),
+                                                   (1001, 3), (10**6, 3)])
+def test_bucket_edges(updates, expected):
+    """Buckets 1–10, 11–100, 101–1000, more."""
+    assert theory.bucket(updates) == expected
+
+
+def test_score_points():
+    """The article's run: converges in 45 updates (bucket 11–100). Two points for both right, one for half."""
+    result = gd.minimize(eta=0.1)
+    assert result.iterations == 45
+    both = theory.score("converges", 1, result)
+    assert (both.outcome, both.bucket, both.outcome_right, both.bucket_right, both.points) == (
+        "converges", 1, True, True, 2)
+    assert theory.score("diverges", 3, result).points == 0
+    assert theory.score("oscillates", 0, result).points == 0
+    only_outcome = theory.score("converges", 0, result)
+    assert (only_outcome.outcome_right, only_outcome.bucket_right, only_outcome.points) == (True, False, 1)
+    only_bucket = theory.score("stalls", 1, result)
+    assert (only_bucket.outcome_right, only_bucket.bucket_right, only_bucket.points) == (False, True, 1)
+
+
+def test_score_of_a_diverging_run():
+    """η = 1.1 diverges after 106 updates: 'diverges' and bucket 101–1000 is the right guess."""
+    result = gd.minimize(eta=1.1)
+    assert theory.score("diverges", 2, result).points == 2
+    assert theory.score("diverges", 1, result).points == 1
+    assert math.isfinite(result.theta)
