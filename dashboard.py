@@ -223,8 +223,9 @@ def compare_ui(run: Run, headline_view: dict) -> None:
         st.vega_lite_chart(headline_view["schedule"], width="stretch")
     st.subheader(t("section.convergence"))
     st.caption(t("section.convergence.caption"))
+    st.session_state.setdefault("unit", DEFAULTS.unit)
     unit = st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),
-                                format_func=lambda unit: t(f"chart.unit.{unit}")) or "k"
+                                format_func=lambda unit: t(f"chart.unit.{unit}")) or DEFAULTS.unit
     st.vega_lite_chart(view["convergence"][unit], width="stretch")
     st.subheader(t("section.table"))
     st.dataframe(view["table"], hide_index=True, width="stretch",
