@@ -61,7 +61,7 @@ class StopRule(Described):
         """(lanes that stop now, new state); nothing fires when ε = 0."""
         if self.measure:
             return self.measure(objective, theta, step, loss, previous) < epsilon, state
-        stale = np.where(loss < state.best - epsilon, 0, state.stale + 1)
+        stale = np.where(loss <= state.best - epsilon, 0, state.stale + 1)  # a drop of ε counts, as in sklearn
         return (stale >= PATIENCE) & (epsilon > 0), Progress(np.fmin(state.best, loss), stale)
 
 

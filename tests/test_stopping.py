@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import gd
+from gd import theory
 from gd.stopping import diverged, divergence_bound, norm, settle
 
 
@@ -154,3 +155,75 @@ def test_every_stop_rule_has_text():
     for name, rule in gd.STOPS.items():
         assert rule.name == name
         assert rule.title and rule.description and rule.latex
+
+
+def sklearn_no_change_stop(losses, tol, patience=5):
+    """scikit-learn's n_iter_no_change (MLP's _update_no_improvement_count, SGD's epoch loop) in plain Python:
+    count += 1 if loss > best − tol else count = 0; best = min(best, loss); stop once count ≥ patience.
+    losses[0] is J(θ₀) (best starts at +inf, so it never counts); returns the index k of the stopping update,
+    or None if the sequence ends first."""
+    best, count = math.inf, 0
+    for k, loss in enumerate(losses):
+        loss = float(loss)
+        if loss > best - tol:
+            count += 1
+        else:
+            count = 0
+        best = min(best, loss)
+        if count >= patience:
+            return k
+    return None
+
+
+@pytest.mark.parametrize(("eta", "epsilon"), [
+    (0.01, 1e-8), (0.01, 1e-4), (0.1, 1e-8), (0.1, 1e-3), (0.1, 0.5), (0.5, 1e-8), (0.5, 1e-3),
+    (1.0, 1e-8), (1.1, 1e-8), (1.1, 1e-3)])
+@pytest.mark.parametrize(("objective", "variant", "optimizer"), [
+    ("quadratic", "batch", "gd"),
+    ("quadratic", "sgd", "gd"),  # noisy losses: the best so far is not the previous loss
+    ("quadratic", "batch", "momentum"),  # overshoots: J rises and falls again
+    ("double_well", "minibatch", "gd"),
+])
+def test_no_improvement_stops_where_scikit_learn_would(eta, epsilon, objective, variant, optimizer):
+    """The run stops at exactly the update where the reference stops, computed over the same run's losses
+    continued without any stopping rule (ε = 0), so a rule that fired late would also be caught."""
+    keywords = dict(variant=variant, optimizer=optimizer, batch_size=8, seed=4, stop="no_improvement")
+    full = gd.minimize(objective, eta=eta, epsilon=0.0, max_iter=2_000, **keywords)
+    expected = sklearn_no_change_stop(full.losses, epsilon)
+    result = gd.minimize(objective, eta=eta, epsilon=epsilon, max_iter=2_000, **keywords)
+    if full.status == "diverged" and (expected is None or expected >= full.iterations):
+        assert result.status == "diverged" and result.iterations == full.iterations
+        return
+    assert expected is not None
+    assert result.iterations == expected
+    assert result.status in ("converged", "stalled")
+    np.testing.assert_array_equal(result.losses, full.losses[:expected + 1])
+
+
+def test_no_improvement_with_epsilon_zero_never_fires():
+    """ε = 0 means never: η = 0.1 reaches 2.5 and J stops falling, yet the run goes on to max_iter."""
+    result = gd.minimize(eta=0.1, epsilon=0.0, stop="no_improvement", max_iter=800)
+    assert (result.status, result.iterations) == ("max_iter", 800)
+    assert np.all(result.losses[400:] == -1.0)  # J has not fallen for hundreds of updates
+
+
+def test_no_improvement_stops_a_diverging_run_before_it_diverges():
+    """η = 1.1: J rises at every update, so after 5 updates without improvement the rule fires, far from the
+    minimum (stalled), 100 updates before |θ| would pass the bound (diverged at 106 without the rule)."""
+    result = gd.minimize(eta=1.1, stop="no_improvement")
+    assert (result.status, result.iterations) == ("stalled", 5)
+    assert np.all(np.diff(result.losses) > 0)
+    assert result.theta == pytest.approx(2.5 - 2.5 * (-1.2) ** 5, rel=1e-12)
+    assert gd.minimize(eta=1.1).status == "diverged"
+
+
+def test_no_improvement_by_exactly_epsilon_counts_as_improvement():
+    """η = 0.5 lands on 2.5 at once: J₀ = 5.25, J₁ = −1 = J₀ − ε for ε = 6.25 (exact in floating point), then
+    J stays −1. scikit-learn resets the count when J is not above best − tol, so J₁ is an improvement and the
+    5 stale updates are 2 … 6; the rule's own formula J > min J − ε says the same. Stops after 6, not 5."""
+    losses = gd.minimize(eta=0.5, epsilon=0.0, max_iter=10).losses
+    assert losses[0] - 6.25 == losses[1] == -1.0
+    assert sklearn_no_change_stop(losses, 6.25) == 6
+    assert theory.predict(gd.Settings(epsilon=6.25, stop="no_improvement"), 0.5).updates == 6
+    result = gd.minimize(eta=0.5, epsilon=6.25, stop="no_improvement")
+    assert result.iterations == 6

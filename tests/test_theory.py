@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import gd
-from gd import theory
+from gd import schedules, theory
 
 QUADRATIC_L = 2.0  # J''(θ) of (θ − 2.5)² − 1
 LINEAR = gd.OBJECTIVES["linear_regression"]
@@ -38,6 +38,16 @@ def test_regime_on_the_quadratic(eta, expected):
     assert theory.regime(eta, QUADRATIC_L) == expected
     assert expected_regime(eta * QUADRATIC_L) == expected
     assert theory.predict(gd.Settings(), eta).regime == expected
+
+
+@pytest.mark.parametrize(("eta", "product", "expected"), [(0.41, 1.0, "one_step"), (0.79, 2.0, "bouncing"),
+                                                      (0.91, 1.0, "one_step"), (0.91, 2.0, "bouncing")])
+def test_regime_thresholds_hold_up_to_rounding(eta, product, expected):
+    """L = product/η makes η·L one ulp below 1 or 2 in floating point; it is still the one-step or bouncing η."""
+    curvature = product / eta
+    assert eta * curvature != product  # the rounding is real
+    assert theory.regime(eta, curvature) == expected
+    assert theory.regime(eta * 0.999, curvature) != expected  # a real difference is not rounding
 
 
 @pytest.mark.parametrize("eta", ETAS)
@@ -186,6 +196,41 @@ def test_diverging_eta_is_predicted_to_leave_the_bound():
     assert (result.iterations, result.status) == (k, "diverged")
 
 
+def first_update(measure, epsilon):
+    """The smallest k ≥ 1 with measure(k) < ε, by counting."""
+    k = 1
+    while measure(k) >= epsilon:
+        k += 1
+    return k
+
+
+def test_the_other_rules_on_the_articles_run():
+    """η = 0.1, θ₀ = 0, ε = 1e-8 (d₀ = 2.5, L = 2, r = 0.8):
+    grad_norm: |J'(θ_k)| = L d₀ rᵏ = 5 · 0.8ᵏ < 1e-8 first at k = 90 (ln(2e-9)/ln 0.8 = 89.8);
+    step_size: |Δθ_k| = η L d₀ r^(k−1) = 0.5 · 0.8^(k−1) < 1e-8 first at k = 81 (k − 1 > 79.5);
+    no_improvement: J falls by less than ε from update 45 on (as for loss_change), so updates 45 … 49 are the
+    5 without improvement: 49."""
+    grad_norm = first_update(lambda k: 5 * 0.8**k, 1e-8)
+    step_size = first_update(lambda k: 0.5 * 0.8 ** (k - 1), 1e-8)
+    no_improvement = first_update(lambda k: 2.25 * 0.64 ** (k - 1), 1e-8) + 5 - 1
+    assert (grad_norm, step_size, no_improvement) == (90, 81, 49)
+    for stop, updates in [("grad_norm", 90), ("step_size", 81), ("no_improvement", 49)]:
+        prediction = theory.predict(gd.Settings(stop=stop), 0.1)
+        assert (prediction.updates, prediction.status) == (updates, "converged"), stop
+        assert gd.minimize(eta=0.1, stop=stop).iterations == updates, stop
+
+
+@pytest.mark.parametrize(("eta", "updates", "status"), [(0.5, 6, "converged"), (1.0, 5, "stalled"),
+                                                        (1.1, 5, "stalled")])
+def test_no_improvement_spot_checks(eta, updates, status):
+    """η = 0.5: J drops from 5.25 to −1 at update 1, then never again: updates 2 … 6 are the 5 without
+    improvement. η = 1.0: J stays 5.25; η = 1.1: J rises: updates 1 … 5, far from the minimum."""
+    prediction = theory.predict(gd.Settings(stop="no_improvement"), eta)
+    assert (prediction.updates, prediction.status) == (updates, status)
+    result = gd.minimize(eta=eta, stop="no_improvement")
+    assert (result.iterations, result.status) == (updates, status)
+
+
 @pytest.mark.parametrize(("eta", "theta0"), [(0.1, 0.0), (0.3, 0.0), (0.7, -30.0), (0.9, 7.3), (1.1, 0.0),
                                              (0.05, 100.0)])
 def test_history_follows_the_closed_form(eta, theta0):
@@ -288,6 +333,15 @@ def test_outcome_names_what_the_run_did(eta, expected):
         assert crossings >= 2
     if expected == "converges":
         assert crossings == 0
+
+
+def test_one_overshoot_is_not_oscillation():
+    """η halved (γ = 0.55) after a first step of 0.9: θ jumps once past 2.5 (0 → 4.5), then η < 1/L and θ
+    approaches 2.5 from above without crossing back: one crossing is an overshoot, the run converges."""
+    result = gd.minimize(eta=0.9, schedule=schedules.step(gamma=0.55, every=1))
+    assert result.history[0] < 2.5 and np.all(result.history[1:] > 2.5)
+    assert result.status == "converged"
+    assert theory.outcome(result) == "converges"
 
 
 @pytest.mark.parametrize(("updates", "expected"), [(1, 0), (10, 0), (11, 1), (100, 1), (101, 2), (1000, 2),
