@@ -6,18 +6,16 @@ from gd.stopping import divergence_bound, norm
 from gd.text import t
 
 
-def number(value) -> str:
+def number(value, digits: int = 6) -> str:
     """A short, honest rendering of a float: six significant digits, inf and nan as such."""
     if np.size(value) > 1:
-        return "(" + ", ".join(number(part) for part in np.ravel(value)) + ")"
-    return f"{float(np.ravel(value)[0]):.6g}"
+        return "(" + ", ".join(number(part, digits) for part in np.ravel(value)) + ")"
+    return f"{float(np.ravel(value)[0]):.{digits}g}"
 
 
 def precise(value) -> str:
     """Ten significant digits: enough to compare with the article's printed values."""
-    if np.size(value) > 1:
-        return "(" + ", ".join(precise(part) for part in np.ravel(value)) + ")"
-    return f"{float(np.ravel(value)[0]):.10g}"
+    return number(value, 10)
 
 
 def updates(count: int, language: str = "en") -> str:
