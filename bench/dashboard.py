@@ -12,13 +12,9 @@ Run: python bench/dashboard.py [--repeats 20] [--no-browser]
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,11 +22,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, served  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 TWELVE_ETAS = "0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1, 1.1"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def rerun_times(script: str, repeats: int, setup=None, change=None) -> list[float]:
@@ -54,30 +49,6 @@ def chart_bytes(script: str) -> int:
     charts = [element.proto for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
     return sum(len(proto.spec.encode()) + len(proto.data.data)
                + sum(len(dataset.data.data) for dataset in proto.datasets) for proto in charts)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve(script: str, log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                return server, url
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"{script} did not start")
 
 
 PAINTED = """async (previous) => {
@@ -155,20 +126,16 @@ def main() -> None:
     print(f"chart data sent for the default view: {chart_bytes(dashboard):,} bytes "
           f"(floor page: {chart_bytes(floor):,} bytes)")
 
-    if args.no_browser or not os.path.exists("/usr/bin/chromium"):
+    if args.no_browser or not os.path.exists(CHROMIUM):
         return
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryFile() as log, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         results = {}
         for name, script in (("floor", "bench/floor_page.py"), ("dashboard", "dashboard.py")):
-            server, url = serve(script, log)
-            try:
-                results[name] = browser_times(url, args.repeats, browser)
-            finally:
-                server.terminate()
-                server.wait(10)
+            with served(script) as server:
+                results[name] = browser_times(server.url, args.repeats, browser)
         browser.close()
     print(f"Chromium, Enter on a new η → new metric painted, median of {args.repeats}:")
     print(line("default view", results["dashboard"], results["floor"], 2))

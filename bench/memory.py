@@ -1,0 +1,202 @@
+"""The server's memory over a few hundred distinct settings: do the dashboard's caches keep it bounded?
+
+Starts `streamlit run dashboard.py` on a free 127.0.0.1 port (as bench/dashboard.py does) and opens the
+page in one headless Chromium page, navigating it to one shared link per setting. Every setting differs
+from all the others in η (the headline run and the stopping-rule view are keyed on it, the noise view on
+η and seeds), the compared-η list (the comparison) and the sweep range (the theory view); the link opens
+the compare, theory, stopping and noise tabs in turn, so each of those caches fills; objective, variant,
+update rule, schedule, stopping rule, θ₀, iteration limit and sweep points cycle too. Every page view
+therefore misses every cache it reads. After each page has settled (script idle, five metrics, every
+chart drawn) the server's VmRSS and VmHWM are read from /proc/<pid>/status. The metrics are checked
+against gd.minimize on the way.
+
+Prints the machine, the number of settings, the median time per setting, RSS at the start, every 50
+settings and at the end, the peak (VmHWM), whether the peak is under 500 MB, and whether RSS plateaued.
+MB here is 10⁶ bytes.
+Run: python bench/memory.py [--settings 300]
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+from machine import describe  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
+
+import gd  # noqa: E402
+from gd.controls import CHOICES, Run, check_budget, to_url  # noqa: E402
+from gd.explain import number  # noqa: E402
+from gd.text import t  # noqa: E402
+
+TARGET_MB = 500
+EVERY = 50  # print RSS after this many settings
+TABS = ("compare", "theory", "stopping", "noise")  # the tabs with a cache of their own, opened in turn by the link
+PAGE_WAIT_MS = 180_000
+METRICS = ("theta", "grad", "loss", "updates", "status")
+
+# Polls in the page until the view for this setting is complete, on two polls in a row, then waits for two
+# animation frames so that it has been painted. Complete: Streamlit idle, no skeleton left (the script
+# state turns notRunning before React has mounted everything: metrics and charts can follow hundreds of
+# ms later, with stSkeleton placeholders meanwhile), the run heading shows this setting's η, five metric
+# values, every chart on the page drawn. An exception on the page ends the wait too.
+SETTLED = """async ({heading, timeout, poll}) => {
+  const started = performance.now();
+  const text = (root, selector) => { const e = root.querySelector(selector); return e ? e.innerText.trim() : ""; };
+  const look = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    return {
+      state: app ? app.getAttribute('data-test-script-state') : null,
+      skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+      metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(
+        m => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]),
+      headings: [...document.querySelectorAll('[data-testid="stMain"] h3')].map(e => e.innerText.trim()),
+      charts: charts.length,
+      rendered: charts.filter(c => c.querySelector('svg.marks, canvas.marks')).length,
+      exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+      errors: [...document.querySelectorAll('[data-testid="stAlertContentError"]')].map(e => e.innerText.trim()),
+    };
+  };
+  let previous = null;
+  while (performance.now() - started < timeout) {
+    const now = look();
+    const idle = now.state === 'notRunning' && now.skeletons === 0;
+    const complete = now.metrics.length === 5 && now.metrics.every(m => m[1]) && now.headings.includes(heading)
+      && now.rendered === now.charts;
+    const signature = JSON.stringify(now);
+    if (idle && (complete || now.exceptions > 0) && signature === previous) {
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return now;
+    }
+    previous = idle && (complete || now.exceptions > 0) ? signature : null;
+    await new Promise(r => setTimeout(r, poll));
+  }
+  return Object.assign(look(), {timeout: true});
+}"""
+
+
+def code_version() -> str:
+    """Which dashboard was measured: the commit, and whether dashboard.py or gd/ differ from it."""
+    def git(*command):
+        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        head, changed = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain", "--", "dashboard.py", "gd")
+    except (OSError, subprocess.CalledProcessError):
+        return "code: not a git checkout"
+    files = [line[3:] for line in changed.splitlines()]
+    return f"code: commit {head}" + (f" with uncommitted changes to {', '.join(files)}" if files
+                                     else " (dashboard.py and gd/ as committed)")
+
+
+def _six(value: float) -> float:
+    """A value that a link carries exactly: η lists are written with %g (six significant digits)."""
+    return float(f"{value:.6g}")
+
+
+def setting(i: int) -> Run:
+    """The i-th setting: distinct from every other one in η, the compared-η list and the sweep range."""
+    objectives, variants = list(CHOICES["objective"]), list(CHOICES["variant"])
+    optimizers, schedules, stops = list(CHOICES["optimizer"]), list(CHOICES["schedule"]), list(CHOICES["stop"])
+    base = _six(0.01 + i * 1e-4)
+    etas = tuple(dict.fromkeys(_six(base * 1.6 ** k) for k in range(1 + i % 12)))  # 1 to 12 η, all < 7.1
+    run = Run(objective=objectives[i % len(objectives)], theta0=((7 * i) % 41 - 20) / 4,
+              eta=_six(0.05 + i * 1e-3), variant=variants[(i // 2) % len(variants)],
+              optimizer=optimizers[(i // 3) % len(optimizers)], schedule=schedules[(i // 5) % len(schedules)],
+              stop=stops[(i // 7) % len(stops)], max_iter=(1_000, 3_000, 10_000, 20_000)[i % 4], etas=etas,
+              sweep_low=_six(1e-3 * (1 + i / 997)), sweep_high=(0.5, 1.5, 3.0)[i % 3],
+              sweep_points=(10, 30, 60, 120, 200)[(i // 4) % 5], view=TABS[i % len(TABS)])
+    while True:  # keep every view within the dashboard's work cap
+        try:
+            check_budget(run)
+            return run
+        except ValueError:
+            run = replace(run, max_iter=run.max_iter // 2)
+
+
+def expected_metrics(run: Run) -> list[list[str]]:
+    result = gd.minimize(run.objective, eta=run.eta, **run.keywords())
+    values = {"theta": number(result.theta), "grad": number(result.grad), "loss": number(result.loss),
+              "updates": f"{result.iterations:,}", "status": t(f"status.{result.status}")}
+    return [[t(f"metric.{key}"), values[key]] for key in METRICS]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", type=int, default=300, help="distinct settings to open (default 300)")
+    args = parser.parse_args()
+    print(describe())
+    print(code_version())
+    runs = [setting(i) for i in range(args.settings)]
+    for name in ("eta", "etas", "sweep_low"):  # what the headline, comparison and sweep caches are keyed on
+        assert len({getattr(run, name) for run in runs}) == len(runs), f"two settings share a value of {name}"
+    from playwright.sync_api import sync_playwright
+
+    times, failures, samples = [], [], []
+    with served("dashboard.py") as server:
+        url = server.url
+        started = memory(server.pid)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.on("pageerror", lambda error: failures.append(f"page error: {error}"))
+                print(f"server RSS at start (before any page): {started['VmRSS']:.1f} MB")
+                for i, run in enumerate(runs):
+                    link = url + "/?" + urlencode(to_url(run))
+                    begin = time.perf_counter()
+                    page.goto(link, wait_until="domcontentloaded", timeout=PAGE_WAIT_MS)
+                    seen = page.evaluate(SETTLED, {"heading": t("section.run", eta=number(run.eta)),
+                                                   "timeout": PAGE_WAIT_MS, "poll": 20})
+                    times.append(time.perf_counter() - begin)
+                    # an error box is no failure: a diverged run explains itself in one
+                    if seen.get("timeout") or seen["exceptions"]:
+                        failures.append(f"setting {i} {link}: {seen}")
+                    elif seen["metrics"] != expected_metrics(run):
+                        failures.append(f"setting {i} {link}: shows {seen['metrics']}, "
+                                        f"the engine gives {expected_metrics(run)}")
+                    samples.append(memory(server.pid))
+                    if (i + 1) % EVERY == 0 or i + 1 == len(runs):
+                        print(f"after {i + 1:4d} settings: RSS {samples[-1]['VmRSS']:7.1f} MB, "
+                              f"peak {samples[-1]['VmHWM']:7.1f} MB, median "
+                              f"{statistics.median(times[-EVERY:]) * 1e3:6.0f} ms per setting "
+                              f"over the last {min(EVERY, len(times))}", flush=True)
+            finally:
+                browser.close()
+    server_log = server.log
+
+    problems = [line for line in server_log.splitlines()
+                if any(word in line for word in ("Traceback", "Error", "Exception", "WARNING"))]
+    peak, final = samples[-1]["VmHWM"], samples[-1]["VmRSS"]
+    half = samples[len(samples) // 2 - 1]["VmRSS"] if len(samples) >= 2 else started["VmRSS"]
+    first_half, second_half = half - started["VmRSS"], final - half
+    plateau = second_half < 0.05 * half
+    print(f"settings: {len(times)} distinct (each misses every cache), one Chromium page, one navigation each")
+    print(f"time per setting (link opened → page settled and painted): median {statistics.median(times) * 1e3:.0f} ms, "
+          f"worst {max(times) * 1e3:.0f} ms, total {sum(times):.0f} s")
+    print(f"server RSS: start {started['VmRSS']:.1f} MB, after {len(samples) // 2} settings {half:.1f} MB, "
+          f"final {final:.1f} MB; peak (VmHWM) {peak:.1f} MB")
+    print(f"peak under {TARGET_MB} MB: {'yes' if peak < TARGET_MB else 'NO'}")
+    print(f"plateau: {'yes' if plateau else 'NO'} (RSS grew {first_half:+.1f} MB over the first half, "
+          f"{second_half:+.1f} MB over the second; plateau means the second half grew < 5% of the half-way RSS)")
+    print(f"pages that failed (timeout, exception, or metrics ≠ gd.minimize): {len(failures)}")
+    for failure in failures[:5]:
+        print("  " + failure[:1500])
+    print(f"server log lines with Traceback/Error/Exception/WARNING: {len(problems)}")
+    for line in problems[:5]:
+        print("  " + line[:300])
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

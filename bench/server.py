@@ -1,0 +1,80 @@
+"""A dashboard server for benchmarks: started on a free 127.0.0.1 port, stopped by its own handle."""
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    log: str = ""  # everything the server printed, filled in when it stops
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def served(script: str) -> Iterator[Server]:
+    """`streamlit run script` until the block ends; waits for /_stcore/health first."""
+    with tempfile.TemporaryFile("w+") as log:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.address",
+             "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        server = Server(process, f"http://127.0.0.1:{port}")
+        try:
+            _wait_for_health(server, script)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            server.log = log.read()
+
+
+def _wait_for_health(server: Server, script: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(server.url + "/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{script} did not start within 120 s")
+
+
+def memory(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (the peak) of a process, in MB (10⁶ bytes); /proc gives kB (1,024 bytes)."""
+    values = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) * 1024 / 1e6
+    return values
