@@ -28,6 +28,7 @@ from gd.text import literal, t
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
 GEOMETRY_STEPS = 200  # updates the step-through view can show
 PLAY_SECONDS = 0.8  # one update per tick while playing
+IN_VIEWS = ("sweep_low", "sweep_high", "sweep_points", "seeds", "unit")  # controls drawn inside their view
 
 
 @st.cache_data(max_entries=256, ttl=CACHE_SECONDS, show_spinner=False)
@@ -39,7 +40,8 @@ def headline(run: Run) -> dict:
             "history": np.array(result.history[:GEOMETRY_STEPS + 1]),
             "losses": np.array(result.losses[:GEOMETRY_STEPS + 1]),
             "prediction": theory.predict(result.settings, run.eta), "curve": frames.curve(result.settings.problem),
-            "schedule": charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict()}
+            "schedule": None if run.schedule == "constant" else
+            charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict()}
 
 
 @st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
@@ -48,10 +50,9 @@ def comparison(run: Run) -> dict:
     results = gd.compare(run.etas, run.objective, **run.keywords())
     problem = results[0].settings.problem
     panels = [frames.panel_title(result) for result in results]
-    gaps = frames.gaps(results)
     return {
         "trajectories": charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
-        "convergence": {unit: charts.convergence(gaps, unit).to_dict() for unit in UNITS},
+        "convergence": charts.convergence(frames.gaps(results), run.unit).to_dict(),
         "table": frames.shown(frames.summary(results)),
     }
 
@@ -182,20 +183,16 @@ def sidebar_ui() -> Run | None:
         st.header(t("sidebar.compare"))
         st.session_state.setdefault("etas", format_etas(DEFAULTS.etas))
         etas_text = st.text_input(t("label.etas"), key="etas", help=t("help.etas"), max_chars=200)
-        sweep_low = _number("sweep_low", format="%g", step=1e-3)
-        sweep_high = _number("sweep_high", format="%g", step=0.1)
-        sweep_points = _number("sweep_points")
-        seeds = _number("seeds")
     try:
         etas = parse_etas(etas_text)
     except ValueError as error:
         st.error(literal(error))
         return None
     labels = {t(f"view.{name}"): name for name in VIEWS}
+    in_views = {key: st.session_state.get(key) or getattr(DEFAULTS, key) for key in IN_VIEWS}
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
-               etas, sweep_low, sweep_high, sweep_points, tuple(rule_parameters), seeds,
-               st.session_state.get("unit") or DEFAULTS.unit,
-               labels.get(st.session_state.get("view_label"), DEFAULTS.view))
+               etas, rule_parameters=tuple(rule_parameters),
+               view=labels.get(st.session_state.get("view_label"), DEFAULTS.view), **in_views)
 
 
 STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.info, "diverged": st.error}
@@ -215,18 +212,18 @@ def metrics_ui(run: Run) -> dict:
 
 
 def compare_ui(run: Run, headline_view: dict) -> None:
-    view = comparison(run.only("etas"))
+    view = comparison(run.only("etas", "unit"))
     st.caption(t("section.compare.caption"))
     st.vega_lite_chart(view["trajectories"])
-    if run.schedule != "constant":
+    if headline_view["schedule"]:
         st.markdown(t("section.schedule", title=CHOICES["schedule"][run.schedule].title))
         st.vega_lite_chart(headline_view["schedule"], width="stretch")
     st.subheader(t("section.convergence"))
     st.caption(t("section.convergence.caption"))
     st.session_state.setdefault("unit", DEFAULTS.unit)
-    unit = st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),
-                                format_func=lambda unit: t(f"chart.unit.{unit}")) or DEFAULTS.unit
-    st.vega_lite_chart(view["convergence"][unit], width="stretch")
+    st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),  # read into run.unit
+                         format_func=lambda unit: t(f"chart.unit.{unit}"))
+    st.vega_lite_chart(view["convergence"], width="stretch")
     st.subheader(t("section.table"))
     st.dataframe(view["table"], hide_index=True, width="stretch",
                  column_config={column: t(f"column.{column}") for column in view["table"].columns})
@@ -247,6 +244,10 @@ def theory_ui(run: Run) -> None:
         st.dataframe(view["table"], hide_index=True, width="stretch",
                      column_config={column: t(f"column.{column}") for column in view["table"].columns})
     st.subheader(t("section.sweep"))
+    for column, key in zip(st.columns(3), ("sweep_low", "sweep_high", "sweep_points"), strict=True):
+        with column:
+            _number(key, **({"format": "%g", "step": 1e-3 if key == "sweep_low" else 0.1} if key != "sweep_points"
+                            else {}))
     best = "" if view["best"] is None else t("section.sweep.best", eta=number(view["best"][0]),
                                              updates=updates(view["best"][1]))
     low, high = sorted((run.sweep_low, run.sweep_high))
@@ -255,6 +256,7 @@ def theory_ui(run: Run) -> None:
         st.info(t("section.sweep.none"))
     for measure in charts.SWEEP_MEASURES:
         st.vega_lite_chart(view[measure], width="stretch")
+    formulas_ui(run)
 
 
 def show_the_trap() -> None:
@@ -310,6 +312,7 @@ def noise_ui(run: Run) -> None:
         st.info(t("noise.batch"))
         st.button(t("noise.switch"), on_click=switch_to_stochastic)
         return
+    _number("seeds")
     st.caption(t("noise.caption", seeds=run.seeds, variant=CHOICES["variant"][run.variant].title))
     view = noise_view(run.only("eta", "seeds"))
     st.vega_lite_chart(view["band"], width="stretch")
@@ -358,9 +361,18 @@ def formulas_ui(run: Run) -> None:
         st.latex(stop.latex)
 
 
+def keep_view_controls() -> None:
+    """Controls that live in a view keep their value while another view is open (Streamlit would drop the
+    state of a widget that is not drawn)."""
+    for key in IN_VIEWS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def main() -> None:
     st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
     seed_from_url()
+    keep_view_controls()
     st.title(t("page.title"))
     st.caption(t("page.caption"))
     if st.session_state["link_problems"]:
@@ -382,7 +394,6 @@ def main() -> None:
                     draw[name]()
     except ValueError as error:  # the engine's message names the parameter and its range
         st.error(literal(error))
-    formulas_ui(run)
 
 
 main()

@@ -161,7 +161,7 @@ def test_a_view_over_the_work_budget_is_refused_before_it_runs():
 
 
 def test_the_formulas_come_from_the_registries():
-    app = open_page({"optimizer": "rmsprop"})
+    app = open_page({"optimizer": "rmsprop", "view": "theory"})
     shown = " ".join(formula.value for formula in app.latex)
     assert gd.OPTIMIZERS["rmsprop"].latex in shown
     assert gd.STOPS["loss_change"].latex in shown

@@ -167,3 +167,15 @@ def test_one_update_does_not_claim_minus_eta_times_dj_for_a_sampled_gradient():
     run = gd.minimize(variant="sgd")
     assert f"The step taken was {number(run.history[1] - run.history[0])}" in sentence
     assert "not exactly −η·dJ" in sentence
+
+
+def test_controls_inside_a_view_keep_their_value_while_another_view_is_open():
+    app = open_view("theory")
+    app.number_input(key="sweep_points").set_value(12).run()
+    app.session_state["view_label"] = t("view.compare")
+    app.run()
+    app.session_state["view_label"] = t("view.theory")
+    app.run()
+    assert not app.exception
+    assert app.number_input(key="sweep_points").value == 12
+    assert app.query_params["sweep_points"] == "12"
