@@ -334,8 +334,7 @@ def predict_ui(run: Run) -> None:
     if not submitted:
         return
     view = headline(replace(run.only(), eta=eta))
-    score = theory.Score(view["outcome"], theory.bucket(max(view["updates"], 1)), guess == view["outcome"],
-                         roughly == theory.bucket(max(view["updates"], 1)))
+    score = theory.judge(guess, roughly, view["outcome"], view["updates"])
     st.session_state["scores"] = [*st.session_state.get("scores", []), score.points]
     verdict = t("predict.verdict", points=score.points, outcome=t(f"outcome.{score.outcome}"),
                 updates=updates(view["updates"]), total=sum(st.session_state["scores"]),

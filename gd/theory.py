@@ -134,5 +134,10 @@ class Score:
 
 def score(guessed_outcome: str, guessed_bucket: int, result) -> Score:
     """Score a prediction made before the run: one point for the outcome, one for the rough update count."""
-    actual, actual_bucket = outcome(result), bucket(max(result.iterations, 1))
-    return Score(actual, actual_bucket, guessed_outcome == actual, guessed_bucket == actual_bucket)
+    return judge(guessed_outcome, guessed_bucket, outcome(result), result.iterations)
+
+
+def judge(guessed_outcome: str, guessed_bucket: int, actual_outcome: str, updates: int) -> Score:
+    """score() for a run known by its outcome and update count."""
+    actual_bucket = bucket(max(updates, 1))
+    return Score(actual_outcome, actual_bucket, guessed_outcome == actual_outcome, guessed_bucket == actual_bucket)
