@@ -42,11 +42,8 @@ def trajectories(curve: pd.DataFrame, paths: pd.DataFrame, panels: list[str], la
                    columns=columns))
 
 
-UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
-
-
 def convergence(gaps: pd.DataFrame, unit: str = "k", language: str = "en") -> alt.Chart:
-    """J(θ_k) − J* on a log scale against updates, epochs or examples touched, one line per η;
+    """J(θ_k) − J* on a log scale against unit (a column of gaps: "k", "epochs" or "examples"), one line per η;
     hovering a line highlights it."""
     hover = alt.selection_point(on="pointerover", fields=["eta"], nearest=True, empty=True)
     first = gaps.loc[gaps["k"] == 0, "gap"].max()
