@@ -83,14 +83,11 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
     color = _status_color(language)
     layers = []
     if regimes is not None and not regimes.empty:
-        shade = alt.Chart(regimes).encode(x="start:Q", x2="end:Q")
-        layers += [shade.mark_rect(opacity=0.8).encode(
-                       color=alt.Color("regime:N", scale=alt.Scale(domain=list(REGIME_COLORS),
-                                                                   range=list(REGIME_COLORS.values())), legend=None),
-                       tooltip=alt.Tooltip("label:N", title=t("chart.regime", language))),
-                   shade.mark_text(baseline="bottom", dy=-2, y="height", color="#555", fontSize=11).encode(
-                       x=alt.X("middle:Q"), text="label:N").transform_calculate(
-                       middle="sqrt(datum.start * datum.end)")]
+        layers.append(alt.Chart(regimes).mark_rect(opacity=0.8).encode(
+            x="start:Q", x2="end:Q",
+            color=alt.Color("regime:N", scale=alt.Scale(domain=list(REGIME_COLORS), range=list(REGIME_COLORS.values())),
+                            legend=None),
+            tooltip=alt.Tooltip("label:N", title=t("chart.regime", language))))
     layers.append(alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip))
     if best is not None:
         layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(

@@ -113,7 +113,8 @@ ENGLISH = MappingProxyType({
                                    "η = 0.1 and η = 0.9 draw one line.",
     "section.table": "Final values",
     "section.sweep": "Learning-rate sweep (the article's grid search)",
-    "section.sweep.caption": "Shaded: the regimes theory predicts. {points} values of η from {low} to {high}, same settings. ◆ marks the η that "
+    "section.sweep.caption": "Shaded where theory applies: blue η < 1/L creeps in monotonically, yellow "
+                             "1/L < η < 2/L oscillates but converges, red η > 2/L diverges. {points} values of η from {low} to {high}, same settings. ◆ marks the η that "
                              "converged in the fewest updates{best}. Where the curvature L is known, dashed lines mark "
                              "η = 1/L and the stability limit η = 2/L.",
     "section.sweep.best": " (η = {eta}, {updates})",
