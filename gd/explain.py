@@ -38,7 +38,9 @@ def explain(result, language: str = "en") -> str:
         why = t("explain.stalled.why.jump" if jumped else "explain.stalled.why.slow", language)
         return t("explain.stalled", language, reason=reason, why=why, **values)
     if result.status == "max_iter":
-        return t("explain.max_iter", language, **values)
+        first = problem.grad(np.array(result.history[:1], dtype=float).reshape(1, problem.dim))
+        stuck = norm(np.reshape(result.grad, (1, -1)))[0] >= 0.99 * norm(first)[0] > 0  # no progress at all
+        return t("explain.max_iter.stuck" if stuck else "explain.max_iter", language, **values)
     if result.iterations == 0:
         return t("explain.diverged.start", language, theta0=number(settings.theta0))
     bound = divergence_bound(settings.theta0, problem.plot_range)

@@ -193,7 +193,7 @@ def stopping(results, rules) -> pd.DataFrame:
         "rule": [t(f"stop.{rule}.title") for rule in rules],
         "updates": [result.iterations for result in results],
         "theta": [precise(result.theta) for result in results],
-        "grad": [precise(abs(result.grad)) for result in results],
+        "grad": [precise(result.grad) for result in results],
         "status": [t(f"status.{result.status}") for result in results],
         "at_minimum": [t("stopping.yes" if result.status == "converged" else "stopping.no") for result in results],
     })

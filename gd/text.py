@@ -74,6 +74,9 @@ ENGLISH = MappingProxyType({
     "explain.stalled.why.slow": "the steps became too small to make progress; try a larger η or a smaller ε.",
     "explain.max_iter": "Hit the limit of {updates} before the stopping rule fired: θ = {theta}, gradient {grad}. "
                         "Raise the iteration limit or ε, or pick a larger η.",
+    "explain.max_iter.stuck": "Hit the limit of {updates} without getting closer: the gradient at θ = {theta} is "
+                              "still {grad}, as large as at the start, so the iterates bounce instead of descending. "
+                              "More updates will not help: pick a smaller η.",
     "explain.diverged": "Diverged at update {updates}: {what}; each step overshot the minimum further "
                         "than the last. η = {eta} is too large here{limit}.",
     "explain.diverged.start": "Diverged before the first update: J(θ₀) at θ₀ = {theta0} is too large for "

@@ -85,3 +85,13 @@ def test_diverged_because_j_overflowed():
     assert "before the first update" in sentence and "θ₀ = 1e+200" in sentence
     assert "passed" not in sentence and "too large here" not in sentence
     assert "stability limit" not in sentence  # η = 0.9 is below 2/L = 1
+
+
+def test_a_run_that_bounces_to_the_limit_is_told_to_lower_eta_not_raise_it():
+    """η = 1 with the |dJ| < ε rule bounces between 0 and 5 until the limit: more updates cannot help."""
+    bouncing = gd.minimize(eta=1.0, stop="grad_norm", max_iter=50)
+    assert bouncing.status == "max_iter" and abs(bouncing.grad) == 5.0
+    sentence = explain(bouncing)
+    assert "pick a smaller η" in sentence and "larger η" not in sentence
+    slow = explain(gd.minimize(eta=0.001, max_iter=50))
+    assert "pick a larger η" in slow
