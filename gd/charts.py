@@ -141,13 +141,14 @@ def band(band: pd.DataFrame, minimizer: float, language: str = "en") -> alt.Laye
 
 
 def spread(spread: pd.DataFrame, language: str = "en") -> alt.Chart:
-    """Updates to stop, one tick per seed, coloured by status."""
-    return alt.Chart(spread).mark_tick(thickness=2, size=30).encode(
-        x=alt.X("updates:Q", title=t("chart.updates", language)),
-        color=_status_color(language).legend(orient="top", direction="horizontal"),
-        tooltip=[alt.Tooltip("seed:Q", title=t("chart.seed", language)),
-                 alt.Tooltip("updates:Q", title=t("chart.updates", language))],
-    ).properties(height=60, width="container")
+    """How many seeds stopped after how many updates: a histogram coloured by status."""
+    return alt.Chart(spread).mark_bar().encode(
+        x=alt.X("updates:Q", bin=alt.Bin(maxbins=30), title=t("chart.updates", language)),
+        y=alt.Y("count():Q", title=t("chart.seeds", language)),
+        color=_status_color(language),
+        tooltip=[alt.Tooltip("updates:Q", bin=alt.Bin(maxbins=30), title=t("chart.updates", language)),
+                 alt.Tooltip("count():Q", title=t("chart.seeds", language))],
+    ).properties(height=200, width="container")
 
 
 def schedule(frame: pd.DataFrame, language: str = "en") -> alt.Chart:

@@ -92,7 +92,7 @@ ENGLISH = MappingProxyType({
     "chart.unit.epochs": "epochs (passes over the 64 examples)",
     "chart.unit.examples": "examples touched",
     "chart.regime": "regime",
-    "chart.seed": "seed",
+    "chart.seeds": "seeds",
     "regime.monotone": "monotone",
     "regime.one_step": "one step",
     "regime.oscillating": "oscillating, converging",
