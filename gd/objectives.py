@@ -52,7 +52,7 @@ def _antithetic(scale: float, seed: int) -> np.ndarray:
 
 
 def _curve(name, latex, f, df, d2f, *, noise, plot_range, minimizers, smoothness, seed, quadratic=False) -> Objective:
-    # f and df use products, not **, so a lane never depends on how many lanes share a SIMD loop
+    # f and df use products (np.square is one), not **, so a lane never depends on how many lanes share a SIMD loop
     offsets = _antithetic(noise, DATA_SEED + seed)
 
     def value(theta):
@@ -135,7 +135,7 @@ def _logistic_regression() -> Objective:
 
 OBJECTIVES = MappingProxyType({objective.name: objective for objective in (
     _curve("quadratic", r"J(\theta) = (\theta - 2.5)^2 - 1",
-           lambda t: (t - 2.5) * (t - 2.5) - 1, lambda t: 2 * (t - 2.5), lambda t: np.full(t.shape, 2.0),
+           lambda t: np.square(t - 2.5) - 1, lambda t: 2 * (t - 2.5), lambda t: np.full(t.shape, 2.0),
            noise=2.0, plot_range=(-1.0, 6.0), minimizers=(2.5,), smoothness=2.0, seed=0, quadratic=True),
     _curve("double_well", r"J(\theta) = \tfrac{1}{4}\theta^4 - \theta^2 + 0.3\,\theta",
            lambda t: t * t * t * t / 4 - t * t + 0.3 * t, lambda t: t * t * t - 2 * t + 0.3, lambda t: 3 * t * t - 2,

@@ -160,7 +160,8 @@ def _descend(rates, settings, sample, lane_settings) -> list[Result]:
             if examples is not None and examples.ndim == 2:
                 examples = examples[active]
             gradient = problem.grad(theta) if examples is None else problem.batch_grad(theta, examples)
-            step, state = update(gradient, state, rate * factor(k))
+            scale = factor(k)
+            step, state = update(gradient, state, rate if scale == 1.0 else rate * scale)
             theta = theta + step
             previous, loss = loss, problem.value(theta)
             every = None if active.size == lanes else active
@@ -168,9 +169,9 @@ def _descend(rates, settings, sample, lane_settings) -> list[Result]:
             losses.put(k + 1, every, loss)
             gone = diverged(theta, loss, bound)
             fired, memory = rule.fires(problem, theta, step, loss, previous, settings.epsilon, memory)
-            fired &= ~gone
             done = gone | fired
             if done.any():
+                fired &= ~gone  # divergence wins over a rule that fired on a non-finite J
                 iterations[active[done]] = k + 1
                 status[active[gone]] = "diverged"
                 status[active[fired]] = settle(norm(problem.grad(theta[fired])), initial_grad_norm)

@@ -30,6 +30,8 @@ GRAD_FLOOR = 1e-8  # ... or be this small, when it started at (almost) zero
 
 def norm(vectors: np.ndarray) -> np.ndarray:
     """Euclidean norm over the last axis: (lanes, dim) -> (lanes,), without overflow for |θ| > 1e154."""
+    if vectors.shape[-1] == 1:  # one dimension: |v|, one call instead of a reduction
+        return np.abs(vectors[..., 0])
     return np.hypot.reduce(np.abs(vectors), axis=-1)
 
 
@@ -83,7 +85,7 @@ def divergence_bound(theta0: float, plot_range: tuple[float, float]) -> float:
 
 def diverged(theta: np.ndarray, loss: np.ndarray, bound: float) -> np.ndarray:
     """Lanes whose θ left the bound or whose J is not finite (NaN included)."""
-    return ~np.isfinite(loss) | ~(norm(theta) <= bound)
+    return ~((norm(theta) <= bound) & np.isfinite(loss))
 
 
 def settle(final_grad_norm: np.ndarray, initial_grad_norm: float) -> np.ndarray:
