@@ -147,7 +147,7 @@ def geometry(history, losses, k: int, problem) -> dict:
                            "label": [f"θ{k}", f"θ{k + 1}"]})
     step = pd.DataFrame({"theta": [here], "loss": [losses[k]], "theta_next": [there]})
     return {"tangent": tangent, "points": points, "step": step, "theta": here, "next": there, "slope": slope,
-            "step_size": there - here, "loss": float(losses[k]), "loss_next": float(losses[k + 1])}
+            "step_size": there - here}
 
 
 def band(results, low: float = 0.1, high: float = 0.9) -> pd.DataFrame:
