@@ -81,3 +81,28 @@ def test_the_shown_table_reads_huge_and_tiny_values_alike():
 def test_sweep_floors_a_zero_gradient_for_the_log_axis():
     table = frames.sweep(gd.compare([0.5, 0.1]))  # η = 0.5 lands on the minimum: dJ = 0
     assert table["grad"].tolist() == [frames.GAP_FLOOR, abs(gd.minimize(eta=0.1).grad)]
+
+
+def test_the_band_holds_stopped_runs_where_they_stopped():
+    runs = gd.seeds(0.05, [0, 1, 2], variant="sgd", epsilon=1e-3, max_iter=150)
+    band = frames.band(runs)
+    length = max(len(run.history) for run in runs)
+    last = band.iloc[-1]
+    finals = [run.history[-1] for run in runs]  # every run has stopped by the last row
+    assert last["k"] == length - 1 and last["mean"] == pytest.approx(sum(finals) / 3)
+    assert last["low"] <= last["mean"] <= last["high"]
+    assert band["low"].le(band["high"]).all()
+
+
+def test_regimes_split_the_sweep_at_one_and_two_over_l():
+    table = frames.regimes(2.0, 1e-3, 1.5)
+    assert table[["start", "end"]].values.tolist() == [[1e-3, 0.5], [0.5, 1.0], [1.0, 1.5]]
+    assert frames.regimes(2.0, 1e-3, 0.4)["regime"].tolist() == ["monotone"]  # clipped to the range
+
+
+def test_one_update_is_drawn_with_the_tangent_of_its_slope():
+    run = gd.minimize()
+    shapes = frames.geometry(run.history, run.losses, 0, run.settings.problem)
+    (left, right) = shapes["tangent"].itertuples(index=False)
+    assert (right.loss - left.loss) / (right.theta - left.theta) == pytest.approx(-5.0)  # dJ(0) = −5
+    assert shapes["step_size"] == run.history[1] - run.history[0] == 0.5
