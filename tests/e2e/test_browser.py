@@ -9,6 +9,7 @@ Full-page screenshots of each state go to $LAB_SCREENSHOTS, or <repo>/screenshot
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -358,10 +359,28 @@ def test_every_view_renders_in_its_tab(server, context, shots):
                 page.get_by_role("button", name=t("predict.run")).click()
                 snapshot = settle(page, lambda snap: any("/2:" in alert for alert in snap["alerts"]), "the score")
                 assert snapshot["exceptions"] == 0
+            if view == "geometry":
+                assert_play_steps_through(page)
             screenshot(page, shots, f"{number_}-{view}.png")
             assert query_of(page).get("view", ["compare"]) == [view]
     finally:
         page.close()
+
+
+def assert_play_steps_through(page) -> None:
+    """Play advances the update k on its own (a fragment that reruns every PLAY_SECONDS), and stops again."""
+    def shown_step() -> int:
+        return int(re.findall(r"\d+", page.locator('[data-testid="stSlider"]').inner_text())[0])
+
+    start = shown_step()
+    play = page.get_by_text(t("geometry.play"), exact=True)
+    play.click()
+    deadline = time.monotonic() + LATER_WAIT
+    while shown_step() < start + 2:
+        assert time.monotonic() < deadline, "play did not advance the update"
+        page.wait_for_timeout(POLL_MS)
+    play.click()
+    settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1, "the stopped player")
 
 
 def test_the_browser_console_has_no_errors(app, console):
