@@ -106,7 +106,6 @@ ENGLISH = MappingProxyType({
                     "learning rates side by side. Numbers come from the gd engine; nothing is rounded until shown.",
     "page.link_problems": "Some values in this link were not usable, so their controls start at the default: {problems}.",
     "section.run": "Your run: η = {eta}",
-    "section.compare": "Learning rates side by side",
     "section.compare.caption": "Each panel is one η on the same curve and the same axes: ◆ are the points θ₀ → θₖ "
                                "the update visited. A run that leaves the plot is drawn up to where it left.",
     "section.convergence": "How fast each η closes the gap",
