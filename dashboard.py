@@ -11,8 +11,8 @@ from gd import charts, frames, theory
 from gd.controls import (
     CHOICES,
     DEFAULTS,
-    LIMIT_ONLY,
     NUMBERS,
+    STOPPING_LAB,
     UNITS,
     VIEWS,
     Run,
@@ -82,13 +82,13 @@ def stopping_view(run: Run) -> dict:
     """The sidebar's run under every stopping rule, and under the iteration limit alone."""
     keywords = run.keywords()
     results = [gd.minimize(run.objective, eta=run.eta, **{**keywords, "stop": stop}) for stop in gd.STOPS]
-    results.append(gd.minimize(run.objective, eta=run.eta, **{**keywords, "epsilon": 0.0}))
+    results.append(gd.minimize(run.objective, eta=run.eta, **{**keywords, "epsilon": 0.0}))  # LIMIT_ONLY
     titles = [f"{t(f'stop.{stop}.title')} · {frames.panel_title(result)}"
-              for stop, result in zip([*gd.STOPS, LIMIT_ONLY], results, strict=True)]
+              for stop, result in zip(STOPPING_LAB, results, strict=True)]
     problem = results[0].settings.problem
     return {"chart": charts.trajectories(frames.curve(problem), frames.trajectories(results, titles=titles),
                                          titles).to_dict(),
-            "table": frames.stopping(results, [*gd.STOPS, LIMIT_ONLY]),
+            "table": frames.stopping(results, STOPPING_LAB),
             "explanations": [explain(result) for result in results]}
 
 
@@ -124,14 +124,16 @@ def seed_from_url() -> None:
     st.session_state["link_problems"] = problems
 
 
-def _number(key: str, spec=None, **options):
+def _number(key: str, spec=None, label=None, hint=None, **options):
+    """A number input bounded by its spec; label and help text from the string table unless given."""
     spec = spec or NUMBERS[key]
+    label, hint = label or t(f"label.{key}"), hint or t(f"help.{key}")
     st.session_state.setdefault(key, getattr(DEFAULTS, key, spec.default))
     if spec.integer:
-        return st.number_input(t(f"label.{key}"), min_value=int(spec.low), max_value=int(spec.high),
-                               key=key, help=t(f"help.{key}"), **{"step": 1, **options})
-    return st.number_input(t(f"label.{key}"), min_value=float(spec.low), max_value=float(spec.high), key=key,
-                           help=t(f"help.{key}"), **options)
+        return st.number_input(label, min_value=int(spec.low), max_value=int(spec.high), key=key, help=hint,
+                               **{"step": 1, **options})
+    return st.number_input(label, min_value=float(spec.low), max_value=float(spec.high), key=key, help=hint,
+                           **{"format": "%g", **options})
 
 
 def _choice(key: str) -> str:
@@ -143,18 +145,9 @@ def _choice(key: str) -> str:
 
 def _rule_parameters(kind: str, name: str) -> list[tuple[str, float]]:
     """The chosen rule's own hyperparameters, and nothing for the rules not chosen."""
-    chosen = []
-    for spec in CHOICES[kind][name].hyperparameters:
-        key = f"{name}_{spec.name}"
-        st.session_state.setdefault(key, spec.default)
-        if spec.integer:
-            value = st.number_input(spec.name, min_value=int(spec.low), max_value=int(min(spec.high, 1e9)), step=1,
-                                    key=key, help=t("help.hyperparameter", name=spec.name, accepted=spec.accepted))
-        else:
-            value = st.number_input(spec.name, min_value=float(spec.low), max_value=float(spec.high), key=key,
-                                    format="%g", help=t("help.hyperparameter", name=spec.name, accepted=spec.accepted))
-        chosen.append((key, value))
-    return chosen
+    return [(f"{name}_{spec.name}", _number(f"{name}_{spec.name}", spec, label=spec.name,
+                                            hint=t("help.hyperparameter", name=spec.name, accepted=spec.accepted)))
+            for spec in CHOICES[kind][name].hyperparameters]
 
 
 def sidebar_ui() -> Run | None:
@@ -163,9 +156,9 @@ def sidebar_ui() -> Run | None:
         st.header(t("sidebar.problem"))
         objective = _choice("objective")
         st.caption(CHOICES["objective"][objective].description)
-        theta0 = _number("theta0", format="%g", step=0.5)
+        theta0 = _number("theta0", step=0.5)
         st.header(t("sidebar.descent"))
-        eta = _number("eta", format="%g", step=0.01)
+        eta = _number("eta", step=0.01)
         variant = _choice("variant")
         batch_size, seed = DEFAULTS.batch_size, DEFAULTS.seed
         if variant == "minibatch":
@@ -246,8 +239,7 @@ def theory_ui(run: Run) -> None:
     st.subheader(t("section.sweep"))
     for column, key in zip(st.columns(3), ("sweep_low", "sweep_high", "sweep_points"), strict=True):
         with column:
-            _number(key, **({"format": "%g", "step": 1e-3 if key == "sweep_low" else 0.1} if key != "sweep_points"
-                            else {}))
+            _number(key, **{"sweep_low": {"step": 1e-3}, "sweep_high": {"step": 0.1}}.get(key, {}))
     best = "" if view["best"] is None else t("section.sweep.best", eta=number(view["best"][0]),
                                              updates=updates(view["best"][1]))
     low, high = sorted((run.sweep_low, run.sweep_high))
@@ -272,7 +264,7 @@ def stopping_ui(run: Run) -> None:
     st.dataframe(view["table"], hide_index=True, width="stretch",
                  column_config={column: t(f"column.{column}") for column in view["table"].columns})
     st.vega_lite_chart(view["chart"])
-    for rule, explanation in zip([*gd.STOPS, LIMIT_ONLY], view["explanations"], strict=True):
+    for rule, explanation in zip(STOPPING_LAB, view["explanations"], strict=True):
         st.markdown(f"**{literal(t(f'stop.{rule}.title'))}**: {literal(explanation)}")
 
 

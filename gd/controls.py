@@ -42,6 +42,7 @@ VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict")  # the
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {"view": VIEWS, "unit": UNITS}
 LIMIT_ONLY = "limit_only"  # the stopping lab's fifth column: no rule, the iteration limit alone
+STOPPING_LAB = (*STOPS, LIMIT_ONLY)  # the columns of the stopping lab
 DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
 
 
@@ -61,7 +62,7 @@ def parse_etas(text: str) -> tuple[float, ...]:
             value = float(part)
         except ValueError:
             value = part
-        etas.append(Hyperparameter("etas", spec.default, spec.low, spec.high).check(value))
+        etas.append(replace(spec, name="etas").check(value))
     return tuple(dict.fromkeys(etas))
 
 
@@ -103,7 +104,7 @@ class Run:
     def runs(self) -> int:
         """How many runs this view makes (each up to max_iter updates), the headline run included."""
         return 1 + {"compare": len(self.etas), "theory": len(self.etas) + self.sweep_points,
-                    "stopping": len(STOPS) + 1, "geometry": 0, "noise": self.seeds, "predict": 1}[self.view]
+                    "stopping": len(STOPPING_LAB), "geometry": 0, "noise": self.seeds, "predict": 1}[self.view]
 
     def only(self, *fields) -> "Run":
         """The same run with every display-only field, and every field not named, at its default: a cached view
@@ -155,8 +156,7 @@ def read_url(params) -> tuple[dict, list[str]]:
                     number = float(text)
                 except ValueError:
                     number = text
-                values[key] = Hyperparameter(key, spec.default, spec.low, spec.high, spec.low_open,
-                                             spec.high_open, spec.integer).check(number)
+                values[key] = replace(spec, name=key).check(number)
             elif key == "etas":
                 values[key] = parse_etas(text)
             else:

@@ -22,24 +22,26 @@ def updates(count: int, language: str = "en") -> str:
     return t("explain.update" if count == 1 else "explain.updates", language, count=f"{count:,}")
 
 
+def _gradient_at(problem, point) -> np.ndarray:
+    return problem.grad(np.reshape(np.asarray(point, dtype=float), (1, problem.dim)))[0]
+
+
 def explain(result, language: str = "en") -> str:
     settings, problem = result.settings, result.settings.problem
+    first = _gradient_at(problem, result.history[0])
     values = {"updates": updates(result.iterations, language), "theta": number(result.theta),
               "grad": number(result.grad), "eta": number(result.eta)}
     if result.status == "converged":
-        first = problem.grad(np.array(result.history[:1], dtype=float).reshape(1, problem.dim))[0]
         return t("explain.converged", language, grad0=number(first), **values)
     if result.status == "stalled":
-        previous = np.array(result.history[-2], dtype=float).reshape(1, problem.dim)
-        before, after = problem.grad(previous)[0], np.reshape(result.grad, problem.dim)
+        before, after = _gradient_at(problem, result.history[-2]), np.reshape(result.grad, problem.dim)
         jumped = float(np.dot(before, after)) < 0  # the gradient flipped sign: θ crossed the minimum
         reason = t(f"explain.stalled.{settings.stop}", language, theta=values["theta"],
                    previous=number(result.history[-2]))
         why = t("explain.stalled.why.jump" if jumped else "explain.stalled.why.slow", language)
         return t("explain.stalled", language, reason=reason, why=why, **values)
     if result.status == "max_iter":
-        first = problem.grad(np.array(result.history[:1], dtype=float).reshape(1, problem.dim))
-        stuck = norm(np.reshape(result.grad, (1, -1)))[0] >= 0.99 * norm(first)[0] > 0  # no progress at all
+        stuck = norm(np.reshape(result.grad, (1, -1)))[0] >= 0.99 * norm(first[None])[0] > 0  # no progress at all
         return t("explain.max_iter.stuck" if stuck else "explain.max_iter", language, **values)
     if result.iterations == 0:
         return t("explain.diverged.start", language, theta0=number(settings.theta0))

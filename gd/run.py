@@ -107,10 +107,11 @@ def _keep(state, keep: np.ndarray):
     return type(state)(*(part[keep] if isinstance(part, np.ndarray) else part for part in state))
 
 
-def _etas(etas) -> np.ndarray:
-    if isinstance(etas, (str, bytes)) or not hasattr(etas, "__len__") or not 0 < len(etas) <= MAX_LANES:
-        raise ValueError(f"etas must be a list of 1 to {MAX_LANES:,} learning rates (got {etas!r})")
-    return np.array([ETA.check(eta) for eta in etas])
+def _lanes(name: str, values, what: str):
+    """values as a list of 1 to MAX_LANES items, one per lane, or a ValueError naming the parameter."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or not 0 < len(values) <= MAX_LANES:
+        raise ValueError(f"{name} must be a list of 1 to {MAX_LANES:,} {what} (got {values!r})")
+    return list(values)
 
 
 def compare(etas, objective="quadratic", **keywords) -> list[Result]:
@@ -119,7 +120,8 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
     Every η sees the same sampled examples, so a comparison isolates η."""
     settings = Settings(objective, **keywords)
     sample = batches(settings.variant, settings.problem.n_examples, settings.batch_size, settings.seed)
-    return _descend(_etas(etas), settings, sample, [settings] * len(etas))
+    rates = np.array([ETA.check(eta) for eta in _lanes("etas", etas, "learning rates")])
+    return _descend(rates, settings, sample, [settings] * len(rates))
 
 
 def seeds(eta, seeds, objective="quadratic", **keywords) -> list[Result]:
@@ -127,12 +129,10 @@ def seeds(eta, seeds, objective="quadratic", **keywords) -> list[Result]:
 
     seeds(eta, ss)[i] equals minimize(eta=eta, seed=ss[i]) bit for bit."""
     settings = Settings(objective, **keywords)
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or not 0 < len(seeds) <= MAX_LANES:
-        raise ValueError(f"seeds must be a list of 1 to {MAX_LANES:,} seeds (got {seeds!r})")
-    per_lane = [replace(settings, seed=SEED.check(seed)) for seed in seeds]
+    per_lane = [replace(settings, seed=SEED.check(seed)) for seed in _lanes("seeds", seeds, "seeds")]
     sample = lane_batches(settings.variant, settings.problem.n_examples, settings.batch_size,
                           [lane.seed for lane in per_lane])
-    return _descend(np.full(len(seeds), ETA.check(eta)), settings, sample, per_lane)
+    return _descend(np.full(len(per_lane), ETA.check(eta)), settings, sample, per_lane)
 
 
 def _descend(rates, settings, sample, lane_settings) -> list[Result]:
