@@ -16,17 +16,14 @@ from types import MappingProxyType
 
 import numpy as np
 
-from gd.text import Described
-
 N_EXAMPLES = 64  # size of every objective's fixed data set
 DATA_SEED = 20260101  # the data sets never change between runs or machines
 
 
 @dataclass(frozen=True, eq=False)
-class Objective(Described):
+class Objective:
     """A loss with its gradient, the range it is drawn on, and what is known about its minima."""
 
-    kind = "objective"
     name: str
     latex: str
     value: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes,)

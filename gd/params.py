@@ -1,9 +1,27 @@
-"""Named numeric parameters with their accepted ranges, checked up front as torch.optim does."""
+"""Named numeric parameters with their accepted ranges: the one source of every default and bound.
+
+Values are checked up front, as torch.optim does, and a bad one raises ParameterError, which names
+the parameter and says what it accepts. The lab narrows these ranges for its public page
+(`Hyperparameter.narrowed`), never widens them, and takes its defaults from here.
+"""
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
+
+
+class ParameterError(ValueError):
+    """A value the engine refuses: .name is the parameter, .accepted what it takes, .value what it got."""
+
+    def __init__(self, name: str, accepted: str, value, message: str | None = None):
+        self.name, self.accepted, self.value = name, accepted, value
+        super().__init__(message or f"{name} must be {accepted} (got {_shown(value)})")
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 @dataclass(frozen=True)
@@ -32,42 +50,56 @@ class Hyperparameter:
         return f"{kind} {' and '.join(bounds)}".rstrip()
 
     def check(self, value):
-        """Return value as a float (or int), or raise ValueError naming this parameter and its range."""
-        convert = as_integer if self.integer else as_finite
-        number = convert(self.name, value, self.accepted)
+        """Return value as a float (or int), or raise ParameterError naming this parameter and its range."""
+        number = (as_integer if self.integer else as_finite)(self.name, value, self.accepted)
         too_low = number <= self.low if self.low_open else number < self.low
         too_high = number >= self.high if self.high_open else number > self.high
         if too_low or too_high:
-            raise ValueError(f"{self.name} must be {self.accepted} (got {value!r})")
+            raise ParameterError(self.name, self.accepted, value)
         return number
+
+    def narrowed(self, low=None, high=None, name=None) -> "Hyperparameter":
+        """The same parameter on a sub-range (closed at a new end), for a page that accepts less than the engine."""
+        narrower = replace(self, name=name or self.name,
+                           **({} if low is None else {"low": low, "low_open": False}),
+                           **({} if high is None else {"high": high, "high_open": False}))
+        for end in (narrower.low, narrower.high):
+            if math.isfinite(end):
+                self.check(end)  # a narrowed range stays inside the engine's
+        if not narrower.low <= self.default <= narrower.high:
+            raise ValueError(f"{self.name}: the default {self.default} is outside [{low}, {high}]")
+        return narrower
 
 
 def as_finite(name: str, value, accepted: str = "a finite number") -> float:
-    """A finite float; bools and strings are refused so that True never passes for 1.0."""
+    """A finite float. Refused: bools (True is not 1.0), strings, None, arrays, and ints too large for a float."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be {accepted} (got {value!r})")
-    number = float(value)
+        raise ParameterError(name, accepted, value)
+    try:
+        number = float(value)
+    except OverflowError:  # 10**400
+        raise ParameterError(name, accepted, value) from None
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be {accepted} (got {value!r})")
+        raise ParameterError(name, accepted, value)
     return number
 
 
 def as_integer(name: str, value, accepted: str = "an integer") -> int:
     """An int; a float is accepted only when it is whole (3.0), never rounded (3.5)."""
     if isinstance(value, bool):
-        raise ValueError(f"{name} must be {accepted} (got {value!r})")
+        raise ParameterError(name, accepted, value)
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real) and math.isfinite(value) and float(value).is_integer():
         return int(value)
-    raise ValueError(f"{name} must be {accepted} (got {value!r})")
+    raise ParameterError(name, accepted, value)
 
 
 def choose(name: str, value, options) -> str:
-    """A key of options, or a ValueError that lists the valid ones."""
+    """One of options (names), or a ParameterError that lists the valid ones."""
     if isinstance(value, str) and value in options:
         return value
-    raise ValueError(f"{name} must be one of {', '.join(options)} (got {value!r})")
+    raise ParameterError(name, f"one of {', '.join(options)}", value)
 
 
 def check_all(specs, values: dict) -> dict:
@@ -76,7 +108,8 @@ def check_all(specs, values: dict) -> dict:
     unknown = sorted(set(values) - set(by_name))
     if unknown:
         valid = ", ".join(by_name) or "none"
-        raise ValueError(f"unknown hyperparameter {', '.join(unknown)} (valid: {valid})")
+        raise ParameterError(unknown[0], f"one of {valid}", values[unknown[0]],
+                             f"unknown hyperparameter {', '.join(unknown)} (valid: {valid})")
     return {name: spec.check(values.get(name, spec.default)) for name, spec in by_name.items()}
 
 
@@ -91,3 +124,12 @@ def checked(*specs: Hyperparameter):
         return build
 
     return wrap
+
+
+# The run's own parameters (gd.Settings and minimize/compare/seeds take their defaults from these).
+ETA = Hyperparameter("eta", 0.1, 0.0, math.inf, low_open=True)
+THETA0 = Hyperparameter("theta0", 0.0)
+EPSILON = Hyperparameter("epsilon", 1e-8, 0.0)
+MAX_ITER = Hyperparameter("max_iter", 10_000, 1, 1_000_000, integer=True)
+SEED = Hyperparameter("seed", 0, 0, 2**32 - 1, integer=True)
+BATCH_SIZE = Hyperparameter("batch_size", 16, 1, 64, integer=True)  # the high end is the data set's size

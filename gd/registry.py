@@ -1,13 +1,11 @@
-"""A registry entry: a named factory with its hyperparameters, display text and formula."""
+"""A registry entry: a named factory with its hyperparameters and its formula in LaTeX."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gd.text import Described
-
 
 @dataclass(frozen=True)
-class Entry(Described):
+class Entry:
     kind: str
     name: str
     latex: str

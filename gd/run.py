@@ -6,24 +6,19 @@ minimize(eta=etas[i]) bit for bit. A lane that stops is dropped from the arrays 
 is kept), so finished lanes cost nothing.
 """
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS, UpdateRule
-from gd.params import Hyperparameter, choose
+from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose
 from gd.schedules import SCHEDULES, Schedule
 from gd.stopping import STOPS, StopRule, diverged, divergence_bound, norm, settle
 from gd.variants import VARIANTS, batches, lane_batches
 
-ETA = Hyperparameter("eta", 0.1, 0.0, math.inf, low_open=True)
-THETA0 = Hyperparameter("theta0", 0.0)
-EPSILON = Hyperparameter("epsilon", 1e-8, 0.0)
-MAX_ITER = Hyperparameter("max_iter", 10_000, 1, 1_000_000, integer=True)
-SEED = Hyperparameter("seed", 0, 0, 2**32 - 1, integer=True)
-MAX_LANES = 100_000  # learning rates in one compare() call
+MAX_LANES = 100_000  # learning rates (or seeds) in one compare() (or seeds()) call
+MAX_HISTORY = 200_000_000  # lanes × (max_iter + 1) rows of θ one call may keep: 1.6 GB per array in float64
 
 
 @dataclass(frozen=True)
@@ -31,15 +26,15 @@ class Settings:
     """Everything a run depends on except η, validated on construction."""
 
     objective: str = "quadratic"
-    theta0: float = 0.0
-    epsilon: float = 1e-8
+    theta0: float = THETA0.default
+    epsilon: float = EPSILON.default
     variant: str = "batch"
-    batch_size: int = 16
+    batch_size: int = BATCH_SIZE.default
     optimizer: UpdateRule | str = "gd"
     schedule: Schedule | str = "constant"
     stop: str = "loss_change"
-    max_iter: int = 10_000
-    seed: int = 0
+    max_iter: int = MAX_ITER.default
+    seed: int = SEED.default
 
     def __post_init__(self):
         def put(name, value):
@@ -49,8 +44,7 @@ class Settings:
         put("theta0", THETA0.check(self.theta0))
         put("epsilon", EPSILON.check(self.epsilon))
         put("variant", choose("variant", self.variant, VARIANTS))
-        n = self.problem.n_examples
-        put("batch_size", Hyperparameter("batch_size", 16, 1, n, integer=True).check(self.batch_size))
+        put("batch_size", BATCH_SIZE.narrowed(high=self.problem.n_examples).check(self.batch_size))
         if not isinstance(self.optimizer, UpdateRule):
             put("optimizer", OPTIMIZERS[choose("optimizer", self.optimizer, OPTIMIZERS)].build())
         if not isinstance(self.schedule, Schedule):
@@ -107,10 +101,19 @@ def _keep(state, keep: np.ndarray):
     return type(state)(*(part[keep] if isinstance(part, np.ndarray) else part for part in state))
 
 
-def _lanes(name: str, values, what: str):
-    """values as a list of 1 to MAX_LANES items, one per lane, or a ValueError naming the parameter."""
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or not 0 < len(values) <= MAX_LANES:
-        raise ValueError(f"{name} must be a list of 1 to {MAX_LANES:,} {what} (got {values!r})")
+def _lanes(name: str, values, what: str, settings: Settings) -> list:
+    """values as a list of 1 to MAX_LANES items, one per lane, whose history fits in MAX_HISTORY rows; else a
+    ParameterError naming the parameter, raised before anything is allocated."""
+    accepted = f"a list of 1 to {MAX_LANES:,} {what}"
+    try:
+        flat = not isinstance(values, (str, bytes)) and np.ndim(values) == 1  # refuses 0-d arrays, nested lists
+    except ValueError:  # a ragged list
+        flat = False
+    if not flat or not 0 < len(values) <= MAX_LANES:
+        raise ParameterError(name, accepted, values)
+    if len(values) * (settings.max_iter + 1) > MAX_HISTORY:
+        raise ParameterError(name, f"at most {MAX_HISTORY // (settings.max_iter + 1):,} {what} at max_iter = "
+                                   f"{settings.max_iter:,} (the history would not fit in memory)", len(values))
     return list(values)
 
 
@@ -120,7 +123,7 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
     Every η sees the same sampled examples, so a comparison isolates η."""
     settings = Settings(objective, **keywords)
     sample = batches(settings.variant, settings.problem.n_examples, settings.batch_size, settings.seed)
-    rates = np.array([ETA.check(eta) for eta in _lanes("etas", etas, "learning rates")])
+    rates = np.array([ETA.check(eta) for eta in _lanes("etas", etas, "learning rates", settings)])
     return _descend(rates, settings, sample, [settings] * len(rates))
 
 
@@ -129,7 +132,7 @@ def seeds(eta, seeds, objective="quadratic", **keywords) -> list[Result]:
 
     seeds(eta, ss)[i] equals minimize(eta=eta, seed=ss[i]) bit for bit."""
     settings = Settings(objective, **keywords)
-    per_lane = [replace(settings, seed=SEED.check(seed)) for seed in _lanes("seeds", seeds, "seeds")]
+    per_lane = [replace(settings, seed=SEED.check(seed)) for seed in _lanes("seeds", seeds, "seeds", settings)]
     sample = lane_batches(settings.variant, settings.problem.n_examples, settings.batch_size,
                           [lane.seed for lane in per_lane])
     return _descend(np.full(len(per_lane), ETA.check(eta)), settings, sample, per_lane)
@@ -195,6 +198,6 @@ def _result(lane, eta, iterations, status, thetas, losses, settings) -> Result:
     return Result(final, float(trail[-1]), grad, int(iterations), history, trail, str(status), float(eta), settings)
 
 
-def minimize(objective="quadratic", *, eta=0.1, **keywords) -> Result:
+def minimize(objective="quadratic", *, eta=ETA.default, **keywords) -> Result:
     """One run of gradient descent; the same loop as compare(), with one lane."""
     return compare([eta], objective, **keywords)[0]

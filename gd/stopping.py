@@ -20,8 +20,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gd.text import Described
-
 STATUSES = ("converged", "stalled", "max_iter", "diverged")
 DIVERGENCE_FACTOR = 1e8  # how far past the drawn range θ may go before the run is called diverged
 STALL_RATIO = 1e-2  # the gradient must have shrunk a hundredfold for "converged"
@@ -48,10 +46,9 @@ class Progress(NamedTuple):
 
 
 @dataclass(frozen=True)
-class StopRule(Described):
+class StopRule:
     """A memoryless rule has a measure (fires when it is < ε); "no_improvement" keeps a Progress state."""
 
-    kind = "stop"
     name: str
     latex: str
     measure: Callable | None = None  # (objective, theta, step, loss, previous_loss) -> (lanes,)

@@ -1,21 +1,10 @@
 """The article's three variants: which examples each update's gradient is taken over."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 
-from gd.text import Described
-
-
-@dataclass(frozen=True)
-class Variant(Described):
-    kind = "variant"
-    name: str
-
-
-VARIANTS = MappingProxyType({name: Variant(name) for name in ("batch", "sgd", "minibatch")})
+VARIANTS = ("batch", "sgd", "minibatch")  # the whole data set, one example, a mini-batch per update
 
 
 def batches(variant: str, n_examples: int, batch_size: int, seed: int) -> Iterator[np.ndarray | None]:
