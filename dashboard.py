@@ -1,118 +1,51 @@
-"""The lab's page: widgets in the sidebar, cached calls into gd, charts out. No numerics here."""
+"""The lab's page: widgets in, the views gd.lab builds, drawn. The only module that imports Streamlit."""
 
 from dataclasses import replace
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
-import gd
-from gd import charts, frames, theory
-from gd.controls import (
+from gd import theory
+from gd.lab import budget, views
+from gd.lab.budget import WorkCapError
+from gd.lab.controls import (
     CHOICES,
     DEFAULTS,
+    IN_VIEW,
+    MAX_TEXT,
     NUMBERS,
-    STOPPING_LAB,
     UNITS,
     VIEWS,
     Run,
-    check_budget,
     format_etas,
+    help_text,
+    hyperparameters_of,
     parse_etas,
-    read_url,
-    to_url,
+    title,
 )
-from gd.explain import explain, number, updates
-from gd.text import literal, t
+from gd.lab.format import number
+from gd.lab.links import read_url, to_url, warning
+from gd.lab.text import escaped, markdown, quoted, t
+from gd.params import ParameterError
 
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
-GEOMETRY_STEPS = 200  # updates the step-through view can show
 PLAY_SECONDS = 0.8  # one update per tick while playing
-IN_VIEWS = ("sweep_low", "sweep_high", "sweep_points", "seeds", "unit")  # controls drawn inside their view
 
 
-@st.cache_data(max_entries=256, ttl=CACHE_SECONDS, show_spinner=False)
-def headline(run: Run) -> dict:
-    """The sidebar's run: its numbers, explanation, first GEOMETRY_STEPS updates and theory's prediction."""
-    result = gd.minimize(run.objective, eta=run.eta, **run.keywords())
-    return {"theta": result.theta, "grad": result.grad, "loss": result.loss, "updates": result.iterations,
-            "status": result.status, "explanation": explain(result), "outcome": theory.outcome(result),
-            "history": np.array(result.history[:GEOMETRY_STEPS + 1]),
-            "losses": np.array(result.losses[:GEOMETRY_STEPS + 1]),
-            "prediction": theory.predict(result.settings, run.eta), "curve": frames.curve(result.settings.problem),
-            "schedule": None if run.schedule == "constant" else
-            charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict()}
+def cached(builder, entries: int):
+    return st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
 
 
-@st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
-def comparison(run: Run) -> dict:
-    """The side-by-side and convergence charts as Vega-Lite specs, and the table: built once per setting."""
-    results = gd.compare(run.etas, run.objective, **run.keywords())
-    problem = results[0].settings.problem
-    panels = [frames.panel_title(result) for result in results]
-    return {
-        "trajectories": charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
-        "convergence": charts.convergence(frames.gaps(results), run.unit).to_dict(),
-        "table": frames.shown(frames.summary(results)),
-    }
+headline_view = cached(views.headline, 256)
+compare_view = cached(views.compare, 64)
+theory_view = cached(views.theory_view, 32)
+stopping_view = cached(views.stopping, 64)
+noise_view = cached(views.noise, 32)
 
 
-@st.cache_data(max_entries=32, ttl=CACHE_SECONDS, show_spinner=False)
-def theory_view(run: Run) -> dict:
-    """Prediction against measurement for every compared η, and the sweep with its regimes shaded."""
-    results = gd.compare(run.etas, run.objective, **run.keywords())
-    settings = results[0].settings
-    predictions = [theory.predict(settings, result.eta) for result in results]
-    table = None if predictions[0] is None else frames.predictions(results, predictions)
-    minimizer, curvature = theory.local_curvature(settings)
-    swept = gd.compare(run.sweep_etas(), run.objective, **run.keywords())
-    sweep = frames.sweep(swept)
-    best = frames.best_eta(sweep)
-    low, high = sorted((run.sweep_low, run.sweep_high))
-    regimes = frames.regimes(curvature, low, high) if theory.applies(settings) else None
-    view = {measure: charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes).to_dict()
-            for measure in charts.SWEEP_MEASURES}
-    view.update(table=table, curvature=curvature, minimizer=minimizer, exact=settings.problem.quadratic,
-                best=None if best is None else (best, int(sweep.loc[sweep["eta"] == best, "updates"].iloc[0])))
-    return view
-
-
-@st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
-def stopping_view(run: Run) -> dict:
-    """The sidebar's run under every stopping rule, and under the iteration limit alone."""
-    keywords = run.keywords()
-    results = [gd.minimize(run.objective, eta=run.eta, **{**keywords, "stop": stop}) for stop in gd.STOPS]
-    results.append(gd.minimize(run.objective, eta=run.eta, **{**keywords, "epsilon": 0.0}))  # LIMIT_ONLY
-    titles = [f"{t(f'stop.{stop}.title')} · {frames.panel_title(result)}"
-              for stop, result in zip(STOPPING_LAB, results, strict=True)]
-    problem = results[0].settings.problem
-    return {"chart": charts.trajectories(frames.curve(problem), frames.trajectories(results, titles=titles),
-                                         titles).to_dict(),
-            "table": frames.stopping(results, STOPPING_LAB),
-            "explanations": [explain(result) for result in results]}
-
-
-@st.cache_data(max_entries=32, ttl=CACHE_SECONDS, show_spinner=False)
-def noise_view(run: Run) -> dict:
-    """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band, and the spread of updates."""
-    results = gd.seeds(run.eta, list(range(run.seeds)), run.objective, **run.keywords())
-    spread = frames.spread(results)
-    minimizer, _ = theory.local_curvature(results[0].settings)
-    return {"band": charts.band(frames.band(results), minimizer).to_dict(),
-            "spread": charts.spread(spread).to_dict(),
-            "median": float(spread["updates"].median()), "low": int(spread["updates"].min()),
-            "high": int(spread["updates"].max()),
-            "statuses": spread["status"].value_counts().to_dict()}
-
-
-def trajectories_csv(run: Run) -> bytes:
-    """Made only when the download button is pressed, so no cache holds it."""
-    return frames.csv(gd.compare(run.etas, run.objective, **run.keywords()))
-
-
-def seed_from_url() -> None:
+def open_link() -> None:
     """Once per session: a shared link's values become the widgets' starting values."""
-    if "seeded" in st.session_state:
+    if "link_problems" in st.session_state:
         return
     values, problems = read_url(st.query_params.to_dict())
     for key, value in values.items():
@@ -120,15 +53,14 @@ def seed_from_url() -> None:
             st.session_state["view_label"] = t(f"view.{value}")
         else:
             st.session_state[key] = format_etas(value) if key == "etas" else value
-    st.session_state["seeded"] = True
     st.session_state["link_problems"] = problems
 
 
-def _number(key: str, spec=None, label=None, hint=None, **options):
+def number_input(key: str, spec=None, label=None, hint=None, **options):
     """A number input bounded by its spec; label and help text from the string table unless given."""
     spec = spec or NUMBERS[key]
-    label, hint = label or t(f"label.{key}"), hint or t(f"help.{key}")
-    st.session_state.setdefault(key, getattr(DEFAULTS, key, spec.default))
+    st.session_state.setdefault(key, spec.default)
+    label, hint = label or t(f"label.{key}"), hint or help_text(key)
     if spec.integer:
         return st.number_input(label, min_value=int(spec.low), max_value=int(spec.high), key=key, help=hint,
                                **{"step": 1, **options})
@@ -136,119 +68,138 @@ def _number(key: str, spec=None, label=None, hint=None, **options):
                            **{"format": "%g", **options})
 
 
-def _choice(key: str) -> str:
-    registry = CHOICES[key]
+def choice(key: str) -> str:
     st.session_state.setdefault(key, getattr(DEFAULTS, key))
-    return st.selectbox(t(f"label.{key}"), list(registry), key=key, help=t(f"help.{key}"),
-                        format_func=lambda name: registry[name].title)
+    return st.selectbox(t(f"label.{key}"), CHOICES[key], key=key, help=t(f"help.{key}"),
+                        format_func=partial(title, key))
 
 
-def _rule_parameters(kind: str, name: str) -> list[tuple[str, float]]:
-    """The chosen rule's own hyperparameters, and nothing for the rules not chosen."""
-    return [(f"{name}_{spec.name}", _number(f"{name}_{spec.name}", spec, label=spec.name,
-                                            hint=t("help.hyperparameter", name=spec.name, accepted=spec.accepted)))
-            for spec in CHOICES[kind][name].hyperparameters]
+def hyperparameter_inputs(kind: str, name: str) -> list[tuple[str, float]]:
+    """The chosen update rule's or schedule's own hyperparameters, and nothing for the ones not chosen."""
+    inputs = []
+    for spec in hyperparameters_of(kind, name):
+        hint = t("help.hyperparameter", name=spec.name, accepted=spec.accepted)
+        inputs.append((f"{name}_{spec.name}", number_input(f"{name}_{spec.name}", spec, label=spec.name, hint=hint)))
+    return inputs
 
 
 def sidebar_ui() -> Run | None:
-    """Every control; returns the Run they describe, or None (with a message) if the η list is unusable."""
+    """Every sidebar control; the Run they describe, or None (with a message) if the η list is unusable."""
     with st.sidebar:
         st.header(t("sidebar.problem"))
-        objective = _choice("objective")
-        st.caption(CHOICES["objective"][objective].description)
-        theta0 = _number("theta0", step=0.5)
+        objective = choice("objective")
+        st.caption(t(f"objective.{objective}.description"))
+        theta0 = number_input("theta0", step=0.5)
         st.header(t("sidebar.descent"))
-        eta = _number("eta", step=0.01)
-        variant = _choice("variant")
-        batch_size, seed = DEFAULTS.batch_size, DEFAULTS.seed
-        if variant == "minibatch":
-            batch_size = _number("batch_size")
-        if variant != "batch":
-            seed = _number("seed")
-        optimizer = _choice("optimizer")
-        rule_parameters = _rule_parameters("optimizer", optimizer)
-        schedule = _choice("schedule")
-        rule_parameters += _rule_parameters("schedule", schedule)
+        eta = number_input("eta", step=0.01)
+        variant = choice("variant")
+        batch_size = number_input("batch_size") if variant == "minibatch" else DEFAULTS.batch_size
+        seed = number_input("seed") if variant != "batch" else DEFAULTS.seed
+        optimizer = choice("optimizer")
+        hyperparameters = hyperparameter_inputs("optimizer", optimizer)
+        schedule = choice("schedule")
+        hyperparameters += hyperparameter_inputs("schedule", schedule)
         st.header(t("sidebar.stopping"))
-        stop = _choice("stop")
-        epsilon = _number("epsilon", format="%.1e", step=1e-8)
-        max_iter = _number("max_iter", step=1000)
+        stop = choice("stop")
+        epsilon = number_input("epsilon", format="%.1e", step=1e-8)
+        max_iter = number_input("max_iter", step=1000)
         st.header(t("sidebar.compare"))
         st.session_state.setdefault("etas", format_etas(DEFAULTS.etas))
-        etas_text = st.text_input(t("label.etas"), key="etas", help=t("help.etas"), max_chars=200)
+        etas_text = st.text_input(t("label.etas"), key="etas", help=help_text("etas"), max_chars=MAX_TEXT)
     try:
         etas = parse_etas(etas_text)
-    except ValueError as error:
-        st.error(literal(error))
+    except ParameterError as error:
+        st.error(markdown("error.typed", name=escaped(t("label.etas")), accepted=escaped(error.accepted),
+                          value=quoted(error.value)))
         return None
     labels = {t(f"view.{name}"): name for name in VIEWS}
-    in_views = {key: st.session_state.get(key) or getattr(DEFAULTS, key) for key in IN_VIEWS}
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
-               etas, rule_parameters=tuple(rule_parameters),
-               view=labels.get(st.session_state.get("view_label"), DEFAULTS.view), **in_views)
+               etas, hyperparameters=tuple(hyperparameters),
+               view=labels.get(st.session_state.get("view_label"), DEFAULTS.view))
 
 
 STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.info, "diverged": st.error}
 
 
-def metrics_ui(run: Run) -> dict:
-    view = headline(run.only("eta"))
+def metrics_ui(run: Run) -> views.Headline:
+    shown = headline_view(run.for_view("headline"))
     st.subheader(t("section.run", eta=number(run.eta)))
-    values = {"theta": number(view["theta"]), "grad": number(view["grad"]), "loss": number(view["loss"]),
-              "updates": f"{view['updates']:,}", "status": t(f"status.{view['status']}")}
-    for row in (("theta", "grad", "loss"), ("updates", "status")):  # two rows: long numbers need the width
-        for column, key in zip(st.columns(3), row, strict=False):
-            column.metric(t(f"metric.{key}"), values[key], help=t(f"metric.{key}.help"))
-    st.caption(literal(t("metric.exact", theta=repr(view["theta"]), grad=repr(view["grad"]), loss=repr(view["loss"]))))
-    STATUS_BOX[view["status"]](literal(view["explanation"]))
-    return view
+    for row in (shown.metrics[:3], shown.metrics[3:]):  # two rows: long numbers need the width
+        for column, (label, value, hint) in zip(st.columns(3), row, strict=False):
+            column.metric(label, value, help=hint)
+    st.caption(escaped(shown.exact))
+    STATUS_BOX[shown.status](escaped(shown.explanation))
+    return shown
 
 
-def compare_ui(run: Run, headline_view: dict) -> None:
-    view = comparison(run.only("etas", "unit"))
+def refused(error: Exception) -> None:
+    """A view the cap or a parameter check refused: the reason, in the visitor's words."""
+    if isinstance(error, WorkCapError):
+        st.error(escaped(t("error.cap", work=f"{error.work:,}", runs=error.runs, limit=f"{error.limit:,}",
+                           cap=f"{budget.MAX_WORK:,}", fits=f"{error.fits:,}")))
+    else:
+        st.error(escaped(t("error.parameter", name=error.name, accepted=error.accepted)))
+
+
+def build(view, run: Run):
+    """view(run) for the open tab, or None after saying why the cap or a check refused it."""
+    try:
+        budget.check(run)
+        return view(run.for_view(run.view))
+    except (WorkCapError, ParameterError) as error:
+        refused(error)
+        return None
+
+
+def compare_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("section.compare.caption"))
-    st.vega_lite_chart(view["trajectories"])
-    if headline_view["schedule"]:
-        st.markdown(t("section.schedule", title=CHOICES["schedule"][run.schedule].title))
-        st.vega_lite_chart(headline_view["schedule"], width="stretch")
+    panels = st.container()  # filled once the convergence chart's own control below has been read
     st.subheader(t("section.convergence"))
     st.caption(t("section.convergence.caption"))
     st.session_state.setdefault("unit", DEFAULTS.unit)
-    st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),  # read into run.unit
-                         format_func=lambda unit: t(f"chart.unit.{unit}"))
-    st.vega_lite_chart(view["convergence"], width="stretch")
+    unit = st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),
+                                format_func=lambda unit: t(f"chart.unit.{unit}"))
+    run = replace(run, unit=unit or DEFAULTS.unit)
+    with panels:
+        view = build(compare_view, run)
+        if view is None:
+            return run
+        st.vega_lite_chart(view.trajectories)
+        if shown.schedule:
+            st.markdown(shown.schedule_title)
+            st.vega_lite_chart(shown.schedule, width="stretch")
+    st.vega_lite_chart(view.convergence, width="stretch")
     st.subheader(t("section.table"))
-    st.dataframe(view["table"], hide_index=True, width="stretch",
-                 column_config={column: t(f"column.{column}") for column in view["table"].columns})
-    st.download_button(t("download.csv"), data=partial(trajectories_csv, run.only("etas")),
-                       file_name="trajectories.csv", mime="text/csv", help=t("download.csv.help"), on_click="ignore")
+    st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+    st.download_button(t("download.csv"), data=view.csv, file_name="trajectories.csv", mime="text/csv",
+                       help=view.download_help, on_click="ignore")
+    return run
 
 
-def theory_ui(run: Run) -> None:
-    view = theory_view(run.only("etas", "sweep_low", "sweep_high", "sweep_points"))
+def theory_ui(run: Run, shown: views.Headline) -> Run:
     st.markdown(t("theory.intro"))
     st.latex(r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)")
-    if view["table"] is None:
-        st.info(t("theory.none"))
-    else:
-        kind = "theory.exact" if view["exact"] else "theory.local"
-        st.markdown(t(kind, curvature=number(view["curvature"]), minimizer=number(view["minimizer"]),
-                      one=number(1 / view["curvature"]), two=number(2 / view["curvature"])))
-        st.dataframe(view["table"], hide_index=True, width="stretch",
-                     column_config={column: t(f"column.{column}") for column in view["table"].columns})
     st.subheader(t("section.sweep"))
-    for column, key in zip(st.columns(3), ("sweep_low", "sweep_high", "sweep_points"), strict=True):
+    sweep = {}
+    for column, key in zip(st.columns(3), IN_VIEW["theory"], strict=True):
         with column:
-            _number(key, **{"sweep_low": {"step": 1e-3}, "sweep_high": {"step": 0.1}}.get(key, {}))
-    best = "" if view["best"] is None else t("section.sweep.best", eta=number(view["best"][0]),
-                                             updates=updates(view["best"][1]))
-    low, high = sorted((run.sweep_low, run.sweep_high))
-    st.caption(t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best))
-    if view["best"] is None:
-        st.info(t("section.sweep.none"))
-    for measure in charts.SWEEP_MEASURES:
-        st.vega_lite_chart(view[measure], width="stretch")
-    formulas_ui(run)
+            sweep[key] = number_input(key, **{"sweep_low": {"step": 1e-3}, "sweep_high": {"step": 0.1}}.get(key, {}))
+    run = replace(run, **sweep)
+    view = build(theory_view, run)
+    if view is None:
+        return run
+    if view.table is None:
+        st.info(view.note)
+    else:
+        st.markdown(view.note)
+        st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+    st.caption(view.sweep_caption)
+    if view.sweep_none:
+        st.info(view.sweep_none)
+    for chart in view.sweeps:
+        st.vega_lite_chart(chart, width="stretch")
+    formulas_ui(view.formulas)
+    return run
 
 
 def show_the_trap() -> None:
@@ -257,134 +208,143 @@ def show_the_trap() -> None:
                             optimizer="gd", variant="batch", schedule="constant")
 
 
-def stopping_ui(run: Run) -> None:
-    view = stopping_view(run.only("eta"))
+def stopping_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("stopping.caption"))
     st.button(t("stopping.trap"), on_click=show_the_trap, help=t("stopping.trap.help"))
-    st.dataframe(view["table"], hide_index=True, width="stretch",
-                 column_config={column: t(f"column.{column}") for column in view["table"].columns})
-    st.vega_lite_chart(view["chart"])
-    for rule, explanation in zip(STOPPING_LAB, view["explanations"], strict=True):
-        st.markdown(f"**{literal(t(f'stop.{rule}.title'))}**: {literal(explanation)}")
+    view = build(stopping_view, run)
+    if view is None:
+        return run
+    st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+    st.vega_lite_chart(view.chart)
+    for name, explanation in view.explanations:
+        st.markdown(f"**{escaped(name)}**: {escaped(explanation)}")
+    return run
 
 
-def geometry_ui(run: Run, view: dict) -> None:
-    last = min(view["updates"], GEOMETRY_STEPS) - 1
-    if last < 0:
+@st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
+def step_through_view(run: Run, _shown: views.Headline) -> views.StepThrough:
+    """_shown is run's own headline, so the cache keys on run alone (Streamlit does not hash _-named arguments)."""
+    return views.step_through(run, _shown)
+
+
+def toggle_play(updates: int) -> None:
+    playing = not st.session_state.get("playing", False)
+    st.session_state["playing"] = playing
+    if playing and st.session_state.get("step", 1) >= updates:  # played to the end before: start over
+        st.session_state["step"] = 1
+
+
+def geometry_ui(run: Run, shown: views.Headline) -> Run:
+    steps = step_through_view(run.for_view("geometry"), shown)
+    if not steps.updates:
         st.info(t("geometry.none"))
-        return
-    st.caption(t("geometry.caption", steps=last + 1))
-    playing = st.toggle(t("geometry.play"), key="playing", help=t("geometry.play.help"))
-    st.fragment(partial(step_through, run, view, last, playing), run_every=PLAY_SECONDS if playing else None)()
+        return run
+    st.caption(t("geometry.caption", steps=steps.updates))
+    playing = st.session_state.get("playing", False)
+    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(steps.updates,),
+              help=t("geometry.play.help", seconds=PLAY_SECONDS))
+    st.fragment(partial(step_ui, steps, playing), run_every=PLAY_SECONDS if playing else None)()
+    return run
 
 
-def step_through(run: Run, view: dict, last: int, playing: bool) -> None:
-    """The slider and the picture of one update; while playing, each tick moves one update on (and loops)."""
+def step_ui(steps: views.StepThrough, playing: bool) -> None:
+    """The slider and the picture of one update. While playing, each tick moves one update on and the last one
+    stops the play (and the ticks: the page reruns without them)."""
+    number = min(st.session_state.get("step", 1), steps.updates)
     if playing:
-        st.session_state["step"] = (st.session_state.get("step", 0) + 1) % (last + 1)
-    st.session_state["step"] = min(st.session_state.get("step", 0), last)
-    k = st.slider(t("label.step"), 0, max(last, 1), key="step", help=t("help.step"), disabled=last == 0)
-    shapes = frames.geometry(view["history"], view["losses"], k, CHOICES["objective"][run.objective])
-    st.vega_lite_chart(charts.geometry(view["curve"], shapes).to_dict(), width="stretch")
-    direction = t("geometry.right" if shapes["step_size"] > 0 else "geometry.left" if shapes["step_size"] < 0
-                  else "geometry.still")
-    plain_step = run.optimizer == "gd" and run.schedule == "constant" and run.variant == "batch"
-    key = "geometry.gd" if plain_step else "geometry.other"
-    st.markdown(literal(t(key, k=k, after=k + 1, theta=number(shapes["theta"]), slope=number(shapes["slope"]),
-                          eta=number(run.eta), step=number(shapes["step_size"]), next=number(shapes["next"]),
-                          direction=direction)))
+        number = min(number + 1, steps.updates)
+        if number == steps.updates:
+            st.session_state["playing"] = False
+    st.session_state["step"] = number
+    number = st.slider(t("label.step"), 1, max(steps.updates, 2), key="step",
+                       help=t("help.step", steps=steps.updates), disabled=steps.updates == 1)
+    st.vega_lite_chart(steps.at(number - 1), width="stretch")
+    st.markdown(escaped(steps.sentences[number - 1]))
+    if playing and not st.session_state["playing"]:
+        st.rerun()  # the whole page, so the fragment is drawn again without run_every
 
 
 def switch_to_stochastic() -> None:
     st.session_state["variant"] = "sgd"
 
 
-def noise_ui(run: Run) -> None:
+def noise_ui(run: Run, shown: views.Headline) -> Run:
     if run.variant == "batch":
         st.info(t("noise.batch"))
         st.button(t("noise.switch"), on_click=switch_to_stochastic)
-        return
-    _number("seeds")
-    st.caption(t("noise.caption", seeds=run.seeds, variant=CHOICES["variant"][run.variant].title))
-    view = noise_view(run.only("eta", "seeds"))
-    st.vega_lite_chart(view["band"], width="stretch")
-    st.markdown(t("noise.spread", low=f"{view['low']:,}", median=f"{view['median']:,.0f}", high=f"{view['high']:,}",
-                  statuses=", ".join(f"{count} {t(f'status.{status}')}" for status, count in view["statuses"].items())))
-    st.vega_lite_chart(view["spread"], width="stretch")
+        return run
+    run = replace(run, seeds=number_input("seeds"))
+    view = build(noise_view, run)
+    if view is None:
+        return run
+    st.caption(view.caption)
+    st.vega_lite_chart(view.band, width="stretch")
+    st.markdown(escaped(view.spread_sentence))
+    st.vega_lite_chart(view.spread, width="stretch")
+    return run
 
 
-def predict_ui(run: Run) -> None:
+def predict_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("predict.caption"))
     with st.form("predict"):
-        eta = st.number_input(t("label.guess_eta"), min_value=1e-6, max_value=10.0, value=0.5, format="%g",
-                              key="guess_eta", help=t("help.eta"))
+        st.session_state.setdefault("guess_eta", 0.5)
+        eta = number_input("guess_eta", NUMBERS["eta"], label=t("label.guess_eta"), hint=help_text("eta"))
         guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, horizontal=True, key="guess_outcome",
                          format_func=lambda outcome: t(f"outcome.{outcome}"))
         roughly = st.radio(t("label.guess_updates"), range(len(theory.BUCKETS)), horizontal=True,
                            key="guess_updates", format_func=lambda index: t(f"bucket.{index}"))
         submitted = st.form_submit_button(t("predict.run"))
     if not submitted:
-        return
-    view = headline(replace(run.only(), eta=eta))
-    score = theory.judge(guess, roughly, view["outcome"], view["updates"])
-    st.session_state["scores"] = [*st.session_state.get("scores", []), score.points]
-    verdict = t("predict.verdict", points=score.points, outcome=t(f"outcome.{score.outcome}"),
-                updates=updates(view["updates"]), total=sum(st.session_state["scores"]),
-                possible=2 * len(st.session_state["scores"]))
-    (st.success if score.points == 2 else st.warning if score.points == 1 else st.error)(literal(verdict))
-    st.markdown(literal(view["explanation"]))
-    if view["prediction"] is not None:
-        st.markdown(literal(t("predict.theory", regime=t(f"regime.{view['prediction'].regime}"),
-                              updates=updates(view["prediction"].updates))))
+        return run
+    earlier = tuple(st.session_state.get("scores", ()))
+    view = views.predict(headline_view(views.guessed(run, eta)), guess, roughly, earlier)
+    st.session_state["scores"] = (*earlier, view.points)
+    (st.success if view.points == 2 else st.warning if view.points == 1 else st.error)(escaped(view.verdict))
+    st.markdown(escaped(view.explanation))
+    if view.theory:
+        st.markdown(escaped(view.theory))
+    return run
 
 
-def formulas_ui(run: Run) -> None:
+def formulas_ui(formulas) -> None:
     with st.expander(t("section.formulas")):
-        optimizer, schedule = CHOICES["optimizer"][run.optimizer], CHOICES["schedule"][run.schedule]
-        stop = CHOICES["stop"][run.stop]
-        st.markdown(t("formula.objective"))
-        st.latex(CHOICES["objective"][run.objective].latex)
-        st.markdown(t("formula.optimizer", title=optimizer.title))
-        st.latex(optimizer.latex)
-        st.markdown(t("formula.schedule", title=schedule.title))
-        st.latex(schedule.latex)
-        st.markdown(t("formula.stop", title=stop.title, epsilon=number(run.epsilon)))
-        st.latex(stop.latex)
+        for formula in formulas:
+            st.markdown(formula.caption)
+            st.latex(formula.latex)
 
 
 def keep_view_controls() -> None:
-    """Controls that live in a view keep their value while another view is open (Streamlit would drop the
-    state of a widget that is not drawn)."""
-    for key in IN_VIEWS:
+    """Controls drawn inside a view keep their value while another view is open (Streamlit would drop the state
+    of a widget that is not drawn)."""
+    for key in (key for keys in IN_VIEW.values() for key in keys):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
 
+DRAW = {"compare": compare_ui, "theory": theory_ui, "stopping": stopping_ui, "geometry": geometry_ui,
+        "noise": noise_ui, "predict": predict_ui}
+
+
 def main() -> None:
     st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
-    seed_from_url()
+    open_link()
     keep_view_controls()
     st.title(t("page.title"))
     st.caption(t("page.caption"))
     if st.session_state["link_problems"]:
-        st.warning(literal(t("page.link_problems", problems="; ".join(st.session_state["link_problems"]))))
+        st.warning(warning(st.session_state["link_problems"]))
     run = sidebar_ui()
     if run is None:
         return
+    shown = metrics_ui(run)
+    if run.view != "geometry":
+        st.session_state["playing"] = False  # leaving the view stops its play
+    tabs = st.tabs([t(f"view.{name}") for name in VIEWS], key="view_label", on_change="rerun")
+    for name, tab in zip(VIEWS, tabs, strict=True):
+        if tab.open:
+            with tab:
+                run = DRAW[name](run, shown)
     st.query_params.from_dict(to_url(run))
-    try:
-        check_budget(run)
-        view = metrics_ui(run)
-        tabs = st.tabs([t(f"view.{name}") for name in VIEWS], key="view_label", on_change="rerun")
-        draw = {"compare": partial(compare_ui, run, view), "theory": partial(theory_ui, run),
-                "stopping": partial(stopping_ui, run), "geometry": partial(geometry_ui, run, view),
-                "noise": partial(noise_ui, run), "predict": partial(predict_ui, run)}
-        for name, tab in zip(VIEWS, tabs, strict=True):
-            if tab.open:
-                with tab:
-                    draw[name]()
-    except ValueError as error:  # the engine's message names the parameter and its range
-        st.error(literal(error))
 
 
 main()

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe  # noqa: E402
 
-from gd.controls import MAX_ETAS, MAX_WORK, NUMBERS  # noqa: E402
+from gd.lab.budget import MAX_WORK  # noqa: E402
+from gd.lab.controls import MAX_ETAS, NUMBERS  # noqa: E402
 
 CASES = {  # compared η, sweep points
     "12 η + 60-point sweep": (MAX_ETAS, 60),
@@ -38,7 +39,7 @@ def view(etas: int, points: int, limit: int) -> None:
     import numpy as np
 
     import gd
-    from gd import charts, frames
+    from gd.lab import charts, frames
 
     compared = list(np.geomspace(1e-4, 0.9, etas))
     keywords = {"epsilon": 0.0, "max_iter": limit}

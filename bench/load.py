@@ -39,9 +39,10 @@ from memory import code_version  # noqa: E402
 from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
 
 import gd  # noqa: E402
-from gd.controls import CHOICES, Run, to_url  # noqa: E402
-from gd.explain import number  # noqa: E402
-from gd.text import t  # noqa: E402
+from gd.lab.controls import Run, title  # noqa: E402
+from gd.lab.format import number  # noqa: E402
+from gd.lab.links import to_url  # noqa: E402
+from gd.lab.text import t  # noqa: E402
 
 METRICS = ("theta", "grad", "loss", "updates", "status")
 VARIANTS = ("batch", "sgd", "minibatch")  # the order a page steps through them
@@ -176,7 +177,7 @@ async def session(browser, url: str, index: int, steps, wants, record: Record, p
                 await eta_field.press("Enter")
             else:
                 await variant_box.click()
-                option = page.get_by_role("option", name=CHOICES["variant"][variant].title, exact=True)
+                option = page.get_by_role("option", name=title("variant", variant), exact=True)
                 await option.wait_for(timeout=STEP_WAIT * 1000)
                 start = time.perf_counter()
                 await option.click()
@@ -193,7 +194,7 @@ async def session(browser, url: str, index: int, steps, wants, record: Record, p
                 if query != want["query"]:
                     found.append(f"address {query} ≠ {want['query']}")
                 shown = (await eta_field.input_value(), await variant_box.input_value())
-                if shown != (f"{eta:g}", CHOICES["variant"][variant].title):
+                if shown != (f"{eta:g}", title("variant", variant)):
                     found.append(f"controls show {shown}")
             record.changes.append({"page": index, "step": number_, "kind": kind, "eta": eta, "variant": variant,
                                    "seconds": elapsed, "ok": not found})

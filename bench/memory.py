@@ -34,9 +34,11 @@ from machine import describe  # noqa: E402
 from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
 
 import gd  # noqa: E402
-from gd.controls import CHOICES, Run, check_budget, to_url  # noqa: E402
-from gd.explain import number  # noqa: E402
-from gd.text import t  # noqa: E402
+from gd.lab import budget  # noqa: E402
+from gd.lab.controls import CHOICES, Run  # noqa: E402
+from gd.lab.format import number  # noqa: E402
+from gd.lab.links import to_url  # noqa: E402
+from gd.lab.text import t  # noqa: E402
 
 TARGET_MB = 500
 EVERY = 50  # print RSS after this many settings
@@ -118,9 +120,9 @@ def setting(i: int) -> Run:
               sweep_points=(10, 30, 60, 120, 200)[(i // 4) % 5], view=TABS[i % len(TABS)])
     while True:  # keep every view within the dashboard's work cap
         try:
-            check_budget(run)
+            budget.check(run)
             return run
-        except ValueError:
+        except budget.WorkCapError:
             run = replace(run, max_iter=run.max_iter // 2)
 
 

@@ -3,10 +3,12 @@
 import argparse
 import json
 import math
+import re
 import sys
 
 import gd
-from gd.explain import explain
+from gd.lab.explain import explain
+from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, read_number
 
 COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")
 
@@ -17,23 +19,50 @@ def _one_line(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **keywords):
+        super().__init__(*args, **keywords)
+        # "-1e300" (and "-inf", to be refused as a value) is a value, not an option: argparse before 3.13 knows
+        # only -1 and -1.5 as numbers
+        self._negative_number_matcher = re.compile(r"^-(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|nan)$",
+                                                   flags=re.IGNORECASE)
+
     def error(self, message):  # one line, exit 2, no usage dump
         self.exit(2, f"error: {_one_line(message)}\n")
 
 
+def _plain(kind):
+    """An argparse type that takes only numbers written in plain ASCII (params.PLAIN_NUMBER)."""
+    def convert(text):
+        value = read_number(text)
+        if isinstance(value, str) or (kind is int and not value.is_integer()):
+            raise argparse.ArgumentTypeError(f"not a plain {'integer' if kind is int else 'number'}: {text!r}")
+        return kind(value)
+
+    convert.__name__ = kind.__name__  # argparse names the type in its messages
+    return convert
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m gd", description="Run gradient descent and print where it ends.")
-    parser.add_argument("--eta", type=float, nargs="+", default=[0.1], help="one or more learning rates")
-    parser.add_argument("--theta0", type=float, default=0.0, help="start point θ₀")
-    parser.add_argument("--epsilon", type=float, default=1e-8, help="tolerance of the stopping rule")
-    parser.add_argument("--objective", default="quadratic", help=", ".join(gd.OBJECTIVES))
-    parser.add_argument("--variant", default="batch", help=", ".join(gd.VARIANTS))
-    parser.add_argument("--batch-size", type=int, default=16, help="examples per mini-batch")
-    parser.add_argument("--optimizer", default="gd", help=", ".join(gd.OPTIMIZERS))
-    parser.add_argument("--schedule", default="constant", help=", ".join(gd.SCHEDULES))
-    parser.add_argument("--stop", default="loss_change", help=", ".join(gd.STOPS))
-    parser.add_argument("--max-iter", type=int, default=10_000, help="iteration limit")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the example sampling")
+    def number(spec, what, **options):  # default and accepted range from the engine's spec
+        parser.add_argument(f"--{spec.name.replace('_', '-')}", type=_plain(int if spec.integer else float),
+                            default=options.pop("default", spec.default),
+                            help=f"{what}: {spec.accepted} (default {spec.default:g})", **options)
+
+    def name(option, registry, default):
+        parser.add_argument(f"--{option}", default=default, help=f"one of {', '.join(registry)} (default {default})")
+
+    number(ETA, "one or more learning rates", nargs="+", default=[ETA.default])
+    number(THETA0, "start point θ₀")
+    number(EPSILON, "tolerance of the stopping rule")
+    name("objective", gd.OBJECTIVES, gd.Settings.objective)
+    name("variant", gd.VARIANTS, gd.Settings.variant)
+    number(BATCH_SIZE, "examples per mini-batch")
+    name("optimizer", gd.OPTIMIZERS, gd.Settings.optimizer)
+    name("schedule", gd.SCHEDULES, gd.Settings.schedule)
+    name("stop", gd.STOPS, gd.Settings.stop)
+    number(MAX_ITER, "iteration limit")
+    number(SEED, "seed of the example sampling")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
@@ -48,7 +77,7 @@ def main(argv=None) -> int:
         results = gd.compare(args.eta, args.objective, theta0=args.theta0, epsilon=args.epsilon,
                              variant=args.variant, batch_size=args.batch_size, optimizer=args.optimizer,
                              schedule=args.schedule, stop=args.stop, max_iter=args.max_iter, seed=args.seed)
-    except ValueError as error:
+    except ParameterError as error:
         print(f"error: {_one_line(str(error))}", file=sys.stderr)
         return 2
     rows = [{column: getattr(result, column) for column in COLUMNS} for result in results]

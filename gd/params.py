@@ -7,8 +7,13 @@ the parameter and says what it accepts. The lab narrows these ranges for its pub
 
 import functools
 import math
+import re
 from dataclasses import dataclass, replace
 from numbers import Integral, Real
+
+# A number as people type it: ASCII digits, an optional sign, point and exponent. float() alone would also take
+# "1_0" (10), full-width "１" and Arabic-Indic "١" (1), " 1 ", "infinity": silent normalisation, refused here.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", flags=re.ASCII)
 
 
 class ParameterError(ValueError):
@@ -58,17 +63,22 @@ class Hyperparameter:
             raise ParameterError(self.name, self.accepted, value)
         return number
 
-    def narrowed(self, low=None, high=None, name=None) -> "Hyperparameter":
-        """The same parameter on a sub-range (closed at a new end), for a page that accepts less than the engine."""
-        narrower = replace(self, name=name or self.name,
+    def narrowed(self, low=None, high=None, *, name=None, default=None) -> "Hyperparameter":
+        """The same parameter on a sub-range (closed at a new end), for a page that accepts less than the engine;
+        renamed or with another default for a control that feeds this parameter."""
+        narrower = replace(self, name=name or self.name, default=self.default if default is None else default,
                            **({} if low is None else {"low": low, "low_open": False}),
                            **({} if high is None else {"high": high, "high_open": False}))
-        for end in (narrower.low, narrower.high):
-            if math.isfinite(end):
-                self.check(end)  # a narrowed range stays inside the engine's
-        if not narrower.low <= self.default <= narrower.high:
-            raise ValueError(f"{self.name}: the default {self.default} is outside [{low}, {high}]")
+        for value in (narrower.low, narrower.high, narrower.default):
+            if math.isfinite(value):
+                self.check(value)  # a narrowed range stays inside the engine's
+        narrower.check(narrower.default)
         return narrower
+
+
+def read_number(text: str) -> float | str:
+    """text as a float if it is a plain number (PLAIN_NUMBER), else text unchanged, for a spec to refuse by name."""
+    return float(text) if PLAIN_NUMBER.fullmatch(text) else text
 
 
 def as_finite(name: str, value, accepted: str = "a finite number") -> float:

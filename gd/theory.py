@@ -22,6 +22,7 @@ from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, divergence_bound
 REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
 OUTCOMES = ("converges", "oscillates", "stalls", "diverges")
 BUCKETS = ((1, 10), (11, 100), (101, 1_000), (1_001, math.inf))  # "roughly how many updates"
+BLOCK = 4096  # rows of a history whose gradients outcome() takes at once
 
 
 def regime(eta: float, curvature: float) -> str:
@@ -44,21 +45,38 @@ class Prediction:
     exact: bool  # False: a local prediction from the curvature at the minimum
 
 
+def plain(settings) -> bool:
+    """Plain gradient descent on the full batch with a constant η: every step is exactly −η·∇J(θ)."""
+    return settings.optimizer.name == "gd" and settings.variant == "batch" and settings.schedule.name == "constant"
+
+
 def applies(settings) -> bool:
-    """Closed forms exist for plain gradient descent on the full batch with a constant η, in one dimension."""
-    return (settings.optimizer.name == "gd" and settings.variant == "batch" and settings.schedule.name == "constant"
-            and settings.problem.dim == 1)
+    """Closed forms exist for plain gradient descent (see plain), in one dimension."""
+    return plain(settings) and settings.problem.dim == 1
 
 
-def _first(threshold: float, start: float, ratio: float, offset: int) -> float:
-    """Smallest k ≥ 1 with start·ratio^(k − offset) < threshold, for 0 ≤ ratio < 1; inf if never."""
-    if start < threshold:
+def reversals(gradients: np.ndarray) -> int:
+    """How often the gradient turned around along a run (rows: successive gradients, zeros skipped): each time θ
+    crossed a minimum instead of approaching it from one side."""
+    moving = np.reshape(gradients, (len(gradients), -1))
+    moving = moving[np.any(moving != 0, axis=1)]
+    return int(np.count_nonzero(np.einsum("ij,ij->i", moving[1:], moving[:-1]) < 0))
+
+
+def _log(value: float) -> float:
+    return math.log(value) if value > 0 else -math.inf
+
+
+def _first(threshold: float, log_start: float, ratio: float, offset: int) -> float:
+    """Smallest k ≥ 1 with start·ratio^(k − offset) < threshold, for 0 ≤ ratio < 1; inf if never. The start is
+    given as its logarithm, so that a far θ₀ (d₀² past the largest float) cannot overflow."""
+    if log_start < math.log(threshold):
         return 1
     if ratio == 0:
         return offset + 1
     if ratio >= 1:
         return math.inf
-    return max(1, math.floor(math.log(threshold / start) / math.log(ratio)) + offset + 1)
+    return max(1, math.floor((math.log(threshold) - log_start) / math.log(ratio)) + offset + 1)
 
 
 def local_curvature(settings) -> tuple[float, float]:
@@ -75,20 +93,26 @@ def predict(settings, eta: float) -> Prediction | None:
     problem = settings.problem
     minimizer, curvature = local_curvature(settings)
     r = 1.0 - eta * curvature
+    regime_name = regime(eta, curvature)
+    with np.errstate(all="ignore"):
+        start_loss = float(problem.value(np.array([[settings.theta0]]))[0])
+    if not math.isfinite(start_loss):  # the engine stops before the first update, as J(θ₀) overflows
+        return Prediction(regime_name, curvature, minimizer, r, 0, "diverged", problem.quadratic)
     distance = abs(settings.theta0 - minimizer)
     gradient = curvature * distance  # |J'(θ₀)| of the parabola
+    log_energy = _log(curvature / 2) + 2 * _log(distance)  # log of (L/2) d₀²
     epsilon = settings.epsilon if settings.epsilon > 0 else 0.0
     fires = math.inf
     if epsilon and settings.stop == "loss_change":  # |ΔJ_k| = (L/2) d₀² |1 − r²| r^(2(k−1))
-        fires = _first(epsilon, curvature / 2 * distance**2 * abs(1 - r * r), r * r, 1) if r * r != 1 else 1
+        fires = _first(epsilon, log_energy + _log(abs(1 - r * r)), r * r, 1) if r * r != 1 else 1
     elif epsilon and settings.stop == "grad_norm":  # |J'(θ_k)| = L d₀ |r|^k
-        fires = _first(epsilon, gradient * abs(r), abs(r), 1)
+        fires = _first(epsilon, _log(gradient * abs(r)), abs(r), 1)
     elif epsilon and settings.stop == "step_size":  # |Δθ_k| = ηL d₀ |r|^(k−1)
-        fires = _first(epsilon, eta * gradient, abs(r), 1)
+        fires = _first(epsilon, _log(eta * gradient), abs(r), 1)
     elif epsilon and settings.stop == "no_improvement":  # J stops falling by ε, then PATIENCE updates more
-        falling = curvature / 2 * distance**2 * (1 - r * r)
-        fires = PATIENCE if abs(r) >= 1 else _first(epsilon, falling, r * r, 1) + PATIENCE - 1
-        fires = fires if falling > 0 or abs(r) >= 1 else PATIENCE
+        falls = distance > 0 and abs(r) < 1
+        fires = PATIENCE if abs(r) >= 1 else _first(epsilon, log_energy + _log(1 - r * r), r * r, 1) + PATIENCE - 1
+        fires = fires if falls or abs(r) >= 1 else PATIENCE
     escapes = math.inf
     if abs(r) > 1 and distance > 0:  # |θ* + r^k d₀| passes the bound
         bound = divergence_bound(settings.theta0, problem.plot_range)
@@ -99,9 +123,9 @@ def predict(settings, eta: float) -> Prediction | None:
     elif escapes < fires:
         status = "diverged"
     else:
-        tolerance = max(STALL_RATIO * gradient, GRAD_FLOOR)
-        status = "converged" if gradient * abs(r) ** updates <= tolerance else "stalled"
-    return Prediction(regime(eta, curvature), curvature, minimizer, r, int(updates), status, problem.quadratic)
+        tolerance = max(STALL_RATIO * gradient, GRAD_FLOOR)  # |J'(θ_k)| = L d₀ |r|^k against it, in logs
+        status = "converged" if _log(gradient) + updates * _log(abs(r)) <= _log(tolerance) else "stalled"
+    return Prediction(regime_name, curvature, minimizer, r, int(updates), status, problem.quadratic)
 
 
 def outcome(result) -> str:
@@ -111,9 +135,17 @@ def outcome(result) -> str:
         return "diverges"
     if result.status == "stalled":
         return "stalls"
-    gradients = result.settings.problem.grad(np.asarray(result.history, dtype=float).reshape(-1, 1))[:, 0]
-    crossings = np.count_nonzero(np.diff(np.sign(gradients[gradients != 0])))
-    return "oscillates" if crossings >= 2 else "converges"
+    problem = result.settings.problem
+    history = np.asarray(result.history, dtype=float).reshape(-1, problem.dim)
+    count, last = 0, history[:0]
+    for start in range(0, len(history), BLOCK):  # blocks, so a long regression run needs no history-sized temporary
+        gradients = np.concatenate([last, problem.grad(history[start:start + BLOCK])])
+        count += reversals(gradients)
+        moving = gradients[np.any(gradients != 0, axis=1)]
+        last = moving[-1:] if len(moving) else last
+        if count >= 2:
+            return "oscillates"
+    return "converges"
 
 
 def bucket(updates: int) -> int:
@@ -132,12 +164,7 @@ class Score:
         return int(self.outcome_right) + int(self.bucket_right)
 
 
-def score(guessed_outcome: str, guessed_bucket: int, result) -> Score:
-    """Score a prediction made before the run: one point for the outcome, one for the rough update count."""
-    return judge(guessed_outcome, guessed_bucket, outcome(result), result.iterations)
-
-
 def judge(guessed_outcome: str, guessed_bucket: int, actual_outcome: str, updates: int) -> Score:
-    """score() for a run known by its outcome and update count."""
+    """Score a prediction made before the run: one point for the outcome, one for the rough update count."""
     actual_bucket = bucket(max(updates, 1))
     return Score(actual_outcome, actual_bucket, guessed_outcome == actual_outcome, guessed_bucket == actual_bucket)

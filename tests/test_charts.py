@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gd
-from gd import charts, frames
+from gd.lab import charts, frames
 
 
 def rows(spec) -> int:

@@ -1,12 +1,16 @@
 """The command line: python -m gd prints one row per η, as a table or as JSON, and refuses bad input."""
 
+import io
 import json
 import math
 import pathlib
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gd
 from gd.__main__ import COLUMNS, main
@@ -135,3 +139,29 @@ def test_python_dash_m_gd():
     assert rows[0]["iterations"] == 45
     assert math.isclose(rows[0]["theta"], 2.499891109642585, abs_tol=1e-12)
     assert rows[1]["theta"] == 5.0 and rows[1]["grad"] == 5.0
+
+
+@pytest.mark.parametrize("value", ["-1e300", "-1e-3", "-1E+2", "-.5", "-2."])
+def test_negative_numbers_in_any_notation_are_values(capsys, value):
+    assert run(["--theta0", value, "--eta", "0.1"]) == 0
+    row = table_rows(capsys.readouterr().out)[0]
+    assert float(row[1]) == gd.minimize(theta0=float(value)).theta
+
+
+@pytest.mark.parametrize("value", ["1_0", "１", "١", "infinity", "0x10", "-inf"])
+def test_a_number_not_in_plain_ascii_is_refused(capsys, value):
+    assert run(["--eta", value]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: argument --eta: not a plain number")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(gd.OBJECTIVES)), st.floats(min_value=-1e308, max_value=1e308),
+       st.floats(min_value=1e-300, max_value=1e300), st.floats(min_value=0, max_value=1e308))
+def test_no_finite_input_prints_a_warning(objective, theta0, eta, epsilon):
+    """filterwarnings = error makes any RuntimeWarning (overflow, invalid value) a failure here."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = run(["--objective", objective, "--theta0", repr(theta0), "--eta", repr(eta), "--epsilon", repr(epsilon),
+                    "--max-iter", "50"])
+    assert code == 0 and err.getvalue() == ""

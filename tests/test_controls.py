@@ -1,23 +1,76 @@
-"""Controls as data: the η list, links in and out, and the work budget."""
+"""The lab's controls as data: the page's ranges come from the engine's specs, the η list, the Run."""
 
-from dataclasses import replace
+import math
+import re
+from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from gd.controls import (
+import gd
+from gd import params
+from gd.lab.controls import (
     DEFAULTS,
+    HYPERPARAMETERS,
     MAX_ETAS,
-    MAX_WORK,
     NUMBERS,
-    SHOWN_TEXT,
+    READS,
+    SETTINGS,
     Run,
-    check_budget,
+    help_text,
     parse_etas,
-    read_url,
-    to_url,
 )
+from gd.params import ParameterError
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE = {"theta0": params.THETA0, "eta": params.ETA, "epsilon": params.EPSILON, "batch_size": params.BATCH_SIZE,
+          "seed": params.SEED, "max_iter": params.MAX_ITER, "sweep_low": params.ETA, "sweep_high": params.ETA}
+
+
+@pytest.mark.parametrize("key", sorted(ENGINE))
+def test_every_page_range_lies_inside_the_engines(key):
+    """The page narrows the engine's ranges and never widens them: both ends are values the engine accepts."""
+    page, engine = NUMBERS[key], ENGINE[key]
+    for end in (page.low, page.high, page.default):
+        assert engine.check(end) == end
+    assert page.integer == engine.integer
+
+
+def test_the_run_takes_the_engines_defaults():
+    """One source: the Run's defaults are the engine's, and a default Run runs what gd.minimize() runs."""
+    assert (DEFAULTS.eta, DEFAULTS.theta0, DEFAULTS.epsilon, DEFAULTS.max_iter) == (0.1, 0.0, 1e-8, 10_000)
+    assert (DEFAULTS.eta, DEFAULTS.theta0, DEFAULTS.epsilon, DEFAULTS.max_iter) == (
+        params.ETA.default, params.THETA0.default, params.EPSILON.default, params.MAX_ITER.default)
+    settings = gd.minimize(DEFAULTS.objective, eta=DEFAULTS.eta, **DEFAULTS.keywords()).settings
+    assert settings == gd.minimize().settings
+
+
+def test_help_texts_state_the_ranges_the_controls_accept():
+    assert "from -100 to 100" in help_text("theta0")
+    assert "from 1e-06 to 10" in help_text("eta")
+    assert "1 to 100,000" in help_text("max_iter")
+    assert "Up to 12 learning rates" in help_text("etas")
+
+
+def readme_limits() -> dict[str, str]:
+    """The README's Limits table: control → accepted."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8").split("## Limits", 1)[1]
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \|", text, flags=re.MULTILINE)
+    return {control.strip(): accepted.strip() for control, accepted in rows}
+
+
+def test_the_readme_states_the_limits_the_page_enforces():
+    limits = readme_limits()
+    assert limits["η"] == "1e-6 to 10"
+    assert (NUMBERS["eta"].low, NUMBERS["eta"].high) == (1e-6, 10.0)
+    assert limits["θ₀"] == "−100 to 100" and (NUMBERS["theta0"].low, NUMBERS["theta0"].high) == (-100, 100)
+    assert limits["ε"].startswith("0 to 1 ") and (NUMBERS["epsilon"].low, NUMBERS["epsilon"].high) == (0, 1)
+    assert limits["compared η"] == f"at most {MAX_ETAS}" == "at most 12"
+    assert limits["seeds (noise view)"] == "2 to 50" and (NUMBERS["seeds"].low, NUMBERS["seeds"].high) == (2, 50)
+    assert limits["iteration limit"].startswith("1 to 100,000 per run")
+    assert (NUMBERS["max_iter"].low, NUMBERS["max_iter"].high, params.MAX_ITER.high) == (1, 100_000, 1_000_000)
+    assert "1,000,000" in limits["iteration limit"]
+    assert limits["sweep points"] == "5 to 200"
+    assert (NUMBERS["sweep_points"].low, NUMBERS["sweep_points"].high) == (5, 200)
 
 
 def test_parse_etas_reads_commas_and_spaces_and_drops_duplicates():
@@ -25,83 +78,48 @@ def test_parse_etas_reads_commas_and_spaces_and_drops_duplicates():
 
 
 @pytest.mark.parametrize("text", ["", " , ", "0.1, x", "0", "-1", "11", "nan", "inf", "1e400",
-                                  ", ".join(["0.1"] * (MAX_ETAS + 1))])
+                                  ", ".join(["0.1"] * 13)])
 def test_parse_etas_refuses_bad_lists_naming_etas(text):
-    with pytest.raises(ValueError, match="etas"):
+    with pytest.raises(ParameterError, match="etas") as refused:
         parse_etas(text)
+    assert refused.value.name == "etas"
 
 
-def test_read_url_accepts_good_values():
-    values, problems = read_url({"eta": "0.5", "objective": "quartic", "max_iter": "1e3", "etas": "0.1,0.2",
-                                 "adam_beta1": "0.8"})
-    assert problems == []
-    assert values == {"eta": 0.5, "objective": "quartic", "max_iter": 1000, "etas": (0.1, 0.2), "adam_beta1": 0.8}
+def test_twelve_etas_are_allowed_and_thirteen_are_not():
+    assert len(parse_etas(",".join(str(0.01 * k) for k in range(1, 13)))) == 12
+    with pytest.raises(ParameterError):
+        parse_etas(",".join(str(0.01 * k) for k in range(1, 14)))
 
 
-@pytest.mark.parametrize(("key", "raw"), [("eta", "abc"), ("eta", "nan"), ("eta", "20"), ("theta0", "-1e12"),
-                                          ("max_iter", "2.5"), ("max_iter", "0"), ("objective", "Quadratic"),
-                                          ("variant", ""), ("etas", "0.1,,abc"), ("adam_beta1", "1")])
-def test_read_url_drops_bad_values_and_names_them(key, raw):
-    values, problems = read_url({key: raw})
-    assert key not in values
-    assert len(problems) == 1 and problems[0].startswith(key)
-
-
-def test_read_url_names_unknown_parameters_and_shortens_long_values():
-    values, problems = read_url({"foo": "1", "eta": "9" * 5000})
-    assert values == {}
-    assert "foo" in problems[0]
-    assert len(problems[1]) < 200 and "9" * (SHOWN_TEXT + 1) not in problems[1]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.text(max_size=30), st.text(max_size=300), max_size=6))
-def test_read_url_never_raises_and_returns_only_checked_values(params):
-    values, problems = read_url(params)
-    assert set(values) <= set(params)
-    assert len(values) + len(problems) == len(params)
-
-
-def test_a_run_survives_the_round_trip_through_its_link():
-    run = Run(objective="double_well", theta0=-1.5, eta=0.037, epsilon=1e-6, variant="minibatch", batch_size=8,
-              seed=3, optimizer="adam", schedule="step", stop="grad_norm", max_iter=500, etas=(0.02, 0.3),
-              sweep_low=0.01, sweep_high=0.9, sweep_points=20,
-              rule_parameters=(("adam_beta1", 0.8), ("step_every", 7)))
-    values, problems = read_url(to_url(run))
-    assert problems == []
-    rebuilt = {key: value for key, value in values.items() if "_" not in key or key in NUMBERS}
-    assert Run(**rebuilt, rule_parameters=tuple((key, values[key]) for key in ("adam_beta1", "step_every"))) == run
-
-
-def test_the_default_run_has_an_empty_link():
-    assert to_url(DEFAULTS) == {}
-
-
-def test_the_budget_refuses_too_much_work_and_says_how_to_fit():
-    check_budget(DEFAULTS)
-    heavy = Run(max_iter=100_000, etas=tuple(0.01 * k for k in range(1, 13)), sweep_points=200, view="theory")
-    with pytest.raises(ValueError, match=f"{MAX_WORK:,}") as refused:
-        check_budget(heavy)
-    suggested = int(str(refused.value).split("Lower max_iter to ")[1].split(" ")[0].replace(",", ""))
-    check_budget(replace(heavy, max_iter=suggested))
-    with pytest.raises(ValueError):
-        check_budget(replace(heavy, max_iter=suggested + 1))
-
-
-@pytest.mark.parametrize(("view", "runs"), [("compare", 1 + 5), ("theory", 1 + 5 + 60), ("stopping", 1 + 5),
-                                            ("geometry", 1), ("noise", 1 + 20), ("predict", 2)])
-def test_each_view_counts_the_runs_it_makes(view, runs):
-    assert Run(view=view).runs() == runs
-
-
-def test_keywords_build_the_chosen_rules_with_their_parameters():
-    keywords = Run(optimizer="momentum", rule_parameters=(("momentum_momentum", 0.5),)).keywords()
+def test_keywords_build_the_chosen_rules_with_their_hyperparameters():
+    keywords = Run(optimizer="momentum", hyperparameters=(("momentum_momentum", 0.5),)).keywords()
     assert keywords["optimizer"].name == "momentum"
     assert dict(keywords["optimizer"].hyperparameters) == {"momentum": 0.5}
+    run = gd.minimize(eta=0.1, **keywords)
+    reference = gd.minimize(eta=0.1, optimizer=gd.OPTIMIZERS["momentum"].build(momentum=0.5))
+    assert run.history.tolist() == reference.history.tolist()
+    assert run.history.tolist() != gd.minimize(eta=0.1, optimizer="momentum").history.tolist()  # not μ = 0.9
+
+
+def test_hyperparameter_controls_are_named_after_their_rule():
+    assert {"adam_beta1", "adam_beta2", "adam_eps", "momentum_momentum", "step_gamma", "step_every"} <= set(
+        HYPERPARAMETERS)
+    assert HYPERPARAMETERS["adam_beta2"].default == 0.999
 
 
 def test_the_cached_views_do_not_depend_on_controls_they_do_not_read():
-    assert Run(eta=0.7).only("etas") == Run(eta=0.3).only("etas")
-    assert Run(eta=0.7, etas=(0.2,), view="noise").only("sweep_points") == DEFAULTS.only("sweep_points")
-    assert Run(etas=(0.2,)).only("etas") != DEFAULTS.only("etas")
-    assert Run(theta0=3.0).only() != DEFAULTS.only()  # settings every view reads always count
+    """run.for_view(name) keeps what the view reads and resets the rest, so a cache key changes only when it must."""
+    assert Run(eta=0.7).for_view("compare") == Run(eta=0.3).for_view("compare")
+    assert Run(etas=(0.2,)).for_view("compare") != DEFAULTS.for_view("compare")
+    assert Run(eta=0.7, etas=(0.2,), sweep_points=9).for_view("noise") == Run(eta=0.7).for_view("noise")
+    assert Run(seeds=9).for_view("noise") != DEFAULTS.for_view("noise")
+    for name in READS:
+        assert Run(theta0=3.0).for_view(name) != DEFAULTS.for_view(name)  # the sidebar's settings always count
+    assert set(SETTINGS) | {field for fields in READS.values() for field in fields} | {"view"} == set(
+        Run.__dataclass_fields__)
+
+
+def test_sweep_etas_are_log_spaced_between_the_ends_in_either_order():
+    etas = Run(sweep_low=1.0, sweep_high=0.01, sweep_points=5).sweep_etas()
+    assert etas[0] == pytest.approx(0.01) and etas[-1] == pytest.approx(1.0)
+    assert [math.log10(eta) for eta in etas] == pytest.approx([-2, -1.5, -1, -0.5, 0])

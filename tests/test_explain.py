@@ -1,7 +1,8 @@
 """explain(): one sentence per run that names the status and the numbers behind it."""
 
 import gd
-from gd.explain import explain, number
+from gd.lab.explain import explain
+from gd.lab.format import number
 
 
 def test_number_is_six_significant_digits():

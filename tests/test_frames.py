@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import gd
-from gd import frames
+from gd.lab import frames
 
 
 @pytest.mark.parametrize("count", [1, 5, 200, 201, 1000, 100_001])
@@ -60,14 +60,26 @@ def test_best_eta_is_the_converged_one_with_fewest_updates():
     assert frames.best_eta(frames.summary(gd.compare([1.1, 1.2]))) is None
 
 
-def test_csv_holds_every_point_at_full_precision():
+def test_csv_holds_every_point_of_a_short_run_at_full_precision():
     results = gd.compare([0.1, 1.1])
-    table = pd.read_csv(io.BytesIO(frames.csv(results)))
+    table = pd.read_csv(io.BytesIO(frames.csv(frames.points(results))))
     assert list(table.columns) == ["eta", "k", "theta", "loss", "grad"]
-    assert len(table) == sum(result.iterations + 1 for result in results)
+    assert len(table) == sum(result.iterations + 1 for result in results) == 46 + 107
     first = table[table["eta"] == 0.1]
     assert first["theta"].tolist() == results[0].history.tolist()
     assert first["loss"].tolist() == results[0].losses.tolist()
+    assert first["grad"].tolist() == [2 * (theta - 2.5) for theta in results[0].history]
+
+
+def test_csv_of_long_runs_is_bounded_and_keeps_the_start_and_the_end():
+    """12 runs of 100,000 updates: 2,000 rows each (the first 1,000, then log-spaced, the last), about 2 MB."""
+    results = gd.compare(list(np.geomspace(1e-4, 0.9, 12)), epsilon=0.0, max_iter=100_000)
+    table = frames.points(results)
+    data = frames.csv(table)
+    assert len(table) <= 12 * frames.CSV_POINTS == 24_000 and len(data) < 2.6e6
+    run = table[table["eta"] == results[0].eta]
+    assert run["k"].tolist()[:1000] == list(range(1000)) and run["k"].iloc[-1] == 100_000
+    assert run["theta"].tolist() == [results[0].history[k] for k in run["k"]]
 
 
 def test_the_shown_table_reads_huge_and_tiny_values_alike():
@@ -100,9 +112,15 @@ def test_regimes_split_the_sweep_at_one_and_two_over_l():
     assert frames.regimes(2.0, 1e-3, 0.4)["regime"].tolist() == ["monotone"]  # clipped to the range
 
 
-def test_one_update_is_drawn_with_the_tangent_of_its_slope():
-    run = gd.minimize()
-    shapes = frames.geometry(run.history, run.losses, 0, run.settings.problem)
-    (left, right) = shapes["tangent"].itertuples(index=False)
-    assert (right.loss - left.loss) / (right.theta - left.theta) == pytest.approx(-5.0)  # dJ(0) = −5
-    assert shapes["step_size"] == run.history[1] - run.history[0] == 0.5
+def test_every_update_is_drawn_with_the_tangent_of_its_slope():
+    run = gd.minimize(eta=0.9)
+    updates = frames.steps(run.history, run.losses, run.settings.problem)
+    assert len(updates) == 45 and updates["theta_next"].tolist() == run.history[1:].tolist()
+    shapes = frames.step_shapes(updates, run.settings.problem)
+    for k in (0, 1, 44):
+        (left, right) = shapes["tangent"][shapes["tangent"]["k"] == k].sort_values("theta").itertuples(index=False)
+        theta = run.history[k]
+        assert (right.loss - left.loss) / (right.theta - left.theta) == pytest.approx(2 * (theta - 2.5))  # J'(θ_k)
+    directions = shapes["arrow"]["direction"].tolist()
+    assert directions[:3] == ["right", "left", "right"]  # η = 0.9 jumps across the minimum every update
+    assert shapes["points"][shapes["points"]["k"] == 12]["label"].tolist() == ["θ₁₂", "θ₁₃"]

@@ -351,24 +351,53 @@ def test_bucket_edges(updates, expected):
     assert theory.bucket(updates) == expected
 
 
+def score(guessed_outcome, guessed_bucket, result):
+    return theory.judge(guessed_outcome, guessed_bucket, theory.outcome(result), result.iterations)
+
+
 def test_score_points():
     """The article's run: converges in 45 updates (bucket 11–100). Two points for both right, one for half."""
     result = gd.minimize(eta=0.1)
     assert result.iterations == 45
-    both = theory.score("converges", 1, result)
+    both = score("converges", 1, result)
     assert (both.outcome, both.bucket, both.outcome_right, both.bucket_right, both.points) == (
         "converges", 1, True, True, 2)
-    assert theory.score("diverges", 3, result).points == 0
-    assert theory.score("oscillates", 0, result).points == 0
-    only_outcome = theory.score("converges", 0, result)
+    assert score("diverges", 3, result).points == 0
+    assert score("oscillates", 0, result).points == 0
+    only_outcome = score("converges", 0, result)
     assert (only_outcome.outcome_right, only_outcome.bucket_right, only_outcome.points) == (True, False, 1)
-    only_bucket = theory.score("stalls", 1, result)
+    only_bucket = score("stalls", 1, result)
     assert (only_bucket.outcome_right, only_bucket.bucket_right, only_bucket.points) == (False, True, 1)
 
 
 def test_score_of_a_diverging_run():
     """η = 1.1 diverges after 106 updates: 'diverges' and bucket 101–1000 is the right guess."""
     result = gd.minimize(eta=1.1)
-    assert theory.score("diverges", 2, result).points == 2
-    assert theory.score("diverges", 1, result).points == 1
+    assert score("diverges", 2, result).points == 2
+    assert score("diverges", 1, result).points == 1
     assert math.isfinite(result.theta)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 4096])
+@pytest.mark.parametrize(("eta", "expected"), [(0.9, "oscillates"), (0.1, "converges"), (0.6, "oscillates")])
+def test_outcome_is_the_same_in_any_block_size(monkeypatch, block, eta, expected):
+    """outcome() takes the gradients a block at a time; the crossings it counts do not depend on the blocks."""
+    monkeypatch.setattr(theory, "BLOCK", block)
+    assert theory.outcome(gd.minimize(eta=eta)) == expected
+
+
+def test_reversals_count_the_turns_of_the_gradient():
+    assert theory.reversals(np.array([[1.0], [-1.0], [0.0], [2.0], [3.0], [-0.5]])) == 3  # zeros skipped
+    assert theory.reversals(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])) == 1  # only opposite directions
+    assert theory.reversals(np.zeros((4, 1))) == 0
+
+
+def test_outcome_of_a_long_regression_run_needs_no_history_sized_memory():
+    import tracemalloc
+
+    result = gd.minimize("logistic_regression", eta=0.01, epsilon=0.0, max_iter=100_000)
+    tracemalloc.start()
+    assert theory.outcome(result) == "converges"
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20e6  # the whole history's gradients at once took about 200 MB

@@ -1,181 +1,208 @@
-"""App tests of the teaching views: theory, stopping rules, one update, noise, predict-then-run."""
+"""The view builders, called as plain functions (no Streamlit): what each view shows, checked against the
+engine run separately and against numbers written out from the article and the closed forms."""
 
-import json
+from dataclasses import replace
 
-import pyarrow as pa
+import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import gd
-from gd import theory
-from gd.controls import DEFAULT_ETAS
-from gd.explain import number
-from gd.text import t
+from gd.lab import views
+from gd.lab.controls import DEFAULT_ETAS, DEFAULTS
+
+ARTICLE_THETA = 2.499891109642585  # the article prints these for η = 0.1, θ₀ = 0, ε = 1e-8
+ARTICLE_GRAD = -0.0002177807148298072
+ARTICLE_LOSS = -0.99999998814289
 
 
-def open_view(view, **query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    app.query_params["view"] = view
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
+def rows(spec: dict, layer: dict | None = None) -> list[dict]:
+    """The data rows a chart (or one of its layers) draws."""
+    name = ((layer or {}).get("data") or spec["data"])["name"]
+    return spec["datasets"][name]
 
 
-def charts(app) -> list[dict]:
-    """Each chart's spec, with the data Streamlit sent beside it (as Arrow) put back under "datasets"."""
-    found = []
-    for element in app.main:
-        if getattr(element, "type", "") == "vega_lite_chart":
-            spec = json.loads(element.proto.spec)
-            spec["datasets"] = {dataset.name: rows(dataset.data.data) for dataset in element.proto.datasets}
-            if element.proto.data.data:
-                spec["datasets"][spec.get("data", {}).get("name")] = rows(element.proto.data.data)
-            found.append(spec)
-    return found
+def layer_of(spec: dict, mark: str) -> dict:
+    layers = spec["spec"]["layer"] if "spec" in spec else spec["layer"]
+    return next(layer for layer in layers if (layer["mark"] if isinstance(layer["mark"], str)
+                                              else layer["mark"]["type"]) == mark)
 
 
-def rows(arrow: bytes) -> list[dict]:
-    return pa.ipc.open_stream(arrow).read_all().to_pylist()
+def test_the_headline_is_the_articles_run():
+    shown = views.headline(DEFAULTS.for_view("headline"))
+    assert [value for _, value, _ in shown.metrics] == ["2.49989", "-0.000217781", "-1", "45", "converged"]
+    assert all(text in shown.exact for text in (repr(ARTICLE_THETA), repr(ARTICLE_GRAD), repr(ARTICLE_LOSS)))
+    assert shown.status == "converged" and shown.updates == 45 and shown.outcome == "converges"
+    assert shown.explanation.startswith("Converged after 45 updates")
+    theta = 0.0
+    for k in range(46):  # the article's update, written out
+        assert shown.history[k] == theta
+        theta = theta - 0.1 * 2 * (theta - 2.5)
+    assert len(shown.history) == 46 and shown.plain and shown.schedule is None
+    assert shown.prediction.updates == 45 and shown.prediction.regime == "monotone"
 
 
-def plain(markdown: str) -> str:
-    return markdown.replace("\\", "")
+def test_the_headline_keeps_only_the_first_updates_of_a_long_run():
+    shown = views.headline(replace(DEFAULTS, eta=0.001).for_view("headline"))
+    assert shown.updates > views.GEOMETRY_STEPS
+    assert len(shown.history) == len(shown.losses) == views.GEOMETRY_STEPS + 1
+    assert shown.losses[1] == pytest.approx((shown.history[1] - 2.5) ** 2 - 1, abs=1e-15)
 
 
-def test_theory_puts_prediction_beside_measurement_for_every_compared_eta():
-    app = open_view("theory")
-    assert not app.exception
-    table = app.dataframe[0].value
-    measured = gd.compare(DEFAULT_ETAS)
-    assert table["regime"].tolist() == [t(f"regime.{name}") for name in
-                                        ("monotone", "monotone", "oscillating", "bouncing", "diverging")]
-    assert table["updates"].tolist() == [result.iterations for result in measured]
-    assert all(abs(predicted - result.iterations) <= 1 for predicted, result in zip(table["predicted"], measured,
-                                                                                    strict=True))
-    assert table["predicted_status"].tolist() == table["status"].tolist()
-    assert "exact" in app.markdown[1].value
+def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
+    view = views.compare(DEFAULTS.for_view("compare"))
+    assert view.trajectories["facet"]["field"] == "panel"
+    assert view.trajectories["facet"]["sort"] == [
+        "η = 0.01 · 423 updates · converged", "η = 0.1 · 45 updates · converged",
+        "η = 0.9 · 45 updates · converged", "η = 1 · 1 update · stalled", "η = 1.1 · diverged at update 106"]
+    points = rows(view.trajectories)
+    for eta in DEFAULT_ETAS:
+        theta, shown = 0.0, [row for row in points if row["eta"] == eta]
+        for row in sorted(shown, key=lambda row: row["k"])[:40]:  # the first 40 are drawn without thinning
+            assert row["theta"] == pytest.approx(theta, rel=1e-15, abs=1e-15)
+            assert row["loss"] == pytest.approx((theta - 2.5) ** 2 - 1, rel=1e-12, abs=1e-12)
+            theta = theta - eta * 2 * (theta - 2.5)
+    diverged = [row for row in points if row["eta"] == 1.1]
+    assert max(abs(row["theta"]) for row in diverged) <= 6  # drawn only while it is on the plot
+    assert view.table["updates"].tolist() == [423, 45, 45, 1, 106]
+    assert view.table["status"].tolist() == ["converged", "converged", "converged", "stalled", "diverged"]
+    assert view.columns["theta"] == "final θ"
 
 
-def test_the_sweep_shades_the_three_regimes():
-    app = open_view("theory")
-    spec = charts(app)[0]
-    rects = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
-    shaded = spec["datasets"][rects[0]["data"]["name"]]
-    assert [row["regime"] for row in shaded] == ["monotone", "oscillating", "diverging"]
-    assert [(row["start"], row["end"]) for row in shaded] == [(1e-3, 0.5), (0.5, 1.0), (1.0, 1.5)]  # L = 2
+def test_compare_measures_the_gap_to_the_minimum_in_the_unit_asked_for():
+    view = views.compare(replace(DEFAULTS, unit="examples", variant="minibatch", batch_size=8).for_view("compare"))
+    gaps = rows(view.convergence)
+    assert view.convergence["layer"][0]["encoding"]["x"]["field"] == "examples"
+    assert all(row["examples"] == 8 * row["k"] for row in gaps)
+    first = [row for row in gaps if row["k"] == 0]
+    assert all(row["gap"] == pytest.approx(5.25 + 1) for row in first)  # J(0) − J* = (0 − 2.5)² − 1 − (−1)
 
 
-def test_theory_is_local_off_the_parabola_and_absent_without_a_closed_form():
-    assert "local" in open_view("theory", objective="double_well").markdown[1].value
-    app = open_view("theory", optimizer="adam")
-    assert not app.exception and t("theory.none") in [info.value for info in app.info]
+def test_theory_puts_the_closed_form_beside_the_measurement():
+    view = views.theory_view(DEFAULTS.for_view("theory"))
+    assert view.exact is True and "L = 2" in view.note
+    assert view.table["regime"].tolist() == ["monotone", "monotone", "oscillating, converging", "bouncing forever",
+                                             "diverging"]
+    # |ΔJ_k| = (L/2) d₀² |1 − r²| r^(2(k−1)) < ε with L = 2, d₀ = 2.5, r = 1 − 2η: the first k, written out
+    for eta, predicted in zip(DEFAULT_ETAS[:3], view.table["predicted"][:3], strict=True):
+        r, k = 1 - 2 * eta, 1
+        while 6.25 * abs(1 - r * r) * r ** (2 * (k - 1)) >= 1e-8:
+            k += 1
+        assert predicted == k
+    assert (view.table["updates"] - view.table["predicted"]).abs().max() <= 1
 
 
-def test_the_stopping_lab_shows_every_rule_and_the_trap_is_one_click_away():
-    app = open_view("stopping")
-    assert len(app.dataframe[0].value) == len(gd.STOPS) + 1
-    app.button[0].click().run()  # "Show the article's trap"
-    assert not app.exception
-    table = app.dataframe[0].value.set_index("rule")
-    article = table.loc[t("stop.loss_change.title")]
+def test_the_sweep_runs_every_eta_and_marks_the_fastest_that_converged():
+    run = replace(DEFAULTS, sweep_points=9, sweep_low=0.05, sweep_high=1.2).for_view("theory")
+    view = views.theory_view(run)
+    updates_chart = view.sweeps[0]
+    points = rows(updates_chart, layer_of(updates_chart, "circle"))
+    etas = np.geomspace(0.05, 1.2, 9)
+    separate = [gd.minimize(eta=eta) for eta in etas]
+    assert [row["updates"] for row in points] == [result.iterations for result in separate]
+    converged = [(result.iterations, result.eta) for result in separate if result.status == "converged"]
+    best = rows(updates_chart, layer_of(updates_chart, "point"))
+    assert [row["eta"] for row in best] == [min(converged)[1]]
+    shaded = rows(updates_chart, layer_of(updates_chart, "rect"))
+    assert [(row["regime"], row["start"], row["end"]) for row in shaded] == [
+        ("monotone", 0.05, 0.5), ("oscillating", 0.5, 1.0), ("diverging", 1.0, 1.2)]  # 1/L = 0.5, 2/L = 1
+
+
+def test_theory_says_when_there_is_no_closed_form():
+    view = views.theory_view(replace(DEFAULTS, optimizer="adam").for_view("theory"))
+    assert view.table is None and view.exact is None and "Closed forms exist" in view.note
+    assert [formula.latex for formula in view.formulas] == [
+        gd.OBJECTIVES["quadratic"].latex, gd.OPTIMIZERS["adam"].latex, gd.SCHEDULES["constant"].latex,
+        gd.STOPS["loss_change"].latex]
+
+
+@pytest.mark.parametrize("settings", [{}, {"eta": 1.0}, {"optimizer": "adam", "variant": "sgd", "max_iter": 3000},
+                                      {"eta": 1.1}, {"objective": "double_well", "theta0": 1.5, "epsilon": 1e-4}])
+def test_the_stopping_lab_equals_a_separate_run_under_each_rule(settings):
+    run = replace(DEFAULTS, **settings)
+    view = views.stopping(run.for_view("stopping"))
+    keywords = dict(variant=run.variant, optimizer=run.optimizer, max_iter=run.max_iter, epsilon=run.epsilon,
+                    theta0=run.theta0)
+    separate = [gd.minimize(run.objective, eta=run.eta, **{**keywords, "stop": stop}) for stop in gd.STOPS]
+    separate.append(gd.minimize(run.objective, eta=run.eta, **{**keywords, "epsilon": 0.0}))
+    assert view.table["updates"].tolist() == [result.iterations for result in separate]
+    assert view.table["rule"].tolist() == ["|ΔJ| < ε (the article's)", "|dJ| < ε", "|Δθ| < ε",
+                                           "no improvement for 5 updates", "the iteration limit alone"]
+    assert len(view.chart["facet"]["sort"]) == len(view.explanations) == 5
+
+
+def test_the_article_trap_in_the_stopping_lab():
+    view = views.stopping(replace(DEFAULTS, eta=1.0).for_view("stopping"))
+    article = view.table.iloc[0]
     assert (article["updates"], article["status"], article["at_minimum"]) == (1, "stalled", "no")
-    limit_only = table.loc[t("stop.limit_only.title")]
-    assert limit_only["updates"] == 10_000  # bouncing between 0 and 5 until the limit
-    assert any("J(5) = J(0)" in plain(text.value) for text in app.markdown)
-    assert len(charts(app)[0]["facet"]["sort"]) == len(gd.STOPS) + 1
-
-
-def update_sentence(app) -> str:
-    return next(plain(text.value) for text in app.markdown if plain(text.value).startswith("Update "))
+    assert view.table.iloc[-1]["updates"] == 10_000  # bouncing between 0 and 5 until the limit
+    assert "J(5) = J(0)" in view.explanations[0][1]
 
 
 def test_one_update_shows_the_minus_sign_at_work():
-    app = open_view("geometry")
-    sentence = update_sentence(app)
-    assert "−η·dJ = −0.1 × (-5) = 0.5, so θ1 = 0.5" in sentence
-    app.slider(key="step").set_value(3).run()
-    run = gd.minimize()
-    sentence = update_sentence(app)
-    assert f"θ3 = {number(run.history[3])}" in sentence
-    assert f"= {number(run.history[4])}" in sentence
-    spec = charts(app)[0]
-    arrow = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
-    assert spec["datasets"][arrow["data"]["name"]][0]["theta_next"] == pytest.approx(run.history[4])
+    shown = views.headline(DEFAULTS.for_view("headline"))
+    steps = views.step_through(DEFAULTS, shown)
+    assert steps.updates == 45
+    assert steps.sentences[0].startswith("Update 1: at θ₀ = 0 the slope is dJ = -5.")
+    assert "−η·dJ = −0.1 × (-5) = 0.5, so θ₁ = 0.5" in steps.sentences[0]
+    theta3 = 2.5 - 2.5 * 0.8**3  # θ_k = 2.5 + (1 − 2η)^k (θ₀ − 2.5)
+    assert steps.sentences[3].startswith(f"Update 4: at θ₃ = {theta3:.6g}")
+    chart = steps.at(3)
+    assert [param["value"] for param in chart["params"] if param["name"] == "step"] == [3]
+    arrow = layer_of(chart, "rule")
+    drawn = [row for row in rows(chart, arrow) if row["k"] == 3]  # what the chart's filter k == step keeps
+    assert drawn[0]["theta_next"] == pytest.approx(2.5 - 2.5 * 0.8**4, rel=1e-14)
+    assert arrow["transform"] == [{"filter": "(datum.k === step)"}]
+    assert steps.at(3)["datasets"] == steps.chart["datasets"]  # a step changes the parameter, not the data
 
 
-def test_playing_steps_through_without_error():
-    app = open_view("geometry")
-    app.toggle(key="playing").set_value(True).run()
-    assert not app.exception
-    assert app.slider(key="step").value == 1  # one tick on
-
-
-def test_noise_needs_a_stochastic_variant_and_draws_a_band_over_seeds():
-    app = open_view("noise")
-    assert t("noise.batch") in [info.value for info in app.info]
-    app.button[0].click().run()  # switch to stochastic descent
-    assert not app.exception
-    band, spread = charts(app)
-    runs = gd.seeds(0.1, list(range(20)), variant="sgd")
-    ticks = spread["datasets"][spread["data"]["name"]]
-    assert sorted(row["updates"] for row in ticks) == sorted(result.iterations for result in runs)
-    assert len(band["layer"]) == 3  # band, mean line, minimizer
-
-
-@pytest.mark.parametrize(("eta", "outcome", "bucket", "points"), [
-    (1.1, "diverges", 2, 2), (0.9, "oscillates", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0)])
-def test_predict_then_run_scores_the_guess(eta, outcome, bucket, points):
-    app = open_view("predict")
-    app.number_input(key="guess_eta").set_value(eta)
-    app.radio(key="guess_outcome").set_value(outcome)
-    app.radio(key="guess_updates").set_value(bucket)
-    app.button[0].click().run()
-    assert not app.exception
-    result = gd.minimize(eta=eta)
-    assert theory.score(outcome, bucket, result).points == points
-    verdicts = [plain(box.value) for box in [*app.success, *app.warning, *app.error] if "/2" in box.value]
-    assert verdicts[0].startswith(f"{points}/2: it {t(f'outcome.{theory.outcome(result)}')}")
-
-
-def test_the_convergence_axis_can_count_examples_touched():
-    app = open_view("compare", variant="minibatch", batch_size="8")
-    assert charts(app)[1]["layer"][0]["encoding"]["x"]["field"] == "k"
-    app = open_view("compare", variant="minibatch", batch_size="8", unit="examples")
-    assert charts(app)[1]["layer"][0]["encoding"]["x"]["field"] == "examples"
-    gaps = charts(app)[1]["datasets"]
-    rows = next(iter(gaps.values()))
-    assert all(row["examples"] == 8 * row["k"] for row in rows)
-
-
-def test_a_schedule_shows_its_learning_rate_over_the_updates():
-    app = open_view("compare", schedule="cosine")
-    assert len(charts(app)) == 3
-    schedule = charts(app)[1]
-    rows = schedule["datasets"][schedule["data"]["name"]]
-    factors = [row["factor"] for row in rows]
-    assert factors[0] == 1.0 and factors == sorted(factors, reverse=True)  # cosine only falls
-
-
-def test_the_open_view_is_part_of_the_link():
-    app = open_view("stopping")
-    assert app.query_params["view"] == "stopping"
-    assert len(open_view("compare").query_params.get("view", "")) == 0
+def test_the_step_through_writes_subscripts_and_draws_the_tangent():
+    shown = views.headline(replace(DEFAULTS, eta=0.01).for_view("headline"))
+    steps = views.step_through(replace(DEFAULTS, eta=0.01), shown)
+    assert steps.updates == 200 and "θ₁₂ = " in steps.sentences[11] and "θ₁₉₉ = " in steps.sentences[198]
+    curve, tangent_layer = steps.chart["layer"][:2]
+    assert tangent_layer["mark"]["strokeDash"] == [6, 3] and len(rows(steps.chart, curve)) == 141
+    (left, right) = sorted((row for row in rows(steps.chart, tangent_layer) if row["k"] == 0),
+                           key=lambda row: row["theta"])
+    assert (right["loss"] - left["loss"]) / (right["theta"] - left["theta"]) == pytest.approx(-5.0)  # dJ(0)
 
 
 def test_one_update_does_not_claim_minus_eta_times_dj_for_a_sampled_gradient():
-    sentence = update_sentence(open_view("geometry", variant="sgd"))
-    run = gd.minimize(variant="sgd")
-    assert f"The step taken was {number(run.history[1] - run.history[0])}" in sentence
+    run = replace(DEFAULTS, variant="sgd")
+    shown = views.headline(run.for_view("headline"))
+    sentence = views.step_through(run, shown).sentences[0]
     assert "not exactly −η·dJ" in sentence
+    assert f"The step taken was {shown.history[1] - shown.history[0]:.6g}" in sentence
 
 
-def test_controls_inside_a_view_keep_their_value_while_another_view_is_open():
-    app = open_view("theory")
-    app.number_input(key="sweep_points").set_value(12).run()
-    app.session_state["view_label"] = t("view.compare")
-    app.run()
-    app.session_state["view_label"] = t("view.theory")
-    app.run()
-    assert not app.exception
-    assert app.number_input(key="sweep_points").value == 12
-    assert app.query_params["sweep_points"] == "12"
+def test_a_run_without_updates_has_nothing_to_step_through():
+    run = replace(DEFAULTS, theta0=100.0, objective="quartic", eta=10.0)
+    shown = views.headline(run.for_view("headline"))
+    assert views.step_through(run, shown).updates == shown.updates
+
+
+def test_noise_draws_the_spread_of_the_seeds():
+    run = replace(DEFAULTS, variant="sgd", seeds=6, max_iter=400)
+    view = views.noise(run.for_view("noise"))
+    separate = [gd.minimize(eta=0.1, variant="sgd", seed=seed, max_iter=400) for seed in range(6)]
+    assert sorted(row["updates"] for row in rows(view.spread)) == sorted(result.iterations for result in separate)
+    band = rows(view.band, view.band["layer"][0])
+    length = max(len(result.history) for result in separate)
+    paths = np.array([np.pad(result.history, (0, length - len(result.history)), mode="edge") for result in separate])
+    by_k = {row["k"]: row for row in band}
+    for k in (0, 1, 10, length - 1):
+        assert by_k[k]["mean"] == pytest.approx(paths[:, k].mean(), rel=1e-12)
+        assert by_k[k]["low"] <= by_k[k]["mean"] <= by_k[k]["high"]
+    assert "6 runs of Stochastic descent" in view.caption
+
+
+@pytest.mark.parametrize(("eta", "guess", "bucket", "points"), [
+    (1.1, "diverges", 2, 2), (0.9, "oscillates", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0),
+    (0.1, "converges", 1, 2)])
+def test_predict_scores_the_guess(eta, guess, bucket, points):
+    """η = 1.1 diverges at update 106 (bucket 101–1000); η = 0.9 crosses the minimum every update in 45; η = 0.01
+    creeps in over 423; the article's η = 0.1 converges in 45 (bucket 11–100)."""
+    shown = views.headline(views.guessed(DEFAULTS, eta))
+    view = views.predict(shown, guess, bucket, earlier=(2, 0))
+    assert view.points == points
+    assert view.verdict.endswith(f"Your total: {2 + points} of 6.")
+

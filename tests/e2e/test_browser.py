@@ -20,7 +20,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from html import unescape
+
 import pytest
+from markdown_it import MarkdownIt
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -30,10 +33,12 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import gd  # noqa: E402
-from gd import frames  # noqa: E402
-from gd.controls import DEFAULT_ETAS, DEFAULTS, format_etas, read_url, to_url  # noqa: E402
-from gd.explain import explain, number  # noqa: E402
-from gd.text import t  # noqa: E402
+from gd.lab import frames  # noqa: E402
+from gd.lab.controls import DEFAULT_ETAS, DEFAULTS, format_etas  # noqa: E402
+from gd.lab.explain import explain  # noqa: E402
+from gd.lab.format import number  # noqa: E402
+from gd.lab.links import read_url, to_url, warning  # noqa: E402
+from gd.lab.text import t  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -158,6 +163,12 @@ def alerts(page, kind: str) -> list[str]:
     return [text.strip() for text in page.locator(f'[data-testid="stAlertContent{kind}"]').all_inner_texts()]
 
 
+def rendered_text(markdown: str) -> str:
+    """The text a reader sees of the page's Markdown, rendered as CommonMark renders it."""
+    html = MarkdownIt("commonmark").render(markdown)
+    return unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
 # ---------------------------------------------------------------- fixtures
 
 def _free_port() -> int:
@@ -269,11 +280,11 @@ def test_default_view_shows_the_articles_run(app, shots):
     assert query_of(app) == {}  # nothing differs from the defaults
 
 
-def test_csv_download_has_every_point(app):
+def test_csv_download_has_the_points_of_every_run(app):
     with app.expect_download() as download:
         app.get_by_role("button", name=t("download.csv")).click()
     assert download.value.suggested_filename == "trajectories.csv"
-    assert Path(download.value.path()).read_bytes() == frames.csv(gd.compare(DEFAULT_ETAS))
+    assert Path(download.value.path()).read_bytes() == frames.csv(frames.points(gd.compare(DEFAULT_ETAS)))
 
 
 def test_typed_values_update_the_page(app, shots):
@@ -322,6 +333,28 @@ def test_a_shared_link_reopens_its_view(server, context, shots):
         page.close()
 
 
+HOSTILE_LINK = {"eta": ":red-background[x]", "theta0": ":material/warning:", "epsilon": ":tada: a\u202ebc",
+                "max_iter": "&lt;script&gt;", "**b**": "1"}
+
+
+def test_what_a_hostile_link_gave_is_shown_as_text(server, context, shots):
+    """Streamlit's own Markdown (directives, icons, emoji shortcodes), entities, bold and a right-to-left override:
+    each value appears in the warning exactly as the link gave it (the override as its escape), nothing rendered."""
+    from urllib.parse import urlencode
+
+    page, _ = open_page(context, server["url"] + "/?" + urlencode(HOSTILE_LINK), LATER_WAIT)
+    try:
+        screenshot(page, shots, "5-hostile-link.png")
+        box = page.locator('[data-testid="stAlertContentWarning"]')
+        assert box.count() == 1
+        quoted = [text.replace("\u2060", "") for text in box.locator("code").all_text_contents()]
+        assert quoted == [":red-background[x]", ":material/warning:", ":tada: a\\u202ebc", "&lt;script&gt;", "**b**"]
+        assert box.locator("strong, em, img, [data-testid='stIconMaterial'], span[style]").count() == 0
+        assert "\u202e" not in box.inner_text() and "🎉" not in box.inner_text()
+    finally:
+        page.close()
+
+
 def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, shots):
     page, snapshot = open_page(context, server["url"] + "/?eta=abc&foo=1", LATER_WAIT)
     try:
@@ -330,7 +363,7 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
         assert len(warnings) == 1, warnings
         assert "eta" in warnings[0] and "“abc”" in warnings[0] and "“foo”" in warnings[0], warnings
         _, problems = read_url({"eta": "abc", "foo": "1"})
-        assert warnings[0] == t("page.link_problems", problems="; ".join(problems))
+        assert warnings[0] == rendered_text(warning(problems))
         assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
         assert snapshot["panels"] == expected_panels(DEFAULT_ETAS)
         assert snapshot["exceptions"] == 0
@@ -368,19 +401,21 @@ def test_every_view_renders_in_its_tab(server, context, shots):
 
 
 def assert_play_steps_through(page) -> None:
-    """Play advances the update k on its own (a fragment that reruns every PLAY_SECONDS), and stops again."""
+    """Play advances the update on its own (a fragment that reruns every PLAY_SECONDS), and Pause stops it."""
     def shown_step() -> int:
         return int(re.findall(r"\d+", page.locator('[data-testid="stSlider"]').inner_text())[0])
 
     start = shown_step()
-    play = page.get_by_text(t("geometry.play"), exact=True)
-    play.click()
+    page.get_by_role("button", name=t("geometry.play"), exact=True).click()
     deadline = time.monotonic() + LATER_WAIT
     while shown_step() < start + 2:
         assert time.monotonic() < deadline, "play did not advance the update"
         page.wait_for_timeout(POLL_MS)
-    play.click()
+    page.get_by_role("button", name=t("geometry.pause"), exact=True).click()
     settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1, "the stopped player")
+    stopped = shown_step()
+    page.wait_for_timeout(3000)  # nearly four ticks
+    assert shown_step() == stopped
 
 
 def test_the_browser_console_has_no_errors(app, console):

@@ -1,9 +1,11 @@
-"""Every user-facing string, in one place, so that a second language is one more table.
+"""Every string a visitor reads, in one place, so that a second language is one more table.
 
 Keys are dotted: "objective.quadratic.title", "status.converged", "label.eta". Values are
-str.format templates.
+str.format templates; a control's range is filled in from its spec ({low}, {high}), never typed here.
 """
 
+import re
+import string
 from types import MappingProxyType
 
 ENGLISH = MappingProxyType({
@@ -104,6 +106,13 @@ ENGLISH = MappingProxyType({
     "page.title": "Gradient descent, seen",
     "page.caption": "θ ← θ − η·∇J(θ): change a control and watch what the update does, for several "
                     "learning rates side by side. Numbers come from the gd engine; nothing is rounded until shown.",
+    "link.unknown": "unknown link parameter “{name}” was ignored",
+    "link.refused": "{name} must be {accepted}; the link gave “{raw}”, so the default is used",
+    "error.cap": "This view would cost up to {work} updates ({runs} runs × iteration limit {limit}), over the cap "
+                 "of {cap}. Lower the iteration limit to {fits} or less, or make fewer runs (compared η, sweep "
+                 "points, seeds).",
+    "error.parameter": "{name} must be {accepted}.",
+    "error.typed": "{name} must be {accepted}; “{value}” is not.",
     "page.link_problems": "Some values in this link were not usable, so their controls start at the default: {problems}.",
     "section.run": "Your run: η = {eta}",
     "section.compare.caption": "Each panel is one η on the same curve and the same axes: ◆ are the points θ₀ → θₖ "
@@ -147,17 +156,18 @@ ENGLISH = MappingProxyType({
                           "fires after one update, far from the minimum.",
     "stopping.yes": "yes",
     "stopping.no": "no",
-    "stop.limit_only.title": "the iteration limit alone",
+    "stop.none.title": "the iteration limit alone",
     "geometry.caption": "Why the minus sign: the update moves θ against the slope. Step through the first "
                         "{steps} updates of your run, or press play.",
     "geometry.play": "Play",
-    "geometry.play.help": "Advance one update every 0.8 s, and start again after the last one.",
+    "geometry.play.help": "Show one update after another, every {seconds} s, until the last one.",
+    "geometry.pause": "Pause",
     "geometry.none": "Your run made no update (it diverged at θ₀), so there is no step to draw.",
-    "geometry.gd": "Update {k}: at θ{k} = {theta} the slope is dJ = {slope}. The update adds −η·dJ = −{eta} × "
-                   "({slope}) = {step}, so θ{after} = {next}: {direction}",
-    "geometry.other": "Update {k}: at θ{k} = {theta} the slope of J is dJ = {slope}. The step taken was {step}, to "
-                      "θ{after} = {next}, not exactly −η·dJ: the update rule, the schedule or the sampled examples "
-                      "changed it. Still, {direction}",
+    "geometry.gd": "Update {number}: at θ{here} = {theta} the slope is dJ = {slope}. The update adds −η·dJ = "
+                   "−{eta} × ({slope}) = {step}, so θ{after} = {next}: {direction}",
+    "geometry.other": "Update {number}: at θ{here} = {theta} the slope of J is dJ = {slope}. The step taken was "
+                      "{step}, to θ{after} = {next}, not exactly −η·dJ: the update rule, the schedule or the sampled "
+                      "examples changed it. Still, {direction}",
     "geometry.right": "the slope is negative (downhill to the right), so minus the slope points right.",
     "geometry.left": "the slope is positive (downhill to the left), so minus the slope points left.",
     "geometry.still": "the slope is zero here, so θ stays where it is.",
@@ -190,8 +200,10 @@ ENGLISH = MappingProxyType({
     "formula.optimizer": "Update rule ({title})",
     "formula.schedule": "Learning rate ({title})",
     "formula.stop": "Stopping rule ({title}); ε = {epsilon}",
-    "download.csv": "Download every point (CSV)",
-    "download.csv.help": "All runs above, every update: columns eta, k, theta, loss, grad, with full precision.",
+    "download.csv": "Download the points (CSV)",
+    "download.csv.help": "The runs above, every update up to {limit:,} per run (a longer run: the first {half:,} and "
+                         "log-spaced after, always the last), at full precision. The columns keep machine-readable "
+                         "names: eta, k, theta, loss, grad.",
     "metric.exact": "Exact, as the article prints them: θ = {theta}, dJ(θ) = {grad}, J(θ) = {loss}",
     "metric.theta": "final θ",
     "metric.grad": "dJ(θ)",
@@ -214,17 +226,17 @@ ENGLISH = MappingProxyType({
     "label.objective": "Objective J(θ)",
     "help.objective": "The function gradient descent minimises. The first is the article's worked example.",
     "label.theta0": "Start θ₀",
-    "help.theta0": "Where descent starts, from −100 to 100. On the double well it decides which valley you reach.",
+    "help.theta0": "Where descent starts, from {low} to {high}. On the double well it decides which valley you reach.",
     "label.eta": "Learning rate η",
-    "help.eta": "The step size of θ ← θ − η·∇J(θ), from 1e-6 to 10. On the article's curve η > 1 diverges.",
+    "help.eta": "The step size of θ ← θ − η·∇J(θ), from {low} to {high}. On the article's curve η > 1 diverges.",
     "label.epsilon": "Tolerance ε",
-    "help.epsilon": "The stopping rule fires when its measure falls below ε (0 to 1; 0 = never, run to the limit).",
+    "help.epsilon": "The stopping rule fires when its measure falls below ε ({low} to {high}; 0 = never, run to the limit).",
     "label.variant": "Variant",
     "help.variant": "Which examples each update's gradient is taken over: all of them, one, or a small batch.",
     "label.batch_size": "Batch size",
-    "help.batch_size": "Examples per mini-batch update, 1 to 64 (the data set has 64).",
+    "help.batch_size": "Examples per mini-batch update, {low} to {high} (the data set has 64).",
     "label.seed": "Random seed",
-    "help.seed": "Seed of the example sampling (0 to 1,000,000): the same seed gives the same run.",
+    "help.seed": "Seed of the example sampling ({low} to {high}): the same seed gives the same run.",
     "label.optimizer": "Update rule",
     "help.optimizer": "Plain gradient descent, or one of the article's adaptive methods (torch.optim's formulas).",
     "label.schedule": "Learning-rate schedule",
@@ -232,25 +244,25 @@ ENGLISH = MappingProxyType({
     "label.stop": "Stopping rule",
     "help.stop": "What 'the loss settles' means: the article stops when J changes by less than ε.",
     "label.max_iter": "Iteration limit",
-    "help.max_iter": "No run makes more updates than this (1 to 100,000). The article's loop had no limit.",
+    "help.max_iter": "No run makes more updates than this ({low} to {high}). The article's loop had no limit.",
     "label.etas": "η values to compare",
-    "help.etas": "Up to 12 learning rates, separated by commas, each from 1e-6 to 10.",
+    "help.etas": "Up to {count} learning rates, separated by commas, each from {low} to {high}.",
     "label.seeds": "Seeds (noise view)",
-    "help.seeds": "How many runs with different random seeds the noise view makes, 2 to 50.",
+    "help.seeds": "How many runs with different random seeds the noise view makes, {low} to {high}.",
     "label.unit": "x axis counts",
     "help.unit": "Count the cost of descent in updates, in epochs (passes over the data) or in examples touched: "
                  "batch, stochastic and mini-batch descent then compare at equal cost.",
-    "label.step": "Update k",
-    "help.step": "Which update to draw: from θₖ to θₖ₊₁ (the first 200 updates of your run).",
+    "label.step": "Update",
+    "help.step": "Which update to draw: the k-th goes from θₖ₋₁ to θₖ (the first {steps} updates of your run).",
     "label.guess_eta": "Your η",
     "label.guess_outcome": "What will happen?",
     "label.guess_updates": "Roughly how many updates until it ends?",
     "label.sweep_low": "Sweep from η",
-    "help.sweep_low": "Smallest η of the sweep, 1e-6 to 10.",
+    "help.sweep_low": "Smallest η of the sweep, {low} to {high}.",
     "label.sweep_high": "Sweep to η",
-    "help.sweep_high": "Largest η of the sweep, 1e-6 to 10.",
+    "help.sweep_high": "Largest η of the sweep, {low} to {high}.",
     "label.sweep_points": "Sweep points",
-    "help.sweep_points": "How many log-spaced η values the sweep runs, 5 to 200.",
+    "help.sweep_points": "How many log-spaced η values the sweep runs, {low} to {high}.",
     "help.hyperparameter": "{name}: {accepted}.",
     "panel.title": "η = {eta} · {updates} · {status}",
     "panel.diverged": "η = {eta} · diverged at update {update}",
@@ -258,28 +270,43 @@ ENGLISH = MappingProxyType({
     "explain.updates": "{count} updates",
 })
 
-LANGUAGES = MappingProxyType({"en": ENGLISH})
 
 
-def t(key: str, language: str = "en", **values) -> str:
-    """The string for key in language (English where a translation is missing), filled with values."""
-    template = LANGUAGES.get(language, ENGLISH).get(key, ENGLISH[key])
+def t(key: str, **values) -> str:
+    """The string for key, filled with values."""
+    template = ENGLISH[key]
     return template.format(**values) if values else template
 
 
-def literal(text: str) -> str:
-    """Escape Markdown so that text a user typed is shown as typed, never rendered as markup."""
-    specials = "\\`*_{}[]()<>#+-.!|$~"
-    return "".join("\\" + char if char in specials else char for char in str(text))
+def escaped(text) -> str:
+    """Our own sentence as Markdown that shows exactly as written: every ASCII punctuation mark is escaped (CommonMark
+    allows it for each), so no *, _, $, :, [, <, # or - in a number or formula starts markup."""
+    return "".join("\\" + char if char in string.punctuation else char for char in str(text))
 
 
-class Described:
-    """Mixin for registry entries (which set kind and name): display name and description from the table."""
+def markdown(key: str, **parts) -> str:
+    """The string for key as Markdown: its own words escaped, the parts put in as given (each already Markdown,
+    from escaped() or quoted())."""
+    pieces = []
+    for words, field, spec, _conversion in string.Formatter().parse(ENGLISH[key]):
+        pieces.append(escaped(words))
+        if field is not None:
+            pieces.append(format(parts[field], spec or ""))
+    return "".join(pieces)
 
-    @property
-    def title(self) -> str:
-        return t(f"{self.kind}.{self.name}.title")
 
-    @property
-    def description(self) -> str:
-        return t(f"{self.kind}.{self.name}.description")
+def quoted(text) -> str:
+    """Text a visitor typed or a link carried, as Markdown that shows it as text, whatever it holds.
+
+    It becomes one inline code span, inside which neither CommonMark nor Streamlit's extensions read anything: no
+    emphasis, links, HTML or entities (&lt; stays &lt;), directives (:red[…]), icons (:material/…:), emoji
+    shortcodes or math. Every character that is not printable — line breaks and tabs (which could end the span or
+    start a code block), invisible and bidirectional controls (U+202E would reverse the sentence around it) — is
+    written as its visible escape (\\n, \\u202e). The fence is longer than any run of backticks inside.
+    Streamlit rewrites every ":material/" of a Markdown source before parsing it, code spans included, so an
+    invisible word joiner (U+2060) is put after that colon: the span still reads ":material/".
+    """
+    shown = "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                    for char in str(text)).replace(":material/", ":\u2060material/")
+    fence = "`" * (1 + max((len(run) for run in re.findall("`+", shown)), default=0))
+    return f"{fence} {shown} {fence}"  # CommonMark strips the one space on each side

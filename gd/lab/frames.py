@@ -1,6 +1,7 @@
 """Tidy pandas frames from Results: one row per observation, thinned for display.
 
-Charts get at most PATH_POINTS points per run; the table and the CSV keep every exact value.
+Charts get at most PATH_POINTS points per run and the CSV at most CSV_POINTS, each value exact; the table
+keeps every run's final values.
 """
 
 import io
@@ -8,11 +9,12 @@ import io
 import numpy as np
 import pandas as pd
 
-from gd.explain import number, precise, updates
+from gd.lab.format import number, precise, updates
+from gd.lab.text import t
 from gd.stopping import STATUSES
-from gd.text import t
 
 PATH_POINTS = 200  # points per run a chart receives
+CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make at most about 2.2 MB
 CURVE_POINTS = 141  # the article's np.linspace(-1, 6, 141)
 GAP_FLOOR = 1e-16  # J − J* below this is drawn at this height (a log axis has no zero)
 
@@ -32,20 +34,20 @@ def curve(problem, points: int = CURVE_POINTS) -> pd.DataFrame:
     return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None])})
 
 
-def panel_title(result, language: str = "en") -> str:
+def panel_title(result) -> str:
     """"η = 0.1 · 45 updates · converged": what a panel shows, in its title."""
     if result.status == "diverged":
-        return t("panel.diverged", language, eta=number(result.eta), update=f"{result.iterations:,}")
-    return t("panel.title", language, eta=number(result.eta), updates=updates(result.iterations, language),
-             status=t(f"status.{result.status}", language))
+        return t("panel.diverged", eta=number(result.eta), update=f"{result.iterations:,}")
+    return t("panel.title", eta=number(result.eta), updates=updates(result.iterations),
+             status=t(f"status.{result.status}"))
 
 
-def trajectories(results, language: str = "en", titles=None) -> pd.DataFrame:
+def trajectories(results, titles=None) -> pd.DataFrame:
     """Each run's visited points up to where it first leaves the plotted range, thinned.
     Panels are titled by panel_title() unless titles are given, one per result."""
     problem = results[0].settings.problem
     low, high = problem.plot_range
-    titles = titles or [panel_title(result, language) for result in results]
+    titles = titles or [panel_title(result) for result in results]
     frames = []
     for result, title in zip(results, titles, strict=True):
         history = np.asarray(result.history)
@@ -114,40 +116,68 @@ def best_eta(frame: pd.DataFrame) -> float | None:
     return float(converged.sort_values(["updates", "eta"]).iloc[0]["eta"])
 
 
-def csv(results) -> bytes:
-    """Every point of every run: columns eta, k, theta, loss, grad."""
+def points(results, limit: int = CSV_POINTS) -> pd.DataFrame:
+    """The visited points of every run, exact, at most limit per run (thinned as for a chart, the last always
+    kept): columns eta, k, theta, loss, grad, in the machine-readable English the CSV keeps."""
     problem = results[0].settings.problem
-    frames = [pd.DataFrame({"eta": result.eta, "k": np.arange(len(result.history)), "theta": result.history,
-                            "loss": result.losses, "grad": problem.grad(np.asarray(result.history)[:, None])[:, 0]})
-              for result in results]
+    frames = []
+    for result in results:
+        k = thin(len(result.history), limit)
+        theta = np.asarray(result.history)[k]
+        with np.errstate(all="ignore"):
+            grad = problem.grad(theta.reshape(len(k), problem.dim))[:, 0]
+        frames.append(pd.DataFrame({"eta": result.eta, "k": k, "theta": theta, "loss": np.asarray(result.losses)[k],
+                                    "grad": grad}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def csv(table: pd.DataFrame) -> bytes:
+    """A table as CSV with every float at full precision (17 significant digits)."""
     buffer = io.StringIO()
-    with np.errstate(all="ignore"):
-        pd.concat(frames, ignore_index=True).to_csv(buffer, index=False, float_format="%.17g")
+    table.to_csv(buffer, index=False, float_format="%.17g")
     return buffer.getvalue().encode()
 
 
-def regimes(smoothness: float, low: float, high: float, language: str = "en") -> pd.DataFrame:
-    """The η ranges of the three open regimes of a parabola with curvature L, clipped to [low, high]."""
-    edges = [(low, 1 / smoothness, "monotone"), (1 / smoothness, 2 / smoothness, "oscillating"),
-             (2 / smoothness, high, "diverging")]
+def regimes(curvature: float, low: float, high: float) -> pd.DataFrame:
+    """The η ranges of the three open regimes of a parabola with this curvature, clipped to [low, high]."""
+    edges = [(low, 1 / curvature, "monotone"), (1 / curvature, 2 / curvature, "oscillating"),
+             (2 / curvature, high, "diverging")]
     return pd.DataFrame([{"start": max(start, low), "end": min(end, high), "regime": name,
-                          "label": t(f"regime.{name}", language)}
+                          "label": t(f"regime.{name}")}
                          for start, end, name in edges if min(end, high) > max(start, low)])
 
 
-def geometry(history, losses, k: int, problem) -> dict:
-    """Update k drawn from a run's history and losses: θ_k on the curve, its tangent, and the step to θ_(k+1)."""
-    history, losses = np.asarray(history), np.asarray(losses)
-    here, there = float(history[k]), float(history[k + 1])
-    slope = float(problem.grad(np.array([[here]]))[0, 0])
-    span = (problem.plot_range[1] - problem.plot_range[0]) / 6  # tangent drawn this far either side
-    tangent = pd.DataFrame({"theta": [here - span, here + span],
-                            "loss": [losses[k] - slope * span, losses[k] + slope * span]})
-    points = pd.DataFrame({"theta": [here, there], "loss": [losses[k], losses[k + 1]],
-                           "label": [f"θ{k}", f"θ{k + 1}"]})
-    step = pd.DataFrame({"theta": [here], "loss": [losses[k]], "theta_next": [there]})
-    return {"tangent": tangent, "points": points, "step": step, "theta": here, "next": there, "slope": slope,
-            "step_size": there - here}
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(k: int) -> str:
+    """θ₁₂, not θ12."""
+    return str(k).translate(SUBSCRIPTS)
+
+
+def steps(history, losses, problem) -> pd.DataFrame:
+    """Each update k of a run (θ_k → θ_(k+1)), one row each: where it starts, the slope there, where it lands."""
+    history, losses = np.asarray(history, dtype=float), np.asarray(losses, dtype=float)
+    with np.errstate(all="ignore"):
+        slope = problem.grad(history[:-1, None])[:, 0]
+    return pd.DataFrame({"k": np.arange(len(history) - 1), "theta": history[:-1], "loss": losses[:-1],
+                         "slope": slope, "theta_next": history[1:], "loss_next": losses[1:]})
+
+
+def step_shapes(updates: pd.DataFrame, problem) -> dict[str, pd.DataFrame]:
+    """What a chart draws for every update k: the tangent at θ_k, the two points with their labels, the arrow."""
+    span = (problem.plot_range[1] - problem.plot_range[0]) / 6  # the tangent is drawn this far either side
+    tangent = pd.concat([updates.assign(theta=updates["theta"] + side * span,
+                                        loss=updates["loss"] + side * span * updates["slope"])
+                         for side in (-1, 1)])[["k", "theta", "loss"]]
+    labels = [f"θ{subscript(k)}" for k in range(len(updates) + 1)]
+    points = pd.concat([
+        pd.DataFrame({"k": updates["k"], "theta": updates["theta"], "loss": updates["loss"], "label": labels[:-1]}),
+        pd.DataFrame({"k": updates["k"], "theta": updates["theta_next"], "loss": updates["loss_next"],
+                      "label": labels[1:]})])
+    arrow = updates[["k", "theta", "loss", "theta_next"]].assign(
+        direction=np.where(updates["theta_next"] >= updates["theta"], "right", "left"))
+    return {"tangent": tangent, "points": points, "arrow": arrow}
 
 
 def band(results, low: float = 0.1, high: float = 0.9) -> pd.DataFrame:
@@ -187,10 +217,10 @@ def predictions(results, predictions) -> pd.DataFrame:
     })
 
 
-def stopping(results, rules) -> pd.DataFrame:
-    """The same run under each stopping rule: where it stopped, and whether that is a minimum."""
+def stopping(results, rules: list[str]) -> pd.DataFrame:
+    """The same run under each stopping rule (named in rules): where it stopped, and whether that is a minimum."""
     return pd.DataFrame({
-        "rule": [t(f"stop.{rule}.title") for rule in rules],
+        "rule": rules,
         "updates": [result.iterations for result in results],
         "theta": [precise(result.theta) for result in results],
         "grad": [precise(result.grad) for result in results],

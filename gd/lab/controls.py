@@ -1,0 +1,137 @@
+"""The lab's controls as data: what each accepts on the public page, and the Run they describe.
+
+Every range here is the engine's (gd.params) narrowed for a small shared server; every default is the
+engine's unless the control exists only in the lab. Pure Python, no Streamlit, so tests reach it.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from gd import params
+from gd.lab.text import t
+from gd.objectives import OBJECTIVES
+from gd.optimizers import OPTIMIZERS
+from gd.params import Hyperparameter, ParameterError, read_number
+from gd.schedules import SCHEDULES
+from gd.stopping import STOPS
+from gd.variants import VARIANTS
+
+MAX_ETAS = 12  # learning rates compared side by side: one panel each
+MAX_TEXT = 400  # characters of a typed or linked value read at all: 12 η of 17 digits and their commas fit
+
+NUMBERS = {spec.name: spec for spec in (
+    params.THETA0.narrowed(-100.0, 100.0),  # the curves are drawn near their minima
+    params.ETA.narrowed(1e-6, 10.0),  # beyond 10 every curve here diverges in one update
+    params.EPSILON.narrowed(high=1.0),
+    params.BATCH_SIZE,
+    params.SEED.narrowed(high=1_000_000),
+    params.MAX_ITER.narrowed(high=100_000),
+    params.ETA.narrowed(1e-6, 10.0, name="sweep_low", default=1e-3),
+    params.ETA.narrowed(1e-6, 10.0, name="sweep_high", default=1.5),
+    Hyperparameter("sweep_points", 60, 5, 200, integer=True),  # lab only: how many η the sweep runs
+    Hyperparameter("seeds", 20, 2, 50, integer=True),  # lab only: runs in the noise view
+)}
+HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or schedule's own numbers: "adam_beta1"
+                   for registry in (OPTIMIZERS, SCHEDULES) for entry in registry.values()
+                   for spec in entry.hyperparameters}
+CHOICES = {"objective": tuple(OBJECTIVES), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
+           "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
+VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict")  # the page's tabs
+UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
+OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS}
+NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
+STOPPING_LAB = (*STOPS, NO_RULE)
+DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
+
+# The controls each cached view reads beyond the sidebar's settings (SETTINGS), so that its cache key changes
+# only when one of them does.
+SETTINGS = ("objective", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule", "stop",
+            "max_iter", "hyperparameters")
+READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
+         "sweep_points"), "stopping": ("eta",), "geometry": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",)}
+IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",)}
+
+
+def title(kind: str, name: str) -> str:
+    """What a registry's choice is called on the page: title("optimizer", "adam")."""
+    return t(f"{kind}.{name}.title")
+
+
+def hyperparameters_of(kind: str, name: str) -> tuple[Hyperparameter, ...]:
+    """The own numbers of an update rule (kind "optimizer") or a schedule: their specs, defaults and ranges."""
+    return {"optimizer": OPTIMIZERS, "schedule": SCHEDULES}[kind][name].hyperparameters
+
+
+def help_text(key: str) -> str:
+    """A number control's help (or the η list's), with its accepted range filled in from its spec."""
+    spec = NUMBERS["eta" if key == "etas" else key]
+    low, high = (f"{end:,}" for end in (spec.low, spec.high)) if spec.integer else (f"{spec.low:g}", f"{spec.high:g}")
+    return t(f"help.{key}", low=low, high=high, count=MAX_ETAS)
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
+def format_etas(etas) -> str:
+    return ", ".join(number_text(eta) for eta in etas)
+
+
+def parse_etas(text: str) -> tuple[float, ...]:
+    """Learning rates typed as "0.01, 0.1, 1.1": 1 to MAX_ETAS numbers in the η range, duplicates dropped."""
+    spec = replace(NUMBERS["eta"], name="etas")
+    parts = [part for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part]
+    if not 1 <= len(parts) <= MAX_ETAS:
+        raise ParameterError("etas", f"1 to {MAX_ETAS} learning rates separated by commas", text)
+    return tuple(dict.fromkeys(spec.check(read_number(part)) for part in parts))
+
+
+@dataclass(frozen=True)
+class Run:
+    """Every control's value: the one object the cached views depend on."""
+
+    objective: str = "quadratic"
+    theta0: float = NUMBERS["theta0"].default
+    eta: float = NUMBERS["eta"].default
+    epsilon: float = NUMBERS["epsilon"].default
+    variant: str = "batch"
+    batch_size: int = NUMBERS["batch_size"].default
+    seed: int = NUMBERS["seed"].default
+    optimizer: str = "gd"
+    schedule: str = "constant"
+    stop: str = "loss_change"
+    max_iter: int = NUMBERS["max_iter"].default
+    etas: tuple[float, ...] = DEFAULT_ETAS
+    sweep_low: float = NUMBERS["sweep_low"].default
+    sweep_high: float = NUMBERS["sweep_high"].default
+    sweep_points: int = NUMBERS["sweep_points"].default
+    hyperparameters: tuple[tuple[str, float], ...] = ()  # (("adam_beta1", 0.8), …) for the chosen rule and schedule
+    seeds: int = NUMBERS["seeds"].default
+    unit: str = "k"
+    view: str = "compare"
+
+    def keywords(self) -> dict:
+        """Keyword arguments for gd.compare, with the optimizer and schedule built from their hyperparameters."""
+        def build(registry, name):
+            prefix = f"{name}_"
+            values = {key[len(prefix):]: value for key, value in self.hyperparameters if key.startswith(prefix)}
+            return registry[name].build(**values)
+
+        return {"theta0": self.theta0, "epsilon": self.epsilon, "variant": self.variant,
+                "batch_size": self.batch_size, "seed": self.seed, "optimizer": build(OPTIMIZERS, self.optimizer),
+                "schedule": build(SCHEDULES, self.schedule), "stop": self.stop, "max_iter": self.max_iter}
+
+    def for_view(self, name: str) -> "Run":
+        """The same run with every field view `name` does not read at its default: the view's cache key."""
+        reads = (*SETTINGS, *READS[name])
+        return replace(DEFAULTS, **{field: getattr(self, field) for field in reads})
+
+    def sweep_etas(self) -> np.ndarray:
+        low, high = sorted((self.sweep_low, self.sweep_high))
+        return np.geomspace(low, high, self.sweep_points)
+
+
+DEFAULTS = Run()

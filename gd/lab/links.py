@@ -1,0 +1,78 @@
+"""Links in and out: the controls a URL's query parameters carry, checked, and the query that reopens a view.
+
+Nothing from a URL is ever evaluated: a number must be written plainly (gd.params.read_number) and lie in its
+control's range, a name must be one of the registry's. A bad value is dropped (its control keeps the default)
+and named in one warning, where what the link gave is shown as text (text.quoted).
+"""
+
+from dataclasses import asdict, replace
+from typing import NamedTuple
+
+from gd.lab.controls import DEFAULTS, HYPERPARAMETERS, MAX_TEXT, NUMBERS, OPTIONS, Run, number_text, parse_etas
+from gd.lab.text import escaped, markdown, quoted
+from gd.params import ParameterError, read_number
+
+SHOWN_TEXT = 40  # characters of a bad value repeated back in a warning
+
+
+class Problem(NamedTuple):
+    """A link parameter that was not used: its key, the value it gave, and what the control accepts (None: there
+    is no such control)."""
+
+    key: str
+    raw: str
+    accepted: str | None = None
+
+
+def _value(key: str, text: str):
+    if key in OPTIONS:
+        if text not in OPTIONS[key]:
+            raise ParameterError(key, f"one of {', '.join(OPTIONS[key])}", text)
+        return text
+    if key == "etas":
+        return parse_etas(text)
+    spec = NUMBERS[key] if key in NUMBERS else replace(HYPERPARAMETERS[key], name=key)
+    return spec.check(read_number(text))
+
+
+def read_url(params) -> tuple[dict, list[Problem]]:
+    """Control values from a link's query parameters, and one Problem per value that was refused. Never raises."""
+    values, problems = {}, []
+    for key, raw in params.items():
+        if key not in OPTIONS and key not in NUMBERS and key not in HYPERPARAMETERS and key != "etas":
+            problems.append(Problem(str(key), str(raw)))
+            continue
+        try:
+            values[key] = _value(key, str(raw)[:MAX_TEXT])
+        except ParameterError as error:
+            problems.append(Problem(key, str(raw), error.accepted))
+    return values, problems
+
+
+def _shown(text: str) -> str:
+    return quoted(text if len(text) <= SHOWN_TEXT else text[:SHOWN_TEXT] + "…")
+
+
+def warning(problems: list[Problem]) -> str:
+    """The one warning that names every refused link value (as Markdown; what the link gave is quoted as text)."""
+    said = [markdown("link.unknown", name=_shown(problem.key)) if problem.accepted is None else
+            markdown("link.refused", name=escaped(problem.key), accepted=escaped(problem.accepted),
+                     raw=_shown(problem.raw)) for problem in problems]
+    return markdown("page.link_problems", problems="; ".join(said))
+
+
+def to_url(run: Run) -> dict[str, str]:
+    """The query parameters that reopen this view: only the values that differ from the defaults."""
+    query = {}
+    for key, value in asdict(run).items():
+        if key == "hyperparameters":
+            query.update({name: number_text(number) for name, number in value
+                          if number != HYPERPARAMETERS[name].default})
+        elif value != getattr(DEFAULTS, key):
+            if key == "etas":
+                query[key] = ",".join(map(number_text, value))
+            elif isinstance(value, float):
+                query[key] = number_text(value)
+            else:
+                query[key] = str(value)
+    return query

@@ -1,0 +1,250 @@
+"""The page's views as plain functions: a Run in, a frozen result of finished chart specs, tables and sentences out.
+
+Each builder reads only the Run's fields that controls.READS lists for it (the page caches it on
+run.for_view(name)), calls the engine, and returns everything the page draws; the page adds nothing but
+layout. Text is plain (the page escapes it as it draws); charts are Vega-Lite dicts.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+import gd
+from gd import theory
+from gd.lab import charts, frames
+from gd.lab.controls import STOPPING_LAB, Run, title
+from gd.lab.explain import explain
+from gd.lab.format import number, updates
+from gd.lab.text import t
+
+GEOMETRY_STEPS = 200  # updates the step-through view can show
+
+
+def _results(run: Run) -> list:
+    return gd.compare(run.etas, run.objective, **run.keywords())
+
+
+def _run(run: Run, eta: float | None = None):
+    return gd.minimize(run.objective, eta=run.eta if eta is None else eta, **run.keywords())
+
+
+def _columns(table: pd.DataFrame) -> dict[str, str]:
+    return {column: t(f"column.{column}") for column in table.columns}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The sidebar's run: its metrics, the sentence that explains it, and its first updates for the step-through."""
+
+    metrics: tuple[tuple[str, str, str], ...]  # (label, value, help) in page order
+    exact: str  # every digit, as the article prints them
+    status: str
+    explanation: str
+    outcome: str  # what theory.outcome calls the run: converges, oscillates, stalls, diverges
+    updates: int
+    history: np.ndarray  # θ₀ … θ_GEOMETRY_STEPS
+    losses: np.ndarray
+    plain: bool  # each step is exactly −η·dJ (plain descent, full batch, constant η)
+    curve: pd.DataFrame
+    schedule: dict | None  # the learning rate over the updates, when a schedule is chosen
+    schedule_title: str
+    prediction: theory.Prediction | None
+
+
+def headline(run: Run) -> Headline:
+    result = _run(run)
+    values = {"theta": number(result.theta), "grad": number(result.grad), "loss": number(result.loss),
+              "updates": f"{result.iterations:,}", "status": t(f"status.{result.status}")}
+    return Headline(
+        metrics=tuple((t(f"metric.{key}"), values[key], t(f"metric.{key}.help")) for key in values),
+        exact=t("metric.exact", theta=repr(result.theta), grad=repr(result.grad), loss=repr(result.loss)),
+        status=result.status, explanation=explain(result), outcome=theory.outcome(result),
+        updates=result.iterations, history=np.array(result.history[:GEOMETRY_STEPS + 1]),
+        losses=np.array(result.losses[:GEOMETRY_STEPS + 1]), plain=theory.plain(result.settings),
+        curve=frames.curve(result.settings.problem),
+        schedule=None if run.schedule == "constant" else
+        charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict(),
+        schedule_title=t("section.schedule", title=title("schedule", run.schedule)),
+        prediction=theory.predict(result.settings, run.eta))
+
+
+@dataclass(frozen=True)
+class CompareView:
+    trajectories: dict
+    convergence: dict
+    table: pd.DataFrame
+    columns: dict[str, str]
+    points: pd.DataFrame  # what the CSV download holds (frames.points)
+    download_help: str
+
+    def csv(self) -> bytes:
+        """The download, made only when it is asked for (and not kept)."""
+        return frames.csv(self.points)
+
+
+def compare(run: Run) -> CompareView:
+    """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
+    results = _results(run)
+    problem = results[0].settings.problem
+    panels = [frames.panel_title(result) for result in results]
+    table = frames.shown(frames.summary(results))
+    return CompareView(charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
+                       charts.convergence(frames.gaps(results), run.unit).to_dict(), table, _columns(table),
+                       frames.points(results),
+                       t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2))
+
+
+@dataclass(frozen=True)
+class Formula:
+    caption: str
+    latex: str
+
+
+def formulas(run: Run) -> tuple[Formula, ...]:
+    """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
+    return (Formula(t("formula.objective"), gd.OBJECTIVES[run.objective].latex),
+            Formula(t("formula.optimizer", title=title("optimizer", run.optimizer)),
+                    gd.OPTIMIZERS[run.optimizer].latex),
+            Formula(t("formula.schedule", title=title("schedule", run.schedule)), gd.SCHEDULES[run.schedule].latex),
+            Formula(t("formula.stop", title=title("stop", run.stop), epsilon=number(run.epsilon)),
+                    gd.STOPS[run.stop].latex))
+
+
+@dataclass(frozen=True)
+class TheoryView:
+    note: str  # exact, local, or why there are no closed forms
+    exact: bool | None  # None: no closed form for these settings
+    table: pd.DataFrame | None  # prediction beside measurement, one row per compared η
+    columns: dict[str, str]
+    sweep_caption: str
+    sweep_none: str | None  # said when no η of the sweep converged
+    sweeps: tuple[dict, ...]  # one chart per measure (charts.SWEEP_MEASURES)
+    formulas: tuple[Formula, ...]
+
+
+def theory_view(run: Run) -> TheoryView:
+    """Prediction against measurement for every compared η, and the sweep with its regimes shaded."""
+    results = _results(run)
+    settings = results[0].settings
+    minimizer, curvature = theory.local_curvature(settings)
+    table = None
+    if theory.applies(settings):
+        table = frames.predictions(results, [theory.predict(settings, result.eta) for result in results])
+        note = t("theory.exact" if settings.problem.quadratic else "theory.local", curvature=number(curvature),
+                 minimizer=number(minimizer), one=number(1 / curvature), two=number(2 / curvature))
+    else:
+        note = t("theory.none")
+    sweep = frames.sweep(gd.compare(run.sweep_etas(), run.objective, **run.keywords()))
+    best = frames.best_eta(sweep)
+    low, high = sorted((run.sweep_low, run.sweep_high))
+    regimes = frames.regimes(curvature, low, high) if theory.applies(settings) else None
+    best_note = "" if best is None else t("section.sweep.best", eta=number(best), updates=updates(
+        int(sweep.loc[sweep["eta"] == best, "updates"].iloc[0])))
+    return TheoryView(
+        note, settings.problem.quadratic if table is not None else None, table,
+        {} if table is None else _columns(table),
+        t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best_note),
+        t("section.sweep.none") if best is None else None,
+        tuple(charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes).to_dict()
+              for measure in charts.SWEEP_MEASURES),
+        formulas(run))
+
+
+@dataclass(frozen=True)
+class StoppingView:
+    table: pd.DataFrame
+    columns: dict[str, str]
+    chart: dict
+    explanations: tuple[tuple[str, str], ...]  # (rule's title, the sentence about its run)
+
+
+def stopping(run: Run) -> StoppingView:
+    """The sidebar's run under every stopping rule and under the iteration limit alone, from one run."""
+    by_rule = gd.each_stop(run.objective, eta=run.eta, **run.keywords())
+    results = [by_rule[rule] for rule in STOPPING_LAB]
+    names = [title("stop", rule) for rule in STOPPING_LAB]
+    panels = [f"{name} · {frames.panel_title(result)}" for name, result in zip(names, results, strict=True)]
+    table = frames.stopping(results, names)
+    chart = charts.trajectories(frames.curve(results[0].settings.problem),
+                                frames.trajectories(results, titles=panels), panels)
+    return StoppingView(table, _columns(table), chart.to_dict(),
+                        tuple((name, explain(result)) for name, result in zip(names, results, strict=True)))
+
+
+@dataclass(frozen=True)
+class StepThrough:
+    """The first updates of the sidebar's run, one at a time: a chart holding all of them and a sentence each."""
+
+    chart: dict  # every update; its parameter charts.STEP picks the one drawn
+    sentences: tuple[str, ...]  # sentences[k] explains update k + 1, from θ_k to θ_(k+1)
+
+    @property
+    def updates(self) -> int:
+        return len(self.sentences)
+
+    def at(self, k: int) -> dict:
+        """The chart showing update k + 1: only the parameter's value changes, nothing is recomputed."""
+        return {**self.chart, "params": [{**param, "value": k} if param["name"] == charts.STEP else param
+                                         for param in self.chart["params"]]}
+
+
+def step_through(run: Run, shown: Headline) -> StepThrough:
+    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates."""
+    problem = gd.OBJECTIVES[run.objective]
+    updates = frames.steps(shown.history, shown.losses, problem)
+    sentences = []
+    for row in updates.itertuples():
+        move = row.theta_next - row.theta
+        direction = t("geometry.right" if move > 0 else "geometry.left" if move < 0 else "geometry.still")
+        sentences.append(t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
+                           here=frames.subscript(row.k), after=frames.subscript(row.k + 1), theta=number(row.theta),
+                           slope=number(row.slope), eta=number(run.eta), step=number(move),
+                           next=number(row.theta_next), direction=direction))
+    return StepThrough(charts.geometry(shown.curve, frames.step_shapes(updates, problem)).to_dict(), tuple(sentences))
+
+
+@dataclass(frozen=True)
+class NoiseView:
+    caption: str
+    band: dict
+    spread_sentence: str
+    spread: dict
+
+
+def noise(run: Run) -> NoiseView:
+    """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band, and the spread of updates."""
+    results = gd.seeds(run.eta, list(range(run.seeds)), run.objective, **run.keywords())
+    spread = frames.spread(results)
+    minimizer, _ = theory.local_curvature(results[0].settings)
+    counts = spread["status"].value_counts()
+    sentence = t("noise.spread", low=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
+                 high=f"{spread['updates'].max():,}",
+                 statuses=", ".join(f"{count} {t(f'status.{status}')}" for status, count in counts.items()))
+    return NoiseView(t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant)),
+                     charts.band(frames.band(results), minimizer).to_dict(), sentence,
+                     charts.spread(spread).to_dict())
+
+
+@dataclass(frozen=True)
+class PredictView:
+    points: int  # 0, 1 or 2
+    verdict: str
+    explanation: str
+    theory: str | None  # what the closed form said, where there is one
+
+
+def predict(shown: Headline, guessed_outcome: str, guessed_bucket: int, earlier: tuple[int, ...] = ()) -> PredictView:
+    """Score a guess about shown (the headline of the run at the guessed η), with the total over the earlier
+    guesses' points and this one."""
+    score = theory.judge(guessed_outcome, guessed_bucket, shown.outcome, shown.updates)
+    verdict = t("predict.verdict", points=score.points, outcome=t(f"outcome.{score.outcome}"),
+                updates=updates(shown.updates), total=sum(earlier) + score.points, possible=2 * (len(earlier) + 1))
+    said = None if shown.prediction is None else t(
+        "predict.theory", regime=t(f"regime.{shown.prediction.regime}"), updates=updates(shown.prediction.updates))
+    return PredictView(score.points, verdict, shown.explanation, said)
+
+
+def guessed(run: Run, eta: float) -> Run:
+    """The run whose headline predict() scores: the sidebar's settings at the guessed η."""
+    return replace(run.for_view("headline"), eta=eta)

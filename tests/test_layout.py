@@ -1,0 +1,66 @@
+"""The house's floors: the engine is numpy only, the lab never imports Streamlit, only the page does."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE = sorted(path for path in (ROOT / "gd").glob("*.py") if path.name != "__main__.py")
+LAB = sorted((ROOT / "gd" / "lab").glob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    """Every module name an import statement in path names (absolute, as this project writes them)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add(node.module or "")
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def loaded_by(statement: str) -> set[str]:
+    """Every module a fresh interpreter has loaded after running statement, and its top-level packages."""
+    code = f"import sys; {statement}; print(' '.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    modules = set(out.split())
+    return modules | {name.split(".")[0] for name in modules}
+
+
+def test_importing_the_engine_loads_no_presentation_library():
+    loaded = loaded_by("import gd; gd.minimize()")
+    assert {"numpy", "gd.run"} <= loaded
+    assert not loaded & {"pandas", "altair", "streamlit"}
+    assert not {name for name in loaded if name.startswith("gd.lab")}  # nothing of the lab either
+
+
+def test_no_engine_module_imports_the_lab_or_a_display_library():
+    assert len(ENGINE) >= 9
+    for path in ENGINE:
+        names = imported(path)
+        assert not {name for name in names if name.startswith("gd.lab")}, path.name
+        assert not {name.split(".")[0] for name in names} & {"pandas", "altair", "streamlit"}, path.name
+
+
+def test_only_the_page_imports_streamlit():
+    assert len(LAB) >= 10
+    for path in [*ENGINE, *LAB, ROOT / "gd" / "__main__.py"]:
+        assert "streamlit" not in {name.split(".")[0] for name in imported(path)}, path.name
+    assert "streamlit" in imported(ROOT / "dashboard.py")
+
+
+def test_the_command_line_stays_light():
+    """python -m gd may use the lab's sentences, but not its frames and charts."""
+    loaded = loaded_by("import runpy; sys.argv = ['gd', '--eta', '0.1']; runpy.run_module('gd', run_name='__main__')")
+    assert not loaded & {"pandas", "altair", "streamlit"}
+
+
+def test_the_engine_holds_no_display_text():
+    """Registries carry names and LaTeX only; titles and sentences come from the lab's string table."""
+    import gd
+    for registry in (gd.OBJECTIVES, gd.OPTIMIZERS, gd.SCHEDULES, gd.STOPS):
+        for entry in registry.values():
+            assert not hasattr(entry, "title") and not hasattr(entry, "description")

@@ -1,0 +1,203 @@
+"""App tests of the teaching views as a visitor meets them: theory, stopping rules, one update, noise, predict."""
+
+import json
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import gd
+from gd import theory
+from gd.lab.controls import DEFAULT_ETAS
+from gd.lab.format import number
+from gd.lab.text import t
+
+
+def clean(app) -> AppTest:
+    """No exception, and no red box but a diverged run's own explanation."""
+    assert not app.exception
+    assert all(box.value.startswith("Diverged") for box in app.error), [box.value for box in app.error]
+    return app
+
+
+def open_view(view, **query) -> AppTest:
+    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+    app.query_params["view"] = view
+    for key, value in query.items():
+        app.query_params[key] = value
+    return clean(app.run())
+
+
+def charts(app) -> list[dict]:
+    """Each chart's spec, with the data Streamlit sent beside it (as Arrow) put back under "datasets"."""
+    found = []
+    for element in app.main:
+        if getattr(element, "type", "") == "vega_lite_chart":
+            spec = json.loads(element.proto.spec)
+            spec["datasets"] = {dataset.name: rows(dataset.data.data) for dataset in element.proto.datasets}
+            if element.proto.data.data:
+                spec["datasets"][spec.get("data", {}).get("name")] = rows(element.proto.data.data)
+            found.append(spec)
+    return found
+
+
+def rows(arrow: bytes) -> list[dict]:
+    return pa.ipc.open_stream(arrow).read_all().to_pylist()
+
+
+def plain(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
+def test_theory_puts_prediction_beside_measurement_for_every_compared_eta():
+    app = open_view("theory")
+    assert not app.exception
+    table = app.dataframe[0].value
+    measured = gd.compare(DEFAULT_ETAS)
+    assert table["regime"].tolist() == [t(f"regime.{name}") for name in
+                                        ("monotone", "monotone", "oscillating", "bouncing", "diverging")]
+    assert table["updates"].tolist() == [result.iterations for result in measured]
+    assert all(abs(predicted - result.iterations) <= 1 for predicted, result in zip(table["predicted"], measured,
+                                                                                    strict=True))
+    assert table["predicted_status"].tolist() == table["status"].tolist()
+    assert "exact" in app.markdown[1].value
+
+
+def test_the_sweep_shades_the_three_regimes():
+    app = open_view("theory")
+    spec = charts(app)[0]
+    rects = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    shaded = spec["datasets"][rects[0]["data"]["name"]]
+    assert [row["regime"] for row in shaded] == ["monotone", "oscillating", "diverging"]
+    assert [(row["start"], row["end"]) for row in shaded] == [(1e-3, 0.5), (0.5, 1.0), (1.0, 1.5)]  # L = 2
+
+
+def test_theory_is_local_off_the_parabola_and_absent_without_a_closed_form():
+    assert "local" in open_view("theory", objective="double_well").markdown[1].value
+    app = open_view("theory", optimizer="adam")
+    assert not app.exception and t("theory.none") in [info.value for info in app.info]
+
+
+def test_the_stopping_lab_shows_every_rule_and_the_trap_is_one_click_away():
+    app = open_view("stopping")
+    assert len(app.dataframe[0].value) == len(gd.STOPS) + 1
+    clean(app.button[0].click().run())  # "Show the article's trap"
+    table = app.dataframe[0].value.set_index("rule")
+    article = table.loc[t("stop.loss_change.title")]
+    assert (article["updates"], article["status"], article["at_minimum"]) == (1, "stalled", "no")
+    limit_only = table.loc[t("stop.none.title")]
+    assert limit_only["updates"] == 10_000  # bouncing between 0 and 5 until the limit
+    assert any("J(5) = J(0)" in plain(text.value) for text in app.markdown)
+    assert len(charts(app)[0]["facet"]["sort"]) == len(gd.STOPS) + 1
+
+
+def update_sentence(app) -> str:
+    return next(plain(text.value) for text in app.markdown if plain(text.value).startswith("Update "))
+
+
+def test_one_update_shows_the_minus_sign_at_work():
+    app = open_view("geometry")
+    sentence = update_sentence(app)
+    assert "−η·dJ = −0.1 × (-5) = 0.5, so θ₁ = 0.5" in sentence
+    clean(app.slider(key="step").set_value(4).run())
+    run = gd.minimize()
+    sentence = update_sentence(app)
+    assert sentence.startswith(f"Update 4: at θ₃ = {number(run.history[3])}")
+    assert f"θ₄ = {number(run.history[4])}" in sentence
+    spec = charts(app)[0]
+    assert [param["value"] for param in spec["params"]] == [3]
+    arrow = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    drawn = [row for row in spec["datasets"][arrow["data"]["name"]] if row["k"] == 3]
+    assert drawn[0]["theta_next"] == pytest.approx(run.history[4])
+
+
+def test_play_moves_one_update_per_tick_and_stops_at_the_last():
+    app = open_view("geometry")
+    clean(app.button[0].click().run())  # Play
+    assert app.slider(key="step").value == 2 and app.session_state["playing"]
+    assert app.button[0].label == t("geometry.pause")
+    clean(app.run())  # one tick
+    assert app.slider(key="step").value == 3
+    app.slider(key="step").set_value(44).run()
+    assert app.slider(key="step").value == 45 and not app.session_state["playing"]  # the last of 45: stopped
+    clean(app.run())
+    assert app.slider(key="step").value == 45 and app.button[0].label == t("geometry.play")
+    clean(app.button[0].click().run())  # Play again from the end starts over
+    assert app.slider(key="step").value == 2
+
+
+def test_leaving_the_view_stops_the_play():
+    app = open_view("geometry")
+    clean(app.button[0].click().run())
+    app.session_state["view_label"] = t("view.compare")
+    clean(app.run())
+    assert not app.session_state["playing"]
+
+
+def test_noise_needs_a_stochastic_variant_and_draws_a_band_over_seeds():
+    app = open_view("noise")
+    assert t("noise.batch") in [info.value for info in app.info]
+    clean(app.button[0].click().run())  # switch to stochastic descent
+    band, spread = charts(app)
+    runs = gd.seeds(0.1, list(range(20)), variant="sgd")
+    ticks = spread["datasets"][spread["data"]["name"]]
+    assert sorted(row["updates"] for row in ticks) == sorted(result.iterations for result in runs)
+    assert len(band["layer"]) == 3  # band, mean line, minimizer
+
+
+@pytest.mark.parametrize(("eta", "outcome", "bucket", "points"), [
+    (1.1, "diverges", 2, 2), (0.9, "oscillates", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0)])
+def test_predict_then_run_scores_the_guess(eta, outcome, bucket, points):
+    app = open_view("predict")
+    app.number_input(key="guess_eta").set_value(eta)
+    app.radio(key="guess_outcome").set_value(outcome)
+    app.radio(key="guess_updates").set_value(bucket)
+    app.button[0].click().run()
+    assert not app.exception
+    result = gd.minimize(eta=eta)
+    assert theory.judge(outcome, bucket, theory.outcome(result), result.iterations).points == points
+    verdicts = [plain(box.value) for box in [*app.success, *app.warning, *app.error] if "/2" in box.value]
+    assert verdicts[0].startswith(f"{points}/2: it {t(f'outcome.{theory.outcome(result)}')}")
+
+
+def test_the_convergence_axis_can_count_examples_touched():
+    app = open_view("compare", variant="minibatch", batch_size="8")
+    assert charts(app)[1]["layer"][0]["encoding"]["x"]["field"] == "k"
+    app = open_view("compare", variant="minibatch", batch_size="8", unit="examples")
+    assert charts(app)[1]["layer"][0]["encoding"]["x"]["field"] == "examples"
+    gaps = charts(app)[1]["datasets"]
+    rows = next(iter(gaps.values()))
+    assert all(row["examples"] == 8 * row["k"] for row in rows)
+
+
+def test_a_schedule_shows_its_learning_rate_over_the_updates():
+    app = open_view("compare", schedule="cosine")
+    assert len(charts(app)) == 3
+    schedule = charts(app)[1]
+    rows = schedule["datasets"][schedule["data"]["name"]]
+    factors = [row["factor"] for row in rows]
+    assert factors[0] == 1.0 and factors == sorted(factors, reverse=True)  # cosine only falls
+
+
+def test_the_open_view_is_part_of_the_link():
+    app = open_view("stopping")
+    assert app.query_params["view"] == "stopping"
+    assert len(open_view("compare").query_params.get("view", "")) == 0
+
+
+def test_one_update_does_not_claim_minus_eta_times_dj_for_a_sampled_gradient():
+    sentence = update_sentence(open_view("geometry", variant="sgd"))
+    run = gd.minimize(variant="sgd")
+    assert f"The step taken was {number(run.history[1] - run.history[0])}" in sentence
+    assert "not exactly −η·dJ" in sentence
+
+
+def test_controls_inside_a_view_keep_their_value_while_another_view_is_open():
+    app = open_view("theory")
+    app.number_input(key="sweep_points").set_value(12).run()
+    app.session_state["view_label"] = t("view.compare")
+    app.run()
+    app.session_state["view_label"] = t("view.theory")
+    clean(app.run())
+    assert app.number_input(key="sweep_points").value == 12
+    assert app.query_params["sweep_points"] == "12"

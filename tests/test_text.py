@@ -1,0 +1,82 @@
+"""The string table, and text shown as text: whatever a visitor types or a link carries is never markup."""
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from gd.lab.text import ENGLISH, escaped, markdown, quoted, t
+
+MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # GitHub-flavoured, as Streamlit's
+
+# Every construct Streamlit's Markdown documents (st.markdown: GitHub-flavoured Markdown, emoji shortcodes, the
+# Streamlit logo, typographic symbols, Material icons, LaTeX, coloured text and backgrounds, badges, small text),
+# plus HTML, entities, indented code and the characters that change a line's direction.
+CONSTRUCTS = [
+    "**bold**", "*italic*", "_italic_", "~strike~", "~~strike~~", "`code`", "``co`de``", "```python\nx = 1\n```",
+    "[link](https://example.com)", "![image](logo.png)", "<https://example.com>", "https://example.com",
+    "# Heading", "###### h6", "> quote", "---", "***", "- item", "* item", "+ item", "1. item", "- [ ] task",
+    "- [x] done", "| a | b |\n|---|---|\n| 1 | 2 |", "line  \nbreak", "[^1]\n\n[^1]: note", ":tada:", ":+1:",
+    ":streamlit:", ":material/warning:", ":material/check_circle:", ":red[colored]", ":blue-background[info]",
+    ":green-badge[ok]", ":small[footnote]", ":rainbow[x]", ":primary[x]", "$x^2$", "$$\n\\int_0^1 x\\,dx\n$$",
+    "<- -> <-> -- >= <= ~=", "&lt;script&gt;", "&amp;", "&#60;", "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>", "<!-- comment -->", "\tindented code", "\n    indented code", "a\n\nb",
+    "\u202ereversed", "\u2066isolate\u2069", "\u200bzero width", "\x00nul", "\r\ncrlf", "\\*not bold\\*", "\\",
+    "`", "``", "` `", "   ", "", "\u2028line separator", "\xa0nbsp", "{{7*7}}", "${7*7}",
+]
+
+
+def visible(text: str) -> str:
+    """What a quoted text shows: unprintable characters as their escapes (and, invisibly, a word joiner that keeps
+    Streamlit from turning ":material/" into an icon name)."""
+    shown = "".join(char if char.isprintable() else char.encode("unicode_escape").decode() for char in text)
+    return shown.replace(":material/", ":\u2060material/")
+
+
+def rendered_inline(source: str) -> list:
+    tokens = MARKDOWN.parse(source)
+    assert [token.type for token in tokens] == ["paragraph_open", "inline", "paragraph_close"], source
+    return tokens[1].children
+
+
+@pytest.mark.parametrize("text", CONSTRUCTS, ids=repr)
+def test_quoted_text_is_one_code_span_that_shows_the_text(text):
+    children = rendered_inline(f"The link gave {quoted(text)}, so the default is used.")
+    assert [child.type for child in children] == ["text", "code_inline", "text"]
+    shown = children[1].content
+    assert shown == visible(text) or (text.strip() == "" and shown.strip() == "")
+    assert shown.replace("\u2060", "").isprintable()  # no line break, tab or direction control survives
+    assert ":material/" not in quoted(text)  # Streamlit would rewrite it, even in code
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(CONSTRUCTS), st.text(max_size=12)), max_size=5).map("".join))
+def test_any_mix_of_constructs_is_shown_as_text(text):
+    children = rendered_inline(f"before {quoted(text)} after")
+    spans = [child for child in children if child.type == "code_inline"]
+    assert len(spans) == 1 and {child.type for child in children} == {"text", "code_inline"}
+    assert spans[0].content == visible(text) or text.strip(" ") == ""
+
+
+@pytest.mark.parametrize("text", [t("explain.diverged", what="|θ| passed 6e+08", limit=" (2/L = 1)",
+                                    updates="106", eta="1.1"), "J(5) = J(0)", "−η·dJ = −0.1 × (-5) = 0.5",
+                                  "a *b* _c_ [d](e) $f$ :red[g] # h"])
+def test_escaped_sentences_render_as_written(text):
+    children = rendered_inline(escaped(text))
+    assert [child.type for child in children] == ["text"] and children[0].content == text
+
+
+def test_markdown_escapes_its_own_words_and_keeps_the_parts():
+    source = markdown("link.refused", name=escaped("max_iter"), accepted=escaped("an integer"), raw=quoted("*x*"))
+    children = rendered_inline(source)
+    assert [child.type for child in children] == ["text", "code_inline", "text"]
+    assert children[0].content == "max_iter must be an integer; the link gave “"
+    assert children[1].content == "*x*"
+
+
+def test_every_template_fills_with_its_own_placeholders():
+    for key, template in ENGLISH.items():
+        fields = {field: 1 if spec else "X" for _, field, spec, _ in string.Formatter().parse(template) if field}
+        assert "{" not in t(key, **fields), key
