@@ -79,7 +79,8 @@ class Problem:
             squares = [(_single(objective, 1e3, i) - _single(objective, -1e3, i)) / 4e3 for i in range(N)]
             products = [-_single(objective, 0.0, i) / 2 for i in range(N)]
             x = [math.sqrt(s) for s in squares]
-            return cls(name, objective.plot_range, x=tuple(x), y=tuple(p / xi for p, xi in zip(products, x, strict=True)))
+            y = [product / xi for product, xi in zip(products, x, strict=True)]
+            return cls(name, objective.plot_range, x=tuple(x), y=tuple(y))
         if name == "logistic_regression":
             # jᵢ = log(1 + e^(−uᵢθ)), jᵢ' = −uᵢ σ(−uᵢθ), so jᵢ'(0) = −uᵢ/2
             return cls(name, objective.plot_range, u=tuple(-2 * _single(objective, 0.0, i) for i in range(N)))

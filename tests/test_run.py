@@ -314,7 +314,8 @@ REFERENCE_EPSILON = {"loss_change": 1e-6, "grad_norm": 1e-3, "step_size": 1e-5, 
 OPTIMIZER_OPTIONS = {"gd": {}, "momentum": {"momentum": 0.5}, "nesterov": {"momentum": 0.7}, "adagrad": {"eps": 1e-3},
                      "rmsprop": {"alpha": 0.9, "eps": 1e-4}, "adam": {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}}
 SCHEDULE_OPTIONS = {"constant": {}, "step": {"gamma": 0.7, "every": 7}, "exponential": {"gamma": 0.98},
-                    "inverse_time": {"gamma": 0.5}, "cosine": {"period": 40, "floor": 0.1}, "invscaling": {"power": 0.5}}
+                    "inverse_time": {"gamma": 0.5}, "cosine": {"period": 40, "floor": 0.1},
+                    "invscaling": {"power": 0.5}}
 
 
 def reference_cases():
