@@ -40,6 +40,16 @@ def test_regime_on_the_quadratic(eta, expected):
     assert theory.predict(gd.Settings(), eta).regime == expected
 
 
+@pytest.mark.parametrize(("product", "expected"), [
+    (1e-6, "monotone"), (0.95, "monotone"), (0.999, "monotone"), (1.001, "oscillating"), (1.5, "oscillating"),
+    (1.999, "oscillating"), (2.001, "diverging"), (40.0, "diverging")])
+def test_regime_next_to_the_thresholds(product, expected):
+    """r = 1 − ηL: monotone for 0 < r < 1 (η·L < 1), oscillating for −1 < r < 0 (1 < η·L < 2), diverging for
+    r < −1 (η·L > 2), right up to the thresholds, with L = 2 and with linear regression's L."""
+    for curvature in (2.0, LINEAR.smoothness):
+        assert theory.regime(product / curvature, curvature) == expected
+
+
 @pytest.mark.parametrize(("eta", "product", "expected"), [(0.41, 1.0, "one_step"), (0.79, 2.0, "bouncing"),
                                                       (0.91, 1.0, "one_step"), (0.91, 2.0, "bouncing")])
 def test_regime_thresholds_hold_up_to_rounding(eta, product, expected):
