@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import gd
+import reference
 
 NAMES = sorted(gd.OBJECTIVES)
 
@@ -52,52 +53,105 @@ def test_arrays_are_lanes_by_dim(name):
         assert batch[lane, 0] == objective.batch_grad(alone, np.array([3, 17, 40]))[0, 0]
 
 
+def grid(objective, count=201):
+    """A fine grid of the plot range, off the round numbers, with the range's middle and 0 if drawn."""
+    low, high = objective.plot_range
+    points = np.linspace(low, high, count) + 0.0123
+    return np.concatenate([points[points < high], [0.0] if low < 0 < high else []])
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_batch_grad_over_every_example_is_grad(name):
-    """The mean gradient over all 64 examples is the full gradient."""
+def test_value_grad_and_curvature_are_the_hand_formulas(name):
+    """J, ∇J and J'' equal the hand formulas of tests/reference.py (for the regressions: means over the 64
+    examples recovered there), to 1e-12, across the plot range. This also checks that the recovered data are the
+    engine's: J is computed from them by hand and compared with the engine's value()."""
+    objective, hand = gd.OBJECTIVES[name], reference.problem(name)
+    points = grid(objective, 41)
+    for compute, formula in ((objective.value, hand.value), (lambda t: objective.grad(t)[:, 0], hand.grad),
+                             (objective.curvature, hand.curvature)):
+        np.testing.assert_allclose(compute(column(points)), [formula(p) for p in points], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_batch_grad_is_the_mean_of_the_examples_gradients(name):
+    """batch_grad over any batch, shared by every lane (1-D indices) or one row per lane (2-D), is the mean of the
+    examples' gradients written by hand; over all 64 it is the full gradient J'."""
+    objective, hand = gd.OBJECTIVES[name], reference.problem(name)
+    points = grid(objective, 5)
+    rng = np.random.default_rng(8)
+    for size in (1, 3, 10, 64):
+        shared = rng.choice(64, size, replace=False)
+        expected = [[np.mean([hand.example_grad(p, i) for i in shared])] for p in points]
+        np.testing.assert_allclose(objective.batch_grad(column(points), shared), expected, rtol=1e-12, atol=1e-12)
+        rows = np.stack([rng.choice(64, size, replace=False) for _ in points])
+        expected = [[np.mean([hand.example_grad(p, i) for i in row])] for p, row in zip(points, rows, strict=True)]
+        np.testing.assert_allclose(objective.batch_grad(column(points), rows), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(objective.batch_grad(column(points), np.arange(64))[:, 0],
+                               [hand.grad(p) for p in points], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["quadratic", "double_well", "quartic"])
+def test_curve_examples_add_antithetic_offsets(name):
+    """jᵢ'(θ) = J'(θ) + aᵢ with J' by hand: the offset aᵢ is the same at every θ, the aᵢ come in pairs (+a, −a),
+    and they are not all zero, so one example's gradient is noisy and the noise averages out over the data."""
     objective = gd.OBJECTIVES[name]
-    assert objective.n_examples == 64
-    theta = column(sample_points(objective))
-    np.testing.assert_allclose(objective.batch_grad(theta, np.arange(64)), objective.grad(theta), rtol=0, atol=1e-12)
+    slope = reference.CURVES[name][1]
+    offsets = np.array([[objective.batch_grad(column([t]), np.array([i]))[0, 0] - slope(t) for i in range(64)]
+                        for t in (-1.0, 0.0, 0.7, 3.0)])
+    np.testing.assert_allclose(offsets, np.broadcast_to(offsets[1], offsets.shape), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(offsets[1, :32], -offsets[1, 32:], rtol=0, atol=1e-12)
+    assert np.std(offsets[1]) > 0.1
+
+
+@pytest.mark.parametrize("name", ["linear_regression", "logistic_regression"])
+def test_regression_examples_differ(name):
+    """Each example's gradient is its own: at θ = 0 they are spread, and their mean is J'(0)."""
+    objective = gd.OBJECTIVES[name]
+    singles = np.array([objective.batch_grad(column([0.0]), np.array([i]))[0, 0] for i in range(64)])
+    assert np.std(singles) > 0.1
+    assert np.mean(singles) == pytest.approx(reference.problem(name).grad(0.0), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_curvature_is_the_derivative_of_the_gradient(name):
+    """J'' against a central difference of the engine's own ∇J."""
+    objective, h = gd.OBJECTIVES[name], 1e-5
+    points = grid(objective, 21)
+    differences = (objective.grad(column(points + h)) - objective.grad(column(points - h)))[:, 0] / (2 * h)
+    np.testing.assert_allclose(objective.curvature(column(points)), differences, rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("size", [1, 8, 10, 16, 64])
 @pytest.mark.parametrize("name", NAMES)
 def test_batch_grads_over_an_epoch_average_to_grad(name, size):
-    """J is a finite sum: the size-weighted mean of batch gradients over a partition of the data is ∇J."""
-    objective = gd.OBJECTIVES[name]
-    theta = column(sample_points(objective))
+    """J is a finite sum: the size-weighted mean of batch gradients over a partition of the data is ∇J (by hand)."""
+    objective, hand = gd.OBJECTIVES[name], reference.problem(name)
+    points = grid(objective, 9)
     order = np.random.default_rng(size).permutation(64)
     parts = [order[start:start + size] for start in range(0, 64, size)]
-    total = sum(len(part) * objective.batch_grad(theta, part) for part in parts) / 64
-    np.testing.assert_allclose(total, objective.grad(theta), rtol=0, atol=1e-12)
+    total = sum(len(part) * objective.batch_grad(column(points), part) for part in parts) / 64
+    np.testing.assert_allclose(total[:, 0], [hand.grad(p) for p in points], rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_single_examples_are_noisy(name):
-    """One example's gradient differs from the full one: sampling adds noise that averages out."""
-    objective = gd.OBJECTIVES[name]
-    theta = column([objective.plot_range[0] + 0.3])
-    singles = np.array([objective.batch_grad(theta, np.array([i]))[0, 0] for i in range(64)])
-    assert np.std(singles) > 1e-3
-    assert np.mean(singles) == pytest.approx(objective.grad(theta)[0, 0], abs=1e-12)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_minimizers_are_stationary_local_minima_in_range(name):
-    """Each listed minimizer has |∇J| < 1e-9, lies on the drawn range, is lower than its neighbours,
+def test_minimizers_are_every_local_minimum_deepest_first(name):
+    """By the hand formulas: each listed minimizer has J' ≈ 0 and J'' > 0 there and lies on the drawn range; J'
+    changes sign from − to + exactly once per listed minimizer on a fine grid of the range (none is missing);
     and they are listed deepest first."""
-    objective = gd.OBJECTIVES[name]
+    objective, hand = gd.OBJECTIVES[name], reference.problem(name)
     low, high = objective.plot_range
     assert len(objective.minimizers) >= 1
     for point in objective.minimizers:
         assert low < point < high
-        assert abs(dJ(objective, point)) < 1e-9
+        assert abs(hand.grad(point)) < 1e-12
+        assert hand.curvature(point) > 0 or name == "quartic"  # (θ − 1)⁴ is flat at its bottom: J'' = 0
         for offset in (1e-3, -1e-3):
-            assert J(objective, point + offset) > J(objective, point)
-    values = [J(objective, point) for point in objective.minimizers]
+            assert hand.value(point + offset) > hand.value(point)
+    slopes = np.sign([hand.grad(t) for t in np.linspace(low, high, 2001) + 1e-4])  # off the minimizers
+    assert np.count_nonzero((slopes[:-1] < 0) & (slopes[1:] > 0)) == len(objective.minimizers)
+    values = [hand.value(point) for point in objective.minimizers]
     assert values == sorted(values)
-    assert objective.min_value == values[0]
+    assert objective.min_value == pytest.approx(values[0], rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -117,12 +171,29 @@ def test_smoothness_is_given_where_it_exists():
 
 @pytest.mark.parametrize("name", SMOOTH)
 def test_smoothness_bounds_the_curvature(name):
-    """Where L is given, |J''| ≤ L on the plot range (second difference with h = 1e-3)."""
+    """Where L is given, |J''| ≤ L on the plot range (second difference of J with h = 1e-3, and the hand J'')."""
     objective, h = gd.OBJECTIVES[name], 1e-3
-    grid = np.linspace(*objective.plot_range, 401)
-    second = (objective.value(column(grid + h)) - 2 * objective.value(column(grid))
-              + objective.value(column(grid - h))) / (h * h)
+    points = grid(objective, 401)
+    second = (objective.value(column(points + h)) - 2 * objective.value(column(points))
+              + objective.value(column(points - h))) / (h * h)
     assert np.max(np.abs(second)) <= objective.smoothness * (1 + 1e-6) + 1e-5
+    hand = reference.problem(name)
+    assert max(abs(hand.curvature(t)) for t in points) <= objective.smoothness * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(("name", "tight"), [
+    ("quadratic", lambda hand: 2.0),  # J'' = 2 everywhere
+    ("linear_regression", lambda hand: 2 * sum(x * x for x in hand.x) / 64),  # J'' = 2·mean(x²) everywhere
+    ("logistic_regression", lambda hand: sum(u * u for u in hand.u) / 64 / 4),  # J''(0) = mean(x²)·σ(0)(1 − σ(0))
+])
+def test_smoothness_is_tight(name, tight):
+    """L is not only an upper bound: it is the hand formula's value, and J'' reaches it on the range (at every θ
+    for the parabolas, at w = 0 for logistic regression, where p(1 − p) = 1/4 is largest)."""
+    objective, hand = gd.OBJECTIVES[name], reference.problem(name)
+    assert objective.smoothness == pytest.approx(tight(hand), rel=1e-12)
+    points = grid(objective, 401)
+    assert max(hand.curvature(t) for t in points) == pytest.approx(objective.smoothness, rel=1e-12)
+    assert max(objective.curvature(column(points))) == pytest.approx(objective.smoothness, rel=1e-12)
 
 
 @pytest.mark.parametrize("name", ["double_well", "quartic"])
@@ -223,7 +294,7 @@ def test_logistic_regression_grad_is_bounded_and_convex():
     assert np.all(np.abs(grads) < 10)
 
 
-def test_every_objective_has_its_name_and_formula():
-    for name, objective in gd.OBJECTIVES.items():
-        assert objective.name == name
+def test_the_five_objectives_and_their_formulas():
+    assert NAMES == ["double_well", "linear_regression", "logistic_regression", "quadratic", "quartic"]
+    for objective in gd.OBJECTIVES.values():
         assert objective.latex.startswith("J(")

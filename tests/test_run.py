@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import gd
+import reference
 
 ARTICLE_THETA = 2.499891109642585  # printed by the article for η = 0.1, θ₀ = 0, ε = 1e-8
 ARTICLE_GRAD = -0.0002177807148298072
@@ -302,3 +303,75 @@ def test_settings_validate_on_construction():
         gd.Settings(theta0=math.inf)
     with pytest.raises(ValueError, match="objective"):
         gd.Settings(objective="nope")
+
+
+# --- the engine against the plain reference loop (tests/reference.py) ------------------------------------------
+
+# η per objective: slow, fast, and (for the non-adaptive rules) too large: diverging or oscillating
+REFERENCE_ETAS = {"quadratic": (0.05, 0.3, 1.2), "double_well": (0.02, 0.1, 1.5), "quartic": (0.01, 0.05, 3.0),
+                  "linear_regression": (0.05, 0.2, 0.9), "logistic_regression": (0.5, 1.0, 3.0)}
+REFERENCE_EPSILON = {"loss_change": 1e-6, "grad_norm": 1e-3, "step_size": 1e-5, "no_improvement": 1e-4}
+OPTIMIZER_OPTIONS = {"gd": {}, "momentum": {"momentum": 0.5}, "nesterov": {"momentum": 0.7}, "adagrad": {"eps": 1e-3},
+                     "rmsprop": {"alpha": 0.9, "eps": 1e-4}, "adam": {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}}
+SCHEDULE_OPTIONS = {"constant": {}, "step": {"gamma": 0.7, "every": 7}, "exponential": {"gamma": 0.98},
+                    "inverse_time": {"gamma": 0.5}, "cosine": {"period": 40, "floor": 0.1},
+                    "invscaling": {"power": 0.5}}
+
+
+def reference_cases():
+    """Every objective × optimizer × variant; the schedule and the stopping rule rotate so that each optimizer
+    meets every schedule and each variant every rule; odd cases use non-default hyperparameters."""
+    schedules, stops = sorted(gd.SCHEDULES), sorted(gd.STOPS)
+    for i, (objective, optimizer, variant) in enumerate(itertools.product(
+            sorted(gd.OBJECTIVES), sorted(gd.OPTIMIZERS), gd.VARIANTS)):
+        yield objective, optimizer, variant, schedules[i % 6], stops[(i // 6 + i) % 4], i % 2 == 1
+
+
+def assert_follows(result, expected, label):
+    """Same updates and status; θ and J equal to 1e-12 (relative), where only summation order may differ."""
+    assert expected.edge > 1e-6, f"{label}: a knife-edge case, choose another"
+    assert (result.iterations, result.status) == (expected.iterations, expected.status), label
+    np.testing.assert_allclose(result.history, expected.history, rtol=1e-12, atol=1e-12, err_msg=str(label))
+    np.testing.assert_allclose(result.losses, expected.losses, rtol=1e-12, atol=1e-12, err_msg=str(label))
+
+
+def reference_runs(objective, optimizer, variant, schedule, stop, options):
+    """(η, the engine's Result, the reference Run) for each η of one case; the engine's lanes from one compare()."""
+    rule_options = OPTIMIZER_OPTIONS[optimizer] if options else {}
+    decay_options = SCHEDULE_OPTIONS[schedule] if options else {}
+    etas = REFERENCE_ETAS[objective]
+    etas = etas if optimizer in ("gd", "momentum", "nesterov") else etas[:2]  # adaptive steps do not blow up
+    keywords = dict(theta0=0.3, epsilon=REFERENCE_EPSILON[stop], variant=variant, batch_size=10, stop=stop,
+                    max_iter=300, seed=5)
+    results = gd.compare(list(etas), objective, optimizer=gd.OPTIMIZERS[optimizer].build(**rule_options),
+                         schedule=gd.SCHEDULES[schedule].build(**decay_options), **keywords)
+    return [(eta, result, reference.descend(objective, eta, optimizer=optimizer, optimizer_options=rule_options,
+                                            schedule=schedule, schedule_options=decay_options, **keywords))
+            for eta, result in zip(etas, results, strict=True)]
+
+
+@pytest.mark.parametrize(("objective", "optimizer", "variant", "schedule", "stop", "options"),
+                         list(reference_cases()))
+def test_compare_follows_the_reference_loop(objective, optimizer, variant, schedule, stop, options):
+    """Each lane of compare() is the run the plain reference loop makes: the update rules, the schedules, the
+    sampled examples, the stopping rules, divergence and the converged/stalled split, all written out by hand."""
+    for eta, result, expected in reference_runs(objective, optimizer, variant, schedule, stop, options):
+        assert_follows(result, expected, (objective, optimizer, variant, schedule, stop, eta))
+
+
+def test_the_reference_cases_reach_every_status():
+    """The cases above are not all one kind of run: every status occurs, and every rule fires, converged in some
+    runs; loss_change, step_size and no_improvement also stall in some (grad_norm with ε = 1e-3 cannot: see
+    test_grad_norm_stalls_when_epsilon_is_coarse)."""
+    seen = {(case[4], expected.status) for case in reference_cases() for _, _, expected in reference_runs(*case)}
+    assert {status for _, status in seen} == {"converged", "stalled", "max_iter", "diverged"}
+    assert {stop for stop, status in seen if status == "converged"} == set(gd.STOPS)
+    assert {stop for stop, status in seen if status == "stalled"} == {"loss_change", "step_size", "no_improvement"}
+
+
+def test_grad_norm_stalls_when_epsilon_is_coarse():
+    """|∇J| < ε = 1 on the article's run: ∇J(θ_k) = −5·0.8ᵏ is below 1 first at k = 8 (0.8⁷ = 0.21, 0.8⁸ = 0.17),
+    and 5·0.8⁸ = 0.84 is far above 5/100: stalled, not converged."""
+    result = gd.minimize(stop="grad_norm", epsilon=1.0)
+    assert (result.iterations, result.status) == (8, "stalled")
+    assert result.grad == pytest.approx(-5 * 0.8**8, rel=1e-12)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import gd
+import reference
 from gd.variants import batches, lane_batches
 
 SEEDS = [0, 1, 7, 7, 2**32 - 1]  # a repeated seed and the largest one
@@ -127,3 +128,20 @@ def test_lane_batches_rows_are_each_seeds_batches(variant, batch_size):
 
 def test_lane_batches_for_batch_is_the_whole_data_set():
     assert list(itertools.islice(lane_batches("batch", 64, 16, [1, 2]), 50)) == [None] * 50
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+@pytest.mark.parametrize("variant", ["sgd", "minibatch"])
+@pytest.mark.parametrize("objective", sorted(gd.OBJECTIVES))
+def test_each_lane_follows_the_reference_loop_with_its_seed(objective, variant, optimizer):
+    """Lane i of seeds() is the plain reference loop (tests/reference.py) drawing batches(…, seeds[i]): the same
+    updates and status, θ and J to 1e-12. no_improvement with ε = 1e-3 ends noisy lanes at different updates."""
+    seeds, eta = [0, 7, 2**32 - 1], 0.05
+    keywords = dict(theta0=0.3, epsilon=1e-3, variant=variant, batch_size=10, stop="no_improvement", max_iter=200)
+    results = gd.seeds(eta, seeds, objective, optimizer=optimizer, **keywords)
+    for seed, result in zip(seeds, results, strict=True):
+        expected = reference.descend(objective, eta, optimizer=optimizer, seed=seed, **keywords)
+        assert expected.edge > 1e-6, (seed, "a knife-edge case")
+        assert (result.iterations, result.status) == (expected.iterations, expected.status), seed
+        np.testing.assert_allclose(result.history, expected.history, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(result.losses, expected.losses, rtol=1e-12, atol=1e-12)

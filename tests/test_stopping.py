@@ -151,9 +151,10 @@ def test_past_the_bound_is_diverged_though_j_is_finite():
     assert math.isfinite(result.loss)
 
 
-def test_every_stop_rule_has_its_name_and_formula():
-    for name, rule in gd.STOPS.items():
-        assert rule.name == name
+def test_the_four_rules_and_their_formulas():
+    """The article's |ΔJ| < ε and the three others, each formula comparing with ε."""
+    assert sorted(gd.STOPS) == ["grad_norm", "loss_change", "no_improvement", "step_size"]
+    for rule in gd.STOPS.values():
         assert r"\varepsilon" in rule.latex
 
 
@@ -227,3 +228,32 @@ def test_no_improvement_by_exactly_epsilon_counts_as_improvement():
     assert theory.predict(gd.Settings(epsilon=6.25, stop="no_improvement"), 0.5).updates == 6
     result = gd.minimize(eta=0.5, epsilon=6.25, stop="no_improvement")
     assert result.iterations == 6
+
+
+@pytest.mark.parametrize(("stop", "eta", "epsilon", "measures"), [
+    ("loss_change", 0.5, 6.25, "|ΔJ₁| = |−1 − 5.25| = 6.25, |ΔJ₂| = 0"),
+    ("grad_norm", 0.25, 2.5, "θ₁ = 1.25, |∇J₁| = 2.5; θ₂ = 1.875, |∇J₂| = 1.25"),
+    ("step_size", 0.25, 1.25, "|Δθ₁| = 1.25, |Δθ₂| = 0.625"),
+])
+def test_a_measure_of_exactly_epsilon_does_not_fire(stop, eta, epsilon, measures):
+    """The rules are strict, measure < ε: a measure equal to ε (exact in binary) lets the run go on, and it
+    stops at the next update."""
+    result = gd.minimize(eta=eta, epsilon=epsilon, stop=stop)
+    assert result.iterations == 2, measures
+
+
+def test_the_floor_makes_a_tiny_start_converged():
+    """θ₀ = 2.5 + 1e-9: ∇J(θ₀) = 2e-9, so a hundredfold is 2e-11, but the floor is 1e-8. |ΔJ| < 1e-8 fires
+    at once with ∇J = 1.6e-9 ≤ 1e-8: converged (it would be stalled against 2e-11 alone)."""
+    result = gd.minimize(theta0=2.5 + 1e-9)
+    assert (result.iterations, result.status) == (1, "converged")
+    assert result.grad == pytest.approx(1.6e-9, rel=1e-6)
+
+
+def test_above_the_floor_a_tiny_start_stalls():
+    """θ₀ = 2.5 + 5e-8: ∇J(θ₀) = 1e-7, so the tolerance is max(1e-9, 1e-8) = 1e-8. |ΔJ| < 1e-8 fires at once
+    with ∇J = 8e-8 > 1e-8: stalled; the floor is 1e-8, not larger."""
+    result = gd.minimize(theta0=2.5 + 5e-8)
+    assert (result.iterations, result.status) == (1, "stalled")
+    assert result.grad == pytest.approx(8e-8, rel=1e-6)
+

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import gd
+import reference
 from gd import schedules, theory
 
 QUADRATIC_L = 2.0  # J''(θ) of (θ − 2.5)² − 1
@@ -36,8 +37,17 @@ def expected_regime(product):
 def test_regime_on_the_quadratic(eta, expected):
     """η·L < 1 monotone, = 1 one step, in (1, 2) oscillating, = 2 bouncing, > 2 diverging (L = 2)."""
     assert theory.regime(eta, QUADRATIC_L) == expected
-    assert expected_regime(eta * QUADRATIC_L) == expected
     assert theory.predict(gd.Settings(), eta).regime == expected
+
+
+@pytest.mark.parametrize(("product", "expected"), [
+    (1e-6, "monotone"), (0.95, "monotone"), (0.999, "monotone"), (1.001, "oscillating"), (1.5, "oscillating"),
+    (1.999, "oscillating"), (2.001, "diverging"), (40.0, "diverging")])
+def test_regime_next_to_the_thresholds(product, expected):
+    """r = 1 − ηL: monotone for 0 < r < 1 (η·L < 1), oscillating for −1 < r < 0 (1 < η·L < 2), diverging for
+    r < −1 (η·L > 2), right up to the thresholds, with L = 2 and with linear regression's L."""
+    for curvature in (2.0, LINEAR.smoothness):
+        assert theory.regime(product / curvature, curvature) == expected
 
 
 @pytest.mark.parametrize(("eta", "product", "expected"), [(0.41, 1.0, "one_step"), (0.79, 2.0, "bouncing"),
@@ -258,8 +268,8 @@ def double_well_grad(theta):  # d/dθ (θ⁴/4 − θ² + 0.3θ)
     return theta**3 - 2 * theta + 0.3
 
 
-def logistic_grad(theta):
-    return float(gd.OBJECTIVES["logistic_regression"].grad(np.array([[theta]]))[0, 0])
+def logistic_grad(theta):  # the mean of −uᵢσ(−uᵢθ) over the examples, by hand (tests/reference.py)
+    return reference.problem("logistic_regression").grad(theta)
 
 
 LOCAL = [  # (objective, θ₀, the minimizer nearest θ₀, found here independently)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import gd
+import reference
 from gd.variants import batches
 
 
@@ -82,12 +83,12 @@ def test_minibatch_of_everything_follows_batch_descent():
     np.testing.assert_allclose(full.history, batch.history, rtol=0, atol=1e-12)
 
 
-def test_sgd_follows_the_sampled_examples():
-    """sgd's run is θ ← θ − η·∇jᵢ(θ) with i drawn by batches(): rebuilt here step by step."""
-    objective = gd.OBJECTIVES["linear_regression"]
-    result = gd.minimize("linear_regression", eta=0.05, variant="sgd", seed=4, max_iter=70, epsilon=0.0)
-    theta, expected = 0.0, [0.0]
-    for examples in take("sgd", 70, seed=4):
-        theta = theta - 0.05 * objective.batch_grad(np.array([[theta]]), examples)[0, 0]
-        expected.append(theta)
-    np.testing.assert_allclose(result.history, expected, rtol=1e-14, atol=1e-14)
+@pytest.mark.parametrize("variant", ["sgd", "minibatch"])
+@pytest.mark.parametrize("objective", sorted(gd.OBJECTIVES))
+def test_stochastic_runs_follow_the_sampled_examples(objective, variant):
+    """θ ← θ − η·(mean gradient of the drawn examples), with the examples batches() draws, per-example gradients
+    by hand (tests/reference.py): 70 updates, past the first epoch, to 1e-12."""
+    result = gd.minimize(objective, eta=0.05, variant=variant, batch_size=10, seed=4, max_iter=70, epsilon=0.0)
+    expected = reference.descend(objective, 0.05, variant=variant, batch_size=10, seed=4, max_iter=70, epsilon=0.0)
+    assert result.iterations == expected.iterations == 70
+    np.testing.assert_allclose(result.history, expected.history, rtol=1e-12, atol=1e-12)
