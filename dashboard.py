@@ -20,12 +20,13 @@ from gd.lab.controls import (
     format_etas,
     help_text,
     hyperparameters_of,
+    label,
     parse_etas,
-    title,
+    refusal,
 )
-from gd.lab.format import number
+from gd.lab.format import accepted, number
 from gd.lab.links import read_url, to_url, warning
-from gd.lab.text import escaped, markdown, quoted, t
+from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
 
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
@@ -44,16 +45,30 @@ noise_view = cached(views.noise, 32)
 
 
 def open_link() -> None:
-    """Once per session: a shared link's values become the widgets' starting values."""
+    """Once per session: a shared link's values become the widgets' starting values; with no language in the
+    link, the browser's decides."""
     if "link_problems" in st.session_state:
         return
     values, problems = read_url(st.query_params.to_dict())
+    values.setdefault("lang", language_of(st.context.locale))
     for key, value in values.items():
-        if key == "view":
-            st.session_state["view_label"] = t(f"view.{value}")
-        else:
-            st.session_state[key] = format_etas(value) if key == "etas" else value
+        st.session_state[key] = format_etas(value) if key == "etas" else value
+    with speaking(values["lang"]):
+        st.session_state["view_label"] = t(f"view.{values.get('view', DEFAULTS.view)}")
     st.session_state["link_problems"] = problems
+
+
+def relabel_the_open_tab() -> None:
+    """The tabs are told apart by their labels: after a change of language, the open one's in the new language."""
+    with speaking(st.session_state["lang"]):
+        st.session_state["view_label"] = t(f"view.{st.session_state['open_view']}")
+
+
+def language_ui() -> str:
+    """The language switch, first in the sidebar; its options are written in their own language."""
+    with st.sidebar:
+        return st.radio(t("language.label"), LANGUAGES, key="lang", on_change=relabel_the_open_tab, horizontal=True,
+                        format_func=labels("language.{}"), label_visibility="collapsed")
 
 
 def number_input(key: str, spec=None, label=None, hint=None, **options):
@@ -71,19 +86,20 @@ def number_input(key: str, spec=None, label=None, hint=None, **options):
 def choice(key: str) -> str:
     st.session_state.setdefault(key, getattr(DEFAULTS, key))
     return st.selectbox(t(f"label.{key}"), CHOICES[key], key=key, help=t(f"help.{key}"),
-                        format_func=partial(title, key))
+                        format_func=labels(f"{key}.{{}}.title"))
 
 
 def hyperparameter_inputs(kind: str, name: str) -> list[tuple[str, float]]:
     """The chosen update rule's or schedule's own hyperparameters, and nothing for the ones not chosen."""
     inputs = []
     for spec in hyperparameters_of(kind, name):
-        hint = t("help.hyperparameter", name=spec.name, accepted=spec.accepted)
-        inputs.append((f"{name}_{spec.name}", number_input(f"{name}_{spec.name}", spec, label=spec.name, hint=hint)))
+        readable = t(f"hyperparameter.{spec.name}")
+        hint = t("help.hyperparameter", name=readable, accepted=accepted(spec))
+        inputs.append((f"{name}_{spec.name}", number_input(f"{name}_{spec.name}", spec, label=readable, hint=hint)))
     return inputs
 
 
-def sidebar_ui() -> Run | None:
+def sidebar_ui(lang: str) -> Run | None:
     """Every sidebar control; the Run they describe, or None (with a message) if the η list is unusable."""
     with st.sidebar:
         st.header(t("sidebar.problem"))
@@ -109,13 +125,13 @@ def sidebar_ui() -> Run | None:
     try:
         etas = parse_etas(etas_text)
     except ParameterError as error:
-        st.error(markdown("error.typed", name=escaped(t("label.etas")), accepted=escaped(error.accepted),
+        st.error(markdown("error.typed", name=escaped(t("label.etas")), accepted=escaped(refusal(error)),
                           value=quoted(error.value)))
         return None
     labels = {t(f"view.{name}"): name for name in VIEWS}
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
-               view=labels.get(st.session_state.get("view_label"), DEFAULTS.view))
+               view=labels.get(st.session_state.get("view_label"), DEFAULTS.view), lang=lang)
 
 
 STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.info, "diverged": st.error}
@@ -125,8 +141,8 @@ def metrics_ui(run: Run) -> views.Headline:
     shown = headline_view(run.for_view("headline"))
     st.subheader(t("section.run", eta=number(run.eta)))
     for row in (shown.metrics[:3], shown.metrics[3:]):  # two rows: long numbers need the width
-        for column, (label, value, hint) in zip(st.columns(3), row, strict=False):
-            column.metric(label, value, help=hint)
+        for column, (name, value, hint) in zip(st.columns(3), row, strict=False):
+            column.metric(name, value, help=hint)
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
     return shown
@@ -138,7 +154,7 @@ def refused(error: Exception) -> None:
         st.error(escaped(t("error.cap", work=f"{error.work:,}", runs=error.runs, limit=f"{error.limit:,}",
                            cap=f"{budget.MAX_WORK:,}", fits=f"{error.fits:,}")))
     else:
-        st.error(escaped(t("error.parameter", name=error.name, accepted=error.accepted)))
+        st.error(escaped(t("error.parameter", name=label(error.name), accepted=refusal(error))))
 
 
 def build(view, run: Run):
@@ -158,7 +174,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("section.convergence.caption"))
     st.session_state.setdefault("unit", DEFAULTS.unit)
     unit = st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),
-                                format_func=lambda unit: t(f"chart.unit.{unit}"))
+                                format_func=labels("chart.unit.{}"))
     run = replace(run, unit=unit or DEFAULTS.unit)
     with panels:
         view = build(compare_view, run)
@@ -290,14 +306,14 @@ def predict_ui(run: Run, shown: views.Headline) -> Run:
         st.session_state.setdefault("guess_eta", 0.5)
         eta = number_input("guess_eta", NUMBERS["eta"], label=t("label.guess_eta"), hint=help_text("eta"))
         guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, horizontal=True, key="guess_outcome",
-                         format_func=lambda outcome: t(f"outcome.{outcome}"))
+                         format_func=labels("outcome.{}"))
         roughly = st.radio(t("label.guess_updates"), range(len(theory.BUCKETS)), horizontal=True,
-                           key="guess_updates", format_func=lambda index: t(f"bucket.{index}"))
+                           key="guess_updates", format_func=labels("bucket.{}"))
         submitted = st.form_submit_button(t("predict.run"))
     if not submitted:
         return run
     earlier = tuple(st.session_state.get("scores", ()))
-    view = views.predict(headline_view(views.guessed(run, eta)), guess, roughly, earlier)
+    view = views.predict(run, headline_view(views.guessed(run, eta)), guess, roughly, earlier)
     st.session_state["scores"] = (*earlier, view.points)
     (st.success if view.points == 2 else st.warning if view.points == 1 else st.error)(escaped(view.verdict))
     st.markdown(escaped(view.explanation))
@@ -326,16 +342,23 @@ DRAW = {"compare": compare_ui, "theory": theory_ui, "stopping": stopping_ui, "ge
 
 
 def main() -> None:
-    st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
     open_link()
     keep_view_controls()
+    lang = language_ui()
+    with speaking(lang):
+        page(lang)
+
+
+def page(lang: str) -> None:
+    st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
     st.title(t("page.title"))
     st.caption(t("page.caption"))
     if st.session_state["link_problems"]:
         st.warning(warning(st.session_state["link_problems"]))
-    run = sidebar_ui()
+    run = sidebar_ui(lang)
     if run is None:
         return
+    st.session_state["open_view"] = run.view
     shown = metrics_ui(run)
     if run.view != "geometry":
         st.session_state["playing"] = False  # leaving the view stops its play

@@ -7,7 +7,9 @@ import re
 import sys
 
 import gd
+from gd.lab.controls import refusal
 from gd.lab.explain import explain
+from gd.lab.text import LANGUAGES, speaking, t
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, read_number
 
 COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")
@@ -64,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     number(MAX_ITER, "iteration limit")
     number(SEED, "seed of the example sampling")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--lang", default="en", choices=LANGUAGES, help="the language of the sentences (zh: 中文)")
     return parser
 
 
@@ -78,17 +81,20 @@ def main(argv=None) -> int:
                              variant=args.variant, batch_size=args.batch_size, optimizer=args.optimizer,
                              schedule=args.schedule, stop=args.stop, max_iter=args.max_iter, seed=args.seed)
     except ParameterError as error:
-        print(f"error: {_one_line(str(error))}", file=sys.stderr)
+        with speaking(args.lang):
+            said = t("error.parameter", name=error.name, accepted=refusal(error)) if args.lang != "en" else str(error)
+        print(f"error: {_one_line(said)}", file=sys.stderr)
         return 2
     rows = [{column: getattr(result, column) for column in COLUMNS} for result in results]
     if args.json:
         print(json.dumps([{key: _finite_or_none(value) for key, value in row.items()} for row in rows], indent=2))
         return 0
-    print("\t".join(COLUMNS))
-    for row, result in zip(rows, results, strict=True):
-        print("\t".join(repr(row[column]) if isinstance(row[column], float) else str(row[column])
-                        for column in COLUMNS))
-        print(f"  {explain(result)}")
+    print("\t".join(COLUMNS))  # machine-readable, as the CSV's; the sentences speak --lang
+    with speaking(args.lang):
+        for row, result in zip(rows, results, strict=True):
+            print("\t".join(repr(row[column]) if isinstance(row[column], float) else str(row[column])
+                            for column in COLUMNS))
+            print(f"  {explain(result)}")
     return 0
 
 

@@ -17,10 +17,11 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", flags=re
 
 
 class ParameterError(ValueError):
-    """A value the engine refuses: .name is the parameter, .accepted what it takes, .value what it got."""
+    """A value the engine refuses: .name is the parameter, .accepted what it takes (in words), .value what it got,
+    and, so that a page can say it in its own language, .spec (a number's range) or .options (a name's choices)."""
 
-    def __init__(self, name: str, accepted: str, value, message: str | None = None):
-        self.name, self.accepted, self.value = name, accepted, value
+    def __init__(self, name: str, accepted: str, value, message: str | None = None, *, spec=None, options=None):
+        self.name, self.accepted, self.value, self.spec, self.options = name, accepted, value, spec, options
         super().__init__(message or f"{name} must be {accepted} (got {_shown(value)})")
 
 
@@ -56,11 +57,14 @@ class Hyperparameter:
 
     def check(self, value):
         """Return value as a float (or int), or raise ParameterError naming this parameter and its range."""
-        number = (as_integer if self.integer else as_finite)(self.name, value, self.accepted)
+        try:
+            number = (as_integer if self.integer else as_finite)(self.name, value, self.accepted)
+        except ParameterError:
+            raise ParameterError(self.name, self.accepted, value, spec=self) from None
         too_low = number <= self.low if self.low_open else number < self.low
         too_high = number >= self.high if self.high_open else number > self.high
         if too_low or too_high:
-            raise ParameterError(self.name, self.accepted, value)
+            raise ParameterError(self.name, self.accepted, value, spec=self)
         return number
 
     def narrowed(self, low=None, high=None, *, name=None, default=None) -> "Hyperparameter":
@@ -109,7 +113,7 @@ def choose(name: str, value, options) -> str:
     """One of options (names), or a ParameterError that lists the valid ones."""
     if isinstance(value, str) and value in options:
         return value
-    raise ParameterError(name, f"one of {', '.join(options)}", value)
+    raise ParameterError(name, f"one of {', '.join(options)}", value, options=tuple(options))
 
 
 def check_all(specs, values: dict) -> dict:

@@ -254,8 +254,12 @@ def descend(objective="quadratic", eta=0.1, *, theta0=0.0, epsilon=1e-8, variant
             best = min(best, loss)
             fired = epsilon > 0 and stale >= PATIENCE
         else:
-            measure = {"loss_change": lambda: abs(loss - previous_loss), "grad_norm": lambda: abs(p.grad(theta)),
-                       "step_size": lambda: abs(theta - previous)}[stop]()
+            if stop == "loss_change":
+                measure = abs(loss - previous_loss)
+            elif stop == "grad_norm":
+                measure = abs(p.grad(theta))
+            else:
+                measure = abs(theta - previous)
             near(measure, epsilon, epsilon)
             fired = measure < epsilon
         if fired:

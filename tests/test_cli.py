@@ -4,6 +4,7 @@ import io
 import json
 import math
 import pathlib
+import re
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -165,3 +166,20 @@ def test_no_finite_input_prints_a_warning(objective, theta0, eta, epsilon):
         code = run(["--objective", objective, "--theta0", repr(theta0), "--eta", repr(eta), "--epsilon", repr(epsilon),
                     "--max-iter", "50"])
     assert code == 0 and err.getvalue() == ""
+
+
+def test_the_sentences_speak_chinese_with_lang_zh(capsys):
+    assert run(["--eta", "0.1", "1", "1.1", "--lang", "zh"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t") == list(COLUMNS)  # the columns stay machine-readable
+    sentences = [line for line in lines if line.startswith("  ")]
+    assert sentences[0].strip().startswith("45 次更新后收敛") and "已发散" not in sentences[0]
+    assert "J(5) = J(0)" in sentences[1] and sentences[2].strip().startswith("在第 106 次更新时发散")
+    assert run(["--eta", "0.1"]) == 0
+    assert not re.search("[\u4e00-\u9fff]", capsys.readouterr().out)
+
+
+def test_an_error_speaks_chinese_with_lang_zh(capsys):
+    assert run(["--eta", "-1", "--lang", "zh"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == "error: eta 必须是 > 0 的有限数。"

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+import reference
 
 import gd
-import reference
 
 NAMES = sorted(gd.OBJECTIVES)
 

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
+import reference
 
 import gd
-import reference
 
 ARTICLE_THETA = 2.499891109642585  # printed by the article for η = 0.1, θ₀ = 0, ε = 1e-8
 ARTICLE_GRAD = -0.0002177807148298072

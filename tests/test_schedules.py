@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+import reference
 
 import gd
-import reference
 from gd import schedules
 
 STEPS = range(51)  # t = 0 … 50 updates made

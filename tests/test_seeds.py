@@ -4,9 +4,9 @@ import itertools
 
 import numpy as np
 import pytest
+import reference
 
 import gd
-import reference
 from gd.variants import batches, lane_batches
 
 SEEDS = [0, 1, 7, 7, 2**32 - 1]  # a repeated seed and the largest one

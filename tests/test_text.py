@@ -1,5 +1,6 @@
 """The string table, and text shown as text: whatever a visitor types or a link carries is never markup."""
 
+import re
 import string
 
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from gd.lab.text import ENGLISH, escaped, markdown, quoted, t
+from gd.lab.text import CHINESE, ENGLISH, TABLES, escaped, language_of, markdown, quoted, speaking, t
 
 MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # GitHub-flavoured, as Streamlit's
 
@@ -76,7 +77,54 @@ def test_markdown_escapes_its_own_words_and_keeps_the_parts():
     assert children[1].content == "*x*"
 
 
-def test_every_template_fills_with_its_own_placeholders():
-    for key, template in ENGLISH.items():
-        fields = {field: 1 if spec else "X" for _, field, spec, _ in string.Formatter().parse(template) if field}
-        assert "{" not in t(key, **fields), key
+def placeholders(template: str) -> list[tuple[str, str]]:
+    return sorted((field, spec) for _, field, spec, _ in string.Formatter().parse(template) if field is not None)
+
+
+def test_both_tables_have_the_same_keys_in_the_same_order():
+    assert list(CHINESE) == list(ENGLISH) and len(ENGLISH) > 200
+
+
+@pytest.mark.parametrize("key", list(ENGLISH))
+def test_both_languages_fill_the_same_placeholders(key):
+    assert placeholders(CHINESE[key]) == placeholders(ENGLISH[key])
+
+
+@pytest.mark.parametrize("language", sorted(TABLES))
+def test_every_template_fills_with_its_own_placeholders(language):
+    with speaking(language):
+        for key, template in TABLES[language].items():
+            fields = {field: 1 if spec else "X" for field, spec in placeholders(template)}
+            assert "{" not in t(key, **fields), key
+
+
+def test_chinese_uses_full_width_punctuation_around_chinese_words():
+    """The glossary's rule: ，。：；？！（） next to Chinese, ASCII kept for numbers and formulas."""
+    cjk = "[\u4e00-\u9fff]"
+    for key, text in CHINESE.items():
+        assert not re.search(f"{cjk}[,;:?!]|[,;:?!]{cjk}", text), (key, text)
+        assert not re.search(f"{cjk}\\(|\\){cjk}", text), (key, text)
+
+
+def test_the_article_terms_are_used():
+    assert CHINESE["view.compare"] == "并排对比"
+    assert CHINESE["variant.batch.title"].startswith("批量梯度下降")
+    assert CHINESE["variant.sgd.title"].startswith("随机梯度下降")
+    assert CHINESE["status.converged"] == "已收敛" and CHINESE["status.diverged"] == "已发散"
+    assert "学习率 η" in CHINESE["label.eta"]
+
+
+def test_the_browser_language_chooses_chinese_for_every_zh_locale():
+    assert [language_of(locale) for locale in ("zh", "zh-CN", "zh-Hans-CN", "ZH-tw", "en-US", "de", "", None)] == [
+        "zh", "zh", "zh", "zh", "en", "en", "en", "en"]
+
+
+def test_speaking_changes_the_language_only_inside_its_block():
+    assert t("status.converged") == "converged"
+    with speaking("zh"):
+        assert t("status.converged") == "已收敛"
+        assert t("explain.updates", count="45") == "45 次更新"
+    assert t("status.converged") == "converged"
+    with pytest.raises(ValueError):
+        with speaking("fr"):
+            pass

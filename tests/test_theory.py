@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 import pytest
+import reference
 
 import gd
-import reference
 from gd import schedules, theory
 
 QUADRATIC_L = 2.0  # J''(θ) of (θ − 2.5)² − 1

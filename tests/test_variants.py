@@ -4,9 +4,9 @@ import itertools
 
 import numpy as np
 import pytest
+import reference
 
 import gd
-import reference
 from gd.variants import batches
 
 

@@ -202,7 +202,7 @@ def test_predict_scores_the_guess(eta, guess, bucket, points):
     """η = 1.1 diverges at update 106 (bucket 101–1000); η = 0.9 crosses the minimum every update in 45; η = 0.01
     creeps in over 423; the article's η = 0.1 converges in 45 (bucket 11–100)."""
     shown = views.headline(views.guessed(DEFAULTS, eta))
-    view = views.predict(shown, guess, bucket, earlier=(2, 0))
+    view = views.predict(DEFAULTS, shown, guess, bucket, earlier=(2, 0))
     assert view.points == points
     assert view.verdict.endswith(f"Your total: {2 + points} of 6.")
 

@@ -141,7 +141,7 @@ def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:
         alt.Chart(band).mark_area(opacity=0.3, color="#1f77b4").encode(
             x, alt.Y("low:Q", title="θₖ"), alt.Y2("high:Q")),
         alt.Chart(band).mark_line(color="#1f77b4").encode(
-            x, alt.Y("mean:Q"), tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("mean:Q", title="mean θ", format=".4g"),
+            x, alt.Y("mean:Q"), tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("mean:Q", title=t("chart.mean"), format=".4g"),
                                          alt.Tooltip("low:Q", title="10 %", format=".4g"),
                                          alt.Tooltip("high:Q", title="90 %", format=".4g")]),
         alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(

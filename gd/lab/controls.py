@@ -4,12 +4,14 @@ Every range here is the engine's (gd.params) narrowed for a small shared server;
 engine's unless the control exists only in the lab. Pure Python, no Streamlit, so tests reach it.
 """
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gd import params
-from gd.lab.text import t
+from gd.lab.format import accepted
+from gd.lab.text import LANGUAGES, has, t
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
 from gd.params import Hyperparameter, ParameterError, read_number
@@ -39,7 +41,7 @@ CHOICES = {"objective": tuple(OBJECTIVES), "variant": VARIANTS, "optimizer": tup
            "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
 VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict")  # the page's tabs
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
-OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS}
+OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
 STOPPING_LAB = (*STOPS, NO_RULE)
 DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
@@ -47,7 +49,7 @@ DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stall
 # The controls each cached view reads beyond the sidebar's settings (SETTINGS), so that its cache key changes
 # only when one of them does.
 SETTINGS = ("objective", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule", "stop",
-            "max_iter", "hyperparameters")
+            "max_iter", "hyperparameters", "lang")
 READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
          "sweep_points"), "stopping": ("eta",), "geometry": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",)}
 IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",)}
@@ -76,6 +78,19 @@ def number_text(value: float) -> str:
     return short if float(short) == value else repr(value)
 
 
+def label(name: str) -> str:
+    """A parameter as the page names it: its control's label ("Iteration limit" for max_iter), else its name."""
+    return t(f"label.{name}") if has(f"label.{name}") else name
+
+
+def refusal(error: ParameterError) -> str:
+    """What the refused control accepts, in the current language; the engine's own words for a refusal the page's
+    bounded controls never make."""
+    if error.spec is not None or error.options is not None:
+        return accepted(error.spec, options=error.options)
+    return t("accepted.etas", count=MAX_ETAS) if error.name == "etas" else error.accepted
+
+
 def format_etas(etas) -> str:
     return ", ".join(number_text(eta) for eta in etas)
 
@@ -83,7 +98,7 @@ def format_etas(etas) -> str:
 def parse_etas(text: str) -> tuple[float, ...]:
     """Learning rates typed as "0.01, 0.1, 1.1": 1 to MAX_ETAS numbers in the η range, duplicates dropped."""
     spec = replace(NUMBERS["eta"], name="etas")
-    parts = [part for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part]
+    parts = [part for part in re.split(r"[,;，；、\s]+", str(text)) if part]  # a Chinese comma separates too
     if not 1 <= len(parts) <= MAX_ETAS:
         raise ParameterError("etas", f"1 to {MAX_ETAS} learning rates separated by commas", text)
     return tuple(dict.fromkeys(spec.check(read_number(part)) for part in parts))
@@ -112,6 +127,7 @@ class Run:
     seeds: int = NUMBERS["seeds"].default
     unit: str = "k"
     view: str = "compare"
+    lang: str = "en"  # the language the page speaks: "zh" or "en"; every view's text, so every cache key, has it
 
     def keywords(self) -> dict:
         """Keyword arguments for gd.compare, with the optimizer and schedule built from their hyperparameters."""

@@ -1,5 +1,7 @@
 """Numbers as the lab shows them: short by default, ten digits where they are compared with the article."""
 
+import math
+
 import numpy as np
 
 from gd.lab.text import t
@@ -20,3 +22,17 @@ def precise(value) -> str:
 def updates(count: int) -> str:
     """"1 update", "45 updates", "10,000 updates"."""
     return t("explain.update" if count == 1 else "explain.updates", count=f"{count:,}")
+
+
+def accepted(spec=None, *, options=None) -> str:
+    """What a control accepts, in the current language: a number's range from its spec, or a name's options."""
+    if options is not None:
+        return t("accepted.one_of", options=", ".join(options))
+    if spec.integer and math.isfinite(spec.high):
+        return t("accepted.integers", low=f"{spec.low:,.0f}", high=f"{spec.high:,.0f}")
+    bounds = []
+    if math.isfinite(spec.low):
+        bounds.append(t("accepted.above" if spec.low_open else "accepted.at_least", value=f"{spec.low:g}"))
+    if math.isfinite(spec.high):
+        bounds.append(t("accepted.below" if spec.high_open else "accepted.at_most", value=f"{spec.high:g}"))
+    return t("accepted.numbers", bounds=t("accepted.and").join(bounds)) if bounds else t("accepted.number")

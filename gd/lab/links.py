@@ -8,27 +8,34 @@ and named in one warning, where what the link gave is shown as text (text.quoted
 from dataclasses import asdict, replace
 from typing import NamedTuple
 
-from gd.lab.controls import DEFAULTS, HYPERPARAMETERS, MAX_TEXT, NUMBERS, OPTIONS, Run, number_text, parse_etas
+from gd.lab.controls import (
+    DEFAULTS,
+    HYPERPARAMETERS,
+    MAX_TEXT,
+    NUMBERS,
+    OPTIONS,
+    Run,
+    number_text,
+    parse_etas,
+    refusal,
+)
 from gd.lab.text import escaped, markdown, quoted
-from gd.params import ParameterError, read_number
+from gd.params import ParameterError, choose, read_number
 
 SHOWN_TEXT = 40  # characters of a bad value repeated back in a warning
 
 
 class Problem(NamedTuple):
-    """A link parameter that was not used: its key, the value it gave, and what the control accepts (None: there
-    is no such control)."""
+    """A link parameter that was not used: its key, the value it gave, and why (None: there is no such control)."""
 
     key: str
     raw: str
-    accepted: str | None = None
+    refused: ParameterError | None = None
 
 
 def _value(key: str, text: str):
     if key in OPTIONS:
-        if text not in OPTIONS[key]:
-            raise ParameterError(key, f"one of {', '.join(OPTIONS[key])}", text)
-        return text
+        return choose(key, text, OPTIONS[key])
     if key == "etas":
         return parse_etas(text)
     spec = NUMBERS[key] if key in NUMBERS else replace(HYPERPARAMETERS[key], name=key)
@@ -45,7 +52,7 @@ def read_url(params) -> tuple[dict, list[Problem]]:
         try:
             values[key] = _value(key, str(raw)[:MAX_TEXT])
         except ParameterError as error:
-            problems.append(Problem(key, str(raw), error.accepted))
+            problems.append(Problem(key, str(raw), error))
     return values, problems
 
 
@@ -55,17 +62,20 @@ def _shown(text: str) -> str:
 
 def warning(problems: list[Problem]) -> str:
     """The one warning that names every refused link value (as Markdown; what the link gave is quoted as text)."""
-    said = [markdown("link.unknown", name=_shown(problem.key)) if problem.accepted is None else
-            markdown("link.refused", name=escaped(problem.key), accepted=escaped(problem.accepted),
+    said = [markdown("link.unknown", name=_shown(problem.key)) if problem.refused is None else
+            markdown("link.refused", name=escaped(problem.key), accepted=escaped(refusal(problem.refused)),
                      raw=_shown(problem.raw)) for problem in problems]
     return markdown("page.link_problems", problems="; ".join(said))
 
 
 def to_url(run: Run) -> dict[str, str]:
-    """The query parameters that reopen this view: only the values that differ from the defaults."""
+    """The query parameters that reopen this view: the values that differ from the defaults, and the language
+    always (with none in a link, the browser's language decides, and the receiver's may not be the sender's)."""
     query = {}
     for key, value in asdict(run).items():
-        if key == "hyperparameters":
+        if key == "lang":
+            query[key] = value
+        elif key == "hyperparameters":
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
         elif value != getattr(DEFAULTS, key):

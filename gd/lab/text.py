@@ -1,11 +1,22 @@
-"""Every string a visitor reads, in one place, so that a second language is one more table.
+"""Every string a visitor reads, in two tables: English and Chinese (中文), the article's language.
 
-Keys are dotted: "objective.quadratic.title", "status.converged", "label.eta". Values are
-str.format templates; a control's range is filled in from its spec ({low}, {high}), never typed here.
+Keys are dotted: "objective.quadratic.title", "status.converged", "label.eta". Values are str.format
+templates; a control's range is filled in from its spec ({low}, {high}), never typed here.
+
+Every new string comes in both languages, with the same placeholders: tests/test_text.py fails when a
+key or a placeholder is missing from one table. The Chinese uses the article's own terms
+(shared/glossary-zh.md) and full-width punctuation around Chinese words, numbers and formulas in ASCII.
+
+t() speaks the language made current by speaking(lang): each view builder speaks its Run's language
+and the page its visitor's, as a web framework activates a request's language (the value lives in a
+ContextVar, so each Streamlit session's thread has its own).
 """
 
 import re
 import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import MappingProxyType
 
 ENGLISH = MappingProxyType({
@@ -95,6 +106,7 @@ ENGLISH = MappingProxyType({
     "chart.unit.examples": "examples touched",
     "chart.regime": "regime",
     "chart.seeds": "seeds",
+    "chart.mean": "mean θₖ",
     "regime.monotone": "monotone",
     "regime.one_step": "one step",
     "regime.oscillating": "oscillating, converging",
@@ -263,18 +275,328 @@ ENGLISH = MappingProxyType({
     "help.sweep_high": "Largest η of the sweep, {low} to {high}.",
     "label.sweep_points": "Sweep points",
     "help.sweep_points": "How many log-spaced η values the sweep runs, {low} to {high}.",
+    "hyperparameter.momentum": "Momentum μ",
+    "hyperparameter.alpha": "Smoothing α",
+    "hyperparameter.beta1": "β₁ (first moment)",
+    "hyperparameter.beta2": "β₂ (second moment)",
+    "hyperparameter.eps": "eps (added to the denominator)",
+    "hyperparameter.gamma": "Factor γ",
+    "hyperparameter.every": "Every k updates",
+    "hyperparameter.period": "Period T (updates)",
+    "hyperparameter.floor": "Floor f (fraction of η)",
+    "hyperparameter.power": "Power p",
     "help.hyperparameter": "{name}: {accepted}.",
     "panel.title": "η = {eta} · {updates} · {status}",
     "panel.diverged": "η = {eta} · diverged at update {update}",
     "explain.update": "{count} update",
     "explain.updates": "{count} updates",
+    "accepted.number": "a finite number",
+    "accepted.numbers": "a finite number {bounds}",
+    "accepted.at_least": "≥ {value}",
+    "accepted.above": "> {value}",
+    "accepted.at_most": "≤ {value}",
+    "accepted.below": "< {value}",
+    "accepted.and": " and ",
+    "accepted.integers": "an integer from {low} to {high}",
+    "accepted.one_of": "one of {options}",
+    "accepted.etas": "1 to {count} learning rates separated by commas",
+    "list.separator": ", ",
+    "language.label": "语言 / Language",  # the switch: each language named in itself, the same in both tables
+    "language.zh": "中文",
+    "language.en": "English",
+})
+
+CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in the same order
+    "objective.quadratic.title": "文章中的抛物线",
+    "objective.quadratic.description": "J(θ) = (θ − 2.5)² − 1：只有一个最小值，位于 θ = 2.5，曲率 L = 2。",
+    "objective.double_well.title": "双谷函数",
+    "objective.double_well.description": "两个深浅不同的谷：从哪里出发，决定了最后落入哪一个。",
+    "objective.quartic.title": "平底函数",
+    "objective.quartic.description": "J(θ) = (θ − 1)⁴：越靠近最小值，梯度消失得越快，所以下降会越来越慢。",
+    "objective.linear_regression.title": "线性回归（MSE）",
+    "objective.linear_regression.description": "用均方误差拟合 64 个固定的数据点，求 y ≈ w·x 的斜率 w。",
+    "objective.logistic_regression.title": "逻辑回归（交叉熵）",
+    "objective.logistic_regression.description": "用交叉熵拟合 64 个固定的标签，求 P(y = 1) = σ(w·x) 的权重 w。",
+    "variant.batch.title": "批量梯度下降（BGD）",
+    "variant.batch.description": "每次更新都用整个数据集的梯度：平滑、准确，但计算开销大。",
+    "variant.sgd.title": "随机梯度下降（SGD）",
+    "variant.sgd.description": "每次更新只用一个随机样本的梯度：计算便宜，但噪声大。",
+    "variant.minibatch.title": "小批量梯度下降（Mini-Batch GD）",
+    "variant.minibatch.description": "每次更新用一小批随机样本的梯度：两者的折中。",
+    "optimizer.gd.title": "普通梯度下降",
+    "optimizer.gd.description": "文章中的规则：沿梯度的反方向走一步，步长按 η 缩放。",
+    "optimizer.momentum.title": "动量",
+    "optimizer.momentum.description": "累积过去的梯度，所以沿着坡度一致的方向，步子会越走越快。",
+    "optimizer.nesterov.title": "Nesterov 动量",
+    "optimizer.nesterov.description": "先向前看一步、再加上梯度的动量法。",
+    "optimizer.adagrad.title": "Adagrad",
+    "optimizer.adagrad.description": "用到目前为止所有梯度平方和的平方根去除 η：步长只会越来越小。",
+    "optimizer.rmsprop.title": "RMSprop",
+    "optimizer.rmsprop.description": "用近期梯度的滑动均方根去除 η。",
+    "optimizer.adam.title": "Adam",
+    "optimizer.adam.description": "动量与 RMSprop 的结合，并对最初几次更新做偏差修正。",
+    "schedule.constant.title": "固定",
+    "schedule.constant.description": "每次更新时 η 都保持不变。",
+    "schedule.step.title": "阶梯衰减",
+    "schedule.step.description": "每 k 次更新，η 乘以一次 γ。",
+    "schedule.exponential.title": "指数衰减",
+    "schedule.exponential.description": "η·γᵗ：每次更新都变小一点。",
+    "schedule.inverse_time.title": "逆时衰减",
+    "schedule.inverse_time.description": "η / (1 + γ·t)：像 1/t 那样减小。",
+    "schedule.cosine.title": "余弦退火",
+    "schedule.cosine.description": "η 沿半个余弦曲线，在 `period` 次更新内降到 floor·η，之后保持不变。",
+    "schedule.invscaling.title": "反比缩放（scikit-learn）",
+    "schedule.invscaling.description": "η / (t + 1)^power：即 scikit-learn 的 invscaling。",
+    "stop.loss_change.title": "|ΔJ| < ε（文章的做法）",
+    "stop.loss_change.description": "一次更新中损失的变化小于 ε 时停止。",
+    "stop.grad_norm.title": "|dJ| < ε",
+    "stop.grad_norm.description": "梯度小于 ε 时停止。",
+    "stop.step_size.title": "|Δθ| < ε",
+    "stop.step_size.description": "一次更新中 θ 的移动小于 ε 时停止。",
+    "stop.no_improvement.title": "连续 5 次更新没有改进",
+    "stop.no_improvement.description": "J 连续 5 次更新都没有比此前的最优值再降低 ε 时停止（即 scikit-learn 的 n_iter_no_change）。",
+    "status.converged": "已收敛",
+    "status.stalled": "停滞",
+    "status.max_iter": "达到迭代次数上限",
+    "status.diverged": "已发散",
+    "explain.converged": "{updates}后收敛：停止条件在 θ = {theta} 处触发，这里的梯度 {grad} 与最初的梯度（{grad0}）相比已经很小。",
+    "explain.stalled": "{updates}后停滞：停止条件触发是因为 {reason}，但 θ = {theta} 处的梯度仍为 {grad}——{why}",
+    "explain.stalled.loss_change": "J({theta}) = J({previous})（相差不到 ε）",
+    "explain.stalled.grad_norm": "|dJ| 已低于 ε",
+    "explain.stalled.step_size": "θ 的移动小于 ε",
+    "explain.stalled.no_improvement": "J 连续 5 次更新都没有改进 ε 以上",
+    "explain.stalled.why.jump": "迭代点在最小值两侧来回跳，而不是在逼近它。",
+    "explain.stalled.why.slow": "步子变得太小，已经无法前进；试试更大的 η 或更小的 ε。",
+    "explain.max_iter": "已达到 {updates}的上限，停止条件仍未触发：θ = {theta}，梯度为 {grad}。可以提高迭代次数上限或 ε，或选用更大的 η。",
+    "explain.max_iter.stuck": "已达到 {updates}的上限，却没有更接近最小值：θ = {theta} 处的梯度仍为 {grad}，和出发时一样大，说明迭代点在来回弹跳，而不是在下降。再多的更新也没有用：请选用更小的 η。",
+    "explain.diverged": "在第 {updates} 次更新时发散：{what}；每一步越过最小值都比上一步更远。η = {eta} 在这里太大了{limit}。",
+    "explain.diverged.start": "第一次更新之前就已发散：θ₀ = {theta0} 处的 J(θ₀) 太大，超出了浮点数的表示范围。请从离最小值更近的地方出发。",
+    "explain.diverged.limit": "（超过了稳定性上限 2/L = {limit}）",
+    "explain.diverged.theta": "|θ| 超过了 {bound}",
+    "explain.diverged.loss": "J(θ) 溢出为无穷大",
+    "chart.status": "状态",
+    "chart.gap": "J(θₖ) − J*",
+    "chart.updates": "停止前的更新次数",
+    "chart.final_grad": "最终 |dJ(θ)|",
+    "chart.unit.k": "更新次数 k",
+    "chart.unit.epochs": "轮（epoch）数（每轮遍历 64 个样本）",
+    "chart.unit.examples": "用到的样本数",
+    "chart.regime": "区间",
+    "chart.seeds": "随机种子数",
+    "chart.mean": "θₖ 的均值",
+    "regime.monotone": "单调逼近",
+    "regime.one_step": "一步到位",
+    "regime.oscillating": "振荡收敛",
+    "regime.bouncing": "永远来回跳",
+    "regime.diverging": "发散",
+    "chart.one_over_l": "1/L",
+    "chart.two_over_l": "2/L",
+    "page.title": "看得见的梯度下降",
+    "page.caption": "θ ← θ − η·∇J(θ)：改动一个控件，看看更新会怎样变化，几个学习率并排对比。所有数值都直接来自计算引擎，只在显示时才取舍位数。",
+    "link.unknown": "未知的链接参数「{name}」已被忽略",
+    "link.refused": "{name} 必须是 {accepted}；链接给出的是「{raw}」，因此改用默认值",
+    "error.cap": "这个视图最多需要 {work} 次更新（{runs} 次运行 × 迭代次数上限 {limit}），超过了上限 {cap}。请把迭代次数上限降到 {fits} 或以下，或者减少运行次数（对比的 η、扫描点数、随机种子数）。",
+    "error.parameter": "{name} 必须是 {accepted}。",
+    "error.typed": "{name} 必须是 {accepted}；「{value}」不符合要求。",
+    "page.link_problems": "这个链接中有些值无法使用，对应的控件已恢复为默认值：{problems}。",
+    "section.run": "你的运行：η = {eta}",
+    "section.compare.caption": "每个面板是同一条曲线、同一坐标轴上的一个 η：◆ 是更新依次经过的点 θ₀ → θₖ。跑出图外的运行只画到它离开的位置。",
+    "section.convergence": "每个 η 缩小差距有多快",
+    "section.convergence.caption": "对数坐标下的 J(θₖ) − J*：一条笔直下降的线就是线性收敛；把鼠标悬停在一条线上可以突出显示它。线可能重合：在文章的抛物线上，η 和 1 − η 每次更新都把差距乘以同一个因子 (1 − 2η)²，所以 η = 0.1 和 η = 0.9 画出的是同一条线。",
+    "section.table": "最终数值",
+    "section.sweep": "学习率扫描（即文章中的网格搜索）",
+    "section.sweep.caption": "理论适用的地方会着色：蓝色 η < 1/L，从一侧单调逼近；黄色 1/L < η < 2/L，振荡但收敛；红色 η > 2/L，发散。共 {points} 个 η 值，从 {low} 到 {high}，其余设置相同。◆ 标出用最少更新次数收敛的 η{best}。曲率 L 已知时，虚线标出 η = 1/L 和稳定性上限 η = 2/L。",
+    "section.sweep.best": "（η = {eta}，{updates}）",
+    "section.sweep.none": "这个范围内没有一个 η 收敛：请扩大范围，或提高迭代次数上限。",
+    "section.schedule": "学习率随更新的变化（{title}）",
+    "view.compare": "并排对比",
+    "view.theory": "理论解释",
+    "view.stopping": "停止条件",
+    "view.geometry": "单步更新",
+    "view.noise": "噪声",
+    "view.predict": "先预测，再运行",
+    "theory.intro": "在抛物线 J(θ) = J* + (L/2)(θ − θ*)² 上，普通梯度下降有闭式解：每次更新，到最小值的距离都乘以 r = 1 − ηL。所以一切由 |r| 决定：η < 1/L 时从一侧慢慢逼近，η = 1/L 时一步到位，1/L < η < 2/L 时会越过最小值但仍不断靠近，η = 2/L 时在两点之间永远来回跳，η > 2/L 时则越跳越远。",
+    "theory.exact": "这个目标函数是 L = {curvature} 的抛物线，所以下面的预测是精确的（舍入误差可能让临界点相差一次更新）：1/L = {one}，2/L = {two}。",
+    "theory.local": "这个目标函数不是抛物线。在它的最小值 θ* = {minimizer} 附近，它弯曲得像一条 L = J''(θ*) = {curvature} 的抛物线，所以下面的预测只在局部成立：紧挨 θ* 时准确，离得远就不准了（1/L = {one}，2/L = {two}）。",
+    "theory.none": "只有普通梯度下降、全批量、固定 η 时才有闭式解。在侧边栏选择这些设置即可看到预测；下面的扫描仍然会显示实际发生了什么。",
+    "stopping.caption": "你的运行（侧边栏中的 η 和设置）在每种停止条件下的结果，并排对比：每种条件在哪里停下，停下的地方是不是最小值。最后一列没有停止条件：只有迭代次数上限能结束它。",
+    "stopping.trap": "展示文章中的陷阱（η = 1）",
+    "stopping.trap.help": "设为文章中的曲线、θ₀ = 0、η = 1 和 |ΔJ| < ε 停止条件：J(5) = J(0)，所以这个条件在一次更新后就触发，而此时离最小值还很远。",
+    "stopping.yes": "是",
+    "stopping.no": "否",
+    "stop.none.title": "只靠迭代次数上限",
+    "geometry.caption": "为什么有个负号：更新让 θ 逆着斜率移动。逐一查看你的运行的前 {steps} 次更新，或者点击播放。",
+    "geometry.play": "播放",
+    "geometry.play.help": "每 {seconds} 秒显示下一次更新，直到最后一次。",
+    "geometry.pause": "暂停",
+    "geometry.none": "你的运行没有做任何更新（它在 θ₀ 处就已发散），所以没有可画的步子。",
+    "geometry.gd": "第 {number} 次更新：在 θ{here} = {theta} 处，斜率 dJ = {slope}。更新加上 −η·dJ = −{eta} × ({slope}) = {step}，所以 θ{after} = {next}：{direction}",
+    "geometry.other": "第 {number} 次更新：在 θ{here} = {theta} 处，J 的斜率 dJ = {slope}。实际走的一步是 {step}，到达 θ{after} = {next}，并不正好等于 −η·dJ：更新规则、学习率调度或抽到的样本改变了它。不过，{direction}",
+    "geometry.right": "斜率为负（向右是下坡），所以负斜率方向指向右边。",
+    "geometry.left": "斜率为正（向左是下坡），所以负斜率方向指向左边。",
+    "geometry.still": "这里斜率为零，所以 θ 原地不动。",
+    "noise.batch": "批量梯度下降每次更新都用全部样本，所以没有噪声。在侧边栏选择「随机」或「小批量」，看看抽到的样本如何让各次运行散开。",
+    "noise.switch": "切换到随机梯度下降",
+    "noise.caption": "{seeds} 次{variant}的运行，只有挑选样本的随机种子不同：实线是 θₖ 的均值，色带覆盖中间 80% 的运行，虚线是最小值点。",
+    "noise.spread": "停止前的更新次数：从 {low} 到 {high}，中位数 {median}（{statuses}）。",
+    "predict.caption": "为当前设置选一个 η，先说出你的预期，再运行它。",
+    "predict.run": "运行",
+    "predict.verdict": "得分 {points}/2：结果是「{outcome}」，共 {updates}。你的累计得分：{total}（满分 {possible}）。",
+    "predict.theory": "理论：η 处于「{regime}」区间，停止条件应在 {updates}后结束运行。",
+    "outcome.converges": "收敛",
+    "outcome.oscillates": "振荡",
+    "outcome.stalls": "停滞",
+    "outcome.diverges": "发散",
+    "bucket.0": "1–10",
+    "bucket.1": "11–100",
+    "bucket.2": "101–1,000",
+    "bucket.3": "更多",
+    "column.regime": "区间",
+    "column.predicted": "预测更新次数",
+    "column.predicted_status": "预测状态",
+    "column.rule": "停止条件",
+    "column.at_minimum": "在最小值处？",
+    "section.formulas": "本次运行背后的公式",
+    "formula.objective": "目标函数",
+    "formula.optimizer": "更新规则（{title}）",
+    "formula.schedule": "学习率（{title}）",
+    "formula.stop": "停止条件（{title}）；ε = {epsilon}",
+    "download.csv": "下载轨迹点（CSV）",
+    "download.csv.help": "上面各次运行的每次更新，每次运行最多 {limit:,} 个点（运行更长时：保留前 {half:,} 个，之后按对数间隔取点，最后一个总会保留），保留全部精度。列名保持便于程序读取的英文：eta、k、theta、loss、grad。",
+    "metric.exact": "精确值，与文章打印的一致：θ = {theta}，dJ(θ) = {grad}，J(θ) = {loss}",
+    "metric.theta": "最终 θ",
+    "metric.grad": "dJ(θ)",
+    "metric.loss": "J(θ)",
+    "metric.updates": "更新次数",
+    "metric.status": "状态",
+    "metric.theta.help": "运行结束时的位置。文章中的运行结束于 θ = 2.499891109642585。",
+    "metric.grad.help": "最终 θ 处的斜率：在最小值处为零。",
+    "metric.loss.help": "最终 θ 处的损失；文章中曲线的最小值是 −1。",
+    "metric.updates.help": "运行结束前做了多少次更新（历史记录比它多一个点）。",
+    "metric.status.help": "已收敛：停止条件在最小值附近触发；停滞：在远离最小值处触发；达到迭代次数上限：停止条件始终没有触发；已发散：θ 或 J 超出了有限数值的范围。",
+    "column.eta": "η",
+    "column.updates": "更新次数",
+    "column.theta": "最终 θ",
+    "column.loss": "J(θ)",
+    "column.grad": "dJ(θ)",
+    "column.status": "状态",
+    "sidebar.problem": "问题",
+    "sidebar.descent": "梯度下降",
+    "sidebar.stopping": "停止",
+    "sidebar.compare": "对比与扫描",
+    "label.objective": "目标函数 J(θ)",
+    "help.objective": "梯度下降要最小化的函数。第一个就是文章中的例子。",
+    "label.theta0": "起点 θ₀",
+    "help.theta0": "梯度下降的出发点，范围 {low} 到 {high}。在双谷函数上，它决定你会落入哪个谷。",
+    "label.eta": "学习率 η",
+    "help.eta": "θ ← θ − η·∇J(θ) 中的步长，范围 {low} 到 {high}。在文章的曲线上，η > 1 会发散。",
+    "label.epsilon": "容差 ε",
+    "help.epsilon": "停止条件的度量值低于 ε 时触发（范围 {low} 到 {high}；0 表示永不触发，一直运行到上限）。",
+    "label.variant": "变种",
+    "help.variant": "每次更新的梯度基于哪些样本计算：全部样本、一个样本，还是一小批。",
+    "label.batch_size": "批量大小",
+    "help.batch_size": "小批量梯度下降每次更新用的样本数，{low} 到 {high}（数据集共有 64 个样本）。",
+    "label.seed": "随机种子",
+    "help.seed": "样本抽样的随机种子（{low} 到 {high}）：种子相同，运行结果就相同。",
+    "label.optimizer": "更新规则",
+    "help.optimizer": "普通梯度下降，或文章提到的某种自适应方法（公式与 torch.optim 相同）。",
+    "label.schedule": "学习率调度",
+    "help.schedule": "η 如何随更新变化（即文章中的学习率衰减）。",
+    "label.stop": "停止条件",
+    "help.stop": "「损失收敛到一个稳定的值」具体指什么：文章的做法是 J 的变化小于 ε 时停止。",
+    "label.max_iter": "迭代次数上限",
+    "help.max_iter": "任何运行的更新次数都不会超过这个值（{low} 到 {high}）。文章中的循环没有上限。",
+    "label.etas": "要对比的 η 值",
+    "help.etas": "最多 {count} 个学习率，用半角逗号 , 分隔，每个在 {low} 到 {high} 之间。",
+    "label.seeds": "种子数（噪声视图）",
+    "help.seeds": "噪声视图用多少个不同的随机种子运行，{low} 到 {high}。",
+    "label.unit": "横轴计量",
+    "help.unit": "用更新次数、轮（epoch）数（遍历数据集的次数）或用到的样本数来计量下降的代价：这样批量、随机和小批量梯度下降就能在相同代价下比较。",
+    "label.step": "第几次更新",
+    "help.step": "要画哪一次更新：第 k 次从 θₖ₋₁ 走到 θₖ（你的运行的前 {steps} 次更新）。",
+    "label.guess_eta": "你的 η",
+    "label.guess_outcome": "会发生什么？",
+    "label.guess_updates": "大约多少次更新后结束？",
+    "label.sweep_low": "扫描起点 η",
+    "help.sweep_low": "扫描的最小 η，{low} 到 {high}。",
+    "label.sweep_high": "扫描终点 η",
+    "help.sweep_high": "扫描的最大 η，{low} 到 {high}。",
+    "label.sweep_points": "扫描点数",
+    "help.sweep_points": "扫描按对数间隔取多少个 η 值，{low} 到 {high}。",
+    "hyperparameter.momentum": "动量 μ",
+    "hyperparameter.alpha": "平滑系数 α",
+    "hyperparameter.beta1": "β₁（一阶矩）",
+    "hyperparameter.beta2": "β₂（二阶矩）",
+    "hyperparameter.eps": "eps（加在分母上）",
+    "hyperparameter.gamma": "衰减因子 γ",
+    "hyperparameter.every": "每 k 次更新",
+    "hyperparameter.period": "周期 T（次更新）",
+    "hyperparameter.floor": "下限 f（η 的比例）",
+    "hyperparameter.power": "指数 p",
+    "help.hyperparameter": "{name}：{accepted}。",
+    "panel.title": "η = {eta} · {updates} · {status}",
+    "panel.diverged": "η = {eta} · 第 {update} 次更新时发散",
+    "explain.update": "{count} 次更新",
+    "explain.updates": "{count} 次更新",
+    "accepted.number": "有限的数",
+    "accepted.numbers": "{bounds} 的有限数",
+    "accepted.at_least": "≥ {value}",
+    "accepted.above": "> {value}",
+    "accepted.at_most": "≤ {value}",
+    "accepted.below": "< {value}",
+    "accepted.and": " 且 ",
+    "accepted.integers": "{low} 到 {high} 之间的整数",
+    "accepted.one_of": "以下之一：{options}",
+    "accepted.etas": "1 到 {count} 个学习率，用逗号分隔",
+    "list.separator": "，",
+    "language.label": "语言 / Language",
+    "language.zh": "中文",
+    "language.en": "English",
 })
 
 
 
+
+LANGUAGES = ("zh", "en")  # as the language switch offers them
+TABLES = MappingProxyType({"en": ENGLISH, "zh": CHINESE})
+_SPOKEN: ContextVar[str] = ContextVar("language", default="en")
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Within the block, t() and markdown() speak language ("zh" or "en")."""
+    if language not in TABLES:
+        raise ValueError(f"no string table for language {language!r}")
+    token = _SPOKEN.set(language)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
+def spoken() -> str:
+    return _SPOKEN.get()
+
+
+def language_of(locale: str | None) -> str:
+    """The lab's language for a browser's locale ("zh-CN", "zh-Hant-TW" → zh; anything else → en)."""
+    return "zh" if str(locale or "").lower().split("-")[0] == "zh" else "en"
+
+
+def labels(key: str) -> Callable[[object], str]:
+    """A widget's format_func: option → the string for key.format(option) in the language current now. Bound
+    now, because Streamlit may call it after the script run (AppTest does), outside speaking()."""
+    table = TABLES[_SPOKEN.get()]
+    return lambda option: table[key.format(option)]
+
+
+def has(key: str) -> bool:
+    return key in ENGLISH
+
+
 def t(key: str, **values) -> str:
-    """The string for key, filled with values."""
-    template = ENGLISH[key]
+    """The string for key in the current language, filled with values."""
+    template = TABLES[_SPOKEN.get()][key]
     return template.format(**values) if values else template
 
 
@@ -288,7 +610,7 @@ def markdown(key: str, **parts) -> str:
     """The string for key as Markdown: its own words escaped, the parts put in as given (each already Markdown,
     from escaped() or quoted())."""
     pieces = []
-    for words, field, spec, _conversion in string.Formatter().parse(ENGLISH[key]):
+    for words, field, spec, _conversion in string.Formatter().parse(TABLES[_SPOKEN.get()][key]):
         pieces.append(escaped(words))
         if field is not None:
             pieces.append(format(parts[field], spec or ""))

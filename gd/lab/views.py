@@ -5,6 +5,7 @@ run.for_view(name)), calls the engine, and returns everything the page draws; th
 layout. Text is plain (the page escapes it as it draws); charts are Vega-Lite dicts.
 """
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,9 +17,19 @@ from gd.lab import charts, frames
 from gd.lab.controls import STOPPING_LAB, Run, title
 from gd.lab.explain import explain
 from gd.lab.format import number, updates
-from gd.lab.text import t
+from gd.lab.text import speaking, t
 
 GEOMETRY_STEPS = 200  # updates the step-through view can show
+
+
+def speaks(builder):
+    """The builder's text in its Run's language (the Run is its first argument)."""
+    @functools.wraps(builder)
+    def build(run: Run, *args, **keywords):
+        with speaking(run.lang):
+            return builder(run, *args, **keywords)
+
+    return build
 
 
 def _results(run: Run) -> list:
@@ -52,6 +63,7 @@ class Headline:
     prediction: theory.Prediction | None
 
 
+@speaks
 def headline(run: Run) -> Headline:
     result = _run(run)
     values = {"theta": number(result.theta), "grad": number(result.grad), "loss": number(result.loss),
@@ -83,6 +95,7 @@ class CompareView:
         return frames.csv(self.points)
 
 
+@speaks
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
     results = _results(run)
@@ -101,6 +114,7 @@ class Formula:
     latex: str
 
 
+@speaks
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
     return (Formula(t("formula.objective"), gd.OBJECTIVES[run.objective].latex),
@@ -123,6 +137,7 @@ class TheoryView:
     formulas: tuple[Formula, ...]
 
 
+@speaks
 def theory_view(run: Run) -> TheoryView:
     """Prediction against measurement for every compared η, and the sweep with its regimes shaded."""
     results = _results(run)
@@ -159,6 +174,7 @@ class StoppingView:
     explanations: tuple[tuple[str, str], ...]  # (rule's title, the sentence about its run)
 
 
+@speaks
 def stopping(run: Run) -> StoppingView:
     """The sidebar's run under every stopping rule and under the iteration limit alone, from one run."""
     by_rule = gd.each_stop(run.objective, eta=run.eta, **run.keywords())
@@ -189,6 +205,7 @@ class StepThrough:
                                          for param in self.chart["params"]]}
 
 
+@speaks
 def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates."""
     problem = gd.OBJECTIVES[run.objective]
@@ -212,6 +229,7 @@ class NoiseView:
     spread: dict
 
 
+@speaks
 def noise(run: Run) -> NoiseView:
     """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band, and the spread of updates."""
     results = gd.seeds(run.eta, list(range(run.seeds)), run.objective, **run.keywords())
@@ -220,7 +238,8 @@ def noise(run: Run) -> NoiseView:
     counts = spread["status"].value_counts()
     sentence = t("noise.spread", low=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
                  high=f"{spread['updates'].max():,}",
-                 statuses=", ".join(f"{count} {t(f'status.{status}')}" for status, count in counts.items()))
+                 statuses=t("list.separator").join(f"{count} {t(f'status.{status}')}"
+                                                   for status, count in counts.items()))
     return NoiseView(t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant)),
                      charts.band(frames.band(results), minimizer).to_dict(), sentence,
                      charts.spread(spread).to_dict())
@@ -234,7 +253,9 @@ class PredictView:
     theory: str | None  # what the closed form said, where there is one
 
 
-def predict(shown: Headline, guessed_outcome: str, guessed_bucket: int, earlier: tuple[int, ...] = ()) -> PredictView:
+@speaks
+def predict(run: Run, shown: Headline, guessed_outcome: str, guessed_bucket: int, earlier: tuple[int, ...] = ()
+            ) -> PredictView:
     """Score a guess about shown (the headline of the run at the guessed η), with the total over the earlier
     guesses' points and this one."""
     score = theory.judge(guessed_outcome, guessed_bucket, shown.outcome, shown.updates)

@@ -17,10 +17,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
-
-from html import unescape
 
 import pytest
 from markdown_it import MarkdownIt
@@ -38,7 +37,7 @@ from gd.lab.controls import DEFAULT_ETAS, DEFAULTS, format_etas  # noqa: E402
 from gd.lab.explain import explain  # noqa: E402
 from gd.lab.format import number  # noqa: E402
 from gd.lab.links import read_url, to_url, warning  # noqa: E402
-from gd.lab.text import t  # noqa: E402
+from gd.lab.text import speaking, t  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -277,7 +276,7 @@ def test_default_view_shows_the_articles_run(app, shots):
     assert app.locator(".st-key-etas").get_by_label(t("label.etas"), exact=True).input_value() == \
         format_etas(DEFAULT_ETAS) == "0.01, 0.1, 0.9, 1, 1.1"
     assert app.locator('[data-testid="stDataFrame"]').count() == 1
-    assert query_of(app) == {}  # nothing differs from the defaults
+    assert query_of(app) == {"lang": ["en"]}  # nothing differs from the defaults; the language is always said
 
 
 def test_csv_download_has_the_points_of_every_run(app):
@@ -368,7 +367,7 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
         assert snapshot["panels"] == expected_panels(DEFAULT_ETAS)
         assert snapshot["exceptions"] == 0
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert query_of(page) == {}  # the unusable values are dropped from the address
+        assert query_of(page) == {"lang": ["en"]}  # the unusable values are dropped from the address
     finally:
         page.close()
 
@@ -376,28 +375,35 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
 VIEW_CHARTS = {"compare": 2, "theory": 2, "stopping": 1, "geometry": 1, "noise": 2, "predict": 0}
 
 
-def test_every_view_renders_in_its_tab(server, context, shots):
-    """Click through the tabs of a stochastic run (so the noise view has its charts): each one draws its
-    charts with marks and no exception; the predict view scores a guess."""
-    page, _ = open_page(context, server["url"] + "/?variant=sgd&max_iter=2000", FIRST_LOAD_WAIT)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_view_renders_in_its_tab(server, context, shots, lang):
+    """Click through the tabs of a stochastic run (so the noise view has its charts), in each language: each one
+    draws its charts with marks and no exception; the predict view scores a guess."""
+    page, _ = open_page(context, server["url"] + f"/?variant=sgd&max_iter=2000&lang={lang}", FIRST_LOAD_WAIT)
     try:
-        for number_, (view, count) in enumerate(VIEW_CHARTS.items(), start=6):
-            page.get_by_role("tab", name=t(f"view.{view}"), exact=True).click()
-            snapshot = settle(page, lambda snap, count=count: snap["charts"] == snap["rendered"] == count
-                              and len(snap["metrics"]) == len(METRICS), f"the {view} view")
-            assert snapshot["exceptions"] == 0, view
-            if view == "predict":
-                page.get_by_label(t("label.guess_eta"), exact=True).fill("1.1")
-                page.get_by_text(t("outcome.diverges"), exact=True).click()
-                page.get_by_role("button", name=t("predict.run")).click()
-                snapshot = settle(page, lambda snap: any("/2:" in alert for alert in snap["alerts"]), "the score")
-                assert snapshot["exceptions"] == 0
-            if view == "geometry":
-                assert_play_steps_through(page)
-            screenshot(page, shots, f"{number_}-{view}.png")
-            assert query_of(page).get("view", ["compare"]) == [view]
+        with speaking(lang):
+            click_through_every_view(page, shots, lang)
     finally:
         page.close()
+
+
+def click_through_every_view(page, shots, lang: str) -> None:
+    for number_, (view, count) in enumerate(VIEW_CHARTS.items(), start=6):
+        page.get_by_role("tab", name=t(f"view.{view}"), exact=True).click()
+        snapshot = settle(page, lambda snap, count=count: snap["charts"] == snap["rendered"] == count
+                          and len(snap["metrics"]) == len(METRICS), f"the {view} view")
+        assert snapshot["exceptions"] == 0, view
+        if view == "predict":
+            page.get_by_label(t("label.guess_eta"), exact=True).fill("1.1")
+            page.get_by_text(t("outcome.diverges"), exact=True).click()
+            page.get_by_role("button", name=t("predict.run")).click()
+            snapshot = settle(page, lambda snap: any("/2" in alert for alert in snap["alerts"]), "the score")
+            assert snapshot["exceptions"] == 0
+        if view == "geometry":
+            assert_play_steps_through(page)
+        screenshot(page, shots, f"{number_}-{view}{'' if lang == 'en' else '-' + lang}.png")
+        assert query_of(page).get("view", ["compare"]) == [view]
+        assert query_of(page)["lang"] == [lang]
 
 
 def assert_play_steps_through(page) -> None:
