@@ -1,19 +1,22 @@
-"""The compiled loop: gd.run's numpy loop written lane by lane for numba, equal to it bit for bit.
+"""The compiled loop: gd.run's numpy loop written out for numba, equal to it bit for bit.
 
-The readable reference is gd.run._reference (numpy, vectorized over lanes); this is the fast path.
-Lanes are independent, so each lane runs all its updates before the next lane starts: no array
-of active lanes to keep up to date, and the whole run of a lane sits in cache. Every formula
-below is the one in objectives.py, optimizers.py, schedules.py and stopping.py, written in the
-same order of operations, because floating point is not associative:
+The readable reference is gd.run._reference (numpy, vectorized over lanes); this is the fast path
+for every objective, update rule and schedule that names a kind listed here. The loop is the
+same: updates outside, lanes inside, a lane that stops is skipped from then on. Each formula below
+is the one in objectives.py, optimizers.py, schedules.py and stopping.py, in the same order of
+operations, because floating point is not associative:
 
-- np.mean over the data set is numpy's pairwise summation (8 accumulators up to 128 terms),
+- np.mean over examples is numpy's pairwise summation (8 accumulators up to 128 terms),
   reproduced in _sum, then one division by the count;
 - powers with an integer exponent (β1ᵗ, γᵗ) are libm's pow, as Python's float ** int is:
   numba's own float ** int multiplies repeatedly, so the exponent is made a float first;
 - exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp).
 
-Compiled with cache=True (first call compiles, about seconds; later processes load the cache)
-and nogil=True (a long run does not stop other threads of a server).
+Compiled with cache=True (the first process compiles, in about 2 s; later ones load the cache),
+nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
+(x / 0 is ±inf or NaN, as in numpy) and without numba's reference counting (_nrt=False: its
+atomic counts cost more than the update itself), so the kernels allocate nothing: descend()
+passes in every array they write.
 """
 
 import math
@@ -47,13 +50,13 @@ def _numbers(names, hyperparameters) -> np.ndarray:
     return np.array([float(hyperparameters[name]) for name in names] + [0.0] * (3 - len(names)))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _sum(a, n):
     """numpy's pairwise sum of a[:n] (numpy/_core/src/umath/loops_utils.h.src), as np.sum and np.mean use it."""
     return _block_sum(a, n) if n <= 128 else _halves_sum(a, n)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _halves_sum(a, n):
     """Past 128 terms numpy sums two halves (the first a multiple of 8 long) and adds them."""
     if n <= 128:
@@ -63,7 +66,7 @@ def _halves_sum(a, n):
     return _halves_sum(a, half) + _halves_sum(a[half:], n - half)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _block_sum(a, n):
     """At most 128 terms: one by one below 8, else 8 accumulators over multiples of 8, then the rest."""
     if n < 8:
@@ -84,7 +87,7 @@ def _block_sum(a, n):
     return total
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _logaddexp0(z):
     """np.logaddexp(0.0, z): numpy's npy_logaddexp, with libm's exp and log1p."""
     if z == 0.0:
@@ -97,7 +100,7 @@ def _logaddexp0(z):
     return tmp  # NaN
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _curve(kind, t):
     """(J, dJ) of the analytic curves: objectives.py's f and df."""
     if kind == 0:  # quadratic
@@ -107,7 +110,7 @@ def _curve(kind, t):
     return (t - 1.0) * (t - 1.0) * (t - 1.0) * (t - 1.0), 4.0 * (t - 1.0) * (t - 1.0) * (t - 1.0)  # quartic
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _terms(kind, data, t, batch, offset, count, scratch, gradient):
     """The mean over examples batch[offset:offset + count] (all n when count is 0) of the data set's terms:
     the offsets aᵢ of a curve (gradient only), or the regressions' jᵢ(w) or their derivatives."""
@@ -126,7 +129,7 @@ def _terms(kind, data, t, batch, offset, count, scratch, gradient):
     return _sum(scratch, n) / n
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _value(kind, data, theta, lane, whole, scratch):
     """J(θ) of one lane (row of theta): objectives.py's value(). whole: an empty batch (all examples)."""
     t = theta[lane, 0]
@@ -135,7 +138,7 @@ def _value(kind, data, theta, lane, whole, scratch):
     return _terms(kind, data, t, whole, 0, 0, scratch, False)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _grad(kind, data, theta, lane, batch, offset, count, out, scratch):
     """∇J of one lane over examples batch[offset:offset + count], or all of them when count is 0: objectives.py's
     batch_grad() and grad() (a curve's full gradient is dJ alone: its offsets sum to zero)."""
@@ -148,7 +151,7 @@ def _grad(kind, data, theta, lane, batch, offset, count, out, scratch):
         out[0, 0] = 2.0 * mean if kind == 3 else mean
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _norm(v, lane):
     """stopping.norm of row lane of v: |v| in one dimension, else hypot folded over the entries in order
     (np.hypot.reduce)."""
@@ -160,7 +163,7 @@ def _norm(v, lane):
     return total
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _factor(kind, p, t):
     """schedules.py's factor(t)."""
     if kind == 0:  # constant
@@ -177,74 +180,88 @@ def _factor(kind, p, t):
     return 1.0 / float(t + 1) ** p[0]  # invscaling
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _update(kind, p, g, first, second, lane, lr, count, step):
-    """optimizers.py's update() for one lane: writes step[0], updates that lane's state (rows of first, second)
-    in place; count = t ≥ 1."""
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _tables(optimizer, p, schedule, timing, start, table):
+    """What depends on the update count alone, once for all lanes of a block of updates start, start + 1, …:
+    the schedule's factor(k), and Adam's 1 − β1ᵗ and √(1 − β2ᵗ) for t = k + 1 (pow calls, the costly part)."""
+    for j in range(table.shape[1]):
+        k = start + j
+        table[0, j] = _factor(schedule, timing, k)
+        if optimizer == 5:
+            table[1, j] = 1 - p[0] ** float(k + 1)
+            table[2, j] = math.sqrt(1 - p[1] ** float(k + 1))
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _update(kind, p0, p1, p2, g, first, second, lane, lr, bias1, bias2, step):
+    """optimizers.py's update() for one lane: writes step0 and updates that lane's state (rows of first,
+    second) in place. bias1, bias2: Adam's 1 − β1ᵗ and √(1 − β2ᵗ)."""
     for i in range(g.shape[1]):
         if kind == 0:  # gd
             step[0, i] = -lr * g[0, i]
         elif kind <= 2:  # momentum, nesterov
-            buffer = p[0] * first[lane, i] + g[0, i]
+            buffer = p0 * first[lane, i] + g[0, i]
             first[lane, i] = buffer
-            step[0, i] = -lr * (g[0, i] + p[0] * buffer if kind == 2 else buffer)
+            step[0, i] = -lr * (g[0, i] + p0 * buffer if kind == 2 else buffer)
         elif kind == 3:  # adagrad
             total = first[lane, i] + g[0, i] * g[0, i]
             first[lane, i] = total
-            step[0, i] = -lr * (g[0, i] / (math.sqrt(total) + p[0]))
+            step[0, i] = -lr * (g[0, i] / (math.sqrt(total) + p0))
         elif kind == 4:  # rmsprop
-            average = p[0] * first[lane, i] + (1 - p[0]) * g[0, i] * g[0, i]
+            average = p0 * first[lane, i] + (1 - p0) * g[0, i] * g[0, i]
             first[lane, i] = average
-            step[0, i] = -lr * (g[0, i] / (math.sqrt(average) + p[1]))
+            step[0, i] = -lr * (g[0, i] / (math.sqrt(average) + p1))
         else:  # adam
-            m = p[0] * first[lane, i] + (1 - p[0]) * g[0, i]
-            v = p[1] * second[lane, i] + (1 - p[1]) * g[0, i] * g[0, i]
+            m = p0 * first[lane, i] + (1 - p0) * g[0, i]
+            v = p1 * second[lane, i] + (1 - p1) * g[0, i] * g[0, i]
             first[lane, i], second[lane, i] = m, v
-            step_size = lr / (1 - p[0] ** float(count))
-            denominator = math.sqrt(v) / math.sqrt(1 - p[1] ** float(count)) + p[2]
-            step[0, i] = -step_size * (m / denominator)
+            step[0, i] = -(lr / bias1) * (m / (math.sqrt(v) / bias2 + p2))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon, bound, tolerance,
              rates, theta, loss, first, second, best, stale, status, iterations,
-             orders, shared, first_epoch, per_epoch, size, start, stop,
-             history, losses, steps):
-    """Updates start … stop − 1 of every lane still running, in place; a lane that stops gets its status and
-    iteration count. orders (seeds, epochs, n) holds the sampled epochs from first_epoch on (none: batch)."""
+             orders, shared, size, start,
+             history, losses, steps, g, step, scratch, whole, table):
+    """Updates start … start + table.shape[1] − 1 of every lane still running, in place; a lane that stops gets
+    its status and iteration count. orders (seeds, epochs, n): the sampled epochs, the first of them the one
+    update start falls in (start is a multiple of the updates per epoch); empty for batch.
+    g, step, scratch, whole (empty), table: work space, since nothing is allocated here (no NRT)."""
     lanes, dim = theta.shape
     n = data.shape[1]
-    g, step, scratch = np.empty((1, dim)), np.empty((1, dim)), np.empty(n)
-    whole, nothing = np.empty(0, dtype=np.intp), n - n  # an empty batch and a count of 0: the whole data set
-    for lane in range(lanes):
-        if status[lane] != RUNNING:
-            continue
-        row = 0 if shared else lane
-        for k in range(start, stop):
+    nothing = n - n  # a count of 0: the whole data set
+    _tables(optimizer, hyper, schedule, timing, start, table)
+    p0, p1, p2 = hyper[0], hyper[1], hyper[2]  # in locals: stores to history cannot change them
+    epoch, offset = 0, 0  # update k's batch is orders[row, epoch, offset:offset + size]
+    for j in range(table.shape[1]):
+        k = start + j
+        count = min(size, n - offset)
+        # Lanes inside updates: the lanes' chains of dependent operations overlap in the processor.
+        for lane in range(lanes):
+            if status[lane] != RUNNING:
+                continue
             if orders.shape[0] == 0:
-                batch, offset, count = whole, 0, 0
+                _grad(objective, data, theta, lane, whole, 0, nothing, g, scratch)
             else:
-                batch, offset = orders[row, k // per_epoch - first_epoch], (k % per_epoch) * size
-                count = min(size, n - offset)
-            _grad(objective, data, theta, lane, batch, offset, count, g, scratch)
-            _update(optimizer, hyper, g, first, second, lane, rates[lane] * _factor(schedule, timing, k), k + 1,
-                    step)
+                _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count, g, scratch)
+            _update(optimizer, p0, p1, p2, g, first, second, lane, rates[lane] * table[0, j], table[1, j],
+                    table[2, j], step)
             for i in range(dim):
                 theta[lane, i] = theta[lane, i] + step[0, i]
-                history[lane, k + 1, i] = theta[lane, i]
+                history[k + 1, lane, i] = theta[lane, i]
             previous, value = loss[lane], _value(objective, data, theta, lane, whole, scratch)
             loss[lane] = value
-            losses[lane, k + 1] = value
+            losses[k + 1, lane] = value
             if steps.shape[0]:
                 for i in range(dim):
-                    steps[lane, k + 1, i] = step[0, i]
+                    steps[k + 1, lane, i] = step[0, i]
             if not (_norm(theta, lane) <= bound and math.isfinite(value)):
                 status[lane], iterations[lane] = DIVERGED, k + 1
-                break
+                continue
             if rule == 0:  # loss_change
                 fired = abs(value - previous) < epsilon
             elif rule == 1:  # grad_norm
-                _grad(objective, data, theta, lane, whole, offset, nothing, g, scratch)
+                _grad(objective, data, theta, lane, whole, 0, nothing, g, scratch)
                 fired = _norm(g, 0) < epsilon
             elif rule == 2:  # step_size
                 fired = _norm(step, 0) < epsilon
@@ -254,10 +271,13 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
                     best[lane] = value
             if fired:
-                _grad(objective, data, theta, lane, whole, offset, nothing, g, scratch)
+                _grad(objective, data, theta, lane, whole, 0, nothing, g, scratch)
                 status[lane] = CONVERGED if _norm(g, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
-                break
+        if orders.shape[0]:
+            offset += size
+            if offset >= n:
+                epoch, offset = epoch + 1, 0
 
 
 def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool = False):
@@ -266,14 +286,14 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
     problem = settings.problem
     kind, data = problem.compiled
     lanes, dim, rows = len(rates), problem.dim, settings.max_iter + 1
-    history, losses = np.empty((lanes, rows, dim)), np.empty((lanes, rows))
-    steps = np.empty((lanes, rows, dim) if record_steps else (0, 1, dim))
+    history, losses = np.empty((rows, lanes, dim)), np.empty((rows, lanes))  # as the reference's: one row per update
+    steps = np.empty((rows, lanes, dim) if record_steps else (0, 1, dim))
     theta = np.full((lanes, dim), settings.theta0)
     with np.errstate(all="ignore"):
         loss = problem.value(theta)
         initial_grad_norm = float(norm(problem.grad(theta[:1]))[0])
         gone = bool(diverged(theta[:1], loss[:1], divergence_bound(settings.theta0, problem.plot_range))[0])
-    history[:, 0], losses[:, 0] = theta, loss
+    history[0], losses[0] = theta, loss
     status = np.full(lanes, DIVERGED if gone else RUNNING, dtype=np.int64)
     iterations = np.zeros(lanes, dtype=np.int64)
     first, second = np.zeros((lanes, dim)), np.zeros((lanes, dim))
@@ -285,23 +305,22 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
              STOPS.index(settings.stop), settings.epsilon, divergence_bound(settings.theta0, problem.plot_range),
              tolerance(initial_grad_norm),
              np.asarray(rates, dtype=float), theta, loss, first, second, best, stale, status, iterations)
+    work = (np.empty((1, dim)), np.empty((1, dim)), np.empty(problem.n_examples), np.empty(0, dtype=np.intp))
     size = examples_per_update(settings.variant, settings.batch_size)
-    if size == 0:  # batch: one call for the whole run
-        _advance(*fixed, np.empty((0, 0, 0), dtype=np.intp), True, 0, 1, 0, 0, settings.max_iter,
-                 history, losses, steps)
-    else:  # sampled: a block of epochs at a time, drawn only for lanes still running, growing as lanes keep going
-        n = problem.n_examples
-        per_epoch = -(-n // size)
-        epochs = Epochs(n, seeds)
-        first_epoch, count = 0, max(1, 256 // per_epoch)
-        cap = max(1, 2**22 // (n * len(seeds)))  # at most 4 Mi indices (32 MB) drawn at once
-        while first_epoch * per_epoch < settings.max_iter and (status == RUNNING).any():
-            rows_drawn = [0] if shared else np.flatnonzero(status == RUNNING)
-            orders = epochs.draw(count, rows_drawn)
-            start = first_epoch * per_epoch
-            _advance(*fixed, orders, shared, first_epoch, per_epoch, size, start,
-                     min(start + count * per_epoch, settings.max_iter), history, losses, steps)
-            first_epoch, count = first_epoch + count, min(2 * count, cap)
+    n = problem.n_examples
+    per_epoch = -(-n // size) if size else 1  # updates per epoch
+    epochs = Epochs(n, seeds) if size else None
+    none = np.empty((0, 0, 0), dtype=np.intp)
+    # Blocks of updates, growing while lanes keep running: a run that stops early draws and tabulates little.
+    start, count, cap = 0, max(1, 256 // per_epoch), max(1, 2**22 // (n * len(seeds)))  # ≤ 4 Mi indices at once
+    while start < settings.max_iter and (status == RUNNING).any():
+        updates = min(count * per_epoch, settings.max_iter - start)
+        orders = none if epochs is None else epochs.draw(-(-updates // per_epoch),
+                                                         [0] if shared else np.flatnonzero(status == RUNNING))
+        _advance(*fixed, orders, shared, size, start, history, losses, steps,
+                 *work, np.ones((3, updates)))
+        start, count = start + updates, min(2 * count, cap)
     iterations[status == RUNNING] = settings.max_iter
     names = np.array(STATUSES, dtype=object)[np.where(status == RUNNING, STATUSES.index("max_iter"), status)]
-    return history, losses, steps if record_steps else None, iterations, names
+    return (history.swapaxes(0, 1), losses.T, steps.swapaxes(0, 1) if record_steps else None, iterations,
+            names)
