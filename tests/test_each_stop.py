@@ -81,3 +81,17 @@ def test_each_stop_is_read_only_and_validates():
     with pytest.raises(ValueError, match=r"\bstop\b"):
         gd.each_stop(stop="nope")
     assert np.array_equal(stops["loss_change"].history, gd.minimize().history)
+
+
+def test_step_size_reads_the_steps_the_loop_made():
+    """|θ_k − θ_{k−1}| recomputed from the history is not always the step the update added (rounding), so
+    each_stop must test the recorded steps: ε is put between the two at an update where they differ."""
+    settings = gd.Settings(epsilon=0.0, max_iter=200)
+    lanes = run._run(np.array([0.1]), settings, [0], True, record_steps=True)
+    history, steps = lanes.history[0, :, 0], lanes.steps[0, :, 0]
+    differ = [k for k in range(1, 150) if abs(history[k] - history[k - 1]) != abs(steps[k])]
+    assert differ, "no update where the two differ: pick another run"
+    k = differ[0]
+    epsilon = max(abs(history[k] - history[k - 1]), abs(steps[k]))  # exactly one of the two is below it
+    stops = assert_each_is_its_own_run("quadratic", 0.1, epsilon=epsilon, max_iter=200)
+    assert stops["step_size"].iterations in (k, k + 1)
