@@ -20,6 +20,7 @@ passes in every array they write.
 """
 
 import math
+import threading
 
 import numpy as np
 from numba import njit
@@ -39,7 +40,8 @@ LOGE2 = math.log(2.0)  # numpy's NPY_LOGE2, rounded to a double
 
 
 def available(settings) -> bool:
-    """Whether the compiled loop has every part of this run: objective, update rule and schedule."""
+    """Whether the compiled loop has every part of this run: objective, update rule and schedule (ready() says
+    whether it has been compiled yet)."""
     objective = settings.problem.compiled
     return (objective is not None and objective[0] in OBJECTIVES and settings.optimizer.compiled
             and settings.optimizer.name in OPTIMIZERS and settings.schedule.compiled
@@ -112,6 +114,7 @@ def _curve(kind, t):
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _terms(kind, data, t, batch, offset, count, scratch, gradient):
+    # callers pass variables, not constants: a constant argument would compile another specialization
     """The mean over examples batch[offset:offset + count] (all n when count is 0) of the data set's terms:
     the offsets aᵢ of a curve (gradient only), or the regressions' jᵢ(w) or their derivatives."""
     n = count if count else data.shape[1]
@@ -130,12 +133,13 @@ def _terms(kind, data, t, batch, offset, count, scratch, gradient):
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _value(kind, data, theta, lane, whole, scratch):
-    """J(θ) of one lane (row of theta): objectives.py's value(). whole: an empty batch (all examples)."""
+def _value(kind, data, theta, lane, whole, nothing, scratch):
+    """J(θ) of one lane (row of theta): objectives.py's value(). whole, nothing: an empty batch and a count of
+    0 (all examples)."""
     t = theta[lane, 0]
     if kind <= 2:
         return _curve(kind, t)[0]
-    return _terms(kind, data, t, whole, 0, 0, scratch, False)
+    return _terms(kind, data, t, whole, nothing, nothing, scratch, nothing > 0)
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
@@ -145,9 +149,9 @@ def _grad(kind, data, theta, lane, batch, offset, count, out, scratch):
     t = theta[lane, 0]
     if kind <= 2:
         slope = _curve(kind, t)[1]
-        out[0, 0] = slope + _terms(kind, data, t, batch, offset, count, scratch, True) if count else slope
+        out[0, 0] = slope + _terms(kind, data, t, batch, offset, count, scratch, kind >= 0) if count else slope
     else:
-        mean = _terms(kind, data, t, batch, offset, count, scratch, True)
+        mean = _terms(kind, data, t, batch, offset, count, scratch, kind >= 0)
         out[0, 0] = 2.0 * mean if kind == 3 else mean
 
 
@@ -241,7 +245,7 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             if status[lane] != RUNNING:
                 continue
             if orders.shape[0] == 0:
-                _grad(objective, data, theta, lane, whole, 0, nothing, g, scratch)
+                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
             else:
                 _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count, g, scratch)
             _update(optimizer, p0, p1, p2, g, first, second, lane, rates[lane] * table[0, j], table[1, j],
@@ -249,7 +253,7 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             for i in range(dim):
                 theta[lane, i] = theta[lane, i] + step[0, i]
                 history[k + 1, lane, i] = theta[lane, i]
-            previous, value = loss[lane], _value(objective, data, theta, lane, whole, scratch)
+            previous, value = loss[lane], _value(objective, data, theta, lane, whole, nothing, scratch)
             loss[lane] = value
             losses[k + 1, lane] = value
             if steps.shape[0]:
@@ -261,7 +265,7 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             if rule == 0:  # loss_change
                 fired = abs(value - previous) < epsilon
             elif rule == 1:  # grad_norm
-                _grad(objective, data, theta, lane, whole, 0, nothing, g, scratch)
+                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
                 fired = _norm(g, 0) < epsilon
             elif rule == 2:  # step_size
                 fired = _norm(step, 0) < epsilon
@@ -271,7 +275,7 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
                     best[lane] = value
             if fired:
-                _grad(objective, data, theta, lane, whole, 0, nothing, g, scratch)
+                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
                 status[lane] = CONVERGED if _norm(g, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
         if orders.shape[0]:
@@ -324,3 +328,38 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
     names = np.array(STATUSES, dtype=object)[np.where(status == RUNNING, STATUSES.index("max_iter"), status)]
     return (history.swapaxes(0, 1), losses.T, steps.swapaxes(0, 1) if record_steps else None, iterations,
             names)
+
+
+# The first process on a fresh checkout compiles for about 2 s (later ones load numba's cache in about 0.1 s).
+# So the kernel is compiled in a background thread, started by the first run that could use it, and until it
+# is ready runs go to the reference loop, which gives the same numbers: a fresh server answers at once.
+_compiling = threading.Lock()
+_ready = threading.Event()
+_failure: list[BaseException] = []
+
+
+def _compile():
+    from gd.run import Settings  # gd.run imports this module
+
+    try:
+        descend(np.array([0.1]), Settings(max_iter=2, variant="sgd"), [0], True)  # one call types every branch
+    except BaseException as error:  # noqa: BLE001 - kept, and raised by wait(); runs stay on the reference
+        _failure.append(error)
+        raise
+    finally:
+        _ready.set()
+
+
+def ready() -> bool:
+    """Whether the kernel is compiled (or loaded from the cache) and usable; starts compiling it if not begun."""
+    if not _ready.is_set() and _compiling.acquire(blocking=False):
+        threading.Thread(target=_compile, name="gd.compiled", daemon=True).start()
+    return _ready.is_set() and not _failure
+
+
+def wait() -> None:
+    """Block until the kernel is compiled, for benchmarks and tests that must time or test the compiled loop."""
+    ready()
+    _ready.wait()
+    if _failure:
+        raise RuntimeError("the compiled loop failed to compile") from _failure[0]

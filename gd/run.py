@@ -162,11 +162,13 @@ class Lanes(NamedTuple):
 
 
 def _run(rates, settings, seeds, shared, engine=None, record_steps=False) -> Lanes:
-    """The compiled loop when it has every part of this run (engine None or "compiled"), else the numpy
-    reference; both give the same numbers. seeds: one shared by all lanes, or one per lane."""
+    """The compiled loop when it has every part of this run and is compiled (engine None), else the numpy
+    reference; both give the same numbers. engine "compiled" or "reference" forces one (tests, benchmarks).
+    seeds: one shared by all lanes, or one per lane."""
     if engine is None:
-        engine = "compiled" if compiled.available(settings) else "reference"
+        engine = "compiled" if compiled.available(settings) and compiled.ready() else "reference"
     if engine == "compiled":
+        compiled.wait()
         lanes = Lanes(*compiled.descend(rates, settings, seeds, shared, record_steps))
     else:
         n, size = settings.problem.n_examples, settings.batch_size

@@ -129,6 +129,7 @@ def test_seeds_each_lane_its_own_samples(objective, variant, stop):
 def test_public_calls_take_the_compiled_path(monkeypatch):
     """minimize, compare and seeds run the compiled loop whenever it has the run (a test would not notice
     if they quietly kept to the reference)."""
+    compiled.wait()
     calls = []
     real = compiled.descend
     monkeypatch.setattr(compiled, "descend", lambda *args, **kw: calls.append(1) or real(*args, **kw))
