@@ -197,29 +197,24 @@ def _tables(optimizer, p, schedule, timing, start, table):
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _update(kind, p0, p1, p2, g, first, second, lane, lr, bias1, bias2, step):
-    """optimizers.py's update() for one lane: writes step0 and updates that lane's state (rows of first,
-    second) in place. bias1, bias2: Adam's 1 − β1ᵗ and √(1 − β2ᵗ)."""
-    for i in range(g.shape[1]):
-        if kind == 0:  # gd
-            step[0, i] = -lr * g[0, i]
-        elif kind <= 2:  # momentum, nesterov
-            buffer = p0 * first[lane, i] + g[0, i]
-            first[lane, i] = buffer
-            step[0, i] = -lr * (g[0, i] + p0 * buffer if kind == 2 else buffer)
-        elif kind == 3:  # adagrad
-            total = first[lane, i] + g[0, i] * g[0, i]
-            first[lane, i] = total
-            step[0, i] = -lr * (g[0, i] / (math.sqrt(total) + p0))
-        elif kind == 4:  # rmsprop
-            average = p0 * first[lane, i] + (1 - p0) * g[0, i] * g[0, i]
-            first[lane, i] = average
-            step[0, i] = -lr * (g[0, i] / (math.sqrt(average) + p1))
-        else:  # adam
-            m = p0 * first[lane, i] + (1 - p0) * g[0, i]
-            v = p1 * second[lane, i] + (1 - p1) * g[0, i] * g[0, i]
-            first[lane, i], second[lane, i] = m, v
-            step[0, i] = -(lr / bias1) * (m / (math.sqrt(v) / bias2 + p2))
+def _update(kind, p0, p1, p2, g, first, second, lr, bias1, bias2):
+    """optimizers.py's update() for one coordinate: (step, first, second), the state's new values (first: the
+    momentum buffer, Adagrad's sum, RMSprop's average or Adam's m; second: Adam's v). p0, p1, p2: the
+    hyperparameters in compiled.OPTIMIZERS order; bias1, bias2: Adam's 1 − β1ᵗ and √(1 − β2ᵗ)."""
+    if kind == 0:  # gd
+        return -lr * g, first, second
+    if kind <= 2:  # momentum, nesterov
+        buffer = p0 * first + g
+        return -lr * (g + p0 * buffer if kind == 2 else buffer), buffer, second
+    if kind == 3:  # adagrad
+        total = first + g * g
+        return -lr * (g / (math.sqrt(total) + p0)), total, second
+    if kind == 4:  # rmsprop
+        average = p0 * first + (1 - p0) * g * g
+        return -lr * (g / (math.sqrt(average) + p1)), average, second
+    m = p0 * first + (1 - p0) * g  # adam
+    v = p1 * second + (1 - p1) * g * g
+    return -(lr / bias1) * (m / (math.sqrt(v) / bias2 + p2)), m, v
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
@@ -248,9 +243,10 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
             else:
                 _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count, g, scratch)
-            _update(optimizer, p0, p1, p2, g, first, second, lane, rates[lane] * table[0, j], table[1, j],
-                    table[2, j], step)
+            lr = rates[lane] * table[0, j]
             for i in range(dim):
+                step[0, i], first[lane, i], second[lane, i] = _update(
+                    optimizer, p0, p1, p2, g[0, i], first[lane, i], second[lane, i], lr, table[1, j], table[2, j])
                 theta[lane, i] = theta[lane, i] + step[0, i]
                 history[k + 1, lane, i] = theta[lane, i]
             previous, value = loss[lane], _value(objective, data, theta, lane, whole, nothing, scratch)
