@@ -61,7 +61,7 @@ def article_loop(eta: float, updates: int) -> list:
 
 
 def plain_loop(updates: int, optimizer="gd", variant="batch", schedule="constant", stop="loss_change",
-               batch_size=16, seed=0):
+               batch_size=16, seed=0, epsilon=0.0):
     """A plain-float loop of one combination on the parabola J(θ) = (θ − 2.5)² − 1 + aᵢ·(θ − c): returns
     run(eta) -> history. The batches are drawn here, before any clock starts."""
     draws = None if variant == "batch" else [
@@ -101,14 +101,17 @@ def plain_loop(updates: int, optimizer="gd", variant="batch", schedule="constant
             history.append(theta)
             previous, loss = loss, (theta - 2.5) * (theta - 2.5) - 1
             if stop == "loss_change":
-                abs(loss - previous) < 0.0
+                fired = abs(loss - previous) < epsilon
             elif stop == "grad_norm":
-                abs(2 * (theta - 2.5)) < 0.0
+                fired = abs(2 * (theta - 2.5)) < epsilon
             elif stop == "step_size":
-                abs(step) < 0.0
+                fired = abs(step) < epsilon
             else:
-                stale = 0 if loss <= best else stale + 1
+                stale = 0 if loss <= best - epsilon else stale + 1
                 best = min(best, loss)
+                fired = stale >= 5 and epsilon > 0
+            if fired:  # never, at ε = 0, but tested every update as the engine does
+                break
         return history
 
     return run

@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe  # noqa: E402
 
-import gd  # noqa: E402
 from gd import compiled, run  # noqa: E402
 
 ETAS = [0.001 * 1.5**i for i in range(12)]  # the page's most compared η

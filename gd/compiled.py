@@ -25,7 +25,7 @@ import threading
 import numpy as np
 from numba import njit
 
-from gd.stopping import PATIENCE, STATUSES, divergence_bound, diverged, norm, tolerance
+from gd.stopping import PATIENCE, STATUSES, diverged, divergence_bound, norm, tolerance
 from gd.variants import Epochs, examples_per_update
 
 OBJECTIVES = ("quadratic", "double_well", "quartic", "linear_regression", "logistic_regression")

@@ -15,11 +15,10 @@ and sampling adds zero-mean noise to the gradient. For "quadratic" this is jᵢ(
 with the xᵢ centred on 2.5.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
-
-import math
 
 import numpy as np
 

@@ -4,11 +4,10 @@ import itertools
 
 import numpy as np
 import pytest
+from test_compiled import assert_identical
 
 import gd
 from gd import run
-
-from test_compiled import assert_identical
 
 EPSILONS = [0.0, 1e-8, 1e-3, 0.1]
 
