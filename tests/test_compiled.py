@@ -227,3 +227,13 @@ def test_schedule_factors_are_the_schedules():
         assert table[0].tolist() == [schedule.factor(t) for t in range(500)]
         assert table[1].tolist() == [1 - 0.9 ** (t + 1) for t in range(500)]
         assert table[2].tolist() == [math.sqrt(1 - 0.999 ** (t + 1)) for t in range(500)]
+
+
+@pytest.mark.parametrize("objective", sorted(gd.OBJECTIVES))
+def test_gradients_of_a_history_are_the_objectives(objective):
+    """compiled.gradients (each_stop's grad_norm test on long runs) is problem.grad, row for row, to the bit."""
+    problem = gd.OBJECTIVES[objective]
+    compiled.wait()
+    theta = np.concatenate([np.random.default_rng(1).normal(0, 3, (200, 1)), [[0.0], [-0.0], [1e200], [np.inf]]])
+    with np.errstate(all="ignore"):
+        assert bits(compiled.gradients(problem, theta)) == bits(problem.grad(theta))
