@@ -12,7 +12,7 @@ operations, because floating point is not associative:
   numba's own float ** int multiplies repeatedly, so the exponent is made a float first;
 - exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp).
 
-Compiled with cache=True (the first process compiles, in about 2 s; later ones load the cache),
+Compiled with cache=True (the first process compiles, in about 3 s; later ones load the cache),
 nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
 (x / 0 is ±inf or NaN, as in numpy) and without numba's reference counting (_nrt=False: its
 atomic counts cost more than the update itself), so the kernels allocate nothing: descend()
@@ -355,7 +355,7 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
             names)
 
 
-# The first process on a fresh checkout compiles for about 2 s (later ones load numba's cache in about 0.1 s).
+# The first process on a fresh checkout compiles for about 3 s (later ones load numba's cache in about 0.15 s).
 # So the kernel is compiled in a background thread, started by the first run that could use it, and until it
 # is ready runs go to the reference loop, which gives the same numbers: a fresh server answers at once.
 _compiling = threading.Lock()
