@@ -1,10 +1,23 @@
-"""gd.compare against the article's plain loop on the same work: 1,000 η × 10,000 updates (ε = 0).
+"""gd.compare against plain Python-float loops of the same algorithm, at every lane count the page uses.
 
-Prints nanoseconds per (η, update) for both, best and median of the repeats, and their ratio.
-Run: python bench/engine.py [--repeats 7]
+Prints nanoseconds per (η, update) for the engine and for the plain loop, and their ratio (how many
+times faster the engine is), medians of --repeats runs, ε = 0 so no lane stops early:
+
+1. gd/batch on the article's parabola against the article's own loop (history list, |ΔJ| test every
+   update), and adam/sgd against the same loop written for Adam on one sampled example per update,
+   with the engine's own sampled indices (drawn before the clock starts: the plain loop is not
+   charged for sampling, the engine is). 1, 5, 12, 72, 1,000 lanes × 10,000 updates, and
+   10,000 lanes × 1,000 updates (so the history fits in memory).
+2. One row per update rule, variant, schedule and stopping rule, at 1 and 5 lanes, each against a
+   plain-float loop of that combination (the stopping rule's measure evaluated every update).
+
+The plain loops' cost per (η, update) does not depend on how many η there are; they run 3 η.
+Run: python bench/engine.py [--repeats 3]
 """
 
 import argparse
+import itertools
+import math
 import statistics
 import sys
 import time
@@ -18,12 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
 import gd  # noqa: E402
+from gd import compiled  # noqa: E402
+from gd.variants import batches  # noqa: E402
 
-ETAS = np.geomspace(1e-3, 0.99, 1000)  # all converge on the article's curve, none stop: ε = 0
 UPDATES = 10_000
+LANES = ((1, UPDATES), (5, UPDATES), (12, UPDATES), (72, UPDATES), (1_000, UPDATES), (10_000, 1_000))
+TARGETS = {1: 1.0, 5: 5.0, 72: 20.0, 1_000: 50.0}  # issue 10: at least this many times the plain loop
+OFFSETS = [float(a) for a in gd.OBJECTIVES["quadratic"].compiled[1][0]]  # the parabola's per-example aᵢ
+PLAIN_ETAS = (0.01, 0.1, 0.5)
 
 
-def article_loop(eta: float, updates: int) -> float:
+def article_loop(eta: float, updates: int) -> list:
     """The article's loop for one η, with a fixed number of updates instead of its stopping rule."""
     def j(theta):
         return (theta - 2.5) ** 2 - 1
@@ -39,30 +57,128 @@ def article_loop(eta: float, updates: int) -> float:
         theta = theta - eta * gradient
         theta_history.append(theta)
         abs(j(theta) - j(last_theta))  # the article's stopping test, evaluated as it does every update
-    return theta
+    return theta_history
 
 
-def timed(work) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+def plain_loop(updates: int, optimizer="gd", variant="batch", schedule="constant", stop="loss_change",
+               batch_size=16, seed=0, epsilon=0.0):
+    """A plain-float loop of one combination on the parabola J(θ) = (θ − 2.5)² − 1 + aᵢ·(θ − c): returns
+    run(eta) -> history. The batches are drawn here, before any clock starts."""
+    draws = None if variant == "batch" else [
+        [int(i) for i in batch] for batch in itertools.islice(batches(variant, 64, batch_size, seed), updates)]
+    rule, factor = gd.OPTIMIZERS[optimizer].build(), gd.SCHEDULES[schedule].build().factor
+    h = dict(rule.hyperparameters)
+
+    def run(eta):
+        theta, history = 0.0, [0.0]
+        loss = (theta - 2.5) * (theta - 2.5) - 1
+        first = second = 0.0
+        best, stale = loss, 0
+        for k in range(updates):
+            g = 2 * (theta - 2.5)
+            if draws is not None:
+                batch = draws[k]
+                g = g + sum(OFFSETS[i] for i in batch) / len(batch)
+            lr = eta * factor(k)
+            if optimizer == "gd":
+                step = -lr * g
+            elif optimizer in ("momentum", "nesterov"):
+                first = h["momentum"] * first + g
+                step = -lr * (g + h["momentum"] * first if optimizer == "nesterov" else first)
+            elif optimizer == "adagrad":
+                first = first + g * g
+                step = -lr * (g / (math.sqrt(first) + h["eps"]))
+            elif optimizer == "rmsprop":
+                first = h["alpha"] * first + (1 - h["alpha"]) * g * g
+                step = -lr * (g / (math.sqrt(first) + h["eps"]))
+            else:
+                t = k + 1
+                first = h["beta1"] * first + (1 - h["beta1"]) * g
+                second = h["beta2"] * second + (1 - h["beta2"]) * g * g
+                denominator = math.sqrt(second) / math.sqrt(1 - h["beta2"] ** t) + h["eps"]
+                step = -(lr / (1 - h["beta1"] ** t)) * (first / denominator)
+            theta = theta + step
+            history.append(theta)
+            previous, loss = loss, (theta - 2.5) * (theta - 2.5) - 1
+            if stop == "loss_change":
+                fired = abs(loss - previous) < epsilon
+            elif stop == "grad_norm":
+                fired = abs(2 * (theta - 2.5)) < epsilon
+            elif stop == "step_size":
+                fired = abs(step) < epsilon
+            else:
+                stale = 0 if loss <= best - epsilon else stale + 1
+                best = min(best, loss)
+                fired = stale >= 5 and epsilon > 0
+            if fired:  # never, at ε = 0, but tested every update as the engine does
+                break
+        return history
+
+    return run
+
+
+def median_seconds(work, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def engine_ns(lanes: int, updates: int, repeats: int, **keywords) -> float:
+    etas = list(np.geomspace(1e-3, 0.99, lanes))
+    seconds = median_seconds(lambda: gd.compare(etas, epsilon=0.0, max_iter=updates, **keywords), repeats)
+    return seconds / (lanes * updates) * 1e9
+
+
+def plain_ns(run, updates: int, repeats: int) -> float:
+    return median_seconds(lambda: [run(eta) for eta in PLAIN_ETAS], repeats) / (len(PLAIN_ETAS) * updates) * 1e9
+
+
+def check_plain_loops() -> str:
+    """The plain loops compute what the engine computes, to the last bit (so they are the same work)."""
+    same = gd.minimize(eta=0.1, epsilon=0.0, max_iter=2_000).history.tolist() == article_loop(0.1, 2_000)
+    adam = gd.minimize(eta=0.1, epsilon=0.0, max_iter=2_000, optimizer="adam", variant="sgd")
+    same_adam = adam.history.tolist() == plain_loop(2_000, "adam", "sgd")(0.1)
+    return f"article loop = engine: {same}; plain adam/sgd loop = engine: {same_adam}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--loop-etas", type=int, default=50, help="η values the plain loop runs (it is slow)")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     print(describe())
-    engine = [timed(lambda: gd.compare(ETAS, epsilon=0.0, max_iter=UPDATES)) for _ in range(args.repeats)]
-    loop_etas = ETAS[:: len(ETAS) // args.loop_etas]
-    loop = [timed(lambda: [article_loop(eta, UPDATES) for eta in loop_etas]) for _ in range(args.repeats)]
-    per_engine = [seconds / (len(ETAS) * UPDATES) * 1e9 for seconds in engine]
-    per_loop = [seconds / (len(loop_etas) * UPDATES) * 1e9 for seconds in loop]
-    for name, values in (("gd.compare", per_engine), ("article loop", per_loop)):
-        print(f"{name:>13}: best {min(values):8.1f} ns, median {statistics.median(values):8.1f} ns per (η, update)")
-    print(f"speed-up: best {min(per_loop) / min(per_engine):.1f}×, "
-          f"median {statistics.median(per_loop) / statistics.median(per_engine):.1f}×")
+    compiled.wait()  # time the compiled loop, not the reference that serves while it compiles
+    print(check_plain_loops())
+    headline = (("gd/batch", {}, lambda: article_loop),
+                ("adam/sgd", {"optimizer": "adam", "variant": "sgd"}, None))
+    print(f"\n{'case':<9} {'lanes':>6} {'updates':>7} {'engine ns':>10} {'plain ns':>9} {'ratio':>7} {'target':>7}")
+    for name, keywords, _ in headline:
+        plain = {}
+        for updates in sorted({updates for _, updates in LANES}):
+            run = (lambda eta, u=updates: article_loop(eta, u)) if name == "gd/batch" else plain_loop(
+                updates, keywords["optimizer"], keywords["variant"])
+            plain[updates] = plain_ns(run, updates, args.repeats)
+        for lanes, updates in LANES:
+            fast = engine_ns(lanes, updates, args.repeats, **keywords)
+            target = TARGETS.get(lanes)
+            ratio = plain[updates] / fast
+            mark = "" if target is None else f"{target:>5.0f}× {'met' if ratio >= target else 'MISSED'}"
+            print(f"{name:<9} {lanes:>6,} {updates:>7,} {fast:>10.1f} {plain[updates]:>9.1f} {ratio:>6.1f}× {mark}")
+    combinations = ([{"optimizer": name} for name in gd.OPTIMIZERS]
+                    + [{"variant": name} for name in gd.VARIANTS if name != "batch"]
+                    + [{"schedule": name} for name in gd.SCHEDULES if name != "constant"]
+                    + [{"stop": name} for name in gd.STOPS if name != "loss_change"]
+                    + [{"optimizer": "adam", "variant": "minibatch", "schedule": "cosine", "stop": "no_improvement"}])
+    print(f"\nEach combination against its plain loop ({UPDATES:,} updates; the rest: gd, batch, constant, "
+          f"loss_change):")
+    print(f"{'combination':<52} {'plain ns':>9} {'1 lane ns':>10} {'ratio':>7} {'5 lanes ns':>11} {'ratio':>7}")
+    for keywords in combinations:
+        plain = plain_ns(plain_loop(UPDATES, **keywords), UPDATES, args.repeats)
+        one, five = (engine_ns(lanes, UPDATES, args.repeats, **keywords) for lanes in (1, 5))
+        label = ", ".join(f"{key}={value}" for key, value in keywords.items())
+        print(f"{label:<52} {plain:>9.1f} {one:>10.1f} {plain / one:>6.1f}× {five:>11.1f} {plain / five:>6.1f}×")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-"""Gradient descent you can watch: the engine of the lab (numpy only)."""
+"""Gradient descent you can watch: the engine of the lab (numpy, and numba for the compiled loop)."""
 
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
-from gd.run import Result, Settings, compare, minimize, seeds
+from gd.run import Result, Settings, compare, each_stop, minimize, seeds
 from gd.schedules import SCHEDULES
 from gd.stopping import STATUSES, STOPS
 from gd.variants import VARIANTS
 
 __all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "VARIANTS",
-           "Result", "Settings", "compare", "minimize", "seeds"]
+           "Result", "Settings", "compare", "each_stop", "minimize", "seeds"]

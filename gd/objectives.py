@@ -1,5 +1,10 @@
 """What is minimised: each objective is a finite sum J(θ) = (1/n) Σ jᵢ(θ) over a fixed data set.
 
+An objective may also carry a compiled form, (kind, data): the name of its value and gradient in
+gd.compiled and the data set they read. The compiled loop runs only objectives that have one and
+must equal this module's numpy code bit for bit; an objective without one (compiled=None) runs on
+the readable numpy loop in gd.run.
+
 Arrays are dimension-agnostic: θ has shape (lanes, dim), value() returns (lanes,) and the
 gradients return (lanes, dim), so a 2-D surface needs no second loop. Every objective here has
 dim = 1.
@@ -10,6 +15,7 @@ and sampling adds zero-mean noise to the gradient. For "quadratic" this is jᵢ(
 with the xᵢ centred on 2.5.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -36,6 +42,7 @@ class Objective:
     quadratic: bool = False  # J is exactly a parabola, so the closed-form predictions are exact
     n_examples: int = N_EXAMPLES
     dim: int = 1
+    compiled: tuple[str, np.ndarray] | None = None  # (kind in gd.compiled, data rows (k, n)); None: numpy loop only
 
     @property
     def min_value(self) -> float:
@@ -65,7 +72,8 @@ def _curve(name, latex, f, df, d2f, *, noise, plot_range, minimizers, smoothness
     def curvature(theta):
         return d2f(theta[..., 0])
 
-    return Objective(name, latex, value, grad, batch_grad, curvature, plot_range, minimizers, smoothness, quadratic)
+    return Objective(name, latex, value, grad, batch_grad, curvature, plot_range, minimizers, smoothness, quadratic,
+                     compiled=(name, offsets[None, :]))
 
 
 def _double_well_minimizers() -> tuple[float, ...]:
@@ -95,11 +103,17 @@ def _linear_regression() -> Objective:
 
     slope = float(np.sum(x * y) / np.sum(x * x))
     return Objective("linear_regression", r"J(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2", value, grad, batch_grad,
-                     curvature, (slope - 2.5, slope + 2.5), (slope,), float(2.0 * np.mean(x * x)), quadratic=True)
+                     curvature, (slope - 2.5, slope + 2.5), (slope,), float(2.0 * np.mean(x * x)), quadratic=True,
+                     compiled=("linear_regression", np.stack([x, y])))
+
+
+# libm's exp, elementwise: numpy's own SIMD exp (AVX-512) differs from it in the last bit, and the
+# compiled loop calls libm. np.logaddexp already calls libm's exp and log1p.
+_exp = np.vectorize(math.exp, otypes=[float])
 
 
 def _sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
+    return _exp(-np.logaddexp(0.0, -z))
 
 
 def _logistic_regression() -> Objective:
@@ -127,7 +141,7 @@ def _logistic_regression() -> Objective:
     return Objective("logistic_regression",
                      r"J(w) = \frac{1}{n}\sum_i \log\left(1 + e^{-s_i w x_i}\right),\ s_i = \pm 1",
                      value, grad, batch_grad, curvature, (weight - 3.0, weight + 3.0), (weight,),
-                     float(np.mean(x * x) / 4))
+                     float(np.mean(x * x) / 4), compiled=("logistic_regression", np.stack([x, sign])))
 
 
 OBJECTIVES = MappingProxyType({objective.name: objective for objective in (

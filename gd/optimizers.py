@@ -35,12 +35,14 @@ def _beta(name: str, default: float) -> Hyperparameter:
 
 @dataclass(frozen=True)
 class UpdateRule:
-    """Two rules are equal when their names and hyperparameters are."""
+    """Two rules are equal when their names and hyperparameters are. compiled: gd.compiled has this rule under
+    its name (true of the rules built here); a rule made by hand runs on the numpy loop."""
 
     name: str
     hyperparameters: MappingProxyType
     init: Callable = field(compare=False)
     update: Callable = field(compare=False)
+    compiled: bool = field(default=False, compare=False)
 
 
 class NoState(NamedTuple):
@@ -66,7 +68,7 @@ class AdamState(NamedTuple):
 
 
 def _rule(name, init, update, **hyperparameters) -> UpdateRule:
-    return UpdateRule(name, MappingProxyType(hyperparameters), init, update)
+    return UpdateRule(name, MappingProxyType(hyperparameters), init, update, compiled=True)
 
 
 @checked()

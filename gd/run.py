@@ -1,5 +1,9 @@
 """The one loop: every learning rate a lane of one array, advanced together until each stops.
 
+Two forms of it give the same numbers bit for bit: the readable numpy loop here (_reference), and
+gd.compiled, which runs every objective, update rule and schedule that has a compiled form; any
+other (an objective typed by a user, a rule made by hand) runs here.
+
 minimize(eta=…) is compare([eta])[0]. Every operation on θ is elementwise per lane, so a lane's
 numbers do not depend on which other lanes run beside it: compare(etas)[i] equals
 minimize(eta=etas[i]) bit for bit. A lane that stops is dropped from the arrays (its history
@@ -7,9 +11,11 @@ is kept), so finished lanes cost nothing.
 """
 
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
+from gd import compiled
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS, UpdateRule
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose
@@ -121,25 +127,63 @@ def compare(etas, objective="quadratic", **keywords) -> list[Result]:
     """One Result per η, in the order given, from one vectorized pass over all of them.
 
     Every η sees the same sampled examples, so a comparison isolates η."""
+    return _compare(etas, objective, keywords)
+
+
+def _compare(etas, objective, keywords, engine=None, record_steps=False):
     settings = Settings(objective, **keywords)
-    sample = batches(settings.variant, settings.problem.n_examples, settings.batch_size, settings.seed)
     rates = np.array([ETA.check(eta) for eta in _lanes("etas", etas, "learning rates", settings)])
-    return _descend(rates, settings, sample, [settings] * len(rates))
+    lanes = _run(rates, settings, [settings.seed], True, engine, record_steps)
+    return _results(lanes, rates, [settings] * len(rates))
 
 
 def seeds(eta, seeds, objective="quadratic", **keywords) -> list[Result]:
     """One Result per seed for one η, from one vectorized pass: the noise of the stochastic variants.
 
     seeds(eta, ss)[i] equals minimize(eta=eta, seed=ss[i]) bit for bit."""
+    return _seeds(eta, seeds, objective, keywords)
+
+
+def _seeds(eta, seeds, objective, keywords, engine=None):
     settings = Settings(objective, **keywords)
     per_lane = [replace(settings, seed=SEED.check(seed)) for seed in _lanes("seeds", seeds, "seeds", settings)]
-    sample = lane_batches(settings.variant, settings.problem.n_examples, settings.batch_size,
-                          [lane.seed for lane in per_lane])
-    return _descend(np.full(len(per_lane), ETA.check(eta)), settings, sample, per_lane)
+    rates = np.full(len(per_lane), ETA.check(eta))
+    return _results(_run(rates, settings, [lane.seed for lane in per_lane], False, engine), rates, per_lane)
 
 
-def _descend(rates, settings, sample, lane_settings) -> list[Result]:
-    """The loop. sample yields, per update, None (all examples), shared indices, or one row per lane."""
+class Lanes(NamedTuple):
+    """A run of every lane: lane i's θ_k is history[i, k] for k ≤ iterations[i]; steps only when asked for."""
+
+    history: np.ndarray  # (lanes, max_iter + 1, dim), read-only
+    losses: np.ndarray  # (lanes, max_iter + 1), read-only
+    steps: np.ndarray | None  # (lanes, max_iter + 1, dim): row k is θ_k − θ_{k−1} as the update made it
+    iterations: np.ndarray
+    status: np.ndarray
+
+
+def _run(rates, settings, seeds, shared, engine=None, record_steps=False) -> Lanes:
+    """The compiled loop when it has every part of this run and is compiled (engine None), else the numpy
+    reference; both give the same numbers. engine "compiled" or "reference" forces one (tests, benchmarks).
+    seeds: one shared by all lanes, or one per lane."""
+    if engine is None:
+        engine = "compiled" if compiled.available(settings) and compiled.ready() else "reference"
+    if engine == "compiled":
+        compiled.wait()
+        lanes = Lanes(*compiled.descend(rates, settings, seeds, shared, record_steps))
+    else:
+        n, size = settings.problem.n_examples, settings.batch_size
+        sample = (batches(settings.variant, n, size, seeds[0]) if shared
+                  else lane_batches(settings.variant, n, size, seeds))
+        lanes = _reference(rates, settings, sample, record_steps)
+    for array in (lanes.history, lanes.losses, lanes.steps):
+        if array is not None:
+            array.flags.writeable = False  # so no history view can be written
+    return lanes
+
+
+def _reference(rates, settings, sample, record_steps=False) -> Lanes:
+    """The loop, vectorized over lanes. sample yields, per update, None (all examples), shared indices, or one
+    row per lane. A lane that stops is dropped from the arrays (its history is kept)."""
     problem, rule, update = settings.problem, settings.rule, settings.optimizer.update
     lanes = len(rates)
     theta = np.full((lanes, problem.dim), settings.theta0)
@@ -150,6 +194,7 @@ def _descend(rates, settings, sample, lane_settings) -> list[Result]:
         loss = problem.value(theta)
         initial_grad_norm = float(norm(problem.grad(theta[:1]))[0])
         thetas, losses = _Trace(theta, settings.max_iter + 1), _Trace(loss, settings.max_iter + 1)
+        steps = _Trace(np.full_like(theta, np.nan), settings.max_iter + 1) if record_steps else None
         active = np.arange(lanes)
         if diverged(theta, loss, bound)[0]:  # J(θ₀) itself overflows: nothing to run
             status[:], active = "diverged", active[:0]
@@ -170,6 +215,8 @@ def _descend(rates, settings, sample, lane_settings) -> list[Result]:
             every = None if active.size == lanes else active
             thetas.put(k + 1, every, theta)
             losses.put(k + 1, every, loss)
+            if steps is not None:
+                steps.put(k + 1, every, step)
             gone = diverged(theta, loss, bound)
             fired, memory = rule.fires(problem, theta, step, loss, previous, settings.epsilon, memory)
             done = gone | fired
@@ -182,22 +229,60 @@ def _descend(rates, settings, sample, lane_settings) -> list[Result]:
                 active, theta, loss, rate = active[keep], theta[keep], loss[keep], rate[keep]
                 state, memory = _keep(state, keep), _keep(memory, keep)
         iterations[active] = settings.max_iter
-        thetas.rows.flags.writeable = losses.rows.flags.writeable = False  # so no history view can be written
-        return [_result(lane, rates[lane], iterations[lane], status[lane], thetas.rows, losses.rows,
-                        lane_settings[lane]) for lane in range(lanes)]
+    return Lanes(thetas.rows.swapaxes(0, 1), losses.rows.T, None if steps is None else steps.rows.swapaxes(0, 1),
+                 iterations, status)
 
 
-def _result(lane, eta, iterations, status, thetas, losses, settings) -> Result:
+def _results(lanes: Lanes, rates, lane_settings) -> list[Result]:
+    return [_result(lanes.history[lane], lanes.losses[lane], lanes.iterations[lane], lanes.status[lane],
+                    rates[lane], lane_settings[lane]) for lane in range(len(rates))]
+
+
+def _result(history, losses, iterations, status, eta, settings) -> Result:
+    """Lane's Result from its rows (θ_k and J(θ_k) for k = 0 … at least iterations)."""
     problem = settings.problem
-    history = thetas[:iterations + 1, lane]
+    history = history[:iterations + 1]
     final = history[-1]
-    grad = problem.grad(final[None, :])[0]
+    with np.errstate(all="ignore"):
+        grad = problem.grad(final[None, :])[0]
     if problem.dim == 1:
         history, final, grad = history[:, 0], float(final[0]), float(grad[0])
-    trail = losses[:iterations + 1, lane]
+    trail = losses[:iterations + 1]
     return Result(final, float(trail[-1]), grad, int(iterations), history, trail, str(status), float(eta), settings)
 
 
 def minimize(objective="quadratic", *, eta=ETA.default, **keywords) -> Result:
     """One run of gradient descent; the same loop as compare(), with one lane."""
     return compare([eta], objective, **keywords)[0]
+
+
+def each_stop(objective="quadratic", *, eta=ETA.default, **keywords) -> dict[str, Result]:
+    """What minimize() gives with each stopping rule, from one run: {rule name: Result} for every rule in
+    STOPS, in that order, then "none": the run with no rule (ε = 0), to max_iter or divergence.
+
+    each_stop(…)[name] equals minimize(…, stop=name) bit for bit: the trajectory does not depend on the
+    rule, so the run goes to its end once and each rule's stop is found on that history by the test the
+    loop makes (StopRule.first_firing)."""
+    endless = Settings(objective, **{**keywords, "epsilon": 0.0})
+    rate = np.array([ETA.check(eta)])
+    lanes = _run(rate, endless, [endless.seed], True, record_steps=True)
+    end = int(lanes.iterations[0])
+    history, steps, losses = lanes.history[0, :end + 1], lanes.steps[0, :end + 1], lanes.losses[0, :end + 1]
+    problem = endless.problem
+    if compiled.available(endless) and compiled.ready():  # the same gradients, faster over a long history
+        problem = replace(problem, grad=lambda theta: compiled.gradients(endless.problem, theta))
+    with np.errstate(all="ignore"):
+        initial_grad_norm = float(norm(problem.grad(history[:1]))[0])
+    results = {}
+    for name, rule in STOPS.items():
+        settings = Settings(objective, **{**keywords, "stop": name})
+        with np.errstate(all="ignore"):
+            k = rule.first_firing(problem, history, steps, losses, settings.epsilon)
+        if k is None or (k == end and lanes.status[0] == "diverged"):  # divergence wins over the rule
+            iterations, status = end, lanes.status[0]
+        else:
+            with np.errstate(all="ignore"):
+                iterations, status = k, settle(norm(problem.grad(history[k:k + 1])), initial_grad_norm)[0]
+        results[name] = _result(history, losses, iterations, status, rate[0], settings)
+    results["none"] = _result(history, losses, end, lanes.status[0], rate[0], endless)
+    return results

@@ -13,34 +13,40 @@ _GAMMA = Hyperparameter("gamma", 0.5, 0.0, 1.0, low_open=True)
 
 @dataclass(frozen=True)
 class Schedule:
-    """Two schedules are equal when their names and hyperparameters are."""
+    """Two schedules are equal when their names and hyperparameters are. compiled: gd.compiled has this schedule
+    under its name (true of those built here); one made by hand runs on the numpy loop."""
 
     name: str
     hyperparameters: MappingProxyType
     factor: Callable[[int], float] = field(compare=False)
+    compiled: bool = field(default=False, compare=False)
+
+
+def _schedule(name, factor, **hyperparameters) -> Schedule:
+    return Schedule(name, MappingProxyType(hyperparameters), factor, compiled=True)
 
 
 @checked()
 def constant() -> Schedule:
-    return Schedule("constant", MappingProxyType({}), lambda t: 1.0)
+    return _schedule("constant", lambda t: 1.0)
 
 
 @checked(_GAMMA, Hyperparameter("every", 20, 1, 100_000, integer=True))
 def step(gamma, every) -> Schedule:
     """η multiplied by γ every `every` updates: η·γ^⌊t/every⌋."""
-    return Schedule("step", MappingProxyType({"gamma": gamma, "every": every}), lambda t: gamma ** (t // every))
+    return _schedule("step", lambda t: gamma ** (t // every), gamma=gamma, every=every)
 
 
 @checked(Hyperparameter("gamma", 0.99, 0.0, 1.0, low_open=True))
 def exponential(gamma) -> Schedule:
     """η·γᵗ."""
-    return Schedule("exponential", MappingProxyType({"gamma": gamma}), lambda t: gamma**t)
+    return _schedule("exponential", lambda t: gamma**t, gamma=gamma)
 
 
 @checked(Hyperparameter("gamma", 0.1, 0.0, 100.0))
 def inverse_time(gamma) -> Schedule:
     """η / (1 + γ·t)."""
-    return Schedule("inverse_time", MappingProxyType({"gamma": gamma}), lambda t: 1.0 / (1.0 + gamma * t))
+    return _schedule("inverse_time", lambda t: 1.0 / (1.0 + gamma * t), gamma=gamma)
 
 
 @checked(Hyperparameter("period", 100, 1, 1_000_000, integer=True), Hyperparameter("floor", 0.0, 0.0, 1.0))
@@ -50,13 +56,13 @@ def cosine(period, floor) -> Schedule:
     def factor(t):
         return floor + (1 - floor) * (1 + math.cos(math.pi * min(t, period) / period)) / 2
 
-    return Schedule("cosine", MappingProxyType({"period": period, "floor": floor}), factor)
+    return _schedule("cosine", factor, period=period, floor=floor)
 
 
 @checked(Hyperparameter("power", 0.25, 0.0, 10.0))
 def invscaling(power) -> Schedule:
     """η / (t + 1)^power: scikit-learn's "invscaling", whose step count starts at 1."""
-    return Schedule("invscaling", MappingProxyType({"power": power}), lambda t: 1.0 / (t + 1) ** power)
+    return _schedule("invscaling", lambda t: 1.0 / (t + 1) ** power, power=power)
 
 
 SCHEDULES = MappingProxyType({entry.name: entry for entry in (

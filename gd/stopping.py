@@ -60,8 +60,31 @@ class StopRule:
         """(lanes that stop now, new state); nothing fires when ε = 0."""
         if self.measure:
             return self.measure(objective, theta, step, loss, previous) < epsilon, state
-        stale = np.where(loss <= state.best - epsilon, 0, state.stale + 1)  # a drop of ε counts, as in sklearn
+        stale = np.where(_improves(loss, state.best, epsilon), 0, state.stale + 1)
         return (stale >= PATIENCE) & (epsilon > 0), Progress(np.fmin(state.best, loss), stale)
+
+    def first_firing(self, objective, history, steps, losses, epsilon) -> int | None:
+        """The first update k ≥ 1 after which this rule stops a run whose θ_k, steps and J(θ_k) are rows k of
+        history, steps and losses (row 0 is θ₀; steps[0] is unused), or None: the loop's test, on every row at once.
+
+        Rows are treated as lanes, so each row's measure is the number the loop computed at that update."""
+        if self.measure:
+            fired = self.measure(objective, history[1:], steps[1:], losses[1:], losses[:-1]) < epsilon
+        else:
+            best = np.fmin.accumulate(losses[:-1])  # best[k − 1]: the lowest J before update k, from J(θ₀)
+            stale = ~_improves(losses[1:], best, epsilon)
+            if len(stale) < PATIENCE or not epsilon > 0:
+                return None
+            # stale reaches PATIENCE at the first update that ends PATIENCE non-improving updates in a row
+            fired = np.lib.stride_tricks.sliding_window_view(stale, PATIENCE).all(axis=1)
+            fired = np.concatenate([np.zeros(PATIENCE - 1, dtype=bool), fired])
+        hits = np.flatnonzero(fired)
+        return int(hits[0]) + 1 if hits.size else None
+
+
+def _improves(loss, best, epsilon):
+    """An update improves when it lowers the best J so far by at least ε (a drop of exactly ε counts, as in sklearn)."""
+    return loss <= best - epsilon
 
 
 STOPS = MappingProxyType({rule.name: rule for rule in (
@@ -85,7 +108,11 @@ def diverged(theta: np.ndarray, loss: np.ndarray, bound: float) -> np.ndarray:
     return ~((norm(theta) <= bound) & np.isfinite(loss))
 
 
+def tolerance(initial_grad_norm: float) -> float:
+    """The largest |∇J(θ_k)| that "converged" accepts."""
+    return max(STALL_RATIO * initial_grad_norm, GRAD_FLOOR)
+
+
 def settle(final_grad_norm: np.ndarray, initial_grad_norm: float) -> np.ndarray:
     """The status of lanes whose rule fired: "converged" near a stationary point, else "stalled"."""
-    tolerance = max(STALL_RATIO * initial_grad_norm, GRAD_FLOOR)
-    return np.where(final_grad_norm <= tolerance, "converged", "stalled")
+    return np.where(final_grad_norm <= tolerance(initial_grad_norm), "converged", "stalled")

@@ -1,0 +1,391 @@
+"""The compiled loop: gd.run's numpy loop written out for numba, equal to it bit for bit.
+
+The readable reference is gd.run._reference (numpy, vectorized over lanes); this is the fast path
+for every objective, update rule and schedule that names a kind listed here. The loop is the
+same: updates outside, lanes inside, a lane that stops is skipped from then on. Each formula below
+is the one in objectives.py, optimizers.py, schedules.py and stopping.py, in the same order of
+operations, because floating point is not associative:
+
+- np.mean over examples is numpy's pairwise summation (8 accumulators up to 128 terms),
+  reproduced in _sum, then one division by the count;
+- powers with an integer exponent (β1ᵗ, γᵗ) are libm's pow, as Python's float ** int is:
+  numba's own float ** int multiplies repeatedly, so the exponent is made a float first;
+- exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp).
+
+Compiled with cache=True (the first process compiles, in about 3 s; later ones load the cache),
+nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
+(x / 0 is ±inf or NaN, as in numpy) and without numba's reference counting (_nrt=False: its
+atomic counts cost more than the update itself), so the kernels allocate nothing: descend()
+passes in every array they write.
+"""
+
+import math
+import threading
+
+import numpy as np
+from numba import njit
+
+from gd.stopping import PATIENCE, STATUSES, diverged, divergence_bound, norm, tolerance
+from gd.variants import Epochs, examples_per_update
+
+OBJECTIVES = ("quadratic", "double_well", "quartic", "linear_regression", "logistic_regression")
+OPTIMIZERS = {"gd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "adagrad": ("eps",),
+              "rmsprop": ("alpha", "eps"), "adam": ("beta1", "beta2", "eps")}  # name: its hyperparameters, in order
+SCHEDULES = {"constant": (), "step": ("gamma", "every"), "exponential": ("gamma",), "inverse_time": ("gamma",),
+             "cosine": ("period", "floor"), "invscaling": ("power",)}
+STOPS = ("loss_change", "grad_norm", "step_size", "no_improvement")
+RUNNING = -1  # status codes are indices into STATUSES
+CONVERGED, STALLED, DIVERGED = (STATUSES.index(name) for name in ("converged", "stalled", "diverged"))
+LOGE2 = math.log(2.0)  # numpy's NPY_LOGE2, rounded to a double
+
+
+def available(settings) -> bool:
+    """Whether the compiled loop has every part of this run: objective, update rule and schedule (ready() says
+    whether it has been compiled yet)."""
+    objective = settings.problem.compiled
+    return (objective is not None and objective[0] in OBJECTIVES and settings.optimizer.compiled
+            and settings.optimizer.name in OPTIMIZERS and settings.schedule.compiled
+            and settings.schedule.name in SCHEDULES and settings.stop in STOPS)
+
+
+def _numbers(names, hyperparameters) -> np.ndarray:
+    return np.array([float(hyperparameters[name]) for name in names] + [0.0] * (3 - len(names)))
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _sum(a, n):
+    """numpy's pairwise sum of a[:n] (numpy/_core/src/umath/loops_utils.h.src), as np.sum and np.mean use it."""
+    return _block_sum(a, n) if n <= 128 else _halves_sum(a, n)
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _halves_sum(a, n):
+    """Past 128 terms numpy sums two halves (the first a multiple of 8 long) and adds them."""
+    if n <= 128:
+        return _block_sum(a, n)
+    half = n // 2
+    half -= half % 8
+    return _halves_sum(a, half) + _halves_sum(a[half:], n - half)
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _block_sum(a, n):
+    """At most 128 terms: one by one below 8, else 8 accumulators over multiples of 8, then the rest."""
+    if n < 8:
+        total = 0.0
+        for i in range(n):
+            total += a[i]
+        return total
+    r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+    i = 8
+    while i < n - n % 8:
+        r0, r1, r2, r3 = r0 + a[i], r1 + a[i + 1], r2 + a[i + 2], r3 + a[i + 3]
+        r4, r5, r6, r7 = r4 + a[i + 4], r5 + a[i + 5], r6 + a[i + 6], r7 + a[i + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        total += a[i]
+        i += 1
+    return total
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _logaddexp0(z):
+    """np.logaddexp(0.0, z): numpy's npy_logaddexp, with libm's exp and log1p."""
+    if z == 0.0:
+        return LOGE2
+    tmp = 0.0 - z
+    if tmp > 0:
+        return 0.0 + math.log1p(math.exp(-tmp))
+    if tmp <= 0:
+        return z + math.log1p(math.exp(tmp))
+    return tmp  # NaN
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _curve(kind, t):
+    """(J, dJ) of the analytic curves: objectives.py's f and df."""
+    if kind == 0:  # quadratic
+        return (t - 2.5) * (t - 2.5) - 1.0, 2.0 * (t - 2.5)
+    if kind == 1:  # double_well
+        return t * t * t * t / 4.0 - t * t + 0.3 * t, t * t * t - 2.0 * t + 0.3
+    return (t - 1.0) * (t - 1.0) * (t - 1.0) * (t - 1.0), 4.0 * (t - 1.0) * (t - 1.0) * (t - 1.0)  # quartic
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _terms(kind, data, t, batch, offset, count, scratch, gradient):
+    # callers pass variables, not constants: a constant argument would compile another specialization
+    """The mean over examples batch[offset:offset + count] (all n when count is 0) of the data set's terms:
+    the offsets aᵢ of a curve (gradient only), or the regressions' jᵢ(w) or their derivatives."""
+    n = count if count else data.shape[1]
+    for i in range(n):
+        j = batch[offset + i] if count else i
+        x, y = data[0, j], data[1, j]
+        if kind <= 2:  # a curve's offset aᵢ
+            scratch[i] = x
+        elif kind == 3:  # linear_regression: (w·x − y)², or (w·x − y)·x (times 2 below)
+            scratch[i] = (t * x - y) * x if gradient else (t * x - y) * (t * x - y)
+        elif gradient:  # logistic_regression, y the sign s: −s·x·σ(−s·w·x), σ(−m) = exp(−logaddexp(0, m))
+            scratch[i] = -y * x * math.exp(-_logaddexp0(y * t * x))
+        else:  # log(1 + exp(−s·w·x))
+            scratch[i] = _logaddexp0(-y * t * x)
+    return _sum(scratch, n) / n
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _value(kind, data, theta, lane, whole, nothing, scratch):
+    """J(θ) of one lane (row of theta): objectives.py's value(). whole, nothing: an empty batch and a count of
+    0 (all examples)."""
+    t = theta[lane, 0]
+    if kind <= 2:
+        return _curve(kind, t)[0]
+    return _terms(kind, data, t, whole, nothing, nothing, scratch, nothing > 0)
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _grad(kind, data, theta, lane, batch, offset, count, out, scratch):
+    """∇J of one lane over examples batch[offset:offset + count], or all of them when count is 0: objectives.py's
+    batch_grad() and grad() (a curve's full gradient is dJ alone: its offsets sum to zero)."""
+    t = theta[lane, 0]
+    if kind <= 2:
+        slope = _curve(kind, t)[1]
+        out[0, 0] = slope + _terms(kind, data, t, batch, offset, count, scratch, kind >= 0) if count else slope
+    else:
+        mean = _terms(kind, data, t, batch, offset, count, scratch, kind >= 0)
+        out[0, 0] = 2.0 * mean if kind == 3 else mean
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _norm(v, lane):
+    """stopping.norm of row lane of v: |v| in one dimension, else hypot folded over the entries in order
+    (np.hypot.reduce)."""
+    if v.shape[1] == 1:
+        return abs(v[lane, 0])
+    total = abs(v[lane, 0])
+    for i in range(1, v.shape[1]):
+        total = math.hypot(total, abs(v[lane, i]))
+    return total
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _factor(kind, p, t):
+    """schedules.py's factor(t)."""
+    if kind == 0:  # constant
+        return 1.0
+    if kind == 1:  # step
+        return p[0] ** float(t // int(p[1]))
+    if kind == 2:  # exponential
+        return p[0] ** float(t)
+    if kind == 3:  # inverse_time
+        return 1.0 / (1.0 + p[0] * t)
+    if kind == 4:  # cosine
+        period = int(p[0])
+        return p[1] + (1 - p[1]) * (1 + math.cos(math.pi * min(t, period) / period)) / 2
+    return 1.0 / float(t + 1) ** p[0]  # invscaling
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _tables(optimizer, p, schedule, timing, start, table):
+    """What depends on the update count alone, once for all lanes of a block of updates start, start + 1, …:
+    the schedule's factor(k), and Adam's 1 − β1ᵗ and √(1 − β2ᵗ) for t = k + 1 (pow calls, the costly part)."""
+    for j in range(table.shape[1]):
+        k = start + j
+        table[0, j] = _factor(schedule, timing, k)
+        if optimizer == 5:
+            table[1, j] = 1 - p[0] ** float(k + 1)
+            table[2, j] = math.sqrt(1 - p[1] ** float(k + 1))
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _update(kind, p0, p1, p2, g, first, second, lr, bias1, bias2):
+    """optimizers.py's update() for one coordinate: (step, first, second), the state's new values (first: the
+    momentum buffer, Adagrad's sum, RMSprop's average or Adam's m; second: Adam's v). p0, p1, p2: the
+    hyperparameters in compiled.OPTIMIZERS order; bias1, bias2: Adam's 1 − β1ᵗ and √(1 − β2ᵗ)."""
+    if kind == 0:  # gd
+        return -lr * g, first, second
+    if kind <= 2:  # momentum, nesterov
+        buffer = p0 * first + g
+        return -lr * (g + p0 * buffer if kind == 2 else buffer), buffer, second
+    if kind == 3:  # adagrad
+        total = first + g * g
+        return -lr * (g / (math.sqrt(total) + p0)), total, second
+    if kind == 4:  # rmsprop
+        average = p0 * first + (1 - p0) * g * g
+        return -lr * (g / (math.sqrt(average) + p1)), average, second
+    m = p0 * first + (1 - p0) * g  # adam
+    v = p1 * second + (1 - p1) * g * g
+    return -(lr / bias1) * (m / (math.sqrt(v) / bias2 + p2)), m, v
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon, bound, tolerance,
+             rates, theta, loss, first, second, best, stale, status, iterations,
+             orders, shared, size, start,
+             history, losses, steps, g, step, scratch, whole, table):
+    """Updates start … start + table.shape[1] − 1 of every lane still running, in place; a lane that stops gets
+    its status and iteration count. orders (seeds, epochs, n): the sampled epochs, the first of them the one
+    update start falls in (start is a multiple of the updates per epoch); empty for batch.
+    g, step, scratch, whole (empty), table: work space, since nothing is allocated here (no NRT)."""
+    lanes, dim = theta.shape
+    n = data.shape[1]
+    nothing = n - n  # a count of 0: the whole data set
+    _tables(optimizer, hyper, schedule, timing, start, table)
+    p0, p1, p2 = hyper[0], hyper[1], hyper[2]  # in locals: stores to history cannot change them
+    epoch, offset = 0, 0  # update k's batch is orders[row, epoch, offset:offset + size]
+    for j in range(table.shape[1]):
+        k = start + j
+        count = min(size, n - offset)
+        # Lanes inside updates: the lanes' chains of dependent operations overlap in the processor.
+        for lane in range(lanes):
+            if status[lane] != RUNNING:
+                continue
+            if orders.shape[0] == 0:
+                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
+            else:
+                _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count, g, scratch)
+            lr = rates[lane] * table[0, j]
+            if dim == 1:  # the same as the loop below, without it: 4 of 10 ns per update, measured
+                step[0, 0], first[lane, 0], second[lane, 0] = _update(
+                    optimizer, p0, p1, p2, g[0, 0], first[lane, 0], second[lane, 0], lr, table[1, j], table[2, j])
+                theta[lane, 0] = theta[lane, 0] + step[0, 0]
+                history[k + 1, lane, 0] = theta[lane, 0]
+                length = abs(theta[lane, 0])
+            else:
+                for i in range(dim):
+                    step[0, i], first[lane, i], second[lane, i] = _update(
+                        optimizer, p0, p1, p2, g[0, i], first[lane, i], second[lane, i], lr, table[1, j], table[2, j])
+                    theta[lane, i] = theta[lane, i] + step[0, i]
+                    history[k + 1, lane, i] = theta[lane, i]
+                length = _norm(theta, lane)
+            previous, value = loss[lane], _value(objective, data, theta, lane, whole, nothing, scratch)
+            loss[lane] = value
+            losses[k + 1, lane] = value
+            if steps.shape[0]:
+                for i in range(dim):
+                    steps[k + 1, lane, i] = step[0, i]
+            if not (length <= bound and math.isfinite(value)):
+                status[lane], iterations[lane] = DIVERGED, k + 1
+                continue
+            if rule == 0:  # loss_change
+                fired = abs(value - previous) < epsilon
+            elif rule == 1:  # grad_norm
+                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
+                fired = _norm(g, 0) < epsilon
+            elif rule == 2:  # step_size
+                fired = _norm(step, 0) < epsilon
+            else:  # no_improvement: stopping.StopRule.fires
+                stale[lane] = 0 if value <= best[lane] - epsilon else stale[lane] + 1
+                fired = stale[lane] >= PATIENCE and epsilon > 0
+                if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
+                    best[lane] = value
+            if fired:
+                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
+                status[lane] = CONVERGED if _norm(g, 0) <= tolerance else STALLED
+                iterations[lane] = k + 1
+        if orders.shape[0]:
+            offset += size
+            if offset >= n:
+                epoch, offset = epoch + 1, 0
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _gradients(kind, data, theta, out, g, scratch, whole):
+    """∇J of every row of theta into out: objectives.py's grad() on a whole history at once."""
+    nothing = whole.size
+    for row in range(theta.shape[0]):
+        _grad(kind, data, theta, row, whole, nothing, nothing, g, scratch)
+        for i in range(theta.shape[1]):
+            out[row, i] = g[0, i]
+
+
+def gradients(problem, theta: np.ndarray) -> np.ndarray:
+    """problem.grad(theta) for (rows, dim) θ, the same numbers from the kernel's gradient (problem must have a
+    compiled form): each_stop's grad_norm test over a run of 100,000 updates, without numpy's temporaries."""
+    kind, data = problem.compiled
+    theta = np.ascontiguousarray(theta, dtype=float)
+    out = np.empty_like(theta)
+    _gradients(OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float), theta, out,
+               np.empty((1, theta.shape[1])), np.empty(data.shape[1]), np.empty(0, dtype=np.intp))
+    return out
+
+
+def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool = False):
+    """The compiled run of every lane: (history (lanes, rows, dim), losses (lanes, rows), steps or None,
+    iterations, status names). seeds: one per lane (seeds()) or one shared by all (compare(), shared=True)."""
+    problem = settings.problem
+    kind, data = problem.compiled
+    lanes, dim, rows = len(rates), problem.dim, settings.max_iter + 1
+    history, losses = np.empty((rows, lanes, dim)), np.empty((rows, lanes))  # as the reference's: one row per update
+    steps = np.empty((rows, lanes, dim) if record_steps else (0, 1, dim))
+    theta = np.full((lanes, dim), settings.theta0)
+    with np.errstate(all="ignore"):
+        loss = problem.value(theta)
+        initial_grad_norm = float(norm(problem.grad(theta[:1]))[0])
+        gone = bool(diverged(theta[:1], loss[:1], divergence_bound(settings.theta0, problem.plot_range))[0])
+    history[0], losses[0] = theta, loss
+    status = np.full(lanes, DIVERGED if gone else RUNNING, dtype=np.int64)
+    iterations = np.zeros(lanes, dtype=np.int64)
+    first, second = np.zeros((lanes, dim)), np.zeros((lanes, dim))
+    best, stale = loss.copy(), np.zeros(lanes, dtype=np.int64)
+    optimizer, schedule = settings.optimizer, settings.schedule
+    fixed = (OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float),
+             list(OPTIMIZERS).index(optimizer.name), _numbers(OPTIMIZERS[optimizer.name], optimizer.hyperparameters),
+             list(SCHEDULES).index(schedule.name), _numbers(SCHEDULES[schedule.name], schedule.hyperparameters),
+             STOPS.index(settings.stop), settings.epsilon, divergence_bound(settings.theta0, problem.plot_range),
+             tolerance(initial_grad_norm),
+             np.asarray(rates, dtype=float), theta, loss, first, second, best, stale, status, iterations)
+    work = (np.empty((1, dim)), np.empty((1, dim)), np.empty(problem.n_examples), np.empty(0, dtype=np.intp))
+    size = examples_per_update(settings.variant, settings.batch_size)
+    n = problem.n_examples
+    per_epoch = -(-n // size) if size else 1  # updates per epoch
+    epochs = Epochs(n, seeds) if size else None
+    none = np.empty((0, 0, 0), dtype=np.intp)
+    # Blocks of updates, growing while lanes keep running: a run that stops early draws and tabulates little.
+    start, count, cap = 0, max(1, 256 // per_epoch), max(1, 2**22 // (n * len(seeds)))  # ≤ 4 Mi indices at once
+    while start < settings.max_iter and (status == RUNNING).any():
+        updates = min(count * per_epoch, settings.max_iter - start)
+        orders = none if epochs is None else epochs.draw(-(-updates // per_epoch),
+                                                         [0] if shared else np.flatnonzero(status == RUNNING))
+        _advance(*fixed, orders, shared, size, start, history, losses, steps,
+                 *work, np.ones((3, updates)))
+        start, count = start + updates, min(2 * count, cap)
+    iterations[status == RUNNING] = settings.max_iter
+    names = np.array(STATUSES, dtype=object)[np.where(status == RUNNING, STATUSES.index("max_iter"), status)]
+    return (history.swapaxes(0, 1), losses.T, steps.swapaxes(0, 1) if record_steps else None, iterations,
+            names)
+
+
+# The first process on a fresh checkout compiles for about 3 s (later ones load numba's cache in about 0.15 s).
+# So the kernel is compiled in a background thread, started by the first run that could use it, and until it
+# is ready runs go to the reference loop, which gives the same numbers: a fresh server answers at once.
+_compiling = threading.Lock()
+_ready = threading.Event()
+_failure: list[BaseException] = []
+
+
+def _compile():
+    from gd.run import Settings  # gd.run imports this module
+
+    try:
+        descend(np.array([0.1]), Settings(max_iter=2, variant="sgd"), [0], True)  # one call types every branch
+        gradients(Settings().problem, np.zeros((1, 1)))
+    except BaseException as error:  # noqa: BLE001 - kept, and raised by wait(); runs stay on the reference
+        _failure.append(error)
+        raise
+    finally:
+        _ready.set()
+
+
+def ready() -> bool:
+    """Whether the kernel is compiled (or loaded from the cache) and usable; starts compiling it if not begun."""
+    if not _ready.is_set() and _compiling.acquire(blocking=False):
+        threading.Thread(target=_compile, name="gd.compiled", daemon=True).start()
+    return _ready.is_set() and not _failure
+
+
+def wait() -> None:
+    """Block until the kernel is compiled, for benchmarks and tests that must time or test the compiled loop."""
+    ready()
+    _ready.wait()
+    if _failure:
+        raise RuntimeError("the compiled loop failed to compile") from _failure[0]
