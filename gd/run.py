@@ -253,7 +253,19 @@ def _result(history, losses, iterations, status, eta, settings) -> Result:
 
 def minimize(objective="quadratic", *, eta=ETA.default, **keywords) -> Result:
     """One run of gradient descent; the same loop as compare(), with one lane."""
-    return compare([eta], objective, **keywords)[0]
+    return compare([ETA.check(eta)], objective, **keywords)[0]
+
+
+def gradient(objective, theta) -> np.ndarray:
+    """∇J at each row of θ, shaped (rows, dim): from the compiled loop's own gradient once it is ready (the same
+    numbers as objective.grad, tested; without numpy's per-example temporaries), else from objective.grad. For
+    what is drawn and explained after a run, over histories of up to a million rows."""
+    problem = OBJECTIVES[choose("objective", objective, OBJECTIVES)] if isinstance(objective, str) else objective
+    theta = np.reshape(np.asarray(theta, dtype=float), (-1, problem.dim))
+    with np.errstate(all="ignore"):
+        if problem.compiled is not None and compiled.ready():
+            return compiled.gradients(problem, theta)
+        return problem.grad(theta)
 
 
 def each_stop(objective="quadratic", *, eta=ETA.default, **keywords) -> dict[str, Result]:

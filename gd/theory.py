@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd.run import gradient
 from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, divergence_bound
 
 REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
 OUTCOMES = ("converges", "oscillates", "stalls", "diverges")
 BUCKETS = ((1, 10), (11, 100), (101, 1_000), (1_001, math.inf))  # "roughly how many updates"
-BLOCK = 4096  # rows of a history whose gradients outcome() takes at once
+BLOCK = 1024  # rows of a history whose gradients outcome() takes at once
 
 
 def regime(eta: float, curvature: float) -> str:
@@ -139,7 +140,7 @@ def outcome(result) -> str:
     history = np.asarray(result.history, dtype=float).reshape(-1, problem.dim)
     count, last = 0, history[:0]
     for start in range(0, len(history), BLOCK):  # blocks, so a long regression run needs no history-sized temporary
-        gradients = np.concatenate([last, problem.grad(history[start:start + BLOCK])])
+        gradients = np.concatenate([last, gradient(problem, history[start:start + BLOCK])])
         count += reversals(gradients)
         moving = gradients[np.any(gradients != 0, axis=1)]
         last = moving[-1:] if len(moving) else last

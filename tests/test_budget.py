@@ -48,7 +48,7 @@ def test_the_cap_counts_what_each_view_asks_of_the_engine(engine_calls, view, ru
 
 def test_geometry_and_predict_reuse_the_headline_run(engine_calls):
     shown = views.headline(DEFAULTS.for_view("headline"))
-    views.geometry(DEFAULTS, shown, 3)
+    views.step_through(DEFAULTS, shown)
     views.predict(DEFAULTS, shown, "converges", 1)
     assert engine_calls == [(1, DEFAULTS.max_iter)]
     assert budget.runs(replace(DEFAULTS, view="geometry")) == 1

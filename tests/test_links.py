@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 import gd
 from gd.lab import budget
 from gd.lab.budget import WorkCapError
-from gd.lab.controls import CHOICES, DEFAULTS, HYPERPARAMETERS, NUMBERS, Run, hyperparameters_of
+from gd.lab.controls import CHOICES, DEFAULTS, HYPERPARAMETERS, NUMBERS, Run, hyperparameters_of, refusal
 from gd.lab.format import number
 from gd.lab.links import SHOWN_TEXT, read_url, to_url, warning
 from gd.lab.text import t
@@ -87,8 +87,8 @@ def test_any_link_opens_with_defaults_for_what_it_cannot_use(query):
     warnings = [box.value for box in app.warning if box.value.replace("\\", "").startswith(first_words)]
     if problems:
         assert warnings == [warning(problems)]
-        assert_shown_as_text(warnings[0], [problem.raw[:SHOWN_TEXT] for problem in problems if problem.accepted]
-                             + [problem.key[:SHOWN_TEXT] for problem in problems if problem.accepted is None])
+        assert_shown_as_text(warnings[0], [problem.raw[:SHOWN_TEXT] for problem in problems if problem.refused]
+                             + [problem.key[:SHOWN_TEXT] for problem in problems if problem.refused is None])
     else:
         assert not warnings
     run = expected_run(accepted)
@@ -136,13 +136,13 @@ def test_read_url_accepts_good_values():
 def test_read_url_drops_bad_values_and_names_them_with_the_accepted_range(key, raw, accepted):
     values, (problem, *more) = read_url({key: raw})
     assert key not in values and not more
-    assert (problem.key, problem.raw) == (key, raw) and accepted in problem.accepted
+    assert (problem.key, problem.raw, problem.refused.name) == (key, raw, key) and accepted in refusal(problem.refused)
 
 
 def test_read_url_names_unknown_parameters_and_shortens_long_values():
     values, problems = read_url({"foo": "1", "eta": "9" * 5000})
     assert values == {}
-    assert problems[0].key == "foo" and problems[0].accepted is None
+    assert problems[0].key == "foo" and problems[0].refused is None
     said = warning(problems)
     assert "foo" in said and len(said) < 400 and "9" * SHOWN_TEXT + "…" in said and "9" * (SHOWN_TEXT + 1) not in said
 
@@ -167,11 +167,13 @@ def test_a_run_survives_the_round_trip_through_its_link():
                       "variant": "minibatch", "batch_size": 8, "seed": 3, "optimizer": "adam", "schedule": "step",
                       "stop": "grad_norm", "max_iter": 500, "etas": (0.02, 0.3), "sweep_low": 0.01,
                       "sweep_high": 0.9, "sweep_points": 20, "seeds": 7, "unit": "epochs", "view": "noise",
-                      "adam_beta1": 0.8, "step_every": 7}  # the defaults (β₂, eps, γ) stay out of the link
+                      "adam_beta1": 0.8, "step_every": 7, "lang": "en"}  # the defaults (β₂, eps, γ) stay out
 
 
-def test_the_default_run_has_an_empty_link():
-    assert to_url(DEFAULTS) == {}
+def test_the_default_run_has_only_its_language_in_the_link():
+    """With no lang, the receiver's browser would decide: a link says the language it was made in."""
+    assert to_url(DEFAULTS) == {"lang": "en"}
+    assert to_url(Run(lang="zh")) == {"lang": "zh"}
 
 
 @settings(max_examples=300, deadline=None)

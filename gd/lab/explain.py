@@ -4,13 +4,13 @@ import numpy as np
 
 from gd.lab.format import number, updates
 from gd.lab.text import t
+from gd.run import gradient
 from gd.stopping import divergence_bound, norm
 from gd.theory import reversals
 
 
 def _gradient_at(problem, point) -> np.ndarray:
-    with np.errstate(all="ignore"):  # far out, the gradient is honestly inf
-        return problem.grad(np.reshape(np.asarray(point, dtype=float), (1, problem.dim)))[0]
+    return gradient(problem, point)[0]
 
 
 def explain(result) -> str:

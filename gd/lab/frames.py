@@ -11,6 +11,7 @@ import pandas as pd
 
 from gd.lab.format import number, precise, updates
 from gd.lab.text import t
+from gd.run import gradient
 from gd.stopping import STATUSES
 
 PATH_POINTS = 200  # points per run a chart receives
@@ -57,7 +58,7 @@ def trajectories(results, titles=None) -> pd.DataFrame:
         theta = history[k]
         frames.append(pd.DataFrame({
             "panel": title, "eta": result.eta, "k": k, "theta": theta,
-            "loss": np.asarray(result.losses)[k], "grad": problem.grad(theta[:, None])[:, 0]}))
+            "loss": np.asarray(result.losses)[k], "grad": gradient(problem, theta)[:, 0]}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -124,10 +125,8 @@ def points(results, limit: int = CSV_POINTS) -> pd.DataFrame:
     for result in results:
         k = thin(len(result.history), limit)
         theta = np.asarray(result.history)[k]
-        with np.errstate(all="ignore"):
-            grad = problem.grad(theta.reshape(len(k), problem.dim))[:, 0]
         frames.append(pd.DataFrame({"eta": result.eta, "k": k, "theta": theta, "loss": np.asarray(result.losses)[k],
-                                    "grad": grad}))
+                                    "grad": gradient(problem, theta)[:, 0]}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -158,10 +157,9 @@ def subscript(k: int) -> str:
 def steps(history, losses, problem) -> pd.DataFrame:
     """Each update k of a run (θ_k → θ_(k+1)), one row each: where it starts, the slope there, where it lands."""
     history, losses = np.asarray(history, dtype=float), np.asarray(losses, dtype=float)
-    with np.errstate(all="ignore"):
-        slope = problem.grad(history[:-1, None])[:, 0]
     return pd.DataFrame({"k": np.arange(len(history) - 1), "theta": history[:-1], "loss": losses[:-1],
-                         "slope": slope, "theta_next": history[1:], "loss_next": losses[1:]})
+                         "slope": gradient(problem, history[:-1])[:, 0], "theta_next": history[1:],
+                         "loss_next": losses[1:]})
 
 
 def step_shapes(updates: pd.DataFrame, problem) -> dict[str, pd.DataFrame]:

@@ -292,7 +292,7 @@ def test_typed_values_update_the_page(app, shots):
     after = settle(app, lambda now: complete(now) and now["metrics"] != before["metrics"], "the metrics for η = 0.5")
     assert after["metrics"] == expected_metrics(0.5)
     assert after["panels"] == before["panels"]  # the comparison does not depend on the η above it
-    assert query_of(app) == expected_query(eta=0.5) == {"eta": ["0.5"]}
+    assert query_of(app) == expected_query(eta=0.5) == {"eta": ["0.5"], "lang": ["en"]}
 
     fill(app, "etas", t("label.etas"), "0.2, 0.5")
     after = settle(app, lambda now: complete(now) and now["panels"] != before["panels"], "the panels for 0.2, 0.5")
@@ -300,7 +300,8 @@ def test_typed_values_update_the_page(app, shots):
     assert after["panels"] == expected_panels([0.2, 0.5])
     assert after["metrics"] == expected_metrics(0.5)
     assert after["exceptions"] == 0
-    assert query_of(app) == expected_query(eta=0.5, etas=(0.2, 0.5)) == {"eta": ["0.5"], "etas": ["0.2,0.5"]}
+    assert query_of(app) == expected_query(eta=0.5, etas=(0.2, 0.5)) == {"eta": ["0.5"], "etas": ["0.2,0.5"],
+                                                                          "lang": ["en"]}
 
 
 def test_a_too_large_eta_is_explained_as_diverged(app, shots):
