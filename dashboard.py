@@ -148,11 +148,16 @@ def metrics_ui(run: Run) -> views.Headline:
     return shown
 
 
-def refused(error: Exception) -> None:
-    """A view the cap or a parameter check refused: the reason, in the visitor's words."""
+def refused(error: Exception, view: str) -> None:
+    """A view the cap or a parameter check refused: the reason in the visitor's words, and the way out."""
     if isinstance(error, WorkCapError):
-        st.error(escaped(t("error.cap", work=f"{error.work:,}", runs=error.runs, limit=f"{error.limit:,}",
-                           cap=f"{budget.MAX_WORK:,}", fits=f"{error.fits:,}")))
+        st.error(escaped(" ".join((
+            t("error.cap", seconds=f"{error.seconds:.1f}", megabytes=f"{error.megabytes:,.0f}", runs=error.runs,
+              limit=f"{error.limit:,}", cap_seconds=budget.SECONDS, cap_megabytes=budget.MEGABYTES),
+            t("error.cap.fix", fits=f"{error.fits:,}", fewer=t(f"error.cap.fewer.{view}"))))))
+        if error.fits >= 1:
+            st.button(t("error.cap.button", fits=f"{error.fits:,}"), on_click=st.session_state.update,
+                      kwargs={"max_iter": error.fits})
     else:
         st.error(escaped(t("error.parameter", name=label(error.name), accepted=refusal(error))))
 
@@ -163,7 +168,7 @@ def build(view, run: Run):
         budget.check(run)
         return view(run.for_view(run.view))
     except (WorkCapError, ParameterError) as error:
-        refused(error)
+        refused(error, run.view)
         return None
 
 
@@ -233,7 +238,7 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     st.vega_lite_chart(view.chart)
     for name, explanation in view.explanations:
-        st.markdown(f"**{escaped(name)}**: {escaped(explanation)}")
+        st.markdown(markdown("stopping.line", rule=f"**{escaped(name)}**", sentence=escaped(explanation)))
     return run
 
 

@@ -1,14 +1,18 @@
-"""What the work cap allows at worst: the time and memory of the most expensive page view under it.
+"""What the work cap allows at worst: the time and memory of the most expensive page views under it.
 
-Every lane runs to the iteration limit (ε = 0), so the view costs the full cap:
-(compared η + 1 + sweep points) × limit ≤ MAX_WORK η-updates. Each case runs in a fresh process
-so that its peak resident memory is its own.
-Run: python bench/budget.py
+python bench/budget.py              # search every view × objective × variant × stopping rule for the settings the
+                                    # cap prices highest, then run the top ones, each in a fresh process (ε = 0, so
+                                    # every run goes to the limit): seconds and peak RSS against the price
+python bench/budget.py --calibrate  # measure the compiled loop's cost per update, the table gd/lab/budget.py uses
 """
 
+import argparse
+import itertools
+import json
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,67 +21,132 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe  # noqa: E402
 
-from gd.lab.budget import MAX_WORK  # noqa: E402
-from gd.lab.controls import MAX_ETAS, NUMBERS  # noqa: E402
+import gd  # noqa: E402
+from gd.lab import budget  # noqa: E402
+from gd.lab.budget import WorkCapError  # noqa: E402
+from gd.lab.controls import DEFAULTS, MAX_ETAS, NUMBERS, Run  # noqa: E402
 
-CASES = {  # compared η, sweep points
-    "12 η + 60-point sweep": (MAX_ETAS, 60),
-    "12 η + 200-point sweep": (MAX_ETAS, NUMBERS["sweep_points"].high),
-    "12 η + 5-point sweep, longest limit": (MAX_ETAS, NUMBERS["sweep_points"].low),
-}
-
-
-def measure(etas: int, points: int) -> tuple[int, float, float]:
-    limit = min(MAX_WORK // (etas + 1 + points), int(NUMBERS["max_iter"].high))
-    child = [sys.executable, __file__, "--child", str(etas), str(points), str(limit)]
-    seconds, peak_kib = subprocess.run(child, capture_output=True, text=True, check=True).stdout.split()
-    return limit, float(seconds), int(peak_kib) / 1024
+VIEWS = ("compare", "theory", "stopping", "noise")  # geometry and predict make only the headline run
+CALIBRATION_UPDATES = 20_000
+SEEDS = int(NUMBERS["seeds"].high)
+SAMPLINGS = (("batch", 16), ("sgd", 16), ("minibatch", 16), ("minibatch", 64))  # (variant, batch size)
 
 
-def view(etas: int, points: int, limit: int) -> None:
-    """The computations of one page view, as dashboard.py makes them, charts included."""
-    import numpy as np
-
-    import gd
-    from gd.lab import charts, frames
-
-    compared = list(np.geomspace(1e-4, 0.9, etas))
-    keywords = {"epsilon": 0.0, "max_iter": limit}
-    gd.minimize(eta=0.1, **keywords)
-    results = gd.compare(compared, **keywords)
-    problem = results[0].settings.problem
-    charts.trajectories(frames.curve(problem), frames.trajectories(results),
-                        [frames.panel_title(result) for result in results]).to_dict()
-    charts.convergence(frames.gaps(results)).to_dict()
-    del results
-    table = frames.sweep(gd.compare(list(np.geomspace(1e-3, 1.5, points)), **keywords))
-    for measure_name in charts.SWEEP_MEASURES:
-        charts.sweep(table, measure_name, frames.best_eta(table), problem.smoothness).to_dict()
+def largest(run: Run) -> Run:
+    """The run at the largest iteration limit the cap allows (the page's own maximum at most)."""
+    run = replace(run, max_iter=int(NUMBERS["max_iter"].high))
+    try:
+        budget.check(run)
+    except WorkCapError as refused:
+        run = replace(run, max_iter=refused.fits)
+    return run
 
 
-def main() -> None:
-    print(describe())
-    baseline = subprocess.run([sys.executable, "-c", "import resource, numpy, pandas, altair;"
-                               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-                              capture_output=True, text=True, check=True).stdout
-    print(f"cap: {MAX_WORK:,} η-updates per view; a process with numpy, pandas and altair imported: "
-          f"{int(baseline) / 1024:.0f} MB")
-    for name, (etas, points) in CASES.items():
-        start = time.perf_counter()
-        limit, seconds, peak = measure(etas, points)
-        work = (etas + 1 + points) * limit
-        print(f"{name:<38} limit {limit:>7,}  work {work:>9,}  {seconds:6.2f} s  peak RSS {peak:6.0f} MB"
-              f"  (wall {time.perf_counter() - start:.1f} s)")
+def candidates() -> list[Run]:
+    """For every view, objective, variant and stopping rule, the most runs the page allows at the longest limit."""
+    sizes = {"etas": tuple(0.01 * k for k in range(1, MAX_ETAS + 1)), "sweep_points": int(NUMBERS["sweep_points"].high),
+             "seeds": int(NUMBERS["seeds"].high)}
+    found = []
+    for view, objective, variant, stop in itertools.product(VIEWS, gd.OBJECTIVES, gd.VARIANTS, gd.STOPS):
+        if view == "noise" and variant == "batch":
+            continue  # the noise view draws nothing for batch descent
+        run = replace(DEFAULTS, view=view, objective=objective, variant=variant, stop=stop, epsilon=0.0,
+                      optimizer="adam", batch_size=64, **sizes)
+        found.append(largest(run))
+    return sorted(found, key=lambda run: budget.price(run)[0], reverse=True)
 
 
-def child(etas: str, points: str, limit: str) -> None:
-    """In a fresh process: one view, then its time and peak resident memory (KiB)."""
+def child(fields: str) -> None:
+    """In a fresh process, with the compiled loop ready: the open view and its headline, as the page builds them;
+    then seconds and peak RSS (KiB)."""
     import resource
 
+    from gd import compiled
+    from gd.lab import views
+
+    run = Run(**{**json.loads(fields), "etas": tuple(json.loads(fields)["etas"])})
+    gd.minimize()
+    compiled.wait()
+    builder = {"compare": views.compare, "theory": views.theory_view, "stopping": views.stopping,
+               "noise": views.noise}[run.view]
     start = time.perf_counter()
-    view(int(etas), int(points), int(limit))
+    views.headline(run.for_view("headline"))
+    builder(run.for_view(run.view))
     print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+def measure(run: Run) -> tuple[float, float]:
+    fields = {key: getattr(run, key) for key in ("objective", "variant", "stop", "epsilon", "optimizer",
+                                                 "batch_size", "etas", "sweep_points", "seeds", "max_iter", "view")}
+    out = subprocess.run([sys.executable, __file__, "--child", json.dumps(fields)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def search(top: int) -> None:
+    print(describe())
+    baseline = subprocess.run([sys.executable, "-c", "import resource, gd, gd.lab.views; from gd import compiled;"
+                               "gd.minimize(); compiled.wait(); gd.minimize();"
+                               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+                              capture_output=True, text=True, check=True).stdout
+    print(f"cap: {budget.SECONDS} s and {budget.MEGABYTES} MB per view, priced as if every run went to the limit; "
+          f"a process with the lab imported and the compiled loop loaded: {int(baseline) / 1024:.0f} MB")
+    print(f"{'view':<9} {'objective':<20} {'variant':<10} {'stop':<15} {'runs':>4} {'limit':>8} "
+          f"{'price':>7} {'took':>7} {'MB':>6} {'peak RSS':>9}")
+    for run in candidates()[:top]:
+        seconds, megabytes = budget.price(run)
+        took, peak = measure(run)
+        print(f"{run.view:<9} {run.objective:<20} {run.variant:<10} {run.stop:<15} {budget.runs(run):>4} "
+              f"{run.max_iter:>8,} {seconds:6.2f}s {took:6.2f}s {megabytes:6.0f} {peak:7.0f} MB", flush=True)
+
+
+def calibrate() -> None:
+    """The table of gd/lab/budget.py: per objective, variant and stopping rule, the worst over gd and Adam (mini-batch
+    of 64) of (fixed ns per update, ns per lane of a shared run, ns per lane with its own samples)."""
+    from gd import compiled
+
+    gd.minimize()
+    compiled.wait()
+
+    def per_update(work, repeats=2) -> float:
+        return min(_timed(work) for _ in range(repeats)) / CALIBRATION_UPDATES * 1e9
+
+    print(describe())
+    for objective, (variant, batch), stop in itertools.product(gd.OBJECTIVES, SAMPLINGS, gd.STOPS):
+        one = twelve = own = 0.0
+        for optimizer in ("gd", "adam"):
+            keywords = dict(epsilon=0.0, max_iter=CALIBRATION_UPDATES, variant=variant, batch_size=batch,
+                            optimizer=optimizer, stop=stop)
+            one = max(one, per_update(lambda: gd.minimize(objective, eta=1e-4, **keywords)))  # noqa: B023
+            twelve = max(twelve, per_update(lambda: gd.compare([1e-4] * 12, objective, **keywords)))  # noqa: B023
+            if variant != "batch":  # at the page's most seeds: each lane's own samples cost more when there are many
+                own = max(own, per_update(lambda: gd.seeds(1e-4, list(range(SEEDS)), objective, **keywords), 1)  # noqa: B023
+                          / SEEDS)
+        per_lane = (twelve - one) / 11
+        name = budget.sampling(variant, batch)
+        print(f'    ("{objective}", "{name}", "{stop}"): ({round(max(one - per_lane, 0))}, {round(per_lane)}, '
+              f'{round(own)}),', flush=True)
+
+
+def _timed(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--top", type=int, default=12, help="how many of the highest-priced settings to run")
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+    elif args.calibrate:
+        calibrate()
+    else:
+        search(args.top)
+
+
 if __name__ == "__main__":
-    child(*sys.argv[2:]) if sys.argv[1:2] == ["--child"] else main()
+    main()

@@ -6,8 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import gd
-from gd.lab.budget import MAX_WORK
-from gd.lab.controls import DEFAULT_ETAS
+from gd.lab import budget
+from gd.lab.budget import WorkCapError
+from gd.lab.controls import DEFAULT_ETAS, Run
 from gd.lab.format import number
 from gd.lab.frames import panel_title
 
@@ -161,14 +162,22 @@ def test_an_unknown_link_parameter_is_named_in_the_warning():
 
 
 def test_a_view_over_the_work_budget_is_refused_before_it_runs():
-    """The theory tab with 5 η and 200 sweep points at 100,000 updates is over the cap: the tab says so, names
-    the visible controls and the limit that fits, and the run above it stays."""
-    app = open_page({"max_iter": "100000", "sweep_points": "200", "view": "theory"})
+    """The theory tab on logistic regression with 5 η and 200 sweep points at 100,000 updates is over the cap: the
+    tab says so, names the visible controls and the limit that fits, offers it, and the run above it stays."""
+    query = {"objective": "logistic_regression", "max_iter": "100000", "sweep_points": "200", "view": "theory"}
+    app = open_page(query)
     assert not app.exception
     message = app.error[0].value.replace("\\", "")  # shown with Markdown escapes
-    assert f"{MAX_WORK:,}" in message and "iteration limit" in message and f"{MAX_WORK // 206:,}" in message
-    assert metrics(app) == expected_metrics(max_iter=100_000)
+    run = Run(objective="logistic_regression", max_iter=100_000, sweep_points=200, view="theory")
+    with pytest.raises(WorkCapError) as refused:
+        budget.check(run)
+    assert "iteration limit" in message and f"{refused.value.fits:,}" in message and "sweep points" in message
+    assert metrics(app) == expected_metrics(objective="logistic_regression", max_iter=100_000)
     assert not app.dataframe  # nothing of the refused view was built
+    offer = [button for button in app.button if button.label == f"Set the iteration limit to {refused.value.fits:,}"]
+    offer[0].click().run()
+    assert app.number_input(key="max_iter").value == refused.value.fits
+    assert not app.error and app.dataframe  # the view now fits and is drawn
 
 
 def test_the_formulas_come_from_the_registries():

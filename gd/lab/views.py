@@ -13,7 +13,7 @@ import pandas as pd
 
 import gd
 from gd import theory
-from gd.lab import charts, frames
+from gd.lab import budget, charts, frames
 from gd.lab.controls import STOPPING_LAB, Run, title
 from gd.lab.explain import explain
 from gd.lab.format import number, updates
@@ -22,14 +22,18 @@ from gd.lab.text import speaking, t
 GEOMETRY_STEPS = 200  # updates the step-through view can show
 
 
-def speaks(builder):
-    """The builder's text in its Run's language (the Run is its first argument)."""
-    @functools.wraps(builder)
-    def build(run: Run, *args, **keywords):
-        with speaking(run.lang):
-            return builder(run, *args, **keywords)
+def view(name: str):
+    """A view's builder: its text in its Run's language (the Run is its first argument), its engine work in the
+    heavy lane when the work cap prices it heavy."""
+    def wrap(builder):
+        @functools.wraps(builder)
+        def build(run: Run, *args, **keywords):
+            with speaking(run.lang), budget.heavy_lane(name, run):
+                return builder(run, *args, **keywords)
 
-    return build
+        return build
+
+    return wrap
 
 
 def _results(run: Run) -> list:
@@ -63,7 +67,7 @@ class Headline:
     prediction: theory.Prediction | None
 
 
-@speaks
+@view("headline")
 def headline(run: Run) -> Headline:
     result = _run(run)
     values = {"theta": number(result.theta), "grad": number(result.grad), "loss": number(result.loss),
@@ -95,7 +99,7 @@ class CompareView:
         return frames.csv(self.points)
 
 
-@speaks
+@view("compare")
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
     results = _results(run)
@@ -114,7 +118,7 @@ class Formula:
     latex: str
 
 
-@speaks
+@view("headline")
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
     return (Formula(t("formula.objective"), gd.OBJECTIVES[run.objective].latex),
@@ -137,7 +141,7 @@ class TheoryView:
     formulas: tuple[Formula, ...]
 
 
-@speaks
+@view("theory")
 def theory_view(run: Run) -> TheoryView:
     """Prediction against measurement for every compared η, and the sweep with its regimes shaded."""
     results = _results(run)
@@ -174,7 +178,7 @@ class StoppingView:
     explanations: tuple[tuple[str, str], ...]  # (rule's title, the sentence about its run)
 
 
-@speaks
+@view("stopping")
 def stopping(run: Run) -> StoppingView:
     """The sidebar's run under every stopping rule and under the iteration limit alone, from one run."""
     by_rule = gd.each_stop(run.objective, eta=run.eta, **run.keywords())
@@ -205,7 +209,7 @@ class StepThrough:
                                          for param in self.chart["params"]]}
 
 
-@speaks
+@view("headline")
 def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates."""
     problem = gd.OBJECTIVES[run.objective]
@@ -229,7 +233,7 @@ class NoiseView:
     spread: dict
 
 
-@speaks
+@view("noise")
 def noise(run: Run) -> NoiseView:
     """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band, and the spread of updates."""
     results = gd.seeds(run.eta, list(range(run.seeds)), run.objective, **run.keywords())
@@ -253,7 +257,7 @@ class PredictView:
     theory: str | None  # what the closed form said, where there is one
 
 
-@speaks
+@view("headline")
 def predict(run: Run, shown: Headline, guessed_outcome: str, guessed_bucket: int, earlier: tuple[int, ...] = ()
             ) -> PredictView:
     """Score a guess about shown (the headline of the run at the guessed η), with the total over the earlier

@@ -279,6 +279,22 @@ def test_default_view_shows_the_articles_run(app, shots):
     assert query_of(app) == {"lang": ["en"]}  # nothing differs from the defaults; the language is always said
 
 
+def test_the_default_view_in_chinese(server, context, shots):
+    """The article's run, in the article's language: the same numbers, Chinese words, a Chinese font."""
+    page, snapshot = open_page(context, server["url"] + "/?lang=zh", LATER_WAIT)
+    try:
+        screenshot(page, shots, "1-default-zh.png")
+        with speaking("zh"):
+            assert page.locator("h1").first.inner_text().strip() == t("page.title")
+            assert snapshot["panels"] == expected_panels(DEFAULT_ETAS)
+            assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
+            assert alerts(page, "Success") == [explain(gd.minimize(eta=DEFAULTS.eta))]
+        fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+        assert fonts.strip(), "no Chinese font on this machine: the page would show boxes (.ci/run installs one)"
+    finally:
+        page.close()
+
+
 def test_csv_download_has_the_points_of_every_run(app):
     with app.expect_download() as download:
         app.get_by_role("button", name=t("download.csv")).click()
