@@ -13,6 +13,7 @@ Closed forms exist here only for plain gradient descent with the full batch and 
 """
 
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,9 +116,9 @@ def predict(settings, eta: float) -> Prediction | None:
         fires = PATIENCE if abs(r) >= 1 else _first(epsilon, log_energy + _log(1 - r * r), r * r, 1) + PATIENCE - 1
         fires = fires if falls or abs(r) >= 1 else PATIENCE
     escapes = math.inf
-    if abs(r) > 1 and distance > 0:  # |θ* + r^k d₀| passes the bound
-        bound = divergence_bound(settings.theta0, problem.plot_range)
-        escapes = max(1, math.ceil(math.log((bound - abs(minimizer)) / distance) / math.log(abs(r))))
+    if abs(r) > 1 and distance > 0:  # |θ* + r^k d₀| passes the bound (past the largest float, θ itself overflows)
+        bound = min(divergence_bound(settings.theta0, problem.plot_range), sys.float_info.max)
+        escapes = max(1, math.ceil((_log(bound - abs(minimizer)) - _log(distance)) / math.log(abs(r))))
     updates = min(fires, escapes, settings.max_iter)
     if updates == settings.max_iter and min(fires, escapes) > settings.max_iter:
         status = "max_iter"

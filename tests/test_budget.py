@@ -97,13 +97,13 @@ def test_the_cap_refuses_a_view_priced_over_it_and_says_what_fits():
 
 
 def test_memory_alone_can_refuse():
-    """Cheap updates, but 213 histories of 100,000 rows: 341 MB of θ and J, over the 150 MB cap."""
+    """Cheap updates, but 213 histories of 100,000 rows: 341 MB of θ and J, over the 100 MB cap."""
     heavy = Run(max_iter=100_000, etas=tuple(0.01 * k for k in range(1, 13)), sweep_points=200, view="theory")
     assert budget.price(heavy)[0] < budget.SECONDS
     with pytest.raises(WorkCapError) as refused:
         budget.check(heavy)
     assert refused.value.megabytes == pytest.approx(213 * 100_001 * 16 / 1e6)
-    assert refused.value.fits == 150e6 // (213 * 16) - 1 == 44_013  # (limit + 1) rows × 213 × 16 B ≤ 150 MB
+    assert refused.value.fits == 100e6 // (213 * 16) - 1 == 29_341  # (limit + 1) rows × 213 × 16 B ≤ 100 MB
 
 
 @pytest.mark.parametrize("objective", sorted(gd.OBJECTIVES))

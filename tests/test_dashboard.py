@@ -195,3 +195,18 @@ def test_a_diverged_run_is_reported_where_it_left_never_clipped():
     assert row["theta"] == f"{diverged.theta:.10g}" and abs(diverged.theta) > 1e8  # far outside the plot
     assert row["updates"] == diverged.iterations
     assert f"diverged at update {diverged.iterations}" in " ".join(panel_titles(app))
+
+
+def test_a_new_eta_reruns_only_the_headline_not_the_cached_comparison(monkeypatch):
+    """The comparison is cached on the controls it reads (run.for_view): changing the sidebar's η, which it does not
+    read, makes one new one-lane run for the headline and nothing else."""
+    calls = []
+    for name in ("compare", "minimize", "seeds", "each_stop"):
+        engine_call = getattr(gd, name)
+        monkeypatch.setattr(gd, name, lambda *args, _call=engine_call, _name=name, **keywords: (
+            calls.append(_name), _call(*args, **keywords))[1])
+    app = open_page({"etas": "0.011,0.2"})  # a list no other test caches
+    assert calls.count("compare") == 1
+    calls.clear()
+    clean(app.number_input(key="eta").set_value(0.37).run())
+    assert calls == ["minimize"]

@@ -5,7 +5,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import gd
@@ -83,6 +83,9 @@ def test_anything_else_stays_text_for_the_spec_to_refuse(text):
 @given(st.sampled_from(sorted(gd.OBJECTIVES)), st.floats(min_value=-1e308, max_value=1e308),
        st.floats(min_value=1e-300, max_value=1e300), st.sampled_from(sorted(gd.STOPS)),
        st.floats(min_value=0, max_value=1e300))
+@example("logistic_regression", 1.797693134862316e300, 57.0, "grad_norm", 0.0)  # θ₀·1e8, the bound, overflows
+@example("quadratic", 1e154, 1e300, "loss_change", 1e-8)
+@example("double_well", -1e77, 1e-300, "no_improvement", 1e300)
 def test_theory_never_overflows(objective, theta0, eta, stop, epsilon):
     """Any finite θ₀, η and ε: a prediction with a whole number of updates, never an OverflowError (and, as
     filterwarnings = error, never a RuntimeWarning)."""

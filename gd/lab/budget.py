@@ -15,7 +15,7 @@ from dataclasses import replace
 from gd.lab.controls import Run
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
-MEGABYTES = 150  # what one view's histories may hold
+MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
 HEAVY_SECONDS = 0.05  # a view priced above this waits for the one heavy lane (see heavy_lane)
 
 # ns per update: (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling,
