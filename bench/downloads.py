@@ -22,7 +22,6 @@ MB is 10⁶ bytes. Run: python bench/downloads.py [--rounds 2] [--after 30] [--t
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from dataclasses import replace
@@ -37,7 +36,7 @@ from budget import largest  # noqa: E402
 from load import cpu_seconds  # noqa: E402
 from machine import describe  # noqa: E402
 from memory import SETTLED, code_version, expected_metrics  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, logged_problems, memory, served, watch_console  # noqa: E402
 
 import gd  # noqa: E402
 from gd.lab import budget, frames  # noqa: E402
@@ -85,9 +84,7 @@ class Sampler:
 async def open_page(browser, url: str, index: int, run: Run, record: dict):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = await context.new_page()
-    page.on("console", lambda message: message.type == "error" and record["console"].append(
-        f"page {index}: console error: {message.text}"))
-    page.on("pageerror", lambda error: record["console"].append(f"page {index}: page error: {error}"))
+    watch_console(page, record["console"], f"page {index}")
     begin = time.perf_counter()
     await page.goto(url + "/?" + urlencode(to_url(run)), wait_until="domcontentloaded", timeout=WAIT_MS)
     seen = await page.evaluate(SETTLED, {"heading": t("section.run", eta=number(run.eta)), "timeout": WAIT_MS,
@@ -237,18 +234,7 @@ def main() -> int:
     print(f"problems recorded: {len(record['failures'])}")
     for failure in record["failures"][:8]:
         print("  " + failure[:800])
-    logged = [line for line in server_log.splitlines()
-              if any(word in line for word in ("Traceback", "Error", "Exception", "WARNING"))]
-    print(f"browser console errors and page errors: {len(record['console'])}")
-    for line in record["console"][:5]:
-        print("  " + line[:300])
-    print(f"server log lines with Traceback/Error/Exception/WARNING: {len(logged)}")
-    for line in logged[:5]:
-        print("  " + line[:300])
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"wall time {wall:.0f} s; load at the end {load}")
-    if not finished:
-        print(f"TIMED OUT after {args.timeout:g} s: the figures above are what was measured until then")
+    closing_report(record["console"], logged_problems(server_log), wall, finished, args.timeout)
     return 0 if finished and not record["failures"] and not record["console"] else 1
 
 

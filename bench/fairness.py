@@ -49,7 +49,7 @@ from budget import candidates  # noqa: E402
 from load import CHANGED, cpu_seconds, expected, problems_in  # noqa: E402
 from machine import describe  # noqa: E402
 from memory import SETTLED, code_version, expected_metrics  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, logged_problems, memory, served, watch_console  # noqa: E402
 
 from gd.lab import budget  # noqa: E402
 from gd.lab.controls import Run  # noqa: E402
@@ -162,9 +162,7 @@ async def heavy_page(browser, url: str, index: int, runs: list[Run], stop: async
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = await context.new_page()
-        page.on("console", lambda message: message.type == "error" and record.console.append(
-            f"heavy page {index}: console error: {message.text}"))
-        page.on("pageerror", lambda error: record.console.append(f"heavy page {index}: page error: {error}"))
+        watch_console(page, record.console, f"heavy page {index}")
         for i, run in enumerate(runs):
             if stop.is_set():
                 break
@@ -209,9 +207,7 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
         try:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
             page = await context.new_page()
-            page.on("console", lambda message: message.type == "error" and record.console.append(
-                f"light page: console error: {message.text}"))
-            page.on("pageerror", lambda error: record.console.append(f"light page: page error: {error}"))
+            watch_console(page, record.console, "light page")
             page.on("websocket", lambda socket: socket.on(
                 "framereceived", lambda _: record.received.append(time.perf_counter())))
             await page.goto(server.url + "/", wait_until="domcontentloaded", timeout=WAIT_MS)
@@ -353,18 +349,8 @@ def main() -> int:
           f"problems recorded: {len(record.failures)}")
     for failure in record.failures[:8]:
         print("  " + failure[:600])
-    logged = [line for line in server_log.splitlines()
-              if any(word in line for word in ("Traceback", "Error", "Exception", "WARNING"))]
-    print(f"browser console errors and page errors: {len(record.console)}")
-    for line in record.console[:5]:
-        print("  " + line[:300])
-    print(f"server log lines with Traceback/Error/Exception/WARNING: {len(logged)}")
-    for line in logged[:5]:
-        print("  " + line[:300])
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"wall time {wall:.0f} s; load at the end {load}")
-    if not finished:
-        print(f"TIMED OUT after {args.timeout:g} s: the figures above are what was measured until then")
+    logged = logged_problems(server_log)
+    closing_report(record.console, logged, wall, finished, args.timeout)
     return 0 if finished and not record.failures and not record.console else 1
 
 

@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from memory import code_version  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, logged_problems, memory, served, watch_console  # noqa: E402
 
 import gd  # noqa: E402
 from gd.lab.controls import Run, title  # noqa: E402
@@ -154,9 +154,7 @@ async def session(browser, url: str, index: int, steps, wants, record: Record, p
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = await context.new_page()
-        page.on("console", lambda message: message.type == "error" and record.console.append(
-            f"page {index}: console error: {message.text}"))
-        page.on("pageerror", lambda error: record.console.append(f"page {index}: page error: {error}"))
+        watch_console(page, record.console, f"page {index}")
         begin = time.perf_counter()
         await page.goto(url + "/", wait_until="domcontentloaded", timeout=FIRST_WAIT * 1000)
         seen = await page.evaluate(CHANGED, {"previous": "", "stable": 1, "timeout": FIRST_WAIT * 1000,
@@ -270,8 +268,7 @@ def main() -> int:
     by_kind = {kind: [change["seconds"] for change in record.changes if change["kind"] == kind]
                for kind in ("eta", "variant")}
     passed = sum(change["ok"] for change in record.changes)
-    logged = [line for line in server_log.splitlines()
-              if any(word in line for word in ("Traceback", "Error", "Exception", "WARNING"))]
+    logged = logged_problems(server_log)
     print(f"pages: {args.pages} at once (one Chromium, one browser context and Streamlit session each), "
           f"{args.rounds} η changes each plus a variant change every other round")
     print(f"changes: {len(record.changes)} of {planned} planned ({len(by_kind['eta'])} η, "
@@ -288,16 +285,7 @@ def main() -> int:
           f"peak (VmHWM) {at_end['VmHWM']:.1f} MB (MB = 10⁶ bytes)")
     print(f"server CPU: {cpu:.0f} s over the {driven:.0f} s the pages were driven ({cpu / driven:.0%} of one core; "
           f"the rest of the CPU went to Chromium, {args.pages} page(s), on the same {os.cpu_count()} cores)")
-    print(f"browser console errors and page errors: {len(record.console)}")
-    for line in record.console[:5]:
-        print("  " + line[:300])
-    print(f"server log lines with Traceback/Error/Exception/WARNING: {len(logged)}")
-    for line in logged[:5]:
-        print("  " + line[:300])
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"wall time {wall:.0f} s; load at the end {load}")
-    if not finished:
-        print(f"TIMED OUT after {args.timeout:g} s: the figures above are what was measured until then")
+    closing_report(record.console, logged, wall, finished, args.timeout)
     return 0 if finished and not record.failures and not record.console else 1
 
 

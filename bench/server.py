@@ -1,5 +1,6 @@
 """A dashboard server for benchmarks: started on a free 127.0.0.1 port, stopped by its own handle."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -78,3 +79,30 @@ def memory(pid: int) -> dict[str, float]:
             if key in ("VmRSS", "VmHWM"):
                 values[key] = int(rest.split()[0]) * 1024 / 1e6
     return values
+
+
+def logged_problems(server_log: str) -> list[str]:
+    """The server log's lines that report a problem."""
+    return [line for line in server_log.splitlines()
+            if any(word in line for word in ("Traceback", "Error", "Exception", "WARNING"))]
+
+
+def closing_report(console: list[str], logged: list[str], wall: float, finished: bool, timeout: float) -> None:
+    """The last lines every browser benchmark prints: console and log problems, wall time, load, time-out."""
+    print(f"browser console errors and page errors: {len(console)}")
+    for line in console[:5]:
+        print("  " + line[:300])
+    print(f"server log lines with Traceback/Error/Exception/WARNING: {len(logged)}")
+    for line in logged[:5]:
+        print("  " + line[:300])
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"wall time {wall:.0f} s; load at the end {load}")
+    if not finished:
+        print(f"TIMED OUT after {timeout:g} s: the figures above are what was measured until then")
+
+
+def watch_console(page, problems: list[str], name: str) -> None:
+    """Every console error and uncaught page error of page goes into problems, prefixed with name."""
+    page.on("console", lambda message: message.type == "error" and problems.append(
+        f"{name}: console error: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"{name}: page error: {error}"))
