@@ -43,7 +43,8 @@ def available(settings) -> bool:
     """Whether the compiled loop has every part of this run: objective, update rule and schedule (ready() says
     whether it has been compiled yet)."""
     objective = settings.problem.compiled
-    return (objective is not None and objective[0] in OBJECTIVES and settings.optimizer.compiled
+    return (objective is not None and objective[0] in OBJECTIVES and settings.problem.dim == 1  # as each kind's is
+            and settings.optimizer.compiled
             and settings.optimizer.name in OPTIMIZERS and settings.schedule.compiled
             and settings.schedule.name in SCHEDULES and settings.stop in STOPS)
 
@@ -217,71 +218,185 @@ def _update(kind, p0, p1, p2, g, first, second, lr, bias1, bias2):
     return -(lr / bias1) * (m / (math.sqrt(v) / bias2 + p2)), m, v
 
 
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _slopes(kind, theta, active, m, dense, shift, g):
+    """dJ of a curve at every running lane, plus shift (the batch's mean offset, the same for every lane when the
+    lanes share their batches). dense: the running lanes are 0 … m − 1, a loop the compiler can vectorize."""
+    if dense:
+        for lane in range(m):
+            g[lane, 0] = _curve(kind, theta[lane, 0])[1] + shift
+    else:
+        for idx in range(m):
+            lane = active[idx]
+            g[lane, 0] = _curve(kind, theta[lane, 0])[1] + shift
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row):
+    s, first[lane, 0], second[lane, 0] = _update(
+        kind, p0, p1, p2, g[lane, 0], first[lane, 0], second[lane, 0], rates[lane] * factor, bias1, bias2)
+    step[lane, 0] = s
+    theta[lane, 0] = theta[lane, 0] + s
+    row[lane, 0] = theta[lane, 0]
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _steps(kind, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row):
+    """One update of every running lane: optimizers.py's update(), θ + step, and θ into its history row."""
+    if dense:
+        for lane in range(m):
+            _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row)
+    else:
+        for idx in range(m):
+            _step(kind, p0, p1, p2, rates, factor, bias1, bias2, active[idx], g, first, second, step, theta, row)
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _losses(kind, theta, active, m, dense, loss, before, row):
+    """J(θ) of every running lane of a curve into loss and its history row, the previous J into before."""
+    if dense:
+        for lane in range(m):
+            before[lane] = loss[lane]
+            loss[lane] = _curve(kind, theta[lane, 0])[0]
+            row[lane] = loss[lane]
+    else:
+        for idx in range(m):
+            lane = active[idx]
+            before[lane] = loss[lane]
+            loss[lane] = _curve(kind, theta[lane, 0])[0]
+            row[lane] = loss[lane]
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _calm(rule, m, bound, epsilon, theta, loss, before, step):
+    """How many of lanes 0 … m − 1 surely go on (finite, within bound, the rule's measure at least ε): a
+    vectorizable pass that spares the exact tests below while no lane is near stopping (rules 0 and 2)."""
+    calm = 0
+    for lane in range(m):
+        v = loss[lane]
+        measure = abs(v - before[lane]) if rule == 0 else abs(step[lane, 0])
+        calm += int((abs(theta[lane, 0]) <= bound) & (abs(v) < math.inf) & (measure >= epsilon))
+    return calm
+
+
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon, bound, tolerance,
              rates, theta, loss, first, second, best, stale, status, iterations,
              orders, shared, size, start,
-             history, losses, steps, g, step, scratch, whole, table):
+             history, losses, steps, g, step, before, active, probe, scratch, whole, table):
     """Updates start … start + table.shape[1] − 1 of every lane still running, in place; a lane that stops gets
     its status and iteration count. orders (seeds, epochs, n): the sampled epochs, the first of them the one
     update start falls in (start is a multiple of the updates per epoch); empty for batch.
-    g, step, scratch, whole (empty), table: work space, since nothing is allocated here (no NRT)."""
-    lanes, dim = theta.shape
+    g, step (lanes, 1), before (lanes), active (lanes), probe (1, 1), scratch, whole (empty), table: work space,
+    since nothing is allocated here (no NRT). θ is one-dimensional, as every compiled objective is.
+
+    Each update runs in phases, each one loop over the running lanes (active[:m]): gradients, steps, losses,
+    then the tests. A lane's operations are the same and in the same order as in one loop over lanes doing all
+    of it; the phases only let the processor overlap many lanes' work, with the branches on the objective, the
+    rule and the stopping rule taken once per update instead of once per lane."""
+    lanes = theta.shape[0]
     n = data.shape[1]
     nothing = n - n  # a count of 0: the whole data set
+    flag = nothing >= 0  # True, as a variable (a constant argument would compile another specialization)
     _tables(optimizer, hyper, schedule, timing, start, table)
     p0, p1, p2 = hyper[0], hyper[1], hyper[2]  # in locals: stores to history cannot change them
+    m = 0
+    for lane in range(lanes):
+        if status[lane] == RUNNING:
+            active[m] = lane
+            m += 1
     epoch, offset = 0, 0  # update k's batch is orders[row, epoch, offset:offset + size]
     for j in range(table.shape[1]):
+        if m == 0:
+            return
         k = start + j
         count = min(size, n - offset)
-        # Lanes inside updates: the lanes' chains of dependent operations overlap in the processor.
-        for lane in range(lanes):
-            if status[lane] != RUNNING:
-                continue
-            if orders.shape[0] == 0:
-                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
+        dense = m == lanes  # every lane runs: active[:m] is 0 … m − 1
+        # 1. gradients
+        if objective <= 2 and (orders.shape[0] == 0 or shared):
+            shift = 0.0  # batch; else the batch's mean offset aᵢ, the same for every lane
+            if orders.shape[0]:
+                shift = _terms(objective, data, theta[active[0], 0], orders[0, epoch], offset, count, scratch, flag)
+            if objective == 0:
+                _slopes(0, theta, active, m, dense, shift, g)
+            elif objective == 1:
+                _slopes(1, theta, active, m, dense, shift, g)
             else:
-                _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count, g, scratch)
-            lr = rates[lane] * table[0, j]
-            if dim == 1:  # the same as the loop below, without it: 4 of 10 ns per update, measured
-                step[0, 0], first[lane, 0], second[lane, 0] = _update(
-                    optimizer, p0, p1, p2, g[0, 0], first[lane, 0], second[lane, 0], lr, table[1, j], table[2, j])
-                theta[lane, 0] = theta[lane, 0] + step[0, 0]
-                history[k + 1, lane, 0] = theta[lane, 0]
-                length = abs(theta[lane, 0])
-            else:
-                for i in range(dim):
-                    step[0, i], first[lane, i], second[lane, i] = _update(
-                        optimizer, p0, p1, p2, g[0, i], first[lane, i], second[lane, i], lr, table[1, j], table[2, j])
-                    theta[lane, i] = theta[lane, i] + step[0, i]
-                    history[k + 1, lane, i] = theta[lane, i]
-                length = _norm(theta, lane)
-            previous, value = loss[lane], _value(objective, data, theta, lane, whole, nothing, scratch)
-            loss[lane] = value
-            losses[k + 1, lane] = value
-            if steps.shape[0]:
-                for i in range(dim):
-                    steps[k + 1, lane, i] = step[0, i]
-            if not (length <= bound and math.isfinite(value)):
+                _slopes(2, theta, active, m, dense, shift, g)
+        else:
+            for idx in range(m):
+                lane = active[idx]
+                if orders.shape[0] == 0:
+                    _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                else:
+                    _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count,
+                          probe, scratch)
+                g[lane, 0] = probe[0, 0]
+        # 2. steps, θ and its history
+        factor, bias1, bias2 = table[0, j], table[1, j], table[2, j]
+        row = history[k + 1]
+        if optimizer == 0:
+            _steps(0, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        elif optimizer == 1:
+            _steps(1, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        elif optimizer == 2:
+            _steps(2, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        elif optimizer == 3:
+            _steps(3, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        elif optimizer == 4:
+            _steps(4, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        else:
+            _steps(5, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        if steps.shape[0]:
+            for idx in range(m):
+                steps[k + 1, active[idx], 0] = step[active[idx], 0]
+        # 3. losses
+        if objective == 0:
+            _losses(0, theta, active, m, dense, loss, before, losses[k + 1])
+        elif objective == 1:
+            _losses(1, theta, active, m, dense, loss, before, losses[k + 1])
+        elif objective == 2:
+            _losses(2, theta, active, m, dense, loss, before, losses[k + 1])
+        else:
+            for idx in range(m):
+                lane = active[idx]
+                before[lane] = loss[lane]
+                loss[lane] = _value(objective, data, theta, lane, whole, nothing, scratch)
+                losses[k + 1, lane] = loss[lane]
+        # 4. divergence, then the stopping rule
+        stopped = 0
+        quiet = dense and (rule == 0 or rule == 2) and _calm(rule, m, bound, epsilon, theta, loss, before, step) == m
+        for idx in range(0 if quiet else m):
+            lane = active[idx]
+            value, previous = loss[lane], before[lane]
+            if not (_norm(theta, lane) <= bound and math.isfinite(value)):
                 status[lane], iterations[lane] = DIVERGED, k + 1
+                stopped += 1
                 continue
             if rule == 0:  # loss_change
                 fired = abs(value - previous) < epsilon
             elif rule == 1:  # grad_norm
-                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
-                fired = _norm(g, 0) < epsilon
+                _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                fired = _norm(probe, 0) < epsilon
             elif rule == 2:  # step_size
-                fired = _norm(step, 0) < epsilon
+                fired = _norm(step, lane) < epsilon
             else:  # no_improvement: stopping.StopRule.fires
                 stale[lane] = 0 if value <= best[lane] - epsilon else stale[lane] + 1
                 fired = stale[lane] >= PATIENCE and epsilon > 0
                 if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
                     best[lane] = value
             if fired:
-                _grad(objective, data, theta, lane, whole, nothing, nothing, g, scratch)
-                status[lane] = CONVERGED if _norm(g, 0) <= tolerance else STALLED
+                _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                status[lane] = CONVERGED if _norm(probe, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
+                stopped += 1
+        if stopped:  # keep the running lanes, in order
+            kept = 0
+            for idx in range(m):
+                if status[active[idx]] == RUNNING:
+                    active[kept] = active[idx]
+                    kept += 1
+            m = kept
         if orders.shape[0]:
             offset += size
             if offset >= n:
@@ -334,7 +449,8 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
              STOPS.index(settings.stop), settings.epsilon, divergence_bound(settings.theta0, problem.plot_range),
              tolerance(initial_grad_norm),
              np.asarray(rates, dtype=float), theta, loss, first, second, best, stale, status, iterations)
-    work = (np.empty((1, dim)), np.empty((1, dim)), np.empty(problem.n_examples), np.empty(0, dtype=np.intp))
+    work = (np.empty((lanes, 1)), np.empty((lanes, 1)), np.empty(lanes), np.empty(lanes, dtype=np.intp),
+            np.empty((1, 1)), np.empty(problem.n_examples), np.empty(0, dtype=np.intp))
     size = examples_per_update(settings.variant, settings.batch_size)
     n = problem.n_examples
     per_epoch = -(-n // size) if size else 1  # updates per epoch
