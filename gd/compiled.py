@@ -219,22 +219,29 @@ def _update(kind, p0, p1, p2, g, first, second, lr, bias1, bias2):
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _slopes(kind, theta, active, m, dense, shift, g):
-    """dJ of a curve at every running lane, plus shift (the batch's mean offset, the same for every lane when the
-    lanes share their batches). dense: the running lanes are 0 … m − 1, a loop the compiler can vectorize."""
+def _slopes(kind, theta, active, m, dense, sampled, shift, g):
+    """dJ of a curve at every running lane, plus shift when sampled (the batch's mean offset, the same for every
+    lane when the lanes share their batches). dense: the running lanes are 0 … m − 1, a loop the compiler can
+    vectorize."""
     if dense:
         for lane in range(m):
-            g[lane, 0] = _curve(kind, theta[lane, 0])[1] + shift
+            slope = _curve(kind, theta[lane, 0])[1]
+            g[lane, 0] = slope + shift if sampled else slope
     else:
         for idx in range(m):
             lane = active[idx]
-            g[lane, 0] = _curve(kind, theta[lane, 0])[1] + shift
+            slope = _curve(kind, theta[lane, 0])[1]
+            g[lane, 0] = slope + shift if sampled else slope
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row):
-    s, first[lane, 0], second[lane, 0] = _update(
+    s, moment, other = _update(
         kind, p0, p1, p2, g[lane, 0], first[lane, 0], second[lane, 0], rates[lane] * factor, bias1, bias2)
+    if kind != 0:  # kind is a constant here: gd stores no state, only Adam a second moment
+        first[lane, 0] = moment
+    if kind == 5:
+        second[lane, 0] = other
     step[lane, 0] = s
     theta[lane, 0] = theta[lane, 0] + s
     row[lane, 0] = theta[lane, 0]
@@ -252,30 +259,23 @@ def _steps(kind, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, f
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _losses(kind, theta, active, m, dense, loss, before, row):
-    """J(θ) of every running lane of a curve into loss and its history row, the previous J into before."""
+def _losses(kind, theta, active, m, dense, rule, bound, epsilon, step, loss, before, row):
+    """J(θ) of every running lane of a curve into loss and its history row, the previous J into before. Returns
+    how many lanes surely go on (finite, within bound, the rule's measure at least ε; counted only when dense,
+    for rules 0 and 2, else 0), so that the exact tests can be skipped while no lane is near stopping."""
+    calm = 0
     if dense:
         for lane in range(m):
-            before[lane] = loss[lane]
-            loss[lane] = _curve(kind, theta[lane, 0])[0]
-            row[lane] = loss[lane]
-    else:
-        for idx in range(m):
-            lane = active[idx]
-            before[lane] = loss[lane]
-            loss[lane] = _curve(kind, theta[lane, 0])[0]
-            row[lane] = loss[lane]
-
-
-@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _calm(rule, m, bound, epsilon, theta, loss, before, step):
-    """How many of lanes 0 … m − 1 surely go on (finite, within bound, the rule's measure at least ε): a
-    vectorizable pass that spares the exact tests below while no lane is near stopping (rules 0 and 2)."""
-    calm = 0
-    for lane in range(m):
-        v = loss[lane]
-        measure = abs(v - before[lane]) if rule == 0 else abs(step[lane, 0])
-        calm += int((abs(theta[lane, 0]) <= bound) & (abs(v) < math.inf) & (measure >= epsilon))
+            previous, value = loss[lane], _curve(kind, theta[lane, 0])[0]
+            before[lane], loss[lane], row[lane] = previous, value, value
+            measure = abs(value - previous) if rule == 0 else abs(step[lane, 0])
+            calm += int((abs(theta[lane, 0]) <= bound) & (abs(value) < math.inf) & (measure >= epsilon))
+        return calm if rule == 0 or rule == 2 else 0
+    for idx in range(m):
+        lane = active[idx]
+        before[lane] = loss[lane]
+        loss[lane] = _curve(kind, theta[lane, 0])[0]
+        row[lane] = loss[lane]
     return calm
 
 
@@ -317,12 +317,13 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             shift = 0.0  # batch; else the batch's mean offset aᵢ, the same for every lane
             if orders.shape[0]:
                 shift = _terms(objective, data, theta[active[0], 0], orders[0, epoch], offset, count, scratch, flag)
+            sampled = orders.shape[0] > 0
             if objective == 0:
-                _slopes(0, theta, active, m, dense, shift, g)
+                _slopes(0, theta, active, m, dense, sampled, shift, g)
             elif objective == 1:
-                _slopes(1, theta, active, m, dense, shift, g)
+                _slopes(1, theta, active, m, dense, sampled, shift, g)
             else:
-                _slopes(2, theta, active, m, dense, shift, g)
+                _slopes(2, theta, active, m, dense, sampled, shift, g)
         else:
             for idx in range(m):
                 lane = active[idx]
@@ -352,12 +353,13 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 steps[k + 1, active[idx], 0] = step[active[idx], 0]
         # 3. losses
         if objective == 0:
-            _losses(0, theta, active, m, dense, loss, before, losses[k + 1])
+            calm = _losses(0, theta, active, m, dense, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == 1:
-            _losses(1, theta, active, m, dense, loss, before, losses[k + 1])
+            calm = _losses(1, theta, active, m, dense, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == 2:
-            _losses(2, theta, active, m, dense, loss, before, losses[k + 1])
+            calm = _losses(2, theta, active, m, dense, rule, bound, epsilon, step, loss, before, losses[k + 1])
         else:
+            calm = 0
             for idx in range(m):
                 lane = active[idx]
                 before[lane] = loss[lane]
@@ -365,8 +367,7 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 losses[k + 1, lane] = loss[lane]
         # 4. divergence, then the stopping rule
         stopped = 0
-        quiet = dense and (rule == 0 or rule == 2) and _calm(rule, m, bound, epsilon, theta, loss, before, step) == m
-        for idx in range(0 if quiet else m):
+        for idx in range(0 if calm == m else m):
             lane = active[idx]
             value, previous = loss[lane], before[lane]
             if not (_norm(theta, lane) <= bound and math.isfinite(value)):
