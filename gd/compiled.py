@@ -219,23 +219,23 @@ def _update(kind, p0, p1, p2, g, first, second, lr, bias1, bias2):
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _slopes(kind, theta, active, m, dense, sampled, shift, g):
-    """dJ of a curve at every running lane, plus shift when sampled (the batch's mean offset, the same for every
-    lane when the lanes share their batches). dense: the running lanes are 0 … m − 1, a loop the compiler can
-    vectorize."""
-    if dense:
-        for lane in range(m):
-            slope = _curve(kind, theta[lane, 0])[1]
-            g[lane, 0] = slope + shift if sampled else slope
-    else:
-        for idx in range(m):
-            lane = active[idx]
-            slope = _curve(kind, theta[lane, 0])[1]
-            g[lane, 0] = slope + shift if sampled else slope
+def _slope(kind, theta, lane, sampled, shift, g):
+    """dJ of a curve at lane, plus shift when sampled (the batch's mean offset, the same for every lane when the
+    lanes share their batches)."""
+    slope = _curve(kind, theta[lane, 0])[1]
+    g[lane, 0] = slope + shift if sampled else slope
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _slopes(kind, theta, m, sampled, shift, g):
+    """_slope of lanes 0 … m − 1 (all of them running), kind a constant: a loop the compiler vectorizes."""
+    for lane in range(m):
+        _slope(kind, theta, lane, sampled, shift, g)
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row):
+    """One update of lane: optimizers.py's update(), θ + step, and θ into its history row."""
     s, moment, other = _update(
         kind, p0, p1, p2, g[lane, 0], first[lane, 0], second[lane, 0], rates[lane] * factor, bias1, bias2)
     if kind != 0:  # kind is a constant here: gd stores no state, only Adam a second moment
@@ -248,35 +248,25 @@ def _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second,
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _steps(kind, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row):
-    """One update of every running lane: optimizers.py's update(), θ + step, and θ into its history row."""
-    if dense:
-        for lane in range(m):
-            _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row)
-    else:
-        for idx in range(m):
-            _step(kind, p0, p1, p2, rates, factor, bias1, bias2, active[idx], g, first, second, step, theta, row)
+def _steps(kind, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row):
+    """_step of lanes 0 … m − 1 (all of them running), kind a constant: a loop the compiler vectorizes."""
+    for lane in range(m):
+        _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row)
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
-def _losses(kind, theta, active, m, dense, rule, bound, epsilon, step, loss, before, row):
-    """J(θ) of every running lane of a curve into loss and its history row, the previous J into before. Returns
-    how many lanes surely go on (finite, within bound, the rule's measure at least ε; counted only when dense,
-    for rules 0 and 2, else 0), so that the exact tests can be skipped while no lane is near stopping."""
+def _losses(kind, theta, m, rule, bound, epsilon, step, loss, before, row):
+    """J(θ) of lanes 0 … m − 1 (all of them running) of a curve into loss and its history row, the previous J
+    into before, kind a constant. Returns how many lanes surely go on (finite, within bound, the rule's measure
+    at least ε; for rules 0 and 2, else 0), so that the exact tests can be skipped while no lane is near
+    stopping."""
     calm = 0
-    if dense:
-        for lane in range(m):
-            previous, value = loss[lane], _curve(kind, theta[lane, 0])[0]
-            before[lane], loss[lane], row[lane] = previous, value, value
-            measure = abs(value - previous) if rule == 0 else abs(step[lane, 0])
-            calm += int((abs(theta[lane, 0]) <= bound) & (abs(value) < math.inf) & (measure >= epsilon))
-        return calm if rule == 0 or rule == 2 else 0
-    for idx in range(m):
-        lane = active[idx]
-        before[lane] = loss[lane]
-        loss[lane] = _curve(kind, theta[lane, 0])[0]
-        row[lane] = loss[lane]
-    return calm
+    for lane in range(m):
+        previous, value = loss[lane], _curve(kind, theta[lane, 0])[0]
+        before[lane], loss[lane], row[lane] = previous, value, value
+        measure = abs(value - previous) if rule == 0 else abs(step[lane, 0])
+        calm += int((abs(theta[lane, 0]) <= bound) & (abs(value) < math.inf) & (measure >= epsilon))
+    return calm if rule == 0 or rule == 2 else 0
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
@@ -318,12 +308,15 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             if orders.shape[0]:
                 shift = _terms(objective, data, theta[active[0], 0], orders[0, epoch], offset, count, scratch, flag)
             sampled = orders.shape[0] > 0
-            if objective == 0:
-                _slopes(0, theta, active, m, dense, sampled, shift, g)
+            if not dense:  # one loop for every kind; the dense ones below, one per kind, vectorize
+                for idx in range(m):
+                    _slope(objective, theta, active[idx], sampled, shift, g)
+            elif objective == 0:
+                _slopes(0, theta, m, sampled, shift, g)
             elif objective == 1:
-                _slopes(1, theta, active, m, dense, sampled, shift, g)
+                _slopes(1, theta, m, sampled, shift, g)
             else:
-                _slopes(2, theta, active, m, dense, sampled, shift, g)
+                _slopes(2, theta, m, sampled, shift, g)
         else:
             for idx in range(m):
                 lane = active[idx]
@@ -336,30 +329,40 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
         # 2. steps, θ and its history
         factor, bias1, bias2 = table[0, j], table[1, j], table[2, j]
         row = history[k + 1]
-        if optimizer == 0:
-            _steps(0, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+        if not dense:
+            for idx in range(m):
+                _step(optimizer, p0, p1, p2, rates, factor, bias1, bias2, active[idx], g, first, second, step, theta,
+                      row)
+        elif optimizer == 0:
+            _steps(0, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         elif optimizer == 1:
-            _steps(1, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+            _steps(1, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         elif optimizer == 2:
-            _steps(2, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+            _steps(2, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         elif optimizer == 3:
-            _steps(3, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+            _steps(3, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         elif optimizer == 4:
-            _steps(4, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+            _steps(4, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         else:
-            _steps(5, p0, p1, p2, rates, factor, bias1, bias2, active, m, dense, g, first, second, step, theta, row)
+            _steps(5, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         if steps.shape[0]:
             for idx in range(m):
                 steps[k + 1, active[idx], 0] = step[active[idx], 0]
         # 3. losses
-        if objective == 0:
-            calm = _losses(0, theta, active, m, dense, rule, bound, epsilon, step, loss, before, losses[k + 1])
+        calm = 0
+        if objective <= 2 and not dense:
+            for idx in range(m):
+                lane = active[idx]
+                before[lane] = loss[lane]
+                loss[lane] = _curve(objective, theta[lane, 0])[0]
+                losses[k + 1, lane] = loss[lane]
+        elif objective == 0:
+            calm = _losses(0, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == 1:
-            calm = _losses(1, theta, active, m, dense, rule, bound, epsilon, step, loss, before, losses[k + 1])
+            calm = _losses(1, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == 2:
-            calm = _losses(2, theta, active, m, dense, rule, bound, epsilon, step, loss, before, losses[k + 1])
+            calm = _losses(2, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
         else:
-            calm = 0
             for idx in range(m):
                 lane = active[idx]
                 before[lane] = loss[lane]
