@@ -2,7 +2,9 @@
 
 The readable reference is gd.run._reference (numpy, vectorized over lanes); this is the fast path
 for every objective, update rule and schedule that names a kind listed here. The loop is the
-same: updates outside, lanes inside, a lane that stops is skipped from then on. Each formula below
+same: updates outside, lanes inside, a lane that stops is skipped from then on; each update runs in
+phases (gradients, steps, losses, tests), each a loop over the running lanes, and while every lane
+runs, the loops on a curve are one per kind, which the compiler vectorizes. Each formula below
 is the one in objectives.py, optimizers.py, schedules.py and stopping.py, in the same order of
 operations, because floating point is not associative:
 
@@ -12,7 +14,7 @@ operations, because floating point is not associative:
   numba's own float ** int multiplies repeatedly, so the exponent is made a float first;
 - exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp).
 
-Compiled with cache=True (the first process compiles, in about 3 s; later ones load the cache),
+Compiled with cache=True (the first process compiles, in about 7 s; later ones load the cache),
 nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
 (x / 0 is ±inf or NaN, as in numpy) and without numba's reference counting (_nrt=False: its
 atomic counts cost more than the update itself), so the kernels allocate nothing: descend()
@@ -282,8 +284,12 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
 
     Each update runs in phases, each one loop over the running lanes (active[:m]): gradients, steps, losses,
     then the tests. A lane's operations are the same and in the same order as in one loop over lanes doing all
-    of it; the phases only let the processor overlap many lanes' work, with the branches on the objective, the
-    rule and the stopping rule taken once per update instead of once per lane."""
+    of it (no sum runs across lanes); the phases only let the processor overlap many lanes' work, with the
+    branches on the objective, the rule and the stopping rule taken once per update instead of once per lane.
+    While every lane runs (dense) on a curve, each phase is a loop per kind over lanes 0 … m − 1, which the
+    compiler vectorizes (gd/batch at 1,000 lanes: 8.8 ns per update in one loop, 4.1–4.5 now); and the exact
+    tests run only when the loss loop's count says some lane may stop. One loop fusing all phases per curve
+    and rule was 0.1 ns faster for gd, 0.8 ns for Adam, but took 25 s to compile."""
     lanes = theta.shape[0]
     n = data.shape[1]
     nothing = n - n  # a count of 0: the whole data set
@@ -475,7 +481,7 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
             names)
 
 
-# The first process on a fresh checkout compiles for about 3 s (later ones load numba's cache in about 0.15 s).
+# The first process on a fresh checkout compiles for about 7 s (later ones load numba's cache in about 0.15 s).
 # So the kernel is compiled in a background thread, started by the first run that could use it, and until it
 # is ready runs go to the reference loop, which gives the same numbers: a fresh server answers at once.
 _compiling = threading.Lock()
