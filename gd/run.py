@@ -234,17 +234,23 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
 
 
 def _results(lanes: Lanes, rates, lane_settings) -> list[Result]:
+    # every lane's final gradient in one call (a row's gradient does not depend on the rows beside it)
+    finals = lanes.history[np.arange(len(rates)), lanes.iterations]
+    with np.errstate(all="ignore"):
+        grads = lane_settings[0].problem.grad(finals)
     return [_result(lanes.history[lane], lanes.losses[lane], lanes.iterations[lane], lanes.status[lane],
-                    rates[lane], lane_settings[lane]) for lane in range(len(rates))]
+                    rates[lane], lane_settings[lane], grads[lane]) for lane in range(len(rates))]
 
 
-def _result(history, losses, iterations, status, eta, settings) -> Result:
-    """Lane's Result from its rows (θ_k and J(θ_k) for k = 0 … at least iterations)."""
+def _result(history, losses, iterations, status, eta, settings, grad=None) -> Result:
+    """Lane's Result from its rows (θ_k and J(θ_k) for k = 0 … at least iterations); grad: ∇J at the last, if
+    already known."""
     problem = settings.problem
     history = history[:iterations + 1]
     final = history[-1]
-    with np.errstate(all="ignore"):
-        grad = problem.grad(final[None, :])[0]
+    if grad is None:
+        with np.errstate(all="ignore"):
+            grad = problem.grad(final[None, :])[0]
     if problem.dim == 1:
         history, final, grad = history[:, 0], float(final[0]), float(grad[0])
     trail = losses[:iterations + 1]
