@@ -89,11 +89,12 @@ SETTLED = """async ({heading, timeout, poll}) => {
 
 def code_version() -> str:
     """Which dashboard was measured: the commit, and whether dashboard.py or gd/ differ from it."""
-    def git(*command):
-        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    def git(*command):  # not stripped: a porcelain line starts with its status, " M path"
+        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True, check=True).stdout.rstrip()
 
     try:
-        head, changed = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain", "--", "dashboard.py", "gd")
+        head = git("rev-parse", "--short", "HEAD").strip()
+        changed = git("status", "--porcelain", "--", "dashboard.py", "gd")
     except (OSError, subprocess.CalledProcessError):
         return "code: not a git checkout"
     files = [line[3:] for line in changed.splitlines()]
