@@ -40,8 +40,8 @@ def _results(run: Run) -> list:
     return gd.compare(run.etas, run.objective, **run.keywords())
 
 
-def _run(run: Run, eta: float | None = None):
-    return gd.minimize(run.objective, eta=run.eta if eta is None else eta, **run.keywords())
+def _run(run: Run):
+    return gd.minimize(run.objective, eta=run.eta, **run.keywords())
 
 
 def _columns(table: pd.DataFrame) -> dict[str, str]:
