@@ -190,7 +190,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("section.compare.caption"))
     panels = st.container()  # filled once the convergence chart's own control below has been read
     st.subheader(t("section.convergence"))
-    st.caption(t("section.convergence.caption"))
+    convergence_caption = st.empty()  # said once the runs are known
     st.session_state.setdefault("unit", DEFAULTS.unit)
     unit = st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),
                                 format_func=labels("chart.unit.{}"))
@@ -203,6 +203,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
         if shown.schedule:
             st.markdown(shown.schedule_title)
             st.vega_lite_chart(shown.schedule, width="stretch")
+    convergence_caption.caption(view.convergence_caption)
     st.vega_lite_chart(view.convergence, width="stretch")
     st.subheader(t("section.table"))
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)

@@ -62,7 +62,9 @@ def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
             assert row["loss"] == pytest.approx((theta - 2.5) ** 2 - 1, rel=1e-12, abs=1e-12)
             theta = theta - eta * 2 * (theta - 2.5)
     diverged = [row for row in points if row["eta"] == 1.1]
-    assert max(abs(row["theta"]) for row in diverged) <= 6  # drawn only while it is on the plot
+    assert max(row["k"] for row in diverged) == 106  # drawn to its last update; the chart clips what leaves the plot
+    path = view.trajectories["spec"]["layer"][1]["mark"]
+    assert path["clip"] is True and path["point"]["clip"] is True  # the part off the plot is cut at its edge
     assert view.table["updates"].tolist() == [423, 45, 45, 1, 106]
     assert view.table["status"].tolist() == ["converged", "converged", "converged", "stalled", "diverged"]
     assert view.columns["theta"] == "final θ"
@@ -206,3 +208,40 @@ def test_predict_scores_the_guess(eta, guess, bucket, points):
     assert view.points == points
     assert view.verdict.endswith(f"Your total: {2 + points} of 6.")
 
+
+
+def test_the_convergence_caption_says_which_lines_coincide_only_when_they_do():
+    """On the article's parabola η and 1 − η shrink the gap alike, (1 − 2η)² per update: 0.1 and 0.9 draw one line.
+    Under Adam, or with sampled examples, they do not, and the caption must not say so (it always did)."""
+    caption = views.compare(DEFAULTS.for_view("compare")).convergence_caption
+    assert "η = 0.1 and η = 0.9" in caption and "(1 − ηL)²" in caption
+    for settings in ({"optimizer": "adam"}, {"variant": "sgd"}, {"etas": (0.1, 0.2)}):
+        assert "coincide" not in views.compare(replace(DEFAULTS, **settings).for_view("compare")).convergence_caption
+    pairs = views.compare(replace(DEFAULTS, etas=(0.1, 0.9, 0.2, 0.8)).for_view("compare")).convergence_caption
+    assert "η = 0.1 and η = 0.9, η = 0.2 and η = 0.8" in pairs
+
+
+def test_a_run_that_reached_the_minimum_at_the_limit_is_at_a_minimum():
+    """ε = 0 runs to the limit and ends at θ = 2.5 with dJ ≈ 1e-15: at a minimum, and no advice to raise the limit
+    (the stopping lab's last column said "no" and "raise the iteration limit")."""
+    view = views.stopping(DEFAULTS.for_view("stopping"))
+    assert view.table.iloc[-1]["at_minimum"] == "yes" and view.table.iloc[-1]["status"] == "hit the limit"
+    sentence = view.explanations[-1][1]
+    assert "ended at a minimum" in sentence and "with ε = 0 the stopping rule never fires" in sentence
+    assert "Raise the iteration limit" not in sentence
+    shown = views.headline(replace(DEFAULTS, stop="grad_norm", epsilon=0.0).for_view("headline"))
+    assert "ended at a minimum" in shown.explanation
+    assert views.stopping(replace(DEFAULTS, eta=1.0).for_view("stopping")).table.iloc[-1]["at_minimum"] == "no"
+
+
+@pytest.mark.parametrize(("settings", "said", "not_said"), [
+    ({"variant": "sgd", "max_iter": 300}, "a larger η only adds noise", "pick a larger η"),
+    ({"eta": 0.999, "max_iter": 200}, "pick a smaller η", "pick a larger η"),
+    ({"eta": 0.001, "max_iter": 100}, "pick a larger η (up to 1/L = 0.5", "smaller η"),
+    ({"optimizer": "adam", "eta": 0.001, "max_iter": 100}, "Raise the iteration limit or ε.", "larger η"),
+])
+def test_advice_after_the_limit_follows_theory_and_the_run(settings, said, not_said):
+    """A larger η helps only plain full-batch descent creeping in from one side (ηL < 1): with sampled examples it
+    adds noise, past 1/L it overshoots, and there is no closed form for Adam."""
+    explanation = views.headline(replace(DEFAULTS, **settings).for_view("headline")).explanation
+    assert explanation.startswith("Hit the limit") and said in explanation and not_said not in explanation

@@ -29,7 +29,7 @@ def trajectories(curve: pd.DataFrame, paths: pd.DataFrame, panels: list[str]) ->
     line = alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y)
     path = alt.Chart().mark_line(
         color=PATH_COLOR, strokeWidth=1, clip=True,
-        point=alt.OverlayMarkDef(shape="diamond", size=40, color=PATH_COLOR, filled=True),
+        point=alt.OverlayMarkDef(shape="diamond", size=40, color=PATH_COLOR, filled=True, clip=True),
     ).encode(x, y, order="k:Q", tooltip=[
         alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
         alt.Tooltip("loss:Q", title="J(θ)", format=".6g"), alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])

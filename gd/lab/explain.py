@@ -2,15 +2,51 @@
 
 import numpy as np
 
+from gd import theory
 from gd.lab.format import number, updates
 from gd.lab.text import t
 from gd.run import gradient
-from gd.stopping import divergence_bound, norm
+from gd.stopping import divergence_bound, norm, settle
 from gd.theory import reversals
 
 
 def _gradient_at(problem, point) -> np.ndarray:
     return gradient(problem, point)[0]
+
+
+def at_minimum(result) -> bool:
+    """Whether the run ended at a minimum, by the test that makes a fired rule "converged" (its gradient shrank a
+    hundredfold, or is below 1e-8): true also of a run that got there but hit the limit."""
+    if result.status == "diverged":
+        return False
+    first = norm(_gradient_at(result.settings.problem, result.history[0])[None])[0]
+    return settle(norm(np.reshape(result.grad, (1, -1))), first)[0] == "converged"
+
+
+def _regime(result) -> str | None:
+    """theory's regime of the run's η near the minimum it is heading for, where a closed form exists."""
+    if not theory.applies(result.settings):
+        return None
+    _, curvature = theory.local_curvature(result.settings)
+    return theory.regime(result.eta, curvature)
+
+
+def _larger_eta_helps(result) -> bool:
+    """Only plain descent on the full batch, creeping in from one side (ηL < 1), gets faster with a larger η: with
+    sampled examples it adds noise, past 1/L it overshoots, at 2/L it bounces, beyond it diverges."""
+    return _regime(result) == "monotone"
+
+
+def _limit_advice(result) -> str:
+    """What to change when a run hit the limit short of a minimum, from theory and the run."""
+    settings = result.settings
+    if settings.variant != "batch":
+        return t("advice.noise")
+    regime = _regime(result)
+    if regime in ("monotone", "oscillating"):
+        _, curvature = theory.local_curvature(settings)
+        return t(f"advice.{regime}", one=number(1 / curvature))
+    return t("advice.limit")
 
 
 def explain(result) -> str:
@@ -23,11 +59,18 @@ def explain(result) -> str:
     if result.status == "stalled":
         last_two = np.stack([_gradient_at(problem, result.history[-2]), np.reshape(result.grad, problem.dim)])
         reason = t(f"explain.stalled.{settings.stop}", theta=values["theta"], previous=number(result.history[-2]))
-        why = t("explain.stalled.why.jump" if reversals(last_two) else "explain.stalled.why.slow")
+        why = t("explain.stalled.why.jump" if reversals(last_two) else
+                "explain.stalled.why.slow" if _larger_eta_helps(result) else "explain.stalled.why.small")
         return t("explain.stalled", reason=reason, why=why, **values)
     if result.status == "max_iter":
+        if at_minimum(result):
+            why = t("explain.max_iter.there.never" if settings.epsilon == 0 else "explain.max_iter.there.above",
+                    epsilon=number(settings.epsilon))
+            return t("explain.max_iter.there", why=why, **values)
         stuck = norm(np.reshape(result.grad, (1, -1)))[0] >= 0.99 * norm(first[None])[0] > 0  # no progress at all
-        return t("explain.max_iter.stuck" if stuck else "explain.max_iter", **values)
+        if stuck:
+            return t("explain.max_iter.stuck", **values)
+        return t("explain.max_iter", advice=_limit_advice(result), **values)
     if result.iterations == 0:
         return t("explain.diverged.start", theta0=number(settings.theta0))
     bound = divergence_bound(settings.theta0, problem.plot_range)

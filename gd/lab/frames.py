@@ -9,6 +9,7 @@ import io
 import numpy as np
 import pandas as pd
 
+from gd.lab.explain import at_minimum
 from gd.lab.format import number, precise, updates
 from gd.lab.text import t
 from gd.run import gradient
@@ -44,17 +45,16 @@ def panel_title(result) -> str:
 
 
 def trajectories(results, titles=None) -> pd.DataFrame:
-    """Each run's visited points up to where it first leaves the plotted range, thinned.
-    Panels are titled by panel_title() unless titles are given, one per result."""
+    """Each run's visited points, thinned, the finite ones: a chart clips what leaves its range, so a run that
+    leaves the plot and comes back (a decaying η) is drawn coming back. Panels are titled by panel_title() unless
+    titles are given, one per result."""
     problem = results[0].settings.problem
-    low, high = problem.plot_range
     titles = titles or [panel_title(result) for result in results]
     frames = []
     for result, title in zip(results, titles, strict=True):
-        history = np.asarray(result.history)
-        inside = np.isfinite(result.losses) & (history >= low) & (history <= high)
-        shown = len(inside) if inside.all() else int(np.argmin(inside))
-        k = thin(shown)
+        history, losses = np.asarray(result.history), np.asarray(result.losses)
+        k = thin(len(history))
+        k = k[np.isfinite(history[k]) & np.isfinite(losses[k])]
         theta = history[k]
         frames.append(pd.DataFrame({
             "panel": title, "eta": result.eta, "k": k, "theta": theta,
@@ -223,5 +223,5 @@ def stopping(results, rules: list[str]) -> pd.DataFrame:
         "theta": [precise(result.theta) for result in results],
         "grad": [precise(result.grad) for result in results],
         "status": [t(f"status.{result.status}") for result in results],
-        "at_minimum": [t("stopping.yes" if result.status == "converged" else "stopping.no") for result in results],
+        "at_minimum": [t("stopping.yes" if at_minimum(result) else "stopping.no") for result in results],
     })

@@ -85,8 +85,20 @@ ENGLISH = MappingProxyType({
     "explain.stalled.no_improvement": "J did not improve by ε for 5 updates in a row",
     "explain.stalled.why.jump": "the iterates jump across the minimum instead of approaching it.",
     "explain.stalled.why.slow": "the steps became too small to make progress; try a larger η or a smaller ε.",
+    "explain.stalled.why.small": "the steps became too small to make progress; try a smaller ε.",
     "explain.max_iter": "Hit the limit of {updates} before the stopping rule fired: θ = {theta}, gradient {grad}. "
-                        "Raise the iteration limit or ε, or pick a larger η.",
+                        "{advice}",
+    "explain.max_iter.there": "Ran to the limit of {updates} and ended at a minimum: at θ = {theta} the gradient "
+                              "{grad} is as small as the converged test asks, but {why}",
+    "explain.max_iter.there.never": "with ε = 0 the stopping rule never fires, so only the limit ended the run.",
+    "explain.max_iter.there.above": "the stopping rule's measure never fell below ε = {epsilon}.",
+    "advice.noise": "The sampled examples keep θ moving around the minimum: a decaying learning-rate schedule or a "
+                    "larger batch lets it settle; a larger η only adds noise.",
+    "advice.monotone": "Each update closes only part of the gap from one side: raise the iteration limit, or pick a "
+                       "larger η (up to 1/L = {one}, the fastest near the minimum).",
+    "advice.oscillating": "Each update overshoots the minimum: raise the iteration limit, or pick a smaller η "
+                          "(1/L = {one} is the fastest near the minimum; a larger η bounces or diverges).",
+    "advice.limit": "Raise the iteration limit or ε.",
     "explain.max_iter.stuck": "Hit the limit of {updates} without getting closer: the gradient at θ = {theta} is "
                               "still {grad}, as large as at the start, so the iterates bounce instead of descending. "
                               "More updates will not help: pick a smaller η.",
@@ -133,12 +145,14 @@ ENGLISH = MappingProxyType({
     "page.link_problems": "Some values in this link were not usable, so their controls start at the default: {problems}.",
     "section.run": "Your run: η = {eta}",
     "section.compare.caption": "Each panel is one η on the same curve and the same axes: ◆ are the points θ₀ → θₖ "
-                               "the update visited. A run that leaves the plot is drawn up to where it left.",
+                               "the update visited. What leaves the plot is cut at its edge, and drawn again if it comes back.",
     "section.convergence": "How fast each η closes the gap",
     "section.convergence.caption": "J(θₖ) − J* on a log scale: a straight falling line is linear convergence; "
-                                   "hover a line to pick it out. Lines can coincide: on the article's parabola "
-                                   "η and 1 − η shrink the gap by the same factor (1 − 2η)² per update, so "
-                                   "η = 0.1 and η = 0.9 draw one line.",
+                                   "hover a line to pick it out.",
+    "section.convergence.same": " Lines coincide here, each pair drawing one line: {pairs}.",
+    "section.convergence.same.parabola": " Lines coincide here, each pair drawing one line: {pairs}. On a parabola "
+                                         "η and 2/L − η shrink the gap by the same factor (1 − ηL)² per update.",
+    "section.convergence.pair": "η = {first} and η = {second}",
     "section.table": "Final values",
     "section.sweep": "Learning-rate sweep (the article's grid search)",
     "section.sweep.caption": "Shaded where theory applies: blue η < 1/L creeps in monotonically, yellow "
@@ -373,7 +387,15 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "explain.stalled.no_improvement": "J 连续 5 次更新都没有改进 ε 以上",
     "explain.stalled.why.jump": "迭代点在最小值两侧来回跳，而不是在逼近它。",
     "explain.stalled.why.slow": "步子变得太小，已经无法前进；试试更大的 η 或更小的 ε。",
-    "explain.max_iter": "已达到 {updates}的上限，停止条件仍未触发：θ = {theta}，梯度为 {grad}。可以提高迭代次数上限或 ε，或选用更大的 η。",
+    "explain.stalled.why.small": "步子变得太小，已经无法前进；试试更小的 ε。",
+    "explain.max_iter": "已达到 {updates}的上限，停止条件仍未触发：θ = {theta}，梯度为 {grad}。{advice}",
+    "explain.max_iter.there": "运行到了 {updates}的上限，并且停在了最小值处：θ = {theta} 处的梯度 {grad} 已经小到满足收敛的判定，但{why}",
+    "explain.max_iter.there.never": "ε = 0 时停止条件永远不会触发，所以只有迭代次数上限结束了这次运行。",
+    "explain.max_iter.there.above": "停止条件的度量始终没有低于 ε = {epsilon}。",
+    "advice.noise": "抽到的样本让 θ 一直在最小值附近晃动：用衰减的学习率调度或更大的批量能让它稳定下来；更大的 η 只会增加噪声。",
+    "advice.monotone": "每次更新只从一侧缩小一部分差距：可以提高迭代次数上限，或选用更大的 η（最大到 1/L = {one}，在最小值附近最快）。",
+    "advice.oscillating": "每次更新都越过了最小值：可以提高迭代次数上限，或选用更小的 η（1/L = {one} 在最小值附近最快；更大的 η 会来回弹跳或发散）。",
+    "advice.limit": "可以提高迭代次数上限或 ε。",
     "explain.max_iter.stuck": "已达到 {updates}的上限，却没有更接近最小值：θ = {theta} 处的梯度仍为 {grad}，和出发时一样大，说明迭代点在来回弹跳，而不是在下降。再多的更新也没有用：请选用更小的 η。",
     "explain.diverged": "在第 {updates} 次更新时发散：{what}；每一步越过最小值都比上一步更远。η = {eta} 在这里太大了{limit}。",
     "explain.diverged.start": "第一次更新之前就已发散：θ₀ = {theta0} 处的 J(θ₀) 太大，超出了浮点数的表示范围。请从离最小值更近的地方出发。",
@@ -412,9 +434,12 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "error.typed": "{name} 必须是 {accepted}；「{value}」不符合要求。",
     "page.link_problems": "这个链接中有些值无法使用，对应的控件已恢复为默认值：{problems}。",
     "section.run": "你的运行：η = {eta}",
-    "section.compare.caption": "每个面板是同一条曲线、同一坐标轴上的一个 η：◆ 是更新依次经过的点 θ₀ → θₖ。跑出图外的运行只画到它离开的位置。",
+    "section.compare.caption": "每个面板是同一条曲线、同一坐标轴上的一个 η：◆ 是更新依次经过的点 θ₀ → θₖ。跑出图外的部分在边缘截断，回到图内时会再画出来。",
     "section.convergence": "每个 η 缩小差距有多快",
-    "section.convergence.caption": "对数坐标下的 J(θₖ) − J*：一条笔直下降的线就是线性收敛；把鼠标悬停在一条线上可以突出显示它。线可能重合：在文章的抛物线上，η 和 1 − η 每次更新都把差距乘以同一个因子 (1 − 2η)²，所以 η = 0.1 和 η = 0.9 画出的是同一条线。",
+    "section.convergence.caption": "对数坐标下的 J(θₖ) − J*：一条笔直下降的线就是线性收敛；把鼠标悬停在一条线上可以突出显示它。",
+    "section.convergence.same": "这里有线重合，每一对画出的是同一条线：{pairs}。",
+    "section.convergence.same.parabola": "这里有线重合，每一对画出的是同一条线：{pairs}。在抛物线上，η 和 2/L − η 每次更新都把差距乘以同一个因子 (1 − ηL)²。",
+    "section.convergence.pair": "η = {first} 和 η = {second}",
     "section.table": "最终数值",
     "section.sweep": "学习率扫描（即文章中的网格搜索）",
     "section.sweep.caption": "理论适用的地方会着色：蓝色 η < 1/L，从一侧单调逼近；黄色 1/L < η < 2/L，振荡但收敛；红色 η > 2/L，发散。共 {points} 个 η 值，从 {low} 到 {high}，其余设置相同。◆ 标出用最少更新次数收敛的 η{best}。曲率 L 已知时，虚线标出 η = 1/L 和稳定性上限 η = 2/L。",

@@ -89,6 +89,7 @@ def headline(run: Run) -> Headline:
 class CompareView:
     trajectories: dict
     convergence: dict
+    convergence_caption: str  # says which lines coincide, when some do
     table: pd.DataFrame
     columns: dict[str, str]
     points: pd.DataFrame  # what the CSV download holds (frames.points)
@@ -99,6 +100,21 @@ class CompareView:
         return frames.csv(self.points)
 
 
+def _convergence_caption(results) -> str:
+    """The convergence chart's caption, saying which of these runs draw one line (the same gaps, update for update,
+    to 1e-9), and why, where theory knows."""
+    same = [(first, second) for i, first in enumerate(results) for second in results[i + 1:]
+            if len(first.losses) == len(second.losses) and np.allclose(first.losses, second.losses, rtol=1e-9, atol=0)]
+    if not same:
+        return t("section.convergence.caption")
+    pairs = t("list.separator").join(t("section.convergence.pair", first=number(first.eta), second=number(second.eta))
+                                    for first, second in same)
+    settings = results[0].settings
+    why = "section.convergence.same.parabola" if theory.applies(settings) and settings.problem.quadratic else \
+        "section.convergence.same"
+    return t("section.convergence.caption") + t(why, pairs=pairs)
+
+
 @view("compare")
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
@@ -107,7 +123,8 @@ def compare(run: Run) -> CompareView:
     panels = [frames.panel_title(result) for result in results]
     table = frames.shown(frames.summary(results))
     return CompareView(charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
-                       charts.convergence(frames.gaps(results), run.unit).to_dict(), table, _columns(table),
+                       charts.convergence(frames.gaps(results), run.unit).to_dict(), _convergence_caption(results),
+                       table, _columns(table),
                        frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2))
 
