@@ -12,9 +12,11 @@ from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
     DEFAULTS,
+    HYPERPARAMETERS,
     IN_VIEW,
     MAX_TEXT,
     NUMBERS,
+    PRESETS,
     UNITS,
     VIEWS,
     Run,
@@ -26,11 +28,13 @@ from gd.lab.controls import (
     refusal,
 )
 from gd.lab.format import accepted, number
-from gd.lab.links import read_url, to_url, warning
+from gd.lab.links import read_url, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+SETTINGS_KEYS = ("objective", "theta0", "eta", "variant", "batch_size", "seed", "optimizer", "schedule", "stop",
+                 "epsilon", "max_iter", "etas")  # the sidebar's widgets
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
 PLAY_SECONDS = 0.8  # one update per tick while playing
 
@@ -56,6 +60,7 @@ compare_view = cached(views.compare, 64)
 theory_view = cached(views.theory_view, 32)
 stopping_view = cached(views.stopping, 64)
 noise_view = cached(views.noise, 32)
+article_view = cached(views.article_code, 64)
 
 
 def open_link() -> None:
@@ -159,6 +164,13 @@ def metrics_ui(run: Run) -> views.Headline:
             column.metric(name, value, help=hint)
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
+    with st.expander(t("article.title")):
+        article = article_view(run.for_view("headline"))
+        st.code(article.code, language="python")
+        if article.printed:
+            st.caption(t("article.printed"))
+            st.code(article.printed, language=None)
+        st.caption(escaped(article.note))
     return shown
 
 
@@ -300,6 +312,32 @@ def step_ui(steps: views.StepThrough, playing: bool) -> None:
         st.rerun()  # the whole page, so the fragment is drawn again without run_every
 
 
+def apply_preset(name: str) -> None:
+    """A lesson's settings: every control back at its default, then the lesson's own, and its view open."""
+    lesson = PRESETS[name]
+    for key in [*SETTINGS_KEYS, *(key for keys in IN_VIEW.values() for key in keys), *HYPERPARAMETERS]:
+        st.session_state.pop(key, None)
+    for key, value in lesson.items():
+        if key != "view":
+            st.session_state[key] = value
+    with speaking(st.session_state["lang"]):
+        st.session_state["view_label"] = t(f"view.{lesson['view']}")
+
+
+def presets_ui() -> None:
+    st.caption(t("preset.caption"))
+    for column, name in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
+        column.button(t(f"preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
+                      help=t(f"preset.{name}.help"), width="stretch")
+
+
+def share_ui(run: Run) -> None:
+    with st.sidebar:
+        st.header(t("share.title"))
+        st.caption(t("share.caption"))
+        st.code(share(st.context.url, run), language=None, wrap_lines=True)
+
+
 def switch_to_stochastic() -> None:
     st.session_state["variant"] = "sgd"
 
@@ -376,6 +414,7 @@ def page(lang: str) -> None:
     st.caption(t("page.caption"))
     if st.session_state["link_problems"]:
         st.warning(warning(st.session_state["link_problems"]))
+    presets_ui()
     run = sidebar_ui(lang)
     if run is None:
         return
@@ -389,6 +428,7 @@ def page(lang: str) -> None:
             with tab:
                 run = DRAW[name](run, shown)
     st.query_params.from_dict(to_url(run))
+    share_ui(run)
 
 
 main()

@@ -53,8 +53,9 @@ def plain(settings) -> bool:
 
 
 def applies(settings) -> bool:
-    """Closed forms exist for plain gradient descent (see plain), in one dimension."""
-    return plain(settings) and settings.problem.dim == 1
+    """Closed forms exist for plain gradient descent (see plain), in one dimension, where a parabola fits the
+    bottom (J''(θ*) > 0: the flat-bottomed quartic has none)."""
+    return plain(settings) and settings.problem.dim == 1 and local_curvature(settings)[1] > 0
 
 
 def reversals(gradients: np.ndarray) -> int:

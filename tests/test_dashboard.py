@@ -11,6 +11,7 @@ from gd.lab.budget import WorkCapError
 from gd.lab.controls import DEFAULT_ETAS, Run
 from gd.lab.format import number
 from gd.lab.frames import panel_title
+from gd.lab.links import read_url
 
 ARTICLE_THETA = 2.499891109642585  # printed by the article's loop
 
@@ -199,7 +200,7 @@ def test_a_diverged_run_is_reported_where_it_left_never_clipped():
 
 def test_a_new_eta_reruns_only_the_headline_not_the_cached_comparison(monkeypatch):
     """The comparison is cached on the controls it reads (run.for_view): changing the sidebar's η, which it does not
-    read, makes one new one-lane run for the headline and nothing else."""
+    read, makes the headline's one-lane run and the article code's, and nothing else."""
     calls = []
     for name in ("compare", "minimize", "seeds", "each_stop"):
         engine_call = getattr(gd, name)
@@ -209,4 +210,28 @@ def test_a_new_eta_reruns_only_the_headline_not_the_cached_comparison(monkeypatc
     assert calls.count("compare") == 1
     calls.clear()
     clean(app.number_input(key="eta").set_value(0.37).run())
-    assert calls == ["minimize"]
+    assert calls == ["minimize", "minimize"]  # the headline, and the article's loop with the new η
+
+
+@pytest.mark.parametrize(("preset", "keywords", "status", "view"), [
+    ("trap", {"eta": 1.0}, "stalled", "stopping"),
+    ("diverge", {"eta": 1.1}, "diverged", "compare"),
+    ("noise", {"variant": "sgd"}, "hit the limit", "noise"),
+    ("rescue", {"eta": 1.1, "schedule": "exponential"}, "converged", "compare"),
+])
+def test_a_preset_opens_its_lesson_and_every_other_control_at_its_default(preset, keywords, status, view):
+    app = open_page({"theta0": "3", "epsilon": "0.001", "etas": "0.2"})  # settings the lesson must not keep
+    clean(app.button(key=f"preset_{preset}").click().run())
+    assert metrics(app) == expected_metrics(**keywords) and metrics(app)["status"] == status
+    assert app.query_params.get("view", "compare") in (view, [view])
+    assert app.text_input(key="etas").value == "0.01, 0.1, 0.9, 1, 1.1"  # the compared η back at the default
+    clean(app.button(key="preset_article").click().run())
+    assert metrics(app) == expected_metrics() and metrics(app)["updates"] == "45"
+
+
+def test_the_share_link_is_the_views_own_link():
+    app = open_page({"eta": "0.37", "view": "theory", "lang": "zh"})
+    (link,) = [code.value for code in app.sidebar.code]
+    assert link == "?eta=0.37&view=theory&lang=zh"
+    assert read_url(dict(item.split("=") for item in link[1:].split("&")))[0] == {"eta": 0.37, "view": "theory",
+                                                                                 "lang": "zh"}

@@ -92,7 +92,7 @@ def english_words(text: str) -> set[str]:
 def test_a_chinese_page_shows_no_english(view, settings):
     app = open_page("zh", view=view, **settings)
     if view == "predict":
-        app.button[-1].click().run()  # the score and its sentences too
+        app.button[-1].click().run()  # the form's button, the last on the page: the score and its sentences too
     texts = readable(app)
     assert any(CJK.search(text) for text in texts)
     leaks = {text: english_words(text) for text in texts if english_words(text)}

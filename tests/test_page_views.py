@@ -20,6 +20,11 @@ def clean(app) -> AppTest:
     return app
 
 
+def main_buttons(app) -> list:
+    """The open view's buttons (the lessons above the tabs have keys "preset_…")."""
+    return [button for button in app.button if not str(button.key).startswith("preset_")]
+
+
 def open_view(view, **query) -> AppTest:
     app = AppTest.from_file("../dashboard.py", default_timeout=60)
     app.query_params["view"] = view
@@ -81,7 +86,7 @@ def test_theory_is_local_off_the_parabola_and_absent_without_a_closed_form():
 def test_the_stopping_lab_shows_every_rule_and_the_trap_is_one_click_away():
     app = open_view("stopping")
     assert len(app.dataframe[0].value) == len(gd.STOPS) + 1
-    clean(app.button[0].click().run())  # "Show the article's trap"
+    clean(main_buttons(app)[0].click().run())  # "Show the article's trap"
     table = app.dataframe[0].value.set_index("rule")
     article = table.loc[t("stop.loss_change.title")]
     assert (article["updates"], article["status"], article["at_minimum"]) == (1, "stalled", "no")
@@ -113,22 +118,22 @@ def test_one_update_shows_the_minus_sign_at_work():
 
 def test_play_moves_one_update_per_tick_and_stops_at_the_last():
     app = open_view("geometry")
-    clean(app.button[0].click().run())  # Play
+    clean(main_buttons(app)[0].click().run())  # Play
     assert app.slider(key="step").value == 2 and app.session_state["playing"]
-    assert app.button[0].label == t("geometry.pause")
+    assert main_buttons(app)[0].label == t("geometry.pause")
     clean(app.run())  # one tick
     assert app.slider(key="step").value == 3
     app.slider(key="step").set_value(44).run()
     assert app.slider(key="step").value == 45 and not app.session_state["playing"]  # the last of 45: stopped
     clean(app.run())
-    assert app.slider(key="step").value == 45 and app.button[0].label == t("geometry.play")
-    clean(app.button[0].click().run())  # Play again from the end starts over
+    assert app.slider(key="step").value == 45 and main_buttons(app)[0].label == t("geometry.play")
+    clean(main_buttons(app)[0].click().run())  # Play again from the end starts over
     assert app.slider(key="step").value == 2
 
 
 def test_leaving_the_view_stops_the_play():
     app = open_view("geometry")
-    clean(app.button[0].click().run())
+    clean(main_buttons(app)[0].click().run())
     app.session_state["view_label"] = t("view.compare")
     clean(app.run())
     assert not app.session_state["playing"]
@@ -137,7 +142,7 @@ def test_leaving_the_view_stops_the_play():
 def test_noise_needs_a_stochastic_variant_and_draws_a_band_over_seeds():
     app = open_view("noise")
     assert t("noise.batch") in [info.value for info in app.info]
-    clean(app.button[0].click().run())  # switch to stochastic descent
+    clean(main_buttons(app)[0].click().run())  # switch to stochastic descent
     band, spread = charts(app)
     runs = gd.seeds(0.1, list(range(20)), variant="sgd")
     ticks = spread["datasets"][spread["data"]["name"]]
@@ -152,7 +157,7 @@ def test_predict_then_run_scores_the_guess(eta, outcome, bucket, points):
     app.number_input(key="guess_eta").set_value(eta)
     app.radio(key="guess_outcome").set_value(outcome)
     app.radio(key="guess_updates").set_value(bucket)
-    app.button[0].click().run()
+    main_buttons(app)[0].click().run()
     assert not app.exception
     result = gd.minimize(eta=eta)
     assert theory.judge(outcome, bucket, theory.outcome(result), result.iterations).points == points

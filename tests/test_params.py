@@ -90,5 +90,8 @@ def test_theory_never_overflows(objective, theta0, eta, stop, epsilon):
     """Any finite θ₀, η and ε: a prediction with a whole number of updates, never an OverflowError (and, as
     filterwarnings = error, never a RuntimeWarning)."""
     prediction = theory.predict(gd.Settings(objective, theta0=theta0, stop=stop, epsilon=epsilon), eta)
+    if prediction is None:  # the flat-bottomed quartic has no closed form
+        assert objective == "quartic"
+        return
     assert 0 <= prediction.updates <= gd.Settings.max_iter
     assert prediction.status in gd.STATUSES

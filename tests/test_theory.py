@@ -276,8 +276,6 @@ LOCAL = [  # (objective, θ₀, the minimizer nearest θ₀, found here independ
     ("double_well", -0.5, bisect(double_well_grad, -2.0, -1.0)),  # minima ≈ −1.49 and 1.34; −0.5 is nearer −1.49
     ("double_well", 0.5, bisect(double_well_grad, 1.0, 2.0)),
     ("double_well", 2.0, bisect(double_well_grad, 1.0, 2.0)),
-    ("quartic", 0.0, 1.0),
-    ("quartic", 2.5, 1.0),
     ("logistic_regression", 0.0, bisect(logistic_grad, -10.0, 10.0)),
 ]
 
@@ -295,6 +293,14 @@ def test_local_prediction_uses_the_curvature_at_the_nearest_minimum(name, theta0
     second = (problem.grad(np.array([[minimizer + h]])) - problem.grad(np.array([[minimizer - h]])))[0, 0] / (2 * h)
     assert prediction.curvature == pytest.approx(second, rel=1e-6, abs=1e-8)
     assert prediction.rate == pytest.approx(1 - 0.1 * second, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("theta0", [0.0, 2.5])
+def test_a_flat_bottom_has_no_local_prediction(theta0):
+    """(θ − 1)⁴ has J''(1) = 0: no parabola fits the bottom, so theory predicts nothing rather than use L = 0."""
+    settings = gd.Settings("quartic", theta0=theta0)
+    assert not theory.applies(settings) and theory.predict(settings, 0.1) is None
+    assert theory.applies(gd.Settings("double_well", theta0=theta0))
 
 
 def test_double_well_curvatures_differ_by_valley():

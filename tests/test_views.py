@@ -245,3 +245,35 @@ def test_advice_after_the_limit_follows_theory_and_the_run(settings, said, not_s
     adds noise, past 1/L it overshoots, and there is no closed form for Adam."""
     explanation = views.headline(replace(DEFAULTS, **settings).for_view("headline")).explanation
     assert explanation.startswith("Hit the limit") and said in explanation and not_said not in explanation
+
+
+@pytest.mark.parametrize("settings", [{}, {"eta": 0.9}, {"eta": 1.0}, {"epsilon": 0.0, "max_iter": 50},
+                                      {"theta0": -3.0, "eta": 0.3, "epsilon": 1e-3}, {"eta": 0.001, "max_iter": 20}])
+def test_the_articles_code_prints_what_the_page_says_it_prints(settings):
+    """Run the code the page shows, as a learner would paste it: its output is the page's line, digit for digit."""
+    import subprocess
+    import sys
+
+    shown = views.article_code(replace(DEFAULTS, **settings).for_view("headline"))
+    printed = subprocess.run([sys.executable, "-c", shown.code], capture_output=True, text=True, check=True).stdout
+    assert printed.strip() == shown.printed
+    assert f"eta = {float(settings.get('eta', 0.1))!r}" in shown.code and "max_iter" in shown.code
+
+
+def test_the_articles_code_with_the_articles_numbers():
+    shown = views.article_code(DEFAULTS.for_view("headline"))
+    assert shown.printed == "2.499891109642585 -0.0002177807148298072 -0.99999998814289 46"  # as the article prints
+    assert shown.note.startswith("Run it and it prints exactly")
+    diverging = views.article_code(replace(DEFAULTS, eta=1.1).for_view("headline"))
+    assert diverging.printed is None and "diverged at update 106" in diverging.note
+    other = views.article_code(replace(DEFAULTS, optimizer="adam").for_view("headline"))
+    assert "your run above uses other settings" in other.note
+
+
+def test_the_flat_bottomed_quartic_has_no_closed_form_and_no_crash():
+    """J = (θ − 1)⁴ has J''(θ*) = 0: 1/L does not exist (the theory tab used to divide by zero)."""
+    view = views.theory_view(replace(DEFAULTS, objective="quartic").for_view("theory"))
+    assert view.table is None and "flat at its minimum" in view.note
+    explanation = views.headline(replace(DEFAULTS, objective="quartic", epsilon=0.0, max_iter=50,
+                                         theta0=1.125, eta=1.0).for_view("headline")).explanation
+    assert explanation.startswith("Hit the limit") and "1/L" not in explanation

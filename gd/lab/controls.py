@@ -45,6 +45,13 @@ OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
 STOPPING_LAB = (*STOPS, NO_RULE)
 DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
+PRESETS = {  # a lesson in one click: the controls that differ from the defaults, and the view to open
+    "article": {"view": "compare"},  # the article's run, exactly
+    "trap": {"eta": 1.0, "view": "stopping"},  # J(5) = J(0) fools |ΔJ| < ε after one update
+    "diverge": {"eta": 1.1, "view": "compare"},  # past 2/L every step overshoots further
+    "noise": {"variant": "sgd", "view": "noise"},  # one example per update: the paths spread
+    "rescue": {"eta": 1.1, "schedule": "exponential", "view": "compare"},  # a decaying η brings 1.1 back
+}
 
 # The controls each cached view reads beyond the sidebar's settings (SETTINGS), so that its cache key changes
 # only when one of them does.

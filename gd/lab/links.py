@@ -7,6 +7,7 @@ and named in one warning, where what the link gave is shown as text (text.quoted
 
 from dataclasses import asdict, replace
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from gd.lab.controls import (
     DEFAULTS,
@@ -66,6 +67,11 @@ def warning(problems: list[Problem]) -> str:
             markdown("link.refused", name=escaped(problem.key), accepted=escaped(refusal(problem.refused)),
                      raw=_shown(problem.raw)) for problem in problems]
     return markdown("page.link_problems", problems="; ".join(said))
+
+
+def share(base: str | None, run: Run) -> str:
+    """The link that reopens this view: the page's address without its query, and the query of to_url(run)."""
+    return f"{(base or '').split('?')[0]}?{urlencode(to_url(run))}"
 
 
 def to_url(run: Run) -> dict[str, str]:

@@ -170,7 +170,8 @@ def theory_view(run: Run) -> TheoryView:
         note = t("theory.exact" if settings.problem.quadratic else "theory.local", curvature=number(curvature),
                  minimizer=number(minimizer), one=number(1 / curvature), two=number(2 / curvature))
     else:
-        note = t("theory.none")
+        note = t("theory.flat" if theory.plain(settings) and curvature <= 0 else "theory.none",
+                 minimizer=number(minimizer))
     sweep = frames.sweep(gd.compare(run.sweep_etas(), run.objective, **run.keywords()))
     best = frames.best_eta(sweep)
     low, high = sorted((run.sweep_low, run.sweep_high))
@@ -290,3 +291,52 @@ def predict(run: Run, shown: Headline, guessed_outcome: str, guessed_bucket: int
 def guessed(run: Run, eta: float) -> Run:
     """The run whose headline predict() scores: the sidebar's settings at the guessed η."""
     return replace(run.for_view("headline"), eta=eta)
+
+
+ARTICLE_LOOP = """\
+def j(theta):
+    return (theta - 2.5) ** 2 - 1
+
+
+def dj(theta):
+    return 2 * (theta - 2.5)
+
+
+eta = {eta}
+epsilon = {epsilon}
+theta = {theta0}
+max_iter = {max_iter}  # {limit_comment}
+theta_history = [theta]
+while len(theta_history) <= max_iter:
+    gradient = dj(theta)
+    last_theta = theta
+    theta = theta - eta * gradient
+    theta_history.append(theta)
+    if abs(j(theta) - j(last_theta)) < epsilon:
+        break
+print(theta, dj(theta), j(theta), len(theta_history))
+"""
+
+
+@dataclass(frozen=True)
+class ArticleCode:
+    """The article's loop with the run's η, θ₀, ε and an iteration limit, and what it prints."""
+
+    code: str
+    printed: str | None  # None when the loop would overflow before its limit (the lab stops such a run earlier)
+    note: str
+
+
+@view("headline")
+def article_code(run: Run) -> ArticleCode:
+    """The article's loop on its own curve (its lost = and : restored, the limit it lacked added), with the sidebar's
+    η, θ₀ and ε: the engine's run of the same settings prints the same numbers, to the last digit."""
+    code = ARTICLE_LOOP.format(eta=repr(float(run.eta)), epsilon=repr(float(run.epsilon)),
+                               theta0=repr(float(run.theta0)), max_iter=run.max_iter, limit_comment=t("article.limit"))
+    result = gd.minimize("quadratic", eta=run.eta, theta0=run.theta0, epsilon=run.epsilon, max_iter=run.max_iter)
+    yours = gd.Settings(run.objective, **run.keywords())
+    plain = run.objective == "quadratic" and theory.plain(yours) and run.stop == "loss_change"
+    if result.status == "diverged":
+        return ArticleCode(code, None, t("article.diverged", updates=f"{result.iterations:,}"))
+    printed = f"{result.theta!r} {result.grad!r} {result.loss!r} {result.iterations + 1}"
+    return ArticleCode(code, printed, t("article.note") if plain else t("article.other"))
