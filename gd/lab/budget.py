@@ -3,9 +3,10 @@
 A view's runs are priced by what they cost, not by how many updates they make: an update of logistic
 regression (64 examples through exp and log) costs a hundred times one of the parabola, a mini-batch
 draws a permutation, and lanes of one array share the loop's cost where seeds each draw their own
-samples. COST_NS holds the compiled loop's worst cost (over update rules and batch sizes) per
-objective, variant and stopping rule, measured by `python bench/budget.py --calibrate` on this project's
-machine kind; a view is priced as if every run went to the iteration limit, so the price bounds it.
+samples. COST_NS holds the compiled loop's cost per objective, sampling and stopping rule (the worst of gd
+and Adam), measured by `python bench/budget.py --calibrate` on this project's machine kind. A view is priced
+as if every run went to the iteration limit: most stop sooner, and `python bench/budget.py` measures the
+worst the cap allows against its price (within about 5 % of it).
 """
 
 import threading
