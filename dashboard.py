@@ -1,7 +1,7 @@
 """The lab's page: widgets in, the views gd.lab builds, drawn. The only module that imports Streamlit."""
 
 import ctypes
-from dataclasses import replace
+from dataclasses import fields, replace
 from functools import partial
 
 import streamlit as st
@@ -33,8 +33,6 @@ from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quote
 from gd.params import ParameterError
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
-SETTINGS_KEYS = ("objective", "theta0", "eta", "variant", "batch_size", "seed", "optimizer", "schedule", "stop",
-                 "epsilon", "max_iter", "etas")  # the sidebar's widgets
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
 PLAY_SECONDS = 0.8  # one update per tick while playing
 
@@ -250,15 +248,9 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
-def show_the_trap() -> None:
-    """The article's trap, one click away: its curve and start, η = 1, the |ΔJ| < ε rule."""
-    st.session_state.update(objective="quadratic", theta0=0.0, eta=1.0, epsilon=1e-8, stop="loss_change",
-                            optimizer="gd", variant="batch", schedule="constant")
-
-
 def stopping_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("stopping.caption"))
-    st.button(t("stopping.trap"), on_click=show_the_trap, help=t("stopping.trap.help"))
+    st.button(t("stopping.trap"), on_click=apply_preset, args=("trap",), help=t("stopping.trap.help"))
     view = build(stopping_view, run)
     if view is None:
         return run
@@ -315,7 +307,8 @@ def step_ui(steps: views.StepThrough, playing: bool) -> None:
 def apply_preset(name: str) -> None:
     """A lesson's settings: every control back at its default, then the lesson's own, and its view open."""
     lesson = PRESETS[name]
-    for key in [*SETTINGS_KEYS, *(key for keys in IN_VIEW.values() for key in keys), *HYPERPARAMETERS]:
+    controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
+    for key in [*controls, *HYPERPARAMETERS]:  # every widget's state: it starts again at its default
         st.session_state.pop(key, None)
     for key, value in lesson.items():
         if key != "view":

@@ -54,6 +54,9 @@ def test_geometry_and_predict_reuse_the_headline_run(engine_calls):
     views.predict(DEFAULTS, shown, "converges", 1)
     assert engine_calls == [(1, DEFAULTS.max_iter)]
     assert budget.runs(replace(DEFAULTS, view="geometry")) == 1
+    assert budget.runs(replace(DEFAULTS, view="predict")) == 2  # the quiz runs its guessed η besides the headline
+    assert budget.price(replace(DEFAULTS, view="predict"))[0] == pytest.approx(
+        2 * budget.price(replace(DEFAULTS, view="geometry"))[0], rel=1e-12)
 
 
 def test_the_price_is_each_calls_cost_per_update_times_the_limit():

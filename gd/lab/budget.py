@@ -119,19 +119,18 @@ class WorkCapError(Exception):
                          f"over the cap of {SECONDS} s and {MEGABYTES} MB")
 
 
-def runs(run: Run) -> int:
-    """How many runs the open view makes, the headline run included (each up to max_iter updates)."""
-    return 1 + {"compare": len(run.etas), "theory": len(run.etas) + run.sweep_points, "stopping": 1,
-                "geometry": 0, "noise": run.seeds, "predict": 1}[run.view]
-
-
 def _calls(run: Run) -> list[tuple[str, int]]:
     """The engine calls the open view makes, as (kind, lanes): kinds "shared" (minimize, compare), "own" (seeds),
-    "stops" (each_stop). The headline run comes first."""
+    "stops" (each_stop). The headline run comes first; the step-through draws on it, the quiz runs its guessed η."""
     view = {"compare": [("shared", len(run.etas))],
             "theory": [("shared", len(run.etas)), ("shared", run.sweep_points)],
-            "stopping": [("stops", 1)], "noise": [("own", run.seeds)]}.get(run.view, [])
+            "stopping": [("stops", 1)], "noise": [("own", run.seeds)], "predict": [("shared", 1)]}.get(run.view, [])
     return [("shared", 1), *view]
+
+
+def runs(run: Run) -> int:
+    """How many runs the open view makes, the headline run included (each up to max_iter updates)."""
+    return sum(lanes for _, lanes in _calls(run))
 
 
 def sampling(variant: str, batch_size: int) -> str:
