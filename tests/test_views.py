@@ -50,21 +50,20 @@ def test_the_headline_keeps_only_the_first_updates_of_a_long_run():
 
 def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
     view = views.compare(DEFAULTS.for_view("compare"))
-    assert view.trajectories["facet"]["field"] == "panel"
-    assert view.trajectories["facet"]["sort"] == [
+    assert [" · ".join(panel["title"]["text"]) for panel in view.panels] == [
         "η = 0.01 · 423 updates · converged", "η = 0.1 · 45 updates · converged",
         "η = 0.9 · 45 updates · converged", "η = 1 · 1 update · stalled", "η = 1.1 · diverged at update 106"]
-    points = rows(view.trajectories)
-    for eta in DEFAULT_ETAS:
-        theta, shown = 0.0, [row for row in points if row["eta"] == eta]
-        for row in sorted(shown, key=lambda row: row["k"])[:40]:  # the first 40 are drawn without thinning
+    for eta, panel in zip(DEFAULT_ETAS, view.panels, strict=True):
+        path = panel["layer"][1]
+        points = rows(panel, path)
+        theta = 0.0
+        for row in sorted(points, key=lambda row: row["k"])[:40]:  # the first 40 are drawn without thinning
             assert row["theta"] == pytest.approx(theta, rel=1e-15, abs=1e-15)
             assert row["loss"] == pytest.approx((theta - 2.5) ** 2 - 1, rel=1e-12, abs=1e-12)
             theta = theta - eta * 2 * (theta - 2.5)
-    diverged = [row for row in points if row["eta"] == 1.1]
-    assert max(row["k"] for row in diverged) == 106  # drawn to its last update; the chart clips what leaves the plot
-    path = view.trajectories["spec"]["layer"][1]["mark"]
-    assert path["clip"] is True and path["point"]["clip"] is True  # the part off the plot is cut at its edge
+        assert path["mark"]["clip"] is True and path["mark"]["point"]["clip"] is True  # cut at the plot's edge
+        if eta == 1.1:
+            assert max(row["k"] for row in points) == 106  # drawn to its last update, clipped where it leaves
     assert view.table["updates"].tolist() == [423, 45, 45, 1, 106]
     assert view.table["status"].tolist() == ["converged", "converged", "converged", "stalled", "diverged"]
     assert view.columns["theta"] == "final θ"
@@ -72,7 +71,7 @@ def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
 
 def test_compare_measures_the_gap_to_the_minimum_in_the_unit_asked_for():
     view = views.compare(replace(DEFAULTS, unit="examples", variant="minibatch", batch_size=8).for_view("compare"))
-    gaps = rows(view.convergence)
+    gaps = rows(view.convergence, view.convergence["layer"][0])
     assert view.convergence["layer"][0]["encoding"]["x"]["field"] == "examples"
     assert all(row["examples"] == 8 * row["k"] for row in gaps)
     first = [row for row in gaps if row["k"] == 0]
@@ -129,7 +128,8 @@ def test_the_stopping_lab_equals_a_separate_run_under_each_rule(settings):
     assert view.table["updates"].tolist() == [result.iterations for result in separate]
     assert view.table["rule"].tolist() == ["|ΔJ| < ε (the article's)", "|dJ| < ε", "|Δθ| < ε",
                                            "no improvement for 5 updates", "the iteration limit alone"]
-    assert len(view.chart["facet"]["sort"]) == len(view.explanations) == 5
+    assert len(view.panels) == len(view.explanations) == 5
+    assert [panel["title"]["text"][0] for panel in view.panels] == view.table["rule"].tolist()
 
 
 def test_the_article_trap_in_the_stopping_lab():

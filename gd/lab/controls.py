@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gd import params
-from gd.lab.format import accepted
+from gd.lab.format import accepted, number_text
 from gd.lab.text import LANGUAGES, has, t
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
@@ -34,6 +34,7 @@ NUMBERS = {spec.name: spec for spec in (
     Hyperparameter("sweep_points", 60, 5, 200, integer=True),  # lab only: how many η the sweep runs
     Hyperparameter("seeds", 20, 2, 50, integer=True),  # lab only: runs in the noise view
 )}
+GUESS = NUMBERS["eta"].narrowed(name="guess_eta", default=0.5)  # the η a learner guesses about in the quiz
 HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or schedule's own numbers: "adam_beta1"
                    for registry in (OPTIMIZERS, SCHEDULES) for entry in registry.values()
                    for spec in entry.hyperparameters}
@@ -79,12 +80,6 @@ def help_text(key: str) -> str:
     return t(f"help.{key}", low=low, high=high, count=MAX_ETAS)
 
 
-def number_text(value: float) -> str:
-    """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
-    short = f"{value:g}"
-    return short if float(short) == value else repr(value)
-
-
 def label(name: str) -> str:
     """A parameter as the page names it: its control's label ("Iteration limit" for max_iter), else its name."""
     return t(f"label.{name}") if has(f"label.{name}") else name
@@ -109,6 +104,28 @@ def parse_etas(text: str) -> tuple[float, ...]:
     if not 1 <= len(parts) <= MAX_ETAS:
         raise ParameterError("etas", f"1 to {MAX_ETAS} learning rates separated by commas", text)
     return tuple(dict.fromkeys(spec.check(read_number(part)) for part in parts))
+
+
+def spec_of(key: str) -> Hyperparameter:
+    """The spec of a number control: the page's own (NUMBERS) or an update rule's or schedule's, named by its key."""
+    return NUMBERS[key] if key in NUMBERS else replace(HYPERPARAMETERS[key], name=key)
+
+
+def read_control(key: str, text: str, spec: Hyperparameter | None = None):
+    """A control's value from its text, as a visitor typed it or a link gave it: a choice, the η list, or a plain
+    number in the control's range (spec, if given, else spec_of(key)); else a ParameterError naming it."""
+    if key in OPTIONS:
+        return params.choose(key, text, OPTIONS[key])
+    if key == "etas":
+        return parse_etas(text)
+    return (spec or spec_of(key)).check(read_number(str(text)))
+
+
+def control_text(key: str, value) -> str:
+    """What a typed control shows for a value: read_control(key, control_text(key, value)) == value exactly."""
+    if key == "etas":
+        return format_etas(value)
+    return str(value) if isinstance(value, int) else number_text(value)
 
 
 @dataclass(frozen=True)

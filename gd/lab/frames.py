@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gd.lab.explain import at_minimum
-from gd.lab.format import number, precise, updates
+from gd.lab.format import number, number_text, precise, updates
 from gd.lab.text import t
 from gd.run import gradient
 from gd.stopping import STATUSES
@@ -44,22 +44,45 @@ def panel_title(result) -> str:
              status=t(f"status.{result.status}"))
 
 
-def trajectories(results, titles=None) -> pd.DataFrame:
-    """Each run's visited points, thinned, the finite ones: a chart clips what leaves its range, so a run that
-    leaves the plot and comes back (a decaying η) is drawn coming back. Panels are titled by panel_title() unless
-    titles are given, one per result."""
+def trajectories(results) -> list[pd.DataFrame]:
+    """Each run's visited points, thinned, the finite ones, one frame per run: a chart clips what leaves its
+    range, so a run that leaves the plot and comes back (a decaying η) is drawn coming back."""
     problem = results[0].settings.problem
-    titles = titles or [panel_title(result) for result in results]
     frames = []
-    for result, title in zip(results, titles, strict=True):
+    for result in results:
         history, losses = np.asarray(result.history), np.asarray(result.losses)
         k = thin(len(history))
         k = k[np.isfinite(history[k]) & np.isfinite(losses[k])]
         theta = history[k]
-        frames.append(pd.DataFrame({
-            "panel": title, "eta": result.eta, "k": k, "theta": theta,
-            "loss": np.asarray(result.losses)[k], "grad": gradient(problem, theta)[:, 0]}))
-    return pd.concat(frames, ignore_index=True)
+        frames.append(pd.DataFrame({"k": k, "theta": theta, "loss": losses[k], "grad": gradient(problem, theta)[:, 0]}))
+    return frames
+
+
+def box(curve: pd.DataFrame) -> tuple[float, float, float, float]:
+    """What a panel shows: θ from … to, J from … to (the curve's own range)."""
+    return tuple(float(value) for value in (curve["theta"].min(), curve["theta"].max(), curve["loss"].min(),
+                                            curve["loss"].max()))
+
+
+def escapes(result, plot: tuple[float, float, float, float]) -> pd.DataFrame:
+    """Where a run is when it is outside the plot: its last point, and the farthest one when that is another,
+    each drawn on the plot's edge (side "left", "right" or "top") with its value, so that a run that leaves is
+    seen to leave and where it went."""
+    low, high, bottom, top = plot
+    history, losses = np.asarray(result.history, dtype=float), np.asarray(result.losses, dtype=float)
+    with np.errstate(all="ignore"):
+        outside = ~np.isfinite(history) | ~np.isfinite(losses) | (history < low) | (history > high) | (losses > top)
+        distance = np.where(np.isfinite(history), np.abs(history - (low + high) / 2), np.inf)
+    last = len(history) - 1
+    shown = [k for k in dict.fromkeys((last, int(np.argmax(np.where(outside, distance, -1.0))))) if outside[k]]
+    rows = []
+    for k in shown:
+        theta, loss = history[k], losses[k]
+        side = "left" if theta < low else "right" if theta > high else "top"
+        rows.append({"k": k, "side": side, "label": f"θ{subscript(k)} = {number(theta)}",
+                     "theta": float(np.clip(np.nan_to_num(theta, nan=high, posinf=high, neginf=low), low, high)),
+                     "loss": float(np.clip(np.nan_to_num(loss, nan=top, posinf=top), bottom, top))})
+    return pd.DataFrame(rows, columns=["k", "side", "label", "theta", "loss"])
 
 
 def examples_per_update(settings) -> int:
@@ -77,11 +100,51 @@ def gaps(results) -> pd.DataFrame:
         k = thin(len(result.losses))
         with np.errstate(all="ignore"):
             gap = np.asarray(result.losses)[k] - floor
-        frames.append(pd.DataFrame({"eta": f"{result.eta:g}", "k": k, "epochs": k * cost / settings.problem.n_examples,
+        frames.append(pd.DataFrame({"eta": number_text(result.eta), "k": k,
+                                    "epochs": k * cost / settings.problem.n_examples,
                                     "examples": k * cost, "gap": np.maximum(gap, GAP_FLOOR),
                                     "status": result.status}))
     frame = pd.concat(frames, ignore_index=True)
     return frame[np.isfinite(frame["gap"])]
+
+
+def gap_span(gaps: pd.DataFrame) -> tuple[float, float]:
+    """The gaps the convergence chart draws: from the smallest to a thousand times the largest start, so a run that
+    grows is seen to grow before it leaves at the top."""
+    return float(gaps["gap"].min()), float(gaps.loc[gaps["k"] == 0, "gap"].max()) * 1e3
+
+
+def horizon(results) -> int:
+    """The last update the convergence chart shows: 1.5 times the longest run that converged or stalled, so that
+    one run at the iteration limit (or diverging late) does not squeeze the others into the left edge; every
+    update when no run stopped on its own, or when the longest one needs the room."""
+    longest = max(result.iterations for result in results)
+    settled = [result.iterations for result in results if result.status in ("converged", "stalled")]
+    if not settled:
+        return max(longest, 1)
+    return max(1, min(longest, max(10, int(1.5 * max(settled)))))
+
+
+def ends(results, last: int, top: float) -> pd.DataFrame:
+    """A mark for each run the convergence chart cannot show to its end: where it diverged (drawn at the top edge
+    at that update, or at the right edge when that is past the last update shown) and where a run goes on past
+    the last update shown (at the right edge, at its gap there), labelled with its last update."""
+    settings = results[0].settings
+    floor, cost = settings.problem.min_value, examples_per_update(settings)
+    rows = []
+    for result in results:
+        diverged = result.status == "diverged"
+        if not diverged and result.iterations <= last:
+            continue
+        k = min(result.iterations, last)
+        with np.errstate(all="ignore"):
+            gap = float(result.losses[k] - floor)
+        gap = top if diverged or not np.isfinite(gap) else min(max(gap, GAP_FLOOR), top)
+        rows.append({"eta": number_text(result.eta), "k": k, "epochs": k * cost / settings.problem.n_examples,
+                     "examples": k * cost, "gap": gap, "kind": "diverged" if diverged else "beyond",
+                     "label": t("chart.end.diverged" if diverged else "chart.end.beyond",
+                                update=f"{result.iterations:,}")})
+    return pd.DataFrame(rows, columns=["eta", "k", "epochs", "examples", "gap", "kind", "label"])
 
 
 def summary(results) -> pd.DataFrame:

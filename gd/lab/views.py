@@ -85,9 +85,21 @@ def headline(run: Run) -> Headline:
         prediction=theory.predict(result.settings, run.eta))
 
 
+def panels(results, titles=None) -> tuple[dict, ...]:
+    """One chart per run on the same axes, each run in its η's colour (charts.eta_color), titled by
+    frames.panel_title unless titles are given."""
+    curve = frames.curve(results[0].settings.problem)
+    plot = frames.box(curve)
+    titles = titles or [frames.panel_title(result) for result in results]
+    return tuple(charts.panel(curve, plot, path, frames.escapes(result, plot), title,
+                              charts.eta_color(index)).to_dict()
+                 for index, (result, path, title) in enumerate(zip(results, frames.trajectories(results), titles,
+                                                                    strict=True)))
+
+
 @dataclass(frozen=True)
 class CompareView:
-    trajectories: dict
+    panels: tuple[dict, ...]  # one chart per compared η, in the order given
     convergence: dict
     convergence_caption: str  # says which lines coincide, when some do
     table: pd.DataFrame
@@ -100,32 +112,36 @@ class CompareView:
         return frames.csv(self.points)
 
 
-def _convergence_caption(results) -> str:
+def _convergence_caption(results, last: int) -> str:
     """The convergence chart's caption, saying which of these runs draw one line (the same gaps, update for update,
-    to 1e-9), and why, where theory knows."""
+    to 1e-9), and why, where theory knows; where the axis was cut short (last) and that some run diverged."""
     same = [(first, second) for i, first in enumerate(results) for second in results[i + 1:]
             if len(first.losses) == len(second.losses) and np.allclose(first.losses, second.losses, rtol=1e-9, atol=0)]
-    if not same:
-        return t("section.convergence.caption")
-    pairs = t("list.separator").join(t("section.convergence.pair", first=number(first.eta), second=number(second.eta))
-                                    for first, second in same)
-    settings = results[0].settings
-    why = "section.convergence.same.parabola" if theory.applies(settings) and settings.problem.quadratic else \
-        "section.convergence.same"
-    return t("section.convergence.caption") + t(why, pairs=pairs)
+    caption = t("section.convergence.caption")
+    if same:
+        pairs = t("list.separator").join(t("section.convergence.pair", first=number(first.eta),
+                                           second=number(second.eta)) for first, second in same)
+        settings = results[0].settings
+        why = "section.convergence.same.parabola" if theory.applies(settings) and settings.problem.quadratic else \
+            "section.convergence.same"
+        caption += t(why, pairs=pairs)
+    if last < max(result.iterations for result in results):
+        caption += t("section.convergence.horizon", last=f"{last:,}")
+    if any(result.status == "diverged" for result in results):
+        caption += t("section.convergence.diverged")
+    return caption
 
 
 @view("compare")
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
     results = _results(run)
-    problem = results[0].settings.problem
-    panels = [frames.panel_title(result) for result in results]
     table = frames.shown(frames.summary(results))
-    return CompareView(charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
-                       charts.convergence(frames.gaps(results), run.unit).to_dict(), _convergence_caption(results),
-                       table, _columns(table),
-                       frames.points(results),
+    gaps, last = frames.gaps(results), frames.horizon(results)
+    span = frames.gap_span(gaps)
+    return CompareView(panels(results),
+                       charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
+                       _convergence_caption(results, last), table, _columns(table), frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2))
 
 
@@ -192,7 +208,7 @@ def theory_view(run: Run) -> TheoryView:
 class StoppingView:
     table: pd.DataFrame
     columns: dict[str, str]
-    chart: dict
+    panels: tuple[dict, ...]  # one chart per rule, in STOPPING_LAB's order
     explanations: tuple[tuple[str, str], ...]  # (rule's title, the sentence about its run)
 
 
@@ -202,11 +218,9 @@ def stopping(run: Run) -> StoppingView:
     by_rule = gd.each_stop(run.objective, eta=run.eta, **run.keywords())
     results = [by_rule[rule] for rule in STOPPING_LAB]
     names = [title("stop", rule) for rule in STOPPING_LAB]
-    panels = [f"{name} · {frames.panel_title(result)}" for name, result in zip(names, results, strict=True)]
+    titles = [f"{name} · {frames.panel_title(result)}" for name, result in zip(names, results, strict=True)]
     table = frames.stopping(results, names)
-    chart = charts.trajectories(frames.curve(results[0].settings.problem),
-                                frames.trajectories(results, titles=panels), panels)
-    return StoppingView(table, _columns(table), chart.to_dict(),
+    return StoppingView(table, _columns(table), panels(results, titles),
                         tuple((name, explain(result)) for name, result in zip(names, results, strict=True)))
 
 
