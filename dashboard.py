@@ -376,9 +376,10 @@ def apply_preset(name: str) -> None:
 
 def presets_ui() -> None:
     st.caption(t("preset.caption"))
-    for column, name in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
-        column.button(t(f"preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                      help=t(f"preset.{name}.help"), width="stretch")
+    with st.container(horizontal=True):  # the buttons wrap onto as many rows as the screen needs
+        for name in PRESETS:
+            st.button(t(f"preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
+                      help=t(f"preset.{name}.help"))
 
 
 def share_ui(run: Run) -> None:
@@ -412,8 +413,9 @@ def predict_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("predict.caption"))
     with st.form("predict"):
         eta = typed_input("guess_eta", GUESS, name=t("label.guess_eta"), hint=help_text("eta"))
-        guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, horizontal=True, key="guess_outcome",
-                         format_func=labels("outcome.{}"))
+        guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, key="guess_outcome",
+                         format_func=labels("outcome.{}"),
+                         captions=[t(f"outcome.{name}.help") for name in theory.OUTCOMES])  # defined before the guess
         roughly = st.radio(t("label.guess_updates"), range(len(theory.BUCKETS)), horizontal=True,
                            key="guess_updates", format_func=labels("bucket.{}"))
         submitted = st.form_submit_button(t("predict.run"))

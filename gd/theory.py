@@ -19,10 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd.run import gradient
-from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, divergence_bound
+from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, divergence_bound, norm, settle
 
 REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
-OUTCOMES = ("converges", "oscillates", "stalls", "diverges")
+# What a learner predicts about a run, defined so that the run's status and theory's regime say the same:
+# it reaches a minimum from one side (monotone, one step) or crossing it back and forth (oscillating), stops
+# short of one (the rule fooled, bouncing forever, or the limit first), or diverges.
+OUTCOMES = ("converges", "zigzags", "stops_short", "diverges")
 BUCKETS = ((1, 10), (11, 100), (101, 1_000), (1_001, math.inf))  # "roughly how many updates"
 BLOCK = 1024  # rows of a history whose gradients outcome() takes at once
 
@@ -45,6 +48,7 @@ class Prediction:
     updates: int  # until the rule fires, the run diverges, or max_iter
     status: str
     exact: bool  # False: a local prediction from the curvature at the minimum
+    outcome: str  # what outcome() will call the run (OUTCOMES)
 
 
 def plain(settings) -> bool:
@@ -100,7 +104,7 @@ def predict(settings, eta: float) -> Prediction | None:
     with np.errstate(all="ignore"):
         start_loss = float(problem.value(np.array([[settings.theta0]]))[0])
     if not math.isfinite(start_loss):  # the engine stops before the first update, as J(θ₀) overflows
-        return Prediction(regime_name, curvature, minimizer, r, 0, "diverged", problem.quadratic)
+        return Prediction(regime_name, curvature, minimizer, r, 0, "diverged", problem.quadratic, "diverges")
     distance = abs(settings.theta0 - minimizer)
     gradient = curvature * distance  # |J'(θ₀)| of the parabola
     log_energy = _log(curvature / 2) + 2 * _log(distance)  # log of (L/2) d₀²
@@ -121,23 +125,41 @@ def predict(settings, eta: float) -> Prediction | None:
         bound = min(divergence_bound(settings.theta0, problem.plot_range), sys.float_info.max)
         escapes = max(1, math.ceil((_log(bound - abs(minimizer)) - _log(distance)) / math.log(abs(r))))
     updates = min(fires, escapes, settings.max_iter)
+    tolerance = max(STALL_RATIO * gradient, GRAD_FLOOR)  # |J'(θ_k)| = L d₀ |r|^k against it, in logs
+    arrives = _log(gradient) + updates * _log(abs(r)) <= _log(tolerance)  # at a minimum when the run ends
     if updates == settings.max_iter and min(fires, escapes) > settings.max_iter:
         status = "max_iter"
     elif escapes < fires:
         status = "diverged"
     else:
-        tolerance = max(STALL_RATIO * gradient, GRAD_FLOOR)  # |J'(θ_k)| = L d₀ |r|^k against it, in logs
-        status = "converged" if _log(gradient) + updates * _log(abs(r)) <= _log(tolerance) else "stalled"
-    return Prediction(regime_name, curvature, minimizer, r, int(updates), status, problem.quadratic)
+        status = "converged" if arrives else "stalled"
+    if status == "diverged":
+        expected = "diverges"
+    elif arrives:
+        expected = "zigzags" if regime_name == "oscillating" else "converges"
+    else:
+        expected = "stops_short"
+    return Prediction(regime_name, curvature, minimizer, r, int(updates), status, problem.quadratic, expected)
+
+
+def at_minimum(result) -> bool:
+    """Whether the run ended at a minimum, by the test that makes a fired rule "converged" (its gradient shrank a
+    hundredfold, or is below 1e-8): true also of a run that got there but hit the limit."""
+    if result.status == "diverged":
+        return False
+    problem = result.settings.problem
+    with np.errstate(all="ignore"):
+        first = norm(gradient(problem, np.reshape(result.history[0], (1, -1))))[0]
+    return settle(norm(np.reshape(result.grad, (1, -1))), first)[0] == "converged"
 
 
 def outcome(result) -> str:
-    """What a learner would call the run: converges, oscillates (θ crosses the minimum back and forth), stalls,
-    or diverges."""
+    """What a learner would call the run (OUTCOMES): it diverges; it ends at a minimum, reached from one side
+    (converges) or crossing it back and forth, the gradient turning at least twice (zigzags); or it stops short."""
     if result.status == "diverged":
         return "diverges"
-    if result.status == "stalled":
-        return "stalls"
+    if not at_minimum(result):
+        return "stops_short"
     problem = result.settings.problem
     history = np.asarray(result.history, dtype=float).reshape(-1, problem.dim)
     count, last = 0, history[:0]
@@ -147,7 +169,7 @@ def outcome(result) -> str:
         moving = gradients[np.any(gradients != 0, axis=1)]
         last = moving[-1:] if len(moving) else last
         if count >= 2:
-            return "oscillates"
+            return "zigzags"
     return "converges"
 
 

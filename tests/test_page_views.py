@@ -151,7 +151,8 @@ def test_noise_needs_a_stochastic_variant_and_draws_a_band_over_seeds():
 
 
 @pytest.mark.parametrize(("eta", "outcome", "bucket", "points"), [
-    (1.1, "diverges", 2, 2), (0.9, "oscillates", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0)])
+    (1.1, "diverges", 2, 2), (0.9, "zigzags", 1, 2), (0.9, "converges", 1, 1), (1.0, "stops_short", 0, 2),
+    (0.01, "diverges", 0, 0)])
 def test_predict_then_run_scores_the_guess(eta, outcome, bucket, points):
     app = open_view("predict")
     app.text_input(key="guess_eta").set_value(str(eta))

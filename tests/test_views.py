@@ -198,7 +198,7 @@ def test_noise_draws_the_spread_of_the_seeds():
 
 
 @pytest.mark.parametrize(("eta", "guess", "bucket", "points"), [
-    (1.1, "diverges", 2, 2), (0.9, "oscillates", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0),
+    (1.1, "diverges", 2, 2), (0.9, "zigzags", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0),
     (0.1, "converges", 1, 2)])
 def test_predict_scores_the_guess(eta, guess, bucket, points):
     """η = 1.1 diverges at update 106 (bucket 101–1000); η = 0.9 crosses the minimum every update in 45; η = 0.01

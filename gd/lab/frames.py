@@ -9,11 +9,11 @@ import io
 import numpy as np
 import pandas as pd
 
-from gd.lab.explain import at_minimum
 from gd.lab.format import number, number_text, precise, updates
 from gd.lab.text import t
 from gd.run import gradient
 from gd.stopping import STATUSES
+from gd.theory import at_minimum
 
 PATH_POINTS = 200  # points per run a chart receives
 CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make at most about 2.2 MB

@@ -56,7 +56,7 @@ class Headline:
     exact: str  # every digit, as the article prints them
     status: str
     explanation: str
-    outcome: str  # what theory.outcome calls the run: converges, oscillates, stalls, diverges
+    outcome: str  # what theory.outcome calls the run (theory.OUTCOMES)
     updates: int
     history: np.ndarray  # θ₀ … θ_GEOMETRY_STEPS
     losses: np.ndarray
@@ -297,8 +297,9 @@ def predict(run: Run, shown: Headline, guessed_outcome: str, guessed_bucket: int
     score = theory.judge(guessed_outcome, guessed_bucket, shown.outcome, shown.updates)
     verdict = t("predict.verdict", points=score.points, outcome=t(f"outcome.{score.outcome}"),
                 updates=updates(shown.updates), total=sum(earlier) + score.points, possible=2 * (len(earlier) + 1))
-    said = None if shown.prediction is None else t(
-        "predict.theory", regime=t(f"regime.{shown.prediction.regime}"), updates=updates(shown.prediction.updates))
+    expected = shown.prediction
+    said = None if expected is None else t("predict.theory", regime=t(f"regime.{expected.regime}"),
+                                           outcome=t(f"outcome.{expected.outcome}"), updates=updates(expected.updates))
     return PredictView(score.points, verdict, shown.explanation, said)
 
 
