@@ -43,6 +43,23 @@ def test_path_rows_carry_the_engines_values():
     assert np.allclose(path["grad"], 2 * (result.history - 2.5), rtol=0, atol=1e-15)
 
 
+def test_the_one_update_view_widens_by_powers_of_two_to_follow_a_run_out_of_the_plot():
+    """The plot is −1 … 6 (centre 2.5, half-width 3.5). η = 1.1 from 0: θ_k − 2.5 = −2.5 · (−1.2)^k, so update k
+    reaches 2.5 · 1.2^(k+1) from the centre; the zoom is the smallest z with 3.5 · 2^z ≥ 1.05 × that."""
+    run = gd.minimize(eta=1.1)
+    zoom = frames.zooms(run.history, (-1.0, 6.0))
+    assert len(zoom) == run.iterations
+    for k in (0, 1, 5, 20, 60, 105):
+        reach = 2.5 * 1.2 ** (k + 1)
+        expected = max(0, int(np.ceil(np.log2(reach * 1.05 / 3.5))))
+        assert zoom[k] == expected, k
+    assert zoom[0] == 0 and zoom[105] > 25  # the first steps fit; by the end the view is 2^26 times as wide
+    assert frames.zooms(gd.minimize(eta=0.1).history, (-1.0, 6.0)).max() == 0  # a run that stays needs none
+    wide = frames.curve(run.settings.problem, zoom=3)
+    assert (wide["theta"].min(), wide["theta"].max()) == (2.5 - 28.0, 2.5 + 28.0)
+    assert np.allclose(wide["loss"], (wide["theta"] - 2.5) ** 2 - 1)
+
+
 def test_a_run_outside_the_plot_is_marked_where_it_ended_and_where_it_went_farthest():
     """The box is the article's plot: θ from −1 to 6, J up to J(−1) = 11.25. Written out by hand for three runs."""
     plot = (-1.0, 6.0, -1.0, 11.25)
@@ -152,7 +169,7 @@ def test_every_update_is_drawn_with_the_tangent_of_its_slope():
     run = gd.minimize(eta=0.9)
     updates = frames.steps(run.history, run.losses, run.settings.problem)
     assert len(updates) == 45 and updates["theta_next"].tolist() == run.history[1:].tolist()
-    shapes = frames.step_shapes(updates, run.settings.problem)
+    shapes = frames.step_shapes(updates, run.settings.problem, frames.zooms(run.history, (-1.0, 6.0)))
     for k in (0, 1, 44):
         (left, right) = shapes["tangent"][shapes["tangent"]["k"] == k].sort_values("theta").itertuples(index=False)
         theta = run.history[k]

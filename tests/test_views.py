@@ -157,6 +157,31 @@ def test_one_update_shows_the_minus_sign_at_work():
     assert steps.at(3)["datasets"] == steps.chart["datasets"]  # a step changes the parameter, not the data
 
 
+def test_the_step_through_follows_a_diverging_run_with_its_axes():
+    """η = 1.1 is blank in the plot from the third update on; each update's chart now has axes that hold both
+    ends of its arrow and the curve drawn over them, and its sentence says the view widened."""
+    shown = views.headline(replace(DEFAULTS, eta=1.1).for_view("headline"))
+    steps = views.step_through(replace(DEFAULTS, eta=1.1), shown)
+    assert steps.updates == 106
+    for k in (0, 2, 50, 105):
+        chart = steps.at(k)
+        arrow = layer_of(chart, "rule")
+        x_domain = arrow["encoding"]["x"]["scale"]["domain"]
+        ends = (shown.history[k], shown.history[k + 1])
+        assert x_domain[0] <= min(ends) and max(ends) <= x_domain[1]
+        assert all(layer["encoding"]["x"]["scale"]["domain"] == x_domain for layer in chart["layer"])
+        zoomed = [{"filter": "(datum.zoom === zoom)"}]
+        (curve,) = [layer for layer in chart["layer"] if layer.get("transform") == zoomed]
+        zoom = {param["name"]: param["value"] for param in chart["params"]}["zoom"]
+        drawn = [row for row in rows(chart, curve) if row["zoom"] == zoom]
+        assert min(row["theta"] for row in drawn) == x_domain[0] and max(row["theta"] for row in drawn) == x_domain[1]
+        loss = [row["loss"] for row in drawn]
+        assert curve["encoding"]["y"]["scale"]["domain"] == [min(loss), max(loss)]
+        assert all(min(loss) <= (end - 2.5) ** 2 - 1 <= max(loss) for end in ends)  # both points inside, in J too
+        assert ("axes follow it" in steps.sentences[k]) == (zoom > 0)
+    assert steps.at(0)["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-1.0, 6.0]
+
+
 def test_the_step_through_writes_subscripts_and_draws_the_tangent():
     shown = views.headline(replace(DEFAULTS, eta=0.01).for_view("headline"))
     steps = views.step_through(replace(DEFAULTS, eta=0.01), shown)

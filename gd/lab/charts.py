@@ -145,23 +145,26 @@ def _guides(smoothness: float) -> list[alt.Chart]:
 
 
 STEP = "step"  # the chart parameter that picks which update the step-through chart shows
+ZOOM = "zoom"  # the one that picks the curve drawn at that update's zoom (frames.zooms)
 
 
 def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame]) -> alt.LayerChart:
     """Every update of a run in one chart, the parameter STEP choosing which is drawn: the curve, θ_k with its
-    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameter."""
-    step = alt.param(name=STEP, value=0)
+    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameters (and
+    the axes' domains, which follow a run that leaves the plot: ZOOM picks the curve drawn for them)."""
+    step, zoom = alt.param(name=STEP, value=0), alt.param(name=ZOOM, value=0)
     shown = alt.datum.k == step
-    x_scale = alt.Scale(domain=[curve["theta"].min(), curve["theta"].max()], nice=False)
+    start = curve[curve["zoom"] == 0]
+    x_scale = alt.Scale(domain=[start["theta"].min(), start["theta"].max()], nice=False)
     x = alt.X("theta:Q", title="θ", scale=x_scale)
-    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[curve["loss"].min(), curve["loss"].max()]))
+    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[start["loss"].min(), start["loss"].max()]))
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
         shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1).encode(
         x=alt.X("theta_next:Q", scale=x_scale), y=y) for side in ("right", "left")]
     return alt.layer(
-        alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y),
+        alt.Chart(curve).transform_filter(alt.datum.zoom == zoom).mark_line(color=CURVE_COLOR).encode(x, y),
         alt.Chart(shapes["tangent"]).transform_filter(shown).mark_line(
             color="#1f77b4", strokeDash=[6, 3], clip=True).encode(x, y),
         arrow.mark_rule(color=PATH_COLOR, strokeWidth=2).encode(x, y, x2="theta_next:Q"),
@@ -170,7 +173,19 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame]) -> alt.LayerC
             x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
         points.mark_text(dy=-14, fontSize=13).encode(x, y, text="label:N"),
-    ).add_params(step).properties(height=320, width="container")
+    ).add_params(step, zoom).properties(height=320, width="container")
+
+
+def with_domains(spec: dict, x: list[float], y: list[float]) -> dict:
+    """A layered chart's spec with every layer's x and y scale domain set, nothing else changed."""
+    def layer(part: dict) -> dict:
+        encoding = dict(part.get("encoding", {}))
+        for channel, domain in (("x", x), ("y", y)):
+            if "scale" in encoding.get(channel, {}):
+                encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": domain}}
+        return {**part, "encoding": encoding}
+
+    return {**spec, "layer": [layer(part) for part in spec["layer"]]}
 
 
 def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:

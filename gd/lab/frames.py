@@ -31,9 +31,26 @@ def thin(count: int, limit: int = PATH_POINTS) -> np.ndarray:
     return np.unique(np.concatenate([head, tail, [count - 1]]))
 
 
-def curve(problem, points: int = CURVE_POINTS) -> pd.DataFrame:
-    theta = np.linspace(*problem.plot_range, points)
-    return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None])})
+def curve(problem, points: int = CURVE_POINTS, zoom: int = 0) -> pd.DataFrame:
+    """J over the plot range, or over 2^zoom times its width around the same centre."""
+    low, high = problem.plot_range
+    centre, half = (low + high) / 2, (high - low) / 2 * 2.0**zoom
+    theta = np.linspace(centre - half, centre + half, points) if zoom else np.linspace(low, high, points)
+    with np.errstate(all="ignore"):
+        return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None]), "zoom": zoom})
+
+
+def zooms(history, plot_range) -> np.ndarray:
+    """For each update k (θ_k → θ_(k+1)), the zoom that shows both ends: the smallest z ≥ 0 with the plot range
+    widened 2^z times around its centre holding them, so the one-update view follows a run that leaves the plot."""
+    low, high = plot_range
+    centre, half = (low + high) / 2, (high - low) / 2
+    history = np.asarray(history, dtype=float)
+    with np.errstate(all="ignore"):
+        reach = np.fmax(np.abs(history[:-1] - centre), np.abs(history[1:] - centre))
+        finite = np.isfinite(reach)
+        reach = np.where(finite, reach, np.max(reach[finite], initial=half))
+        return np.maximum(0, np.ceil(np.log2(reach * 1.05 / half))).astype(int)
 
 
 def panel_title(result) -> str:
@@ -225,9 +242,10 @@ def steps(history, losses, problem) -> pd.DataFrame:
                          "loss_next": losses[1:]})
 
 
-def step_shapes(updates: pd.DataFrame, problem) -> dict[str, pd.DataFrame]:
-    """What a chart draws for every update k: the tangent at θ_k, the two points with their labels, the arrow."""
-    span = (problem.plot_range[1] - problem.plot_range[0]) / 6  # the tangent is drawn this far either side
+def step_shapes(updates: pd.DataFrame, problem, zoom: np.ndarray) -> dict[str, pd.DataFrame]:
+    """What a chart draws for every update k: the tangent at θ_k, the two points with their labels, the arrow;
+    the tangent a sixth of the view's width either side, at update k's zoom."""
+    span = (problem.plot_range[1] - problem.plot_range[0]) / 6 * 2.0**zoom
     tangent = pd.concat([updates.assign(theta=updates["theta"] + side * span,
                                         loss=updates["loss"] + side * span * updates["slope"])
                          for side in (-1, 1)])[["k", "theta", "loss"]]

@@ -218,6 +218,7 @@ ENGLISH = MappingProxyType({
     "geometry.right": "the slope is negative (downhill to the right), so minus the slope points right.",
     "geometry.left": "the slope is positive (downhill to the left), so minus the slope points left.",
     "geometry.still": "the slope is zero here, so θ stays where it is.",
+    "geometry.zoomed": " The run has left the plot: the axes follow it, {times} times as wide as the plot.",
     "noise.batch": "Batch descent uses every example at every update, so it has no noise. Pick Stochastic or "
                    "Mini-batch in the sidebar to see how the sampled examples spread the runs.",
     "noise.switch": "Switch to stochastic descent",
@@ -525,6 +526,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "geometry.right": "斜率为负（向右是下坡），所以负斜率方向指向右边。",
     "geometry.left": "斜率为正（向左是下坡），所以负斜率方向指向左边。",
     "geometry.still": "这里斜率为零，所以 θ 原地不动。",
+    "geometry.zoomed": "运行已经跑出了原图：坐标轴跟着它放大，宽度是原图的 {times} 倍。",
     "noise.batch": "批量梯度下降每次更新都用全部样本，所以没有噪声。在侧边栏选择「随机」或「小批量」，看看抽到的样本如何让各次运行散开。",
     "noise.switch": "切换到随机梯度下降",
     "noise.caption": "{seeds} 次{variant}的运行，只有挑选样本的随机种子不同：实线是 θₖ 的均值，色带覆盖中间 80% 的运行，虚线是最小值点。",

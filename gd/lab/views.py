@@ -61,7 +61,6 @@ class Headline:
     history: np.ndarray  # θ₀ … θ_GEOMETRY_STEPS
     losses: np.ndarray
     plain: bool  # each step is exactly −η·dJ (plain descent, full batch, constant η)
-    curve: pd.DataFrame
     schedule: dict | None  # the learning rate over the updates, when a schedule is chosen
     schedule_title: str
     prediction: theory.Prediction | None
@@ -78,7 +77,6 @@ def headline(run: Run) -> Headline:
         status=result.status, explanation=explain(result), outcome=theory.outcome(result),
         updates=result.iterations, history=np.array(result.history[:GEOMETRY_STEPS + 1]),
         losses=np.array(result.losses[:GEOMETRY_STEPS + 1]), plain=theory.plain(result.settings),
-        curve=frames.curve(result.settings.problem),
         schedule=None if run.schedule == "constant" else
         charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict(),
         schedule_title=t("section.schedule", title=title("schedule", run.schedule)),
@@ -230,31 +228,43 @@ class StepThrough:
 
     chart: dict  # every update; its parameter charts.STEP picks the one drawn
     sentences: tuple[str, ...]  # sentences[k] explains update k + 1, from θ_k to θ_(k+1)
+    zooms: tuple[int, ...]  # zooms[k]: how far the axes follow update k + 1 out of the plot (frames.zooms)
+    domains: dict[int, tuple[list[float], list[float]]]  # zoom: (θ from, to), (J from, to)
 
     @property
     def updates(self) -> int:
         return len(self.sentences)
 
     def at(self, k: int) -> dict:
-        """The chart showing update k + 1: only the parameter's value changes, nothing is recomputed."""
-        return {**self.chart, "params": [{**param, "value": k} if param["name"] == charts.STEP else param
+        """The chart showing update k + 1: only the parameters and the axes' domains change, nothing is computed."""
+        values = {charts.STEP: k, charts.ZOOM: self.zooms[k]}
+        spec = {**self.chart, "params": [{**param, "value": values.get(param["name"], param.get("value"))}
                                          for param in self.chart["params"]]}
+        return charts.with_domains(spec, *self.domains[self.zooms[k]])
 
 
 @view("headline")
 def step_through(run: Run, shown: Headline) -> StepThrough:
-    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates."""
+    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
+    a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
     problem = gd.OBJECTIVES[run.objective]
     updates = frames.steps(shown.history, shown.losses, problem)
+    zoom = frames.zooms(shown.history, problem.plot_range)
+    curves = pd.concat([frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})])
+    domains = {int(level): ([float(part["theta"].min()), float(part["theta"].max())],
+                            [float(part["loss"].min()), float(part["loss"].max())])
+               for level, part in curves.groupby("zoom")}
     sentences = []
-    for row in updates.itertuples():
+    for row, level in zip(updates.itertuples(), zoom, strict=True):
         move = row.theta_next - row.theta
         direction = t("geometry.right" if move > 0 else "geometry.left" if move < 0 else "geometry.still")
-        sentences.append(t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
-                           here=frames.subscript(row.k), after=frames.subscript(row.k + 1), theta=number(row.theta),
-                           slope=number(row.slope), eta=number(run.eta), step=number(move),
-                           next=number(row.theta_next), direction=direction))
-    return StepThrough(charts.geometry(shown.curve, frames.step_shapes(updates, problem)).to_dict(), tuple(sentences))
+        sentence = t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
+                     here=frames.subscript(row.k), after=frames.subscript(row.k + 1), theta=number(row.theta),
+                     slope=number(row.slope), eta=number(run.eta), step=number(move), next=number(row.theta_next),
+                     direction=direction)
+        sentences.append(sentence + (t("geometry.zoomed", times=f"{2**int(level):,}") if level else ""))
+    return StepThrough(charts.geometry(curves, frames.step_shapes(updates, problem, zoom)).to_dict(),
+                       tuple(sentences), tuple(int(level) for level in zoom), domains)
 
 
 @dataclass(frozen=True)
