@@ -9,6 +9,7 @@ import pytest
 import gd
 from gd.lab import views
 from gd.lab.controls import DEFAULT_ETAS, DEFAULTS
+from gd.lab.format import number
 
 ARTICLE_THETA = 2.499891109642585  # the article prints these for η = 0.1, θ₀ = 0, ε = 1e-8
 ARTICLE_GRAD = -0.0002177807148298072
@@ -211,7 +212,15 @@ def test_noise_draws_the_spread_of_the_seeds():
     run = replace(DEFAULTS, variant="sgd", seeds=6, max_iter=400)
     view = views.noise(run.for_view("noise"))
     separate = [gd.minimize(eta=0.1, variant="sgd", seed=seed, max_iter=400) for seed in range(6)]
-    assert sorted(row["updates"] for row in rows(view.spread)) == sorted(result.iterations for result in separate)
+    histogram = view.spread["layer"][0]
+    assert histogram["encoding"]["x"]["field"] == "theta" and histogram["encoding"]["x"]["bin"]
+    ends = rows(view.spread, histogram)
+    assert sorted(row["theta"] for row in ends) == sorted(result.theta for result in separate)
+    assert sorted(row["updates"] for row in ends) == sorted(result.iterations for result in separate)
+    finals = np.array([result.theta for result in separate])
+    assert view.spread_sentence.startswith(f"Where the seeds end: θ from {number(finals.min())} to "
+                                           f"{number(finals.max())}, mean {number(finals.mean())}, standard "
+                                           f"deviation {number(np.sqrt(np.mean((finals - finals.mean()) ** 2)))}.")
     band = rows(view.band, view.band["layer"][0])
     length = max(len(result.history) for result in separate)
     paths = np.array([np.pad(result.history, (0, length - len(result.history)), mode="edge") for result in separate])

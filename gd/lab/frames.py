@@ -272,8 +272,9 @@ def band(results, low: float = 0.1, high: float = 0.9) -> pd.DataFrame:
 
 
 def spread(results) -> pd.DataFrame:
-    """Updates to stop and status for each seed."""
+    """Where each seed's run ended (final θ), after how many updates, and its status."""
     return pd.DataFrame({"seed": [result.settings.seed for result in results],
+                         "theta": [result.theta for result in results],
                          "updates": [result.iterations for result in results],
                          "status": [result.status for result in results]})
 

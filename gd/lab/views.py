@@ -282,13 +282,15 @@ def noise(run: Run) -> NoiseView:
     spread = frames.spread(results)
     minimizer, _ = theory.local_curvature(results[0].settings)
     counts = spread["status"].value_counts()
-    sentence = t("noise.spread", low=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
-                 high=f"{spread['updates'].max():,}",
+    sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
+                 mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)),
+                 first=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
+                 last=f"{spread['updates'].max():,}",
                  statuses=t("list.separator").join(f"{count} {t(f'status.{status}')}"
                                                    for status, count in counts.items()))
     return NoiseView(t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant)),
                      charts.band(frames.band(results), minimizer).to_dict(), sentence,
-                     charts.spread(spread).to_dict())
+                     charts.spread(spread, minimizer).to_dict())
 
 
 @dataclass(frozen=True)
