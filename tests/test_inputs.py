@@ -139,3 +139,10 @@ def test_no_number_input_is_left_to_flicker_its_minimum_or_round_what_was_typed(
     assert app.text_input(key="eta").value == "0.9999999"
     assert app.text_input(key="etas").value == "0.1234567"
     shows_the_run(app, eta=0.9999999)
+
+
+def test_spaces_around_a_typed_number_are_not_an_error():
+    """A phone's keyboard adds a space after a word: " 0.5 " is 0.5 (a link's value is taken as it is)."""
+    app = typed(open_page(), "eta_here", " 0.5 ")
+    shows_the_run(app, eta=0.5)
+    assert not errors(app)
