@@ -10,7 +10,8 @@ because J(5) = J(0), with the gradient still 5. So a run whose rule fired is
     stalled    otherwise: the rule fired far from a stationary point.
 
 A run is diverged, and ends at once, when J(θ_k) is not finite or |θ_k| exceeds
-DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before the rule.
+DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before the rule. Beyond one
+dimension |·| is the Euclidean norm, in every rule and test here.
 """
 
 from collections.abc import Callable
@@ -99,8 +100,12 @@ STOPS = MappingProxyType({rule.name: rule for rule in (
 )})
 
 
-def divergence_bound(theta0: float, plot_range: tuple[float, float]) -> float:
-    return DIVERGENCE_FACTOR * max(1.0, abs(theta0), *(abs(end) for end in plot_range))
+def divergence_bound(theta0, plot_range) -> float:
+    """DIVERGENCE_FACTOR · max(1, ‖θ₀‖, |every end|): θ₀ a number or a point, plot_range a pair (low, high) or one
+    pair per axis."""
+    ends = np.ravel(np.asarray(plot_range, dtype=float))
+    start = float(norm(np.reshape(np.asarray(theta0, dtype=float), (1, -1)))[0])
+    return DIVERGENCE_FACTOR * max(1.0, start, *(abs(float(end)) for end in ends))
 
 
 def diverged(theta: np.ndarray, loss: np.ndarray, bound: float) -> np.ndarray:
