@@ -4,9 +4,10 @@ The readable reference is gd.run._reference (numpy, vectorized over lanes); this
 for every objective, update rule and schedule that names a kind listed here. The loop is the
 same: updates outside, lanes inside, a lane that stops is skipped from then on; each update runs in
 phases (gradients, steps, losses, tests), each a loop over the running lanes, and while every lane
-runs, the loops on a curve are one per kind, which the compiler vectorizes. Each formula below
-is the one in objectives.py, optimizers.py, schedules.py and stopping.py, in the same order of
-operations, because floating point is not associative:
+runs, the loops on a curve are one per kind, which the compiler vectorizes. On a 2-D surface θ is
+a pair and each phase is the plain loop over lanes, each rule applied per coordinate. Each formula
+below is the one in objectives.py, surfaces.py, optimizers.py, schedules.py and stopping.py, in
+the same order of operations, because floating point is not associative:
 
 - np.mean over examples is numpy's pairwise summation (8 accumulators up to 128 terms),
   reproduced in _sum, then one division by the count;
@@ -397,13 +398,13 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             else:
                 _slopes(2, theta, m, sampled, shift, g)
         else:
+            sampled = orders.shape[0] > 0
             for idx in range(m):
                 lane = active[idx]
-                if orders.shape[0] == 0:
-                    _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
-                else:
-                    _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count,
-                          probe, scratch)
+                # one call site (each inlined _grad is compiled again): whole data set, or this update's batch
+                batch = orders[0 if shared else lane, epoch] if sampled else whole
+                _grad(objective, data, theta, lane, batch, offset if sampled else nothing,
+                      count if sampled else nothing, probe, scratch)
                 for d in range(dim):
                     g[lane, d] = probe[0, d]
         # 2. steps, θ and its history
@@ -462,20 +463,21 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 status[lane], iterations[lane] = DIVERGED, k + 1
                 stopped += 1
                 continue
+            fired = False
             if rule == 0:  # loss_change
                 fired = abs(value - previous) < epsilon
-            elif rule == 1:  # grad_norm
-                _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
-                fired = _norm(probe, 0) < epsilon
             elif rule == 2:  # step_size
                 fired = _norm(step, lane) < epsilon
-            else:  # no_improvement: stopping.StopRule.fires
+            elif rule == 3:  # no_improvement: stopping.StopRule.fires
                 stale[lane] = 0 if value <= best[lane] - epsilon else stale[lane] + 1
                 fired = stale[lane] >= PATIENCE and epsilon > 0
                 if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
                     best[lane] = value
-            if fired:
+            if rule == 1 or fired:  # the full gradient, at one call site: grad_norm's measure, or the status's
                 _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                if rule == 1:
+                    fired = _norm(probe, 0) < epsilon
+            if fired:
                 status[lane] = CONVERGED if _norm(probe, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
                 stopped += 1
