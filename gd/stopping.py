@@ -14,6 +14,7 @@ DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before 
 dimension |·| is the Euclidean norm, in every rule and test here.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -103,8 +104,8 @@ STOPS = MappingProxyType({rule.name: rule for rule in (
 def divergence_bound(theta0, plot_range) -> float:
     """DIVERGENCE_FACTOR · max(1, ‖θ₀‖, |every end|): θ₀ a number or a point, plot_range a pair (low, high) or one
     pair per axis."""
-    ends = np.ravel(np.asarray(plot_range, dtype=float))
-    start = float(norm(np.reshape(np.asarray(theta0, dtype=float), (1, -1)))[0])
+    start = abs(float(theta0)) if np.ndim(theta0) == 0 else math.hypot(*(float(c) for c in theta0))
+    ends = [end for pair in plot_range for end in pair] if np.ndim(plot_range[0]) else list(plot_range)
     return DIVERGENCE_FACTOR * max(1.0, start, *(abs(float(end)) for end in ends))
 
 
