@@ -2,10 +2,11 @@
 
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
-from gd.run import Result, Settings, compare, each_stop, gradient, minimize, seeds
+from gd.run import Result, Settings, compare, each_stop, gradient, minimize, problems, seeds
 from gd.schedules import SCHEDULES
 from gd.stopping import STATUSES, STOPS
+from gd.surfaces import SURFACES
 from gd.variants import VARIANTS
 
-__all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "VARIANTS",
-           "Result", "Settings", "compare", "each_stop", "gradient", "minimize", "seeds"]
+__all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "SURFACES", "VARIANTS",
+           "Result", "Settings", "compare", "each_stop", "gradient", "minimize", "problems", "seeds"]
