@@ -280,8 +280,7 @@ def panels_ui(panels) -> None:
 
 
 def theory_ui(run: Run, shown: views.Headline) -> Run:
-    st.markdown(t("theory.intro"))
-    st.latex(r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)")
+    closed_form = st.container()  # filled once the view, which reads the sweep's controls below, is built
     st.subheader(t("section.sweep"))
     sweep = {}
     for column, key in zip(st.columns(3), IN_VIEW["theory"], strict=True):
@@ -291,6 +290,9 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
     view = build(theory_view, run)
     if view is None:
         return run
+    with closed_form:
+        st.markdown(escaped(view.intro))
+        st.latex(view.latex)
     if view.table is None:
         st.info(view.note)
     else:

@@ -179,7 +179,8 @@ def summary(results) -> pd.DataFrame:
 def sweep(results) -> pd.DataFrame:
     """The grid search per η: updates, final |dJ| (floored at GAP_FLOOR for the log axis) and status."""
     table = summary(results)
-    return table.assign(grad=np.maximum(table["grad"].abs(), GAP_FLOOR))
+    size = [float(np.linalg.norm(np.ravel(grad))) for grad in table["grad"]]  # |dJ|, or ‖∇J‖ in 2-D
+    return table.assign(grad=np.maximum(size, GAP_FLOOR))
 
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:

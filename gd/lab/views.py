@@ -152,7 +152,7 @@ class Formula:
 @view("headline")
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
-    return (Formula(t("formula.objective"), gd.OBJECTIVES[run.objective].latex),
+    return (Formula(t("formula.objective"), gd.problems()[run.objective].latex),
             Formula(t("formula.optimizer", title=title("optimizer", run.optimizer)),
                     gd.OPTIMIZERS[run.optimizer].latex),
             Formula(t("formula.schedule", title=title("schedule", run.schedule)), gd.SCHEDULES[run.schedule].latex),
@@ -162,6 +162,8 @@ def formulas(run: Run) -> tuple[Formula, ...]:
 
 @dataclass(frozen=True)
 class TheoryView:
+    intro: str  # the closed form in words
+    latex: str  # and as a formula
     note: str  # exact, local, or why there are no closed forms
     exact: bool | None  # None: no closed form for these settings
     table: pd.DataFrame | None  # prediction beside measurement, one row per compared η
@@ -177,6 +179,8 @@ def theory_view(run: Run) -> TheoryView:
     """Prediction against measurement for every compared η, and the sweep with its regimes shaded."""
     results = _results(run)
     settings = results[0].settings
+    if settings.problem.dim > 1:
+        return _theory_2d(run, results)
     minimizer, curvature = theory.local_curvature(settings)
     table = None
     if theory.applies(settings):
@@ -186,15 +190,50 @@ def theory_view(run: Run) -> TheoryView:
     else:
         note = t("theory.flat" if theory.plain(settings) and curvature <= 0 else "theory.none",
                  minimizer=number(minimizer))
+    regimes = frames.regimes(curvature, *sorted((run.sweep_low, run.sweep_high))) if theory.applies(settings) else None
+    return _with_sweep(run, settings, note, table, settings.problem.quadratic if table is not None else None,
+                       t("theory.intro"), r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)", regimes)
+
+
+def _theory_2d(run: Run, results) -> TheoryView:
+    """The eigenbasis: each direction's regime for every compared η, predicted updates and status beside the run's,
+    the stability limit and the best η and (η, β); the sweep shaded by the steepest direction's regimes."""
+    settings = results[0].settings
+    basis = theory.eigenbasis(settings)
+    low, high = basis.eigenvalues[0], basis.eigenvalues[-1]
+    momentum_eta, momentum_beta = basis.momentum_best
+    note = t("theory.eigen.exact" if basis.exact else "theory.eigen.local", low=number(low), high=number(high),
+             condition=number(basis.condition), limit=number(basis.stability_limit), best=number(basis.best_eta),
+             rate=number(basis.best_rate), momentum_eta=number(momentum_eta), momentum_beta=number(momentum_beta),
+             momentum_rate=number(basis.momentum_rate), minimizer=number(basis.minimizer))
+    table = None
+    if theory.plain(settings):
+        predictions = [theory.predict_directions(settings, result.eta) for result in results]
+        table = pd.DataFrame({
+            "eta": [number(result.eta) for result in results],
+            "regime": [t("theory.eigen.regimes", low=number(low), high=number(high),
+                         first=t(f"regime.{prediction.regimes[0]}"), second=t(f"regime.{prediction.regimes[-1]}"))
+                       for prediction in predictions],
+            "predicted": [prediction.updates for prediction in predictions],
+            "updates": [result.iterations for result in results],
+            "predicted_status": [t(f"status.{prediction.status}") for prediction in predictions],
+            "status": [t(f"status.{result.status}") for result in results]})
+    else:
+        note = t("theory.none", minimizer=number(basis.minimizer)) + " " + note
+    regimes = frames.regimes(high, *sorted((run.sweep_low, run.sweep_high)))  # the steepest direction rules
+    return _with_sweep(run, settings, note, table, basis.exact if table is not None else None, t("theory.eigen.intro"),
+                       r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", regimes)
+
+
+def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -> TheoryView:
+    """The theory view's sweep of η (the article's grid search) beside what theory said."""
     sweep = frames.sweep(gd.compare(run.sweep_etas(), run.objective, **run.keywords()))
     best = frames.best_eta(sweep)
     low, high = sorted((run.sweep_low, run.sweep_high))
-    regimes = frames.regimes(curvature, low, high) if theory.applies(settings) else None
     best_note = "" if best is None else t("section.sweep.best", eta=number(best), updates=updates(
         int(sweep.loc[sweep["eta"] == best, "updates"].iloc[0])))
     return TheoryView(
-        note, settings.problem.quadratic if table is not None else None, table,
-        {} if table is None else _columns(table),
+        intro, latex, note, exact, table, {} if table is None else _columns(table),
         t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best_note),
         t("section.sweep.none") if best is None else None,
         tuple(charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes).to_dict()
@@ -247,7 +286,7 @@ class StepThrough:
 def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
     a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
-    problem = gd.OBJECTIVES[run.objective]
+    problem = gd.problems()[run.objective]
     updates = frames.steps(shown.history, shown.losses, problem)
     zoom = frames.zooms(shown.history, problem.plot_range)
     curves = pd.concat([frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})])
