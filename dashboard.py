@@ -22,17 +22,20 @@ from gd.lab.controls import (
     VIEWS,
     Run,
     control_text,
+    fits,
     help_text,
     hyperparameters_of,
     label,
     read_control,
     refusal,
     spec_of,
+    start_of,
 )
 from gd.lab.format import accepted, number
 from gd.lab.links import read_url, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
+from gd.run import problems
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
@@ -107,11 +110,12 @@ def mirror(source: str, target: str) -> None:
     st.session_state[target] = st.session_state[source]
 
 
-def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=False):
+def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=False, default=None):
     """A number (or the η list) typed as text and read by the page: an empty or unusable entry keeps the last
     good value and says so beside the control (unless quiet: its mirror says it), so nothing is ever silently
     replaced. copy: the key of the same control drawn in another place, kept in step with this one."""
-    default = DEFAULTS.etas if key == "etas" else (spec or spec_of(key)).default
+    if default is None:
+        default = DEFAULTS.etas if key == "etas" else (spec or spec_of(key)).default
     st.session_state.setdefault(key, control_text(key, default))
     widget = copy or key
     if widget != key:
@@ -133,10 +137,28 @@ def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=Fals
     return good.get(key, default)
 
 
-def choice(key: str) -> str:
+def choice(key: str, on_change=None) -> str:
     st.session_state.setdefault(key, getattr(DEFAULTS, key))
     return st.selectbox(t(f"label.{key}"), CHOICES[key], key=key, help=t(f"help.{key}"),
-                        format_func=labels(f"{key}.{{}}.title"))
+                        format_func=labels(f"{key}.{{}}.title"), on_change=on_change)
+
+
+def restart() -> None:
+    """A new objective starts from its own point: θ₀ typed for another one means nothing here."""
+    st.session_state.pop("theta0", None)
+    st.session_state.setdefault("good", {}).pop("theta0", None)
+
+
+def start_ui(objective: str):
+    """θ₀ for this objective: a number on a curve, a pair on a surface (its own start unless typed)."""
+    start, dim = start_of(objective), problems()[objective].dim
+    hint = None if dim == 1 else help_text("theta0", "help.theta0.pair")
+    theta0 = typed_input("theta0", default=start, hint=hint)
+    if fits(theta0, objective):
+        return theta0
+    st.error(markdown("input.start", name=escaped(t("label.theta0")), count=dim,
+                      kept=escaped(control_text("theta0", start))))
+    return start
 
 
 def hyperparameter_inputs(kind: str, name: str) -> list[tuple[str, float]]:
@@ -154,9 +176,9 @@ def sidebar_ui(lang: str) -> Run:
     """Every sidebar control, and the Run they describe with the η and the η list typed above the results."""
     with st.sidebar:
         st.header(t("sidebar.problem"))
-        objective = choice("objective")
+        objective = choice("objective", on_change=restart)
         st.caption(t(f"objective.{objective}.description"))
-        theta0 = typed_input("theta0")
+        theta0 = start_ui(objective)
         st.header(t("sidebar.descent"))
         typed_input("eta", quiet=True)
         variant = choice("variant")

@@ -76,7 +76,7 @@ def to_url(run: Run) -> dict[str, str]:
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
         elif value != getattr(DEFAULTS, key):
-            if key == "etas":
+            if isinstance(value, tuple):  # the η list, or a 2-D start
                 query[key] = ",".join(map(number_text, value))
             elif isinstance(value, float):
                 query[key] = number_text(value)
