@@ -40,13 +40,26 @@ def _limit_advice(result) -> str:
     return t("advice.limit")
 
 
+def _saddle(result) -> str:
+    """Said when a run that stopped with a small gradient is nearer a saddle point than any minimum: the gradient
+    vanishes there too, and only noise or a start off its line escapes."""
+    problem = result.settings.problem
+    if not problem.saddles:
+        return ""
+    here = np.reshape(result.theta, (1, -1))
+    saddle = min(problem.saddles, key=lambda point: norm(here - np.asarray(point))[0])
+    if norm(here - np.asarray(saddle))[0] >= min(norm(here - point)[0] for point in problem.points):
+        return ""
+    return t("explain.saddle", saddle=number(saddle))
+
+
 def explain(result) -> str:
     settings, problem = result.settings, result.settings.problem
     first = _gradient_at(problem, result.history[0])
     values = {"updates": updates(result.iterations), "theta": number(result.theta),
               "grad": number(result.grad), "eta": number(result.eta)}
     if result.status == "converged":
-        return t("explain.converged", grad0=number(first), **values)
+        return t("explain.converged", grad0=number(first), **values) + _saddle(result)
     if result.status == "stalled":
         last_two = np.stack([_gradient_at(problem, result.history[-2]), np.reshape(result.grad, problem.dim)])
         reason = t(f"explain.stalled.{settings.stop}", theta=values["theta"], previous=number(result.history[-2]))

@@ -100,6 +100,7 @@ ENGLISH = MappingProxyType({
     "status.diverged": "diverged",
     "explain.converged": "Converged after {updates}: the stopping rule fired at θ = {theta}, where the gradient "
                          "{grad} is small next to the first one ({grad0}).",
+    "explain.saddle": " But this is the saddle point {saddle}, not a minimum: the gradient vanishes there too, and a run that starts on the line into it never leaves that line. Noise (stochastic descent) or a start off the line escapes it.",
     "explain.stalled": "Stalled after {updates}: the stopping rule fired because {reason}, but the gradient at "
                        "θ = {theta} is still {grad} — {why}",
     "explain.stalled.loss_change": "J({theta}) = J({previous}) to within ε",
@@ -470,6 +471,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "status.max_iter": "达到上限",
     "status.diverged": "已发散",
     "explain.converged": "{updates}后收敛：停止条件在 θ = {theta} 处触发，这里的梯度 {grad} 与最初的梯度（{grad0}）相比已经很小。",
+    "explain.saddle": " 但这里是鞍点 {saddle}，不是最小值：梯度在这里同样为零；从通向它的那条线上出发的运行永远离不开这条线。噪声（随机梯度下降）或离开这条线的起点能让它逃出来。",
     "explain.stalled": "{updates}后停滞：停止条件触发是因为 {reason}，但 θ = {theta} 处的梯度仍为 {grad}——{why}",
     "explain.stalled.loss_change": "J({theta}) = J({previous})（相差不到 ε）",
     "explain.stalled.grad_norm": "|dJ| 已低于 ε",
