@@ -6,8 +6,9 @@ from functools import partial
 
 import streamlit as st
 
+import gd
 from gd import theory
-from gd.lab import budget, views
+from gd.lab import budget, frames, views
 from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
@@ -19,17 +20,19 @@ from gd.lab.controls import (
     NUMBERS,
     PRESETS,
     UNITS,
-    VIEWS,
     Run,
     control_text,
     fits,
     help_text,
     hyperparameters_of,
     label,
+    race_etas,
     read_control,
     refusal,
     spec_of,
     start_of,
+    title,
+    views_of,
 )
 from gd.lab.format import accepted, number
 from gd.lab.links import read_url, share, to_url, warning
@@ -64,6 +67,9 @@ compare_view = cached(views.compare, 64)
 theory_view = cached(views.theory_view, 32)
 stopping_view = cached(views.stopping, 64)
 noise_view = cached(views.noise, 32)
+race_view = cached(views.race, 32)
+momentum_view = cached(views.momentum, 32)
+regression_view = cached(views.regression, 32)
 article_view = cached(views.article_code, 64)
 
 
@@ -197,7 +203,7 @@ def sidebar_ui(lang: str) -> Run:
         st.header(t("sidebar.compare"))
         typed_input("etas", quiet=True)
     eta, etas = learning_rates_ui()
-    tabs = {t(f"view.{name}"): name for name in VIEWS}  # the open tab is known by its label
+    tabs = {t(f"view.{name}"): name for name in views_of(objective)}  # the open tab is known by its label
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
                view=tabs.get(st.session_state.get("view_label"), DEFAULTS.view), lang=lang)
@@ -225,6 +231,8 @@ def metrics_ui(run: Run) -> views.Headline:
             column.metric(name, value, help=hint)
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
+    if problems()[run.objective].dim > 1:
+        return shown  # the article's loop is written for its own curve, in one dimension
     with st.expander(t("article.title")):
         article = article_view(run.for_view("headline"))
         st.code(article.code, language="python")
@@ -348,11 +356,40 @@ def step_through_view(run: Run, _shown: views.Headline) -> views.StepThrough:
     return views.step_through(run, _shown)
 
 
-def toggle_play(updates: int) -> None:
+def toggle_play(key: str, last) -> None:
     playing = not st.session_state.get("playing", False)
     st.session_state["playing"] = playing
-    if playing and st.session_state.get("step", 1) >= updates:  # played to the end before: start over
-        st.session_state["step"] = 1
+    if playing and st.session_state.get(key) == last:  # played to the end before: start over
+        st.session_state.pop(key)
+
+
+def play_ui(key: str, options: list, draw, hint: str) -> None:
+    """A slider over options (the updates to show) with Play/Pause: while playing, a fragment moves one option on
+    every PLAY_SECONDS and the last one stops the play. draw(option) draws what the option shows."""
+    playing = st.session_state.get("playing", False)
+    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(key, options[-1]),
+              help=t("geometry.play.help", seconds=PLAY_SECONDS), key=f"{key}_play")
+    st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=PLAY_SECONDS if playing else None)()
+
+
+def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
+    """The slider and the picture at one option. While playing, each tick moves one option on and the last one
+    stops the play (and the ticks: the page reruns without them)."""
+    here = st.session_state.get(key, options[0])
+    place = options.index(here) if here in options else 0
+    if playing:
+        place = min(place + 1, len(options) - 1)
+        if place == len(options) - 1:
+            st.session_state["playing"] = False
+    st.session_state[key] = options[place]
+    if len(options) > 1:
+        shown = st.select_slider(t("label.step"), options, key=key, help=hint, format_func=lambda k: f"{k:,}")
+    else:
+        shown = options[0]
+        st.caption(t("label.step") + f" {shown:,}")
+    draw(shown)
+    if playing and not st.session_state["playing"]:
+        st.rerun()  # the whole page, so the fragment is drawn again without run_every
 
 
 def geometry_ui(run: Run, shown: views.Headline) -> Run:
@@ -361,28 +398,67 @@ def geometry_ui(run: Run, shown: views.Headline) -> Run:
         st.info(t("geometry.none"))
         return run
     st.caption(t("geometry.caption", steps=steps.updates))
-    playing = st.session_state.get("playing", False)
-    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(steps.updates,),
-              help=t("geometry.play.help", seconds=PLAY_SECONDS))
-    st.fragment(partial(step_ui, steps, playing), run_every=PLAY_SECONDS if playing else None)()
+
+    def draw(update: int) -> None:
+        st.vega_lite_chart(steps.at(update - 1), width="stretch")
+        st.markdown(escaped(steps.sentences[update - 1]))
+
+    play_ui("step", list(range(1, steps.updates + 1)), draw, t("help.step", steps=steps.updates))
     return run
 
 
-def step_ui(steps: views.StepThrough, playing: bool) -> None:
-    """The slider and the picture of one update. While playing, each tick moves one update on and the last one
-    stops the play (and the ticks: the page reruns without them)."""
-    update = min(st.session_state.get("step", 1), steps.updates)  # counted from 1
-    if playing:
-        update = min(update + 1, steps.updates)
-        if update == steps.updates:
-            st.session_state["playing"] = False
-    st.session_state["step"] = update
-    update = st.slider(t("label.step"), 1, max(steps.updates, 2), key="step",
-                       help=t("help.step", steps=steps.updates), disabled=steps.updates == 1)
-    st.vega_lite_chart(steps.at(update - 1), width="stretch")
-    st.markdown(escaped(steps.sentences[update - 1]))
-    if playing and not st.session_state["playing"]:
-        st.rerun()  # the whole page, so the fragment is drawn again without run_every
+def race_ui(run: Run, shown: views.Headline) -> Run:
+    defaults = race_etas(run.objective)
+    typed = []
+    for column, name in zip(st.columns(3) * 2, gd.OPTIMIZERS, strict=True):
+        with column:
+            key = f"race_{name}"
+            eta = typed_input(key, spec_of(key), name=t("race.label", rule=title("optimizer", name)),
+                              hint=help_text("eta"), default=defaults[name])
+            typed.append((key, eta))
+    run = replace(run, race=tuple(typed))
+    view = build(race_view, run)
+    if view is None:
+        return run
+    st.caption(view.caption)
+    steps = [int(k) for k in frames.thin(view.updates + 1)]
+
+    def draw(k: int) -> None:
+        board, gaps = view.at(k)
+        left, right = st.columns([3, 2])
+        left.vega_lite_chart(board, width="stretch")
+        right.vega_lite_chart(gaps, width="stretch")
+
+    play_ui("race_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"))
+    st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+    return run
+
+
+def momentum_ui(run: Run, shown: views.Headline) -> Run:
+    view = build(momentum_view, run)
+    if view is None:
+        return run
+    st.caption(view.caption)
+    st.vega_lite_chart(view.chart, width="stretch")
+    st.markdown(escaped(view.sentence))
+    return run
+
+
+def regression_ui(run: Run, shown: views.Headline) -> Run:
+    view = build(regression_view, run)
+    if view is None:
+        return run
+    st.caption(view.caption)
+    steps = [int(k) for k in frames.thin(view.updates + 1)]
+
+    def draw(k: int) -> None:
+        board, fit = view.at(k)
+        left, right = st.columns(2)
+        left.vega_lite_chart(board, width="stretch")
+        right.vega_lite_chart(fit, width="stretch")
+
+    play_ui("regression_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"))
+    return run
 
 
 def apply_preset(name: str) -> None:
@@ -471,7 +547,8 @@ def keep_view_controls() -> None:
 
 
 DRAW = {"compare": compare_ui, "theory": theory_ui, "stopping": stopping_ui, "geometry": geometry_ui,
-        "noise": noise_ui, "predict": predict_ui}
+        "noise": noise_ui, "predict": predict_ui, "race": race_ui, "momentum": momentum_ui, "regression": regression_ui}
+PLAYERS = ("geometry", "race", "regression")  # the views with a Play button
 
 
 def main() -> None:
@@ -503,10 +580,12 @@ def page(lang: str) -> None:
     link_warning_ui(link_box, run)
     st.session_state["open_view"] = run.view
     shown = metrics_ui(run)
-    if run.view != "geometry":
+    if run.view not in PLAYERS or st.session_state.get("played_in") != run.view:
         st.session_state["playing"] = False  # leaving the view stops its play
-    tabs = st.tabs([t(f"view.{name}") for name in VIEWS], key="view_label", on_change="rerun")
-    for name, tab in zip(VIEWS, tabs, strict=True):
+    st.session_state["played_in"] = run.view
+    shown_views = views_of(run.objective)
+    tabs = st.tabs([t(f"view.{name}") for name in shown_views], key="view_label", on_change="rerun")
+    for name, tab in zip(shown_views, tabs, strict=True):
         if tab.open:
             with tab:
                 run = DRAW[name](run, shown)

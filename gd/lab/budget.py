@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import replace
 
-from gd.lab.controls import Run
+from gd.lab.controls import RACE, Run
 from gd.run import problems
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
@@ -222,7 +222,8 @@ def _calls(run: Run) -> list[tuple[str, int]]:
     "stops" (each_stop). The headline run comes first; the step-through draws on it, the quiz runs its guessed η."""
     view = {"compare": [("shared", len(run.etas))],
             "theory": [("shared", len(run.etas)), ("shared", run.sweep_points)],
-            "stopping": [("stops", 1)], "noise": [("own", run.seeds)], "predict": [("shared", 1)]}.get(run.view, [])
+            "stopping": [("stops", 1)], "noise": [("own", run.seeds)], "predict": [("shared", 1)],
+            "race": [("shared", 1)] * len(RACE), "regression": [("shared", 1)]}.get(run.view, [])
     return [("shared", 1), *view]
 
 

@@ -204,19 +204,21 @@ def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:
     ).properties(height=260, width="container")
 
 
-def spread(spread: pd.DataFrame, minimizer: float) -> alt.LayerChart:
-    """Where the seeds' runs ended: a histogram of the final θ coloured by status, the minimizer as a rule. It has
-    width even when every seed stops after the same number of updates (at the limit, say)."""
+def spread(spread: pd.DataFrame, marked: float, field: str = "theta") -> alt.LayerChart:
+    """Where the seeds' runs ended: a histogram of the final θ (or, on a surface, the final J: field "loss") coloured
+    by status, the minimizer (or J*) marked. It has width even when every seed stops after the same number of
+    updates (at the limit, say)."""
     bins = alt.Bin(maxbins=20)
+    name = t("chart.final_theta" if field == "theta" else "chart.final_loss")
     return alt.layer(
         alt.Chart(spread).mark_bar().encode(
-            x=alt.X("theta:Q", bin=bins, title=t("chart.final_theta")),
+            x=alt.X(f"{field}:Q", bin=bins, title=name),
             y=alt.Y("count():Q", title=t("chart.seeds")),
             color=_status_color(),
-            tooltip=[alt.Tooltip("theta:Q", bin=bins, title=t("chart.final_theta"), format=".4g"),
+            tooltip=[alt.Tooltip(f"{field}:Q", bin=bins, title=name, format=".4g"),
                      alt.Tooltip("count():Q", title=t("chart.seeds"))]),
-        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
-            x="theta:Q"),
+        alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+            x=f"{field}:Q"),
     ).properties(height=200, width="container")
 
 

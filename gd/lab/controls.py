@@ -40,9 +40,29 @@ GUESS = NUMBERS["eta"].narrowed(name="guess_eta", default=0.5)  # the η a learn
 HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or schedule's own numbers: "adam_beta1"
                    for registry in (OPTIMIZERS, SCHEDULES) for entry in registry.values()
                    for spec in entry.hyperparameters}
+# Each rule's η in the race, per surface: from the surface's start, the η of a grid (1, 2, 5 × 10ᵏ from 1e-4 to 10)
+# that converges (within 1 % of the map's width of a minimizer or saddle) in the fewest updates, the smaller on a
+# tie, with the engine's defaults (full batch, ε = 1e-8 on |ΔJ|, 10,000 updates at most); gd.lab.maps.race_eta
+# finds it and a test checks this table against it. On the saddle, from its start on y = 0, no full-batch rule
+# leaves that line: every one converges to the saddle point, which is the lesson there.
+RACE_ETAS = {
+    "ravine": {"gd": 0.1, "momentum": 0.005, "nesterov": 0.1, "adagrad": 2.0, "rmsprop": 0.2, "adam": 1.0},
+    "rosenbrock": {"gd": 0.002, "momentum": 0.002, "nesterov": 0.001, "adagrad": 1.0, "rmsprop": 0.001, "adam": 2.0},
+    "himmelblau": {"gd": 0.02, "momentum": 0.005, "nesterov": 0.01, "adagrad": 2.0, "rmsprop": 0.2, "adam": 1.0},
+    "saddle": {"gd": 0.5, "momentum": 0.01, "nesterov": 0.5, "adagrad": 10.0, "rmsprop": 5.0, "adam": 1.0},
+    "linear_regression_2d": {"gd": 0.2, "momentum": 0.01, "nesterov": 0.2, "adagrad": 2.0, "rmsprop": 0.2,
+                             "adam": 0.1},
+    "logistic_regression_2d": {"gd": 5.0, "momentum": 0.1, "nesterov": 5.0, "adagrad": 2.0, "rmsprop": 0.1,
+                               "adam": 0.1},
+}
+RACE = {f"race_{name}": NUMBERS["eta"].narrowed(name=f"race_{name}") for name in OPTIMIZERS}  # typed in the race
+
+
 CHOICES = {"objective": (*OBJECTIVES, *SURFACES), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
            "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
-VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict")  # the page's tabs
+VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict", "race", "momentum", "regression")  # tabs
+CURVE_VIEWS = VIEWS[:6]  # what a 1-D objective shows; a surface adds the race, and momentum's map on a quadratic,
+REGRESSIONS = ("linear_regression_2d", "logistic_regression_2d")  # and the fitted model on these
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
@@ -61,8 +81,26 @@ PRESETS = {  # a lesson in one click: the controls that differ from the defaults
 SETTINGS = ("objective", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule", "stop",
             "max_iter", "hyperparameters", "lang")
 READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
-         "sweep_points"), "stopping": ("eta",), "geometry": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",)}
-IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",)}
+         "sweep_points"), "stopping": ("eta",), "geometry": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",),
+         "race": ("race",), "momentum": ("eta",), "regression": ("eta",)}
+IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",),
+           "race": tuple(RACE)}
+
+
+def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = ()) -> dict[str, float]:
+    """Every rule's η in the race on this surface: RACE_ETAS, with what was typed (("race_adam", 0.3), …) over it."""
+    chosen = {f"race_{name}": eta for name, eta in RACE_ETAS[objective].items()} | dict(typed)
+    return {name: chosen[f"race_{name}"] for name in OPTIMIZERS}
+
+
+def views_of(objective: str) -> tuple[str, ...]:
+    """The tabs an objective has: the curves' six; on a surface also the race, momentum's map on a quadratic and
+    the fitted model on a regression."""
+    problem = problems()[objective]
+    if problem.dim == 1:
+        return CURVE_VIEWS
+    return (*CURVE_VIEWS, "race", *(("momentum",) if problem.quadratic else ()),
+            *(("regression",) if objective in REGRESSIONS else ()))
 
 
 def title(kind: str, name: str) -> str:
@@ -110,8 +148,10 @@ def parse_etas(text: str) -> tuple[float, ...]:
 
 
 def spec_of(key: str) -> Hyperparameter:
-    """The spec of a number control: the page's own (NUMBERS) or an update rule's or schedule's, named by its key."""
-    return NUMBERS[key] if key in NUMBERS else replace(HYPERPARAMETERS[key], name=key)
+    """The spec of a number control: the page's own (NUMBERS, RACE) or an update rule's or schedule's, by its key."""
+    if key in NUMBERS or key in RACE:
+        return NUMBERS.get(key) or RACE[key]
+    return replace(HYPERPARAMETERS[key], name=key)
 
 
 def start_of(objective: str) -> float | tuple[float, ...]:
@@ -175,6 +215,7 @@ class Run:
     sweep_high: float = NUMBERS["sweep_high"].default
     sweep_points: int = NUMBERS["sweep_points"].default
     hyperparameters: tuple[tuple[str, float], ...] = ()  # (("adam_beta1", 0.8), …) for the chosen rule and schedule
+    race: tuple[tuple[str, float], ...] = ()  # (("race_adam", 0.3), …): the race's η typed over RACE_ETAS
     seeds: int = NUMBERS["seeds"].default
     unit: str = "k"
     view: str = "compare"

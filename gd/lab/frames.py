@@ -276,6 +276,7 @@ def spread(results) -> pd.DataFrame:
     """Where each seed's run ended (final θ), after how many updates, and its status."""
     return pd.DataFrame({"seed": [result.settings.seed for result in results],
                          "theta": [result.theta for result in results],
+                         "loss": [result.loss for result in results],
                          "updates": [result.iterations for result in results],
                          "status": [result.status for result in results]})
 

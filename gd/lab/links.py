@@ -15,7 +15,10 @@ from gd.lab.controls import (
     MAX_TEXT,
     NUMBERS,
     OPTIONS,
+    RACE,
+    RACE_ETAS,
     Run,
+    race_etas,
     read_control,
     refusal,
 )
@@ -38,7 +41,8 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     """Control values from a link's query parameters, and one Problem per value that was refused. Never raises."""
     values, problems = {}, []
     for key, raw in params.items():
-        if key not in OPTIONS and key not in NUMBERS and key not in HYPERPARAMETERS and key != "etas":
+        known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key == "etas"
+        if not known:
             problems.append(Problem(str(key), str(raw)))
             continue
         try:
@@ -75,6 +79,10 @@ def to_url(run: Run) -> dict[str, str]:
         elif key == "hyperparameters":
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
+        elif key == "race":  # each rule's η where it differs from the surface's own
+            defaults = race_etas(run.objective) if run.objective in RACE_ETAS else {}
+            query.update({name: number_text(eta) for name, eta in value
+                          if eta != defaults.get(name.removeprefix("race_"))})
         elif value != getattr(DEFAULTS, key):
             if isinstance(value, tuple):  # the η list, or a 2-D start
                 query[key] = ",".join(map(number_text, value))

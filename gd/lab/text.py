@@ -143,6 +143,7 @@ ENGLISH = MappingProxyType({
     "chart.regime": "regime",
     "chart.seeds": "seeds",
     "chart.final_theta": "final θ",
+    "chart.final_loss": "final J(θ)",
     "chart.unit.k_log": "updates k (log scale)",
     "chart.mean": "mean θₖ",
     "regime.monotone": "monotone",
@@ -201,6 +202,9 @@ ENGLISH = MappingProxyType({
     "view.geometry": "One update",
     "view.noise": "Noise",
     "view.predict": "Predict, then run",
+    "view.race": "Optimizer race",
+    "view.momentum": "Momentum's map",
+    "view.regression": "The fitted model",
     "theory.intro": "On a parabola J(θ) = J* + (L/2)(θ − θ*)², plain gradient descent has a closed form: the "
                     "distance to the minimum is multiplied by r = 1 − ηL at every update. So |r| decides: "
                     "η < 1/L creeps in from one side, η = 1/L lands in one step, 1/L < η < 2/L overshoots but "
@@ -247,6 +251,10 @@ ENGLISH = MappingProxyType({
     "noise.batch": "Batch descent uses every example at every update, so it has no noise. Pick Stochastic or "
                    "Mini-batch in the sidebar to see how the sampled examples spread the runs.",
     "noise.switch": "Switch to stochastic descent",
+    "noise.spread.map": "Where the seeds end: J from {low} to {high} (J* = {floor}). Updates to stop: from {first} to {last}, median {median} ({statuses}).",
+    "momentum.sentence": "Theory's best pair is η = {eta}, β = {beta}, shrinking the distance by {rate} per update. Yours, η = {chosen_eta} and β = {chosen_beta}, measures {measured}.",
+    "race.label": "η for {rule}",
+    "column.optimizer": "update rule",
     "noise.caption": "{seeds} runs of {variant} descent that differ only in the random seed that picks the "
                      "examples: the line is the mean θₖ, the band holds the middle 80 % of the runs, the dashed "
                      "line is the minimizer.",
@@ -333,6 +341,7 @@ ENGLISH = MappingProxyType({
                  "batch, stochastic and mini-batch descent then compare at equal cost.",
     "label.step": "Update",
     "help.step": "Which update to draw: the k-th goes from θₖ₋₁ to θₖ (the first {steps} updates of your run).",
+    "help.step.map": "How far to draw: the run makes {steps} updates; the slider offers some of them (every one at first, then fewer and fewer).",
     "label.guess_eta": "Your η",
     "label.guess_outcome": "What will happen?",
     "label.guess_updates": "Roughly how many updates until it ends?",
@@ -529,6 +538,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "chart.regime": "区间",
     "chart.seeds": "随机种子数",
     "chart.final_theta": "最终 θ",
+    "chart.final_loss": "最终 J(θ)",
     "chart.unit.k_log": "更新次数 k（对数坐标）",
     "chart.mean": "θₖ 的均值",
     "regime.monotone": "单调逼近",
@@ -577,6 +587,9 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "view.geometry": "单步更新",
     "view.noise": "噪声",
     "view.predict": "先预测，再运行",
+    "view.race": "优化器竞赛",
+    "view.momentum": "动量地图",
+    "view.regression": "拟合的模型",
     "theory.intro": "在抛物线 J(θ) = J* + (L/2)(θ − θ*)² 上，普通梯度下降有闭式解：每次更新，到最小值的距离都乘以 r = 1 − ηL。所以一切由 |r| 决定：η < 1/L 时从一侧慢慢逼近，η = 1/L 时一步到位，1/L < η < 2/L 时会越过最小值但仍不断靠近，η = 2/L 时在两点之间永远来回跳，η > 2/L 时则越跳越远。",
     "theory.exact": "这个目标函数是 L = {curvature} 的抛物线，所以下面的预测是精确的（舍入误差可能让临界点相差一次更新）：1/L = {one}，2/L = {two}。",
     "theory.local": "这个目标函数不是抛物线。在它的最小值 θ* = {minimizer} 附近，它弯曲得像一条 L = J''(θ*) = {curvature} 的抛物线，所以下面的预测只在局部成立：紧挨 θ* 时准确，离得远就不准了（1/L = {one}，2/L = {two}）。",
@@ -606,6 +619,10 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "geometry.zoomed": "运行已经跑出了原图：坐标轴跟着它放大，宽度是原图的 {times} 倍。",
     "noise.batch": "批量梯度下降每次更新都用全部样本，所以没有噪声。在侧边栏选择「随机」或「小批量」，看看抽到的样本如何让各次运行散开。",
     "noise.switch": "切换到随机梯度下降",
+    "noise.spread.map": "各个随机种子停在哪里：J 从 {low} 到 {high}（J* = {floor}）。停止前的更新次数：从 {first} 到 {last}，中位数 {median}（{statuses}）。",
+    "momentum.sentence": "理论上最好的一对是 η = {eta}、β = {beta}，每次更新把距离缩小为 {rate} 倍。你的 η = {chosen_eta}、β = {chosen_beta}，实测为 {measured}。",
+    "race.label": "{rule} 的 η",
+    "column.optimizer": "更新规则",
     "noise.caption": "{seeds} 次{variant}的运行，只有挑选样本的随机种子不同：实线是 θₖ 的均值，色带覆盖中间 80% 的运行，虚线是最小值点。",
     "noise.spread": "各个随机种子停在哪里：θ 从 {low} 到 {high}，均值 {mean}，标准差 {sd}。停止前的更新次数：从 {first} 到 {last}，中位数 {median}（{statuses}）。",
     "predict.caption": "为当前设置选一个 η，先说出你的预期，再运行它。",
@@ -689,6 +706,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "help.unit": "用更新次数、轮（epoch）数（遍历数据集的次数）或用到的样本数来计量下降的代价：这样批量、随机和小批量梯度下降就能在相同代价下比较。",
     "label.step": "第几次更新",
     "help.step": "要画哪一次更新：第 k 次从 θₖ₋₁ 走到 θₖ（你的运行的前 {steps} 次更新）。",
+    "help.step.map": "画到第几次更新：这次运行共 {steps} 次更新，这里取其中一部分（开头每一次，之后越来越稀）。",
     "label.guess_eta": "你的 η",
     "label.guess_outcome": "会发生什么？",
     "label.guess_updates": "大约多少次更新后结束？",

@@ -13,8 +13,8 @@ import pandas as pd
 
 import gd
 from gd import theory
-from gd.lab import budget, charts, frames
-from gd.lab.controls import STOPPING_LAB, Run, title
+from gd.lab import budget, charts, frames, maps
+from gd.lab.controls import STOPPING_LAB, Run, race_etas, title
 from gd.lab.explain import explain
 from gd.lab.format import number, updates
 from gd.lab.text import speaking, t
@@ -85,7 +85,9 @@ def headline(run: Run) -> Headline:
 
 def panels(results, titles=None) -> tuple[dict, ...]:
     """One chart per run on the same axes, each run in its η's colour (charts.eta_color), titled by
-    frames.panel_title unless titles are given."""
+    frames.panel_title unless titles are given: the curve with the points visited, or on a surface its map."""
+    if results[0].settings.problem.dim > 1:
+        return maps.panels(results, titles)
     curve = frames.curve(results[0].settings.problem)
     plot = frames.box(curve)
     titles = titles or [frames.panel_title(result) for result in results]
@@ -134,12 +136,14 @@ def _convergence_caption(results, last: int) -> str:
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
     results = _results(run)
+    problem = results[0].settings.problem
     table = frames.shown(frames.summary(results))
     gaps, last = frames.gaps(results), frames.horizon(results)
     span = frames.gap_span(gaps)
     return CompareView(panels(results),
                        charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
-                       _convergence_caption(results, last), table, _columns(table), frames.points(results),
+                       _convergence_caption(results, last), table, _columns(table),
+                       (maps.points if problem.dim > 1 else frames.points)(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2))
 
 
@@ -287,6 +291,8 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
     a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
     problem = gd.problems()[run.objective]
+    if problem.dim > 1:
+        return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
     zoom = frames.zooms(shown.history, problem.plot_range)
     curves = pd.concat([frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})])
@@ -306,6 +312,18 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
                        tuple(sentences), tuple(int(level) for level in zoom), domains)
 
 
+def _step_through_map(run: Run) -> StepThrough:
+    """On a surface: θ_k on the map with the gradient's arrow and the step to θ_(k+1), for the first updates; the
+    map's axes stay (a run that leaves it is clipped at its edge)."""
+    result = _run(run)
+    surface = maps.surface_map(run.objective)
+    shapes = maps.update_shapes(result, surface.box, GEOMETRY_STEPS)
+    low, high, bottom, top = surface.box
+    sentences = tuple(maps.step_sentence(shapes, k) for k in range(len(shapes)))
+    return StepThrough(maps.update_map(surface, shapes), sentences, (0,) * len(sentences),
+                       {0: ([low, high], [bottom, top])})
+
+
 @dataclass(frozen=True)
 class NoiseView:
     caption: str
@@ -316,20 +334,106 @@ class NoiseView:
 
 @view("noise")
 def noise(run: Run) -> NoiseView:
-    """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band, and the spread of updates."""
+    """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band (on a surface: where the runs end,
+    on the map), and where the seeds end with the updates each took."""
     results = gd.seeds(run.eta, list(range(run.seeds)), run.objective, **run.keywords())
     spread = frames.spread(results)
-    minimizer, _ = theory.local_curvature(results[0].settings)
     counts = spread["status"].value_counts()
+    statuses = t("list.separator").join(f"{count} {t(f'status.{status}')}" for status, count in counts.items())
+    took = {"first": f"{spread['updates'].min():,}", "median": f"{spread['updates'].median():,.0f}",
+            "last": f"{spread['updates'].max():,}", "statuses": statuses}
+    caption = t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant))
+    if results[0].settings.problem.dim > 1:
+        floor = results[0].settings.problem.min_value
+        sentence = t("noise.spread.map", low=number(spread["loss"].min()), high=number(spread["loss"].max()),
+                     floor=number(floor), **took)
+        return NoiseView(t("map.noise.caption", seeds=run.seeds),
+                         maps.cloud_map(maps.surface_map(run.objective), maps.cloud(results)), sentence,
+                         charts.spread(spread, floor, "loss").to_dict())
+    minimizer, _ = theory.local_curvature(results[0].settings)
     sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
-                 mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)),
-                 first=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
-                 last=f"{spread['updates'].max():,}",
-                 statuses=t("list.separator").join(f"{count} {t(f'status.{status}')}"
-                                                   for status, count in counts.items()))
-    return NoiseView(t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant)),
-                     charts.band(frames.band(results), minimizer).to_dict(), sentence,
+                 mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
+    return NoiseView(caption, charts.band(frames.band(results), minimizer).to_dict(), sentence,
                      charts.spread(spread, minimizer).to_dict())
+
+
+@dataclass(frozen=True)
+class RaceView:
+    """Every update rule from the same start: the paths on one map and J − J* beside it, both at a step."""
+
+    map: dict  # every step; the parameter charts.STEP picks how far the paths are drawn
+    gaps: dict
+    updates: int  # the longest run's: the step slider's end
+    table: pd.DataFrame  # each rule's η, updates, status, final θ and J
+    columns: dict[str, str]
+    caption: str
+
+    def at(self, k: int) -> tuple[dict, dict]:
+        return maps.at(self.map, k), maps.at(self.gaps, k)
+
+
+@view("race")
+def race(run: Run) -> RaceView:
+    """gd, momentum, Nesterov, Adagrad, RMSprop and Adam from the surface's start (or θ₀), each with its η."""
+    etas = race_etas(run.objective, run.race)
+    keywords = {key: value for key, value in run.keywords().items() if key != "optimizer"}
+    results = [gd.minimize(run.objective, eta=etas[name], optimizer=name, **keywords) for name in gd.OPTIMIZERS]
+    longest = max(result.iterations for result in results)
+    table = pd.DataFrame({"optimizer": [title("optimizer", name) for name in gd.OPTIMIZERS],
+                          "eta": [number(result.eta) for result in results],
+                          "updates": [result.iterations for result in results],
+                          "status": [t(f"status.{result.status}") for result in results],
+                          "theta": [number(result.theta) for result in results],
+                          "loss": [number(result.loss) for result in results]})
+    surface = maps.surface_map(run.objective)
+    return RaceView(maps.race(surface, maps.race_paths(results), longest), maps.race_gap_chart(
+        maps.race_gaps(results), longest), longest, table, _columns(table), t("map.race.caption"))
+
+
+@dataclass(frozen=True)
+class MomentumView:
+    chart: dict
+    caption: str
+    sentence: str  # theory's best pair, and the measured rate at the chosen one
+
+
+@view("momentum")
+def momentum(run: Run) -> MomentumView:
+    """Distill's map of momentum's rate over (η, β) on this quadratic surface, theory's best pair and the run's own
+    (η, β): the sidebar's η and the momentum rule's β (its default unless momentum is chosen)."""
+    rates = maps.momentum_rates(objective=run.objective)
+    beta = dict(run.hyperparameters).get("momentum_momentum", gd.OPTIMIZERS["momentum"].hyperparameters[0].default)
+    measured = theory.momentum_map([run.eta], [beta], run.objective, theta0=run.theta0).rates[0, 0]
+    said = t("momentum.sentence", eta=number(rates.best[0]), beta=number(rates.best[1]),
+             rate=number(rates.best_rate), chosen_eta=number(run.eta), chosen_beta=number(beta),
+             measured=number(measured) if measured < 1 else t("map.diverges"))
+    return MomentumView(maps.momentum_chart(rates, (run.eta, beta)), t("map.momentum.caption"), said)
+
+
+@dataclass(frozen=True)
+class RegressionView:
+    """The model at update k beside the (w, b) map with the path, both at a step."""
+
+    map: dict
+    fit: dict
+    updates: int
+    caption: str
+
+    def at(self, k: int) -> tuple[dict, dict]:
+        return maps.at(self.map, k), maps.at(self.fit, k)
+
+
+@view("regression")
+def regression(run: Run) -> RegressionView:
+    result = _run(run)
+    surface = maps.surface_map(run.objective)
+    route = maps.path(result)
+    logistic = run.objective == "logistic_regression_2d"
+    return RegressionView(
+        maps.panel(surface, route, maps.escapes(result, surface.box), frames.panel_title(result), charts.eta_color(0),
+                   step=result.iterations),
+        maps.regression_chart(maps.regression_data(run.objective), maps.fits(result, route), result.iterations,
+                              logistic), result.iterations, t("map.regression.caption"))
 
 
 @dataclass(frozen=True)
