@@ -477,7 +477,7 @@ def race(surface: SurfaceMap, routes: pd.DataFrame, step: int) -> dict:
     x, y = _axes(surface)
     rules = list(dict.fromkeys(routes["rule"]))
     color = _rule_color(rules)
-    shown = alt.Chart(routes).transform_filter(f"datum.k <= {STEP}")
+    shown = alt.Chart(routes[["rule", "eta", "k", "x", "y", "loss"]]).transform_filter(f"datum.k <= {STEP}")
     tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("eta:Q", title="η", format=".4g"),
                *_path_tooltip(surface)[:4]]
     layers = [
