@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 import gd
 from gd.lab import budget
 from gd.lab.budget import WorkCapError
-from gd.lab.controls import DEFAULT_ETAS, NUMBERS, VIEWS, Run, format_etas
+from gd.lab.controls import CURVE_VIEWS, DEFAULT_ETAS, NUMBERS, Run, format_etas
 from gd.lab.format import number
 from gd.lab.text import quoted, t
 
@@ -42,7 +42,7 @@ def shows_the_run(app, **keywords) -> None:
     result = gd.minimize(**keywords)
     assert metrics(app)["final θ"] == number(result.theta)
     assert metrics(app)["updates"] == f"{result.iterations:,}"
-    assert [tab.label for tab in app.tabs] == [t(f"view.{name}") for name in VIEWS]
+    assert [tab.label for tab in app.tabs] == [t(f"view.{name}") for name in CURVE_VIEWS]
 
 
 @pytest.mark.parametrize(("key", "text", "kept"), [

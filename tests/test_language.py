@@ -10,15 +10,18 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gd.lab.controls import VIEWS
+from gd.lab.controls import CURVE_VIEWS, VIEWS
 from gd.lab.text import CHINESE, ENGLISH, t
 
 # English a Chinese page may show: the names of methods and tools, the CSV's column names, the language switch,
 # and symbols. Everything else in a Chinese page is Chinese.
 ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn", "torch", "optim", "n_iter_no_change",
                       "CSV", "MSE", "SGD", "BGD", "Mini", "Batch", "GD", "epoch", "English", "Language", "eta",
-                      "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e"}
+                      "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e",
+                      "Rosenbrock", "Himmelblau"}  # their functions' names, written so in Chinese too
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+ON_A_SURFACE = {"race": {"objective": "rosenbrock"}, "momentum": {"objective": "ravine"},
+                "regression": {"objective": "logistic_regression_2d"}}  # the views only a surface has
 SETTINGS = [{}, {"variant": "sgd", "max_iter": "300"}, {"optimizer": "adam", "schedule": "step", "max_iter": "300"},
             {"eta": "1.1"}, {"objective": "double_well", "stop": "no_improvement"}]
 
@@ -92,7 +95,7 @@ def english_words(text: str) -> set[str]:
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda settings: ",".join(settings) or "defaults")
 @pytest.mark.parametrize("view", VIEWS)
 def test_a_chinese_page_shows_no_english(view, settings):
-    app = open_page("zh", view=view, **settings)
+    app = open_page("zh", view=view, **{**settings, **ON_A_SURFACE.get(view, {})})
     if view == "predict":
         app.button[-1].click().run()  # the form's button, the last on the page: the score and its sentences too
     texts = readable(app)
@@ -104,7 +107,7 @@ def test_a_chinese_page_shows_no_english(view, settings):
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda settings: ",".join(settings) or "defaults")
 @pytest.mark.parametrize("view", VIEWS)
 def test_an_english_page_shows_no_chinese(view, settings):
-    app = open_page("en", view=view, **settings)
+    app = open_page("en", view=view, **{**settings, **ON_A_SURFACE.get(view, {})})
     texts = [text for text in readable(app) if text != t("language.label") and text != t("language.zh")]
     assert not [text for text in texts if CJK.search(text)]
 
@@ -112,7 +115,7 @@ def test_an_english_page_shows_no_chinese(view, settings):
 def test_a_link_with_lang_zh_reopens_in_chinese_and_writes_it():
     app = open_page("zh", eta="0.9")
     assert app.title[0].value == CHINESE["page.title"]
-    assert [tab.label for tab in app.tabs] == [CHINESE[f"view.{view}"] for view in VIEWS]
+    assert [tab.label for tab in app.tabs] == [CHINESE[f"view.{view}"] for view in CURVE_VIEWS]
     assert app.query_params["lang"] == ["zh"] or app.query_params["lang"] == "zh"
     assert app.radio(key="lang").value == "zh"
 

@@ -9,6 +9,7 @@ import pytest
 
 import gd
 from gd.lab import charts, frames, maps
+from gd.lab.controls import RACE_ETAS
 from gd.lab.text import speaking
 
 A = np.array([[5.5, 4.5], [4.5, 5.5]])  # the ravine's matrix, as the issue writes it
@@ -199,7 +200,7 @@ def test_the_race_has_every_rule_and_each_path_is_a_separate_run_with_its_eta(na
     routes = maps.race_paths(runs)
     assert list(dict.fromkeys(routes["rule"])) == list(gd.OPTIMIZERS)
     for rule, rows in routes.groupby("rule"):
-        eta = maps.RACE_ETAS[name][rule]
+        eta = RACE_ETAS[name][rule]
         run = gd.minimize(name, eta=eta, optimizer=rule)
         assert set(rows["eta"]) == {eta}
         assert np.array_equal(rows[["x", "y"]].to_numpy(), run.history[rows["k"].to_numpy()])

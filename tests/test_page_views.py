@@ -104,7 +104,7 @@ def test_one_update_shows_the_minus_sign_at_work():
     app = open_view("geometry")
     sentence = update_sentence(app)
     assert "−η·dJ = −0.1 × (-5) = 0.5, so θ₁ = 0.5" in sentence
-    clean(app.slider(key="step").set_value(4).run())
+    clean(app.select_slider(key="step").set_value(4).run())
     run = gd.minimize()
     sentence = update_sentence(app)
     assert sentence.startswith(f"Update 4: at θ₃ = {number(run.history[3])}")
@@ -119,16 +119,16 @@ def test_one_update_shows_the_minus_sign_at_work():
 def test_play_moves_one_update_per_tick_and_stops_at_the_last():
     app = open_view("geometry")
     clean(main_buttons(app)[0].click().run())  # Play
-    assert app.slider(key="step").value == 2 and app.session_state["playing"]
+    assert app.select_slider(key="step").value == 2 and app.session_state["playing"]
     assert main_buttons(app)[0].label == t("geometry.pause")
     clean(app.run())  # one tick
-    assert app.slider(key="step").value == 3
-    app.slider(key="step").set_value(44).run()
-    assert app.slider(key="step").value == 45 and not app.session_state["playing"]  # the last of 45: stopped
+    assert app.select_slider(key="step").value == 3
+    app.select_slider(key="step").set_value(44).run()
+    assert app.select_slider(key="step").value == 45 and not app.session_state["playing"]  # the last of 45: stopped
     clean(app.run())
-    assert app.slider(key="step").value == 45 and main_buttons(app)[0].label == t("geometry.play")
+    assert app.select_slider(key="step").value == 45 and main_buttons(app)[0].label == t("geometry.play")
     clean(main_buttons(app)[0].click().run())  # Play again from the end starts over
-    assert app.slider(key="step").value == 2
+    assert app.select_slider(key="step").value == 2
 
 
 def test_leaving_the_view_stops_the_play():

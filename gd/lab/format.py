@@ -20,6 +20,13 @@ def number_text(value: float) -> str:
     return short if float(short) == value else repr(value)
 
 
+def every_digit(value) -> str:
+    """Every digit, as the article's print() writes a float: repr; a vector as (x, y)."""
+    if np.size(value) > 1:
+        return "(" + ", ".join(repr(float(part)) for part in np.ravel(value)) + ")"
+    return repr(float(np.ravel(value)[0]))
+
+
 def precise(value) -> str:
     """Ten significant digits: enough to compare with the article's printed values."""
     return number(value, 10)

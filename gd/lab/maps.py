@@ -25,6 +25,7 @@ import gd
 from gd import theory
 from gd.lab import frames
 from gd.lab.charts import CURVE_COLOR, EDGE_SHAPES, PATH_COLOR, STATUS_COLORS, STEP, TITLE_SEPARATOR, eta_color
+from gd.lab.controls import race_etas
 from gd.lab.format import number
 from gd.lab.text import spoken, t
 from gd.run import gradient
@@ -396,21 +397,7 @@ def panels(results, titles=None) -> tuple[dict, ...]:
 # --- the optimizer race --------------------------------------------------------------------------------------------
 
 RACE_GRID = tuple(m * 10.0**e for e in range(-4, 1) for m in (1, 2, 5)) + (10.0,)  # 1e-4, 2e-4, 5e-4, … 5, 10
-# Each rule's η on each surface from the surface's start: the η of RACE_GRID that converges (status converged,
-# within 1 % of the map's width of a minimizer or saddle) in the fewest updates, the smaller η on a tie, with the
-# engine's defaults (full batch, ε = 1e-8 on |ΔJ|, 10,000 updates at most). race_eta() finds it; a test checks this
-# table against it. On the saddle, from its start on the line y = 0, no full-batch rule can leave that line: every
-# one converges to the saddle point, which is the lesson there.
-RACE_ETAS = {
-    "ravine": {"gd": 0.1, "momentum": 0.005, "nesterov": 0.1, "adagrad": 2.0, "rmsprop": 0.2, "adam": 1.0},
-    "rosenbrock": {"gd": 0.002, "momentum": 0.002, "nesterov": 0.001, "adagrad": 1.0, "rmsprop": 0.001, "adam": 2.0},
-    "himmelblau": {"gd": 0.02, "momentum": 0.005, "nesterov": 0.01, "adagrad": 2.0, "rmsprop": 0.2, "adam": 1.0},
-    "saddle": {"gd": 0.5, "momentum": 0.01, "nesterov": 0.5, "adagrad": 10.0, "rmsprop": 5.0, "adam": 1.0},
-    "linear_regression_2d": {"gd": 0.2, "momentum": 0.01, "nesterov": 0.2, "adagrad": 2.0, "rmsprop": 0.2,
-                             "adam": 0.1},
-    "logistic_regression_2d": {"gd": 5.0, "momentum": 0.1, "nesterov": 5.0, "adagrad": 2.0, "rmsprop": 0.1,
-                               "adam": 0.1},
-}
+# Each rule's default η: controls.RACE_ETAS, which race_eta() re-derives (tests/test_maps.py).
 ARRIVAL = 0.01  # a race run arrives when it ends this share of the map's width from a minimizer or saddle
 
 
@@ -429,11 +416,6 @@ def race_eta(objective: str, optimizer: str, grid=RACE_GRID, **keywords) -> floa
     results = [result for result in gd.compare(list(grid), objective, optimizer=optimizer, **keywords)
                if arrived(result)]
     return min(results, key=lambda result: (result.iterations, result.eta)).eta if results else None
-
-
-def race_etas(objective: str) -> dict[str, float]:
-    """The race's default η for every update rule of gd.OPTIMIZERS, in its order (RACE_ETAS)."""
-    return {name: RACE_ETAS[objective][name] for name in gd.OPTIMIZERS}
 
 
 def race_runs(objective: str, etas: dict[str, float] | None = None, **keywords) -> list:
@@ -466,7 +448,7 @@ def race_gaps(results) -> pd.DataFrame:
 def _rule_color(rules: list[str], title: str | None = None) -> alt.Color:
     names = {rule: t(f"optimizer.{rule}.title") for rule in rules}
     expression = " : ".join(f"datum.value == '{rule}' ? '{name}'" for rule, name in names.items())
-    return alt.Color("rule:N", title=title, sort=rules,
+    return alt.Color("rule:N", title=title,
                      scale=alt.Scale(domain=rules, range=[eta_color(index) for index in range(len(rules))]),
                      legend=alt.Legend(orient="bottom", columns=2, labelExpr=f"{expression} : datum.value"))
 

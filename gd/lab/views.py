@@ -16,7 +16,7 @@ from gd import theory
 from gd.lab import budget, charts, frames, maps
 from gd.lab.controls import STOPPING_LAB, Run, race_etas, title
 from gd.lab.explain import explain
-from gd.lab.format import number, updates
+from gd.lab.format import every_digit, number, updates
 from gd.lab.text import speaking, t
 
 GEOMETRY_STEPS = 200  # updates the step-through view can show
@@ -73,7 +73,8 @@ def headline(run: Run) -> Headline:
               "updates": f"{result.iterations:,}", "status": t(f"status.{result.status}")}
     return Headline(
         metrics=tuple((t(f"metric.{key}"), values[key], t(f"metric.{key}.help")) for key in values),
-        exact=t("metric.exact", theta=repr(result.theta), grad=repr(result.grad), loss=repr(result.loss)),
+        exact=t("metric.exact", theta=every_digit(result.theta), grad=every_digit(result.grad),
+                loss=every_digit(result.loss)),
         status=result.status, explanation=explain(result), outcome=theory.outcome(result),
         updates=result.iterations, history=np.array(result.history[:GEOMETRY_STEPS + 1]),
         losses=np.array(result.losses[:GEOMETRY_STEPS + 1]), plain=theory.plain(result.settings),
@@ -407,7 +408,8 @@ def momentum(run: Run) -> MomentumView:
     said = t("momentum.sentence", eta=number(rates.best[0]), beta=number(rates.best[1]),
              rate=number(rates.best_rate), chosen_eta=number(run.eta), chosen_beta=number(beta),
              measured=number(measured) if measured < 1 else t("map.diverges"))
-    return MomentumView(maps.momentum_chart(rates, (run.eta, beta)), t("map.momentum.caption"), said)
+    return MomentumView(maps.momentum_chart(rates, (run.eta, beta)), t("map.momentum.caption", updates=rates.updates),
+                        said)
 
 
 @dataclass(frozen=True)
