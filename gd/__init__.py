@@ -5,7 +5,8 @@ from gd.optimizers import OPTIMIZERS
 from gd.run import Result, Settings, compare, each_stop, gradient, minimize, seeds
 from gd.schedules import SCHEDULES
 from gd.stopping import STATUSES, STOPS
+from gd.typed import parse_objective  # loads SymPy only when first called
 from gd.variants import VARIANTS
 
 __all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "VARIANTS",
-           "Result", "Settings", "compare", "each_stop", "gradient", "minimize", "seeds"]
+           "Result", "Settings", "compare", "each_stop", "gradient", "minimize", "parse_objective", "seeds"]

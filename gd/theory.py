@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd.run import gradient
-from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, divergence_bound
+from gd.stopping import GRAD_FLOOR, LEFT_DOMAIN, PATIENCE, STALL_RATIO, divergence_bound
 
 REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
 OUTCOMES = ("converges", "oscillates", "stalls", "diverges")
@@ -53,9 +53,11 @@ def plain(settings) -> bool:
 
 
 def applies(settings) -> bool:
-    """Closed forms exist for plain gradient descent (see plain), in one dimension, where a parabola fits the
-    bottom (J''(θ*) > 0: the flat-bottomed quartic has none)."""
-    return plain(settings) and settings.problem.dim == 1 and local_curvature(settings)[1] > 0
+    """Closed forms exist for plain gradient descent (see plain), in one dimension, where a minimizer is known (a
+    typed function may have none on its range) and a parabola fits the bottom (J''(θ*) > 0: the flat-bottomed
+    quartic has none)."""
+    return (plain(settings) and settings.problem.dim == 1 and bool(settings.problem.minimizers)
+            and local_curvature(settings)[1] > 0)
 
 
 def reversals(gradients: np.ndarray) -> int:
@@ -134,7 +136,7 @@ def predict(settings, eta: float) -> Prediction | None:
 def outcome(result) -> str:
     """What a learner would call the run: converges, oscillates (θ crosses the minimum back and forth), stalls,
     or diverges."""
-    if result.status == "diverged":
+    if result.status in ("diverged", LEFT_DOMAIN):  # a run that left a typed function's domain broke off too
         return "diverges"
     if result.status == "stalled":
         return "stalls"
