@@ -498,12 +498,13 @@ class _Late(BaseException):  # a BaseException, so that no `except Exception` in
 
 def _within(seconds: float, work: Callable):
     """work(), stopped by _Late once it has run for seconds: a trace function (this thread's only) checks the clock
-    at every Python call. SymPy is pure Python; the numbers it could multiply in C are bounded (MAX_BITS)."""
+    at every Python call. SymPy is pure Python; the numbers it could multiply in C are bounded (MAX_BITS). Tracing
+    stops at the first _Late (CPython unsets a trace function that raises), so SymPy gets one interruption."""
     deadline = time.perf_counter() + seconds
     previous = sys.gettrace()
 
-    def trace(frame, event, argument):
-        if time.perf_counter() > deadline:
+    def trace(frame, event, argument):  # only in SymPy's own frames: never in a finalizer that GC runs meanwhile
+        if time.perf_counter() > deadline and frame.f_globals.get("__name__", "").startswith(("sympy", "mpmath")):
             raise _Late
     sys.settrace(trace)
     try:

@@ -452,3 +452,17 @@ def test_reference_formulas_agree_with_the_typed_article_curve():
     points = np.linspace(-1, 6, 71)
     assert objective.value(column(points)).tolist() == [hand.value(t) for t in points]
     assert objective.grad(column(points))[:, 0].tolist() == [hand.grad(t) for t in points]
+
+
+def test_a_formula_stopped_at_the_deadline_leaves_sympy_working():
+    """SymPy interrupted mid-way (its caches, its assumptions) still reads the next formula right."""
+    with pytest.raises(ParameterError) as refusal:
+        gd.parse_objective("tanh(log(((x+y+1)**100+1)**100 - 1)) + x")
+    assert refusal.value.reason == "too_slow"
+    objective = gd.parse_objective("tanh(log((x + 2)**2 + 1)) + x^2/7", plot_range=(-4.0, 4.0))
+    points = np.linspace(-4, 4, 9)
+    np.testing.assert_allclose(objective.value(column(points)),
+                               [math.tanh(math.log((t + 2) ** 2 + 1)) + t * t / 7 for t in points], rtol=1e-12)
+    slope = [(1 - math.tanh(math.log((t + 2) ** 2 + 1)) ** 2) * 2 * (t + 2) / ((t + 2) ** 2 + 1) + 2 * t / 7
+             for t in points]
+    np.testing.assert_allclose(objective.grad(column(points))[:, 0], slope, rtol=1e-12, atol=1e-15)
