@@ -100,10 +100,6 @@ def _sympy():
         def fdiff(self, argindex=1):
             return Sign(self.args[0])
 
-        def _latex(self, printer, exp=None):
-            inner = rf"\left|{printer._print(self.args[0])}\right|"
-            return inner if exp is None else rf"{inner}^{{{exp}}}"
-
     class Sign(sympy.Function):  # the derivative of |u|, whose own derivative is 0 away from u = 0
         @classmethod
         def eval(cls, arg):
@@ -112,10 +108,6 @@ def _sympy():
 
         def fdiff(self, argindex=1):
             return sympy.S.Zero
-
-        def _latex(self, printer, exp=None):
-            inner = rf"\operatorname{{sign}}\left({printer._print(self.args[0])}\right)"
-            return inner if exp is None else rf"{inner}^{{{exp}}}"
 
     symbols = (sympy.Symbol("x", real=True), sympy.Symbol("y", real=True))
     functions = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "log": sympy.log,

@@ -466,3 +466,13 @@ def test_a_formula_stopped_at_the_deadline_leaves_sympy_working():
     slope = [(1 - math.tanh(math.log((t + 2) ** 2 + 1)) ** 2) * 2 * (t + 2) / ((t + 2) ** 2 + 1) + 2 * t / 7
              for t in points]
     np.testing.assert_allclose(objective.grad(column(points))[:, 0], slope, rtol=1e-12, atol=1e-15)
+
+
+def test_typed_quartic_is_the_built_in_one_bit_for_bit():
+    """Integer powers are products, left to right, as the built-in curves write them ((θ − 1)⁴ is u·u·u·u; numpy's
+    power differs in the last bit at some θ)."""
+    built_in = gd.OBJECTIVES["quartic"]
+    objective = gd.parse_objective("(x - 1)**4", plot_range=built_in.plot_range)
+    points = column(np.linspace(-1, 3, 4001) + 0.0123)
+    assert np.array_equal(objective.value(points), built_in.value(points))
+    assert same_run(gd.minimize(objective, eta=0.05, theta0=2.5), gd.minimize("quartic", eta=0.05, theta0=2.5))
