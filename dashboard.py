@@ -12,6 +12,7 @@ from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
     DEFAULTS,
+    GUESS,
     HYPERPARAMETERS,
     IN_VIEW,
     MAX_TEXT,
@@ -20,21 +21,26 @@ from gd.lab.controls import (
     UNITS,
     VIEWS,
     Run,
-    format_etas,
+    control_text,
+    fits,
     help_text,
     hyperparameters_of,
     label,
-    parse_etas,
+    read_control,
     refusal,
+    spec_of,
+    start_of,
 )
 from gd.lab.format import accepted, number
 from gd.lab.links import read_url, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
+from gd.run import problems
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
 PLAY_SECONDS = 0.8  # one update per tick while playing
+PANELS_PER_ROW = 4  # side-by-side panels in one row on a wide screen
 
 
 @st.cache_resource
@@ -69,7 +75,7 @@ def open_link() -> None:
     values, problems = read_url(st.query_params.to_dict())
     values.setdefault("lang", language_of(st.context.locale))
     for key, value in values.items():
-        st.session_state[key] = format_etas(value) if key == "etas" else value
+        put(key, value)
     with speaking(values["lang"]):
         st.session_state["view_label"] = t(f"view.{values.get('view', DEFAULTS.view)}")
     st.session_state["link_problems"] = problems
@@ -88,22 +94,71 @@ def language_ui() -> str:
                         format_func=labels("language.{}"), label_visibility="collapsed")
 
 
-def number_input(key: str, spec=None, name=None, hint=None, **options):
-    """A number input bounded by its spec; its name and help text from the string table unless given."""
-    spec = spec or NUMBERS[key]
-    st.session_state.setdefault(key, spec.default)
-    name, hint = name or t(f"label.{key}"), hint or help_text(key)
-    if spec.integer:
-        return st.number_input(name, min_value=int(spec.low), max_value=int(spec.high), key=key, help=hint,
-                               **{"step": 1, **options})
-    return st.number_input(name, min_value=float(spec.low), max_value=float(spec.high), key=key, help=hint,
-                           **{"format": "%g", **options})
+MIRRORS = {"eta": "eta_here", "etas": "etas_here"}  # typed in the sidebar and again above the results (phones)
+TYPED = (*NUMBERS, *HYPERPARAMETERS, "etas")  # the controls typed as text
 
 
-def choice(key: str) -> str:
+def put(key: str, value) -> None:
+    """A control's value set by the page (a link, a lesson, the cap's button): its text, in its mirror too."""
+    text = control_text(key, value) if key in TYPED else value
+    st.session_state[key] = text
+    if key in MIRRORS:
+        st.session_state[MIRRORS[key]] = text
+
+
+def mirror(source: str, target: str) -> None:
+    st.session_state[target] = st.session_state[source]
+
+
+def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=False, default=None):
+    """A number (or the η list) typed as text and read by the page: an empty or unusable entry keeps the last
+    good value and says so beside the control (unless quiet: its mirror says it), so nothing is ever silently
+    replaced. copy: the key of the same control drawn in another place, kept in step with this one."""
+    if default is None:
+        default = DEFAULTS.etas if key == "etas" else (spec or spec_of(key)).default
+    st.session_state.setdefault(key, control_text(key, default))
+    widget = copy or key
+    if widget != key:
+        st.session_state.setdefault(widget, st.session_state[key])
+    partner = key if widget != key else MIRRORS.get(key)
+    follow = {} if partner is None else {"on_change": mirror, "args": (widget, partner)}
+    text = st.text_input(name or t(f"label.{key}"), key=widget, help=hint or help_text(key), max_chars=MAX_TEXT,
+                         **follow)
+    good = st.session_state.setdefault("good", {})
+    try:
+        good[key] = read_control(key, text.strip(), spec)
+    except ParameterError as error:
+        if not quiet:
+            kept = good.get(key, default)
+            readable = escaped(name or t(f"label.{key}"))
+            said = "input.empty" if not text.strip() else "input.kept"
+            st.error(markdown(said, name=readable, accepted=escaped(refusal(error)), value=quoted(text),
+                              kept=escaped(control_text(key, kept))))
+    return good.get(key, default)
+
+
+def choice(key: str, on_change=None) -> str:
     st.session_state.setdefault(key, getattr(DEFAULTS, key))
     return st.selectbox(t(f"label.{key}"), CHOICES[key], key=key, help=t(f"help.{key}"),
-                        format_func=labels(f"{key}.{{}}.title"))
+                        format_func=labels(f"{key}.{{}}.title"), on_change=on_change)
+
+
+def restart() -> None:
+    """A new objective starts from its own point: θ₀ typed for another one means nothing here."""
+    st.session_state.pop("theta0", None)
+    st.session_state.setdefault("good", {}).pop("theta0", None)
+
+
+def start_ui(objective: str):
+    """θ₀ for this objective: a number on a curve, a pair on a surface (its own start unless typed)."""
+    start, dim = start_of(objective), problems()[objective].dim
+    hint = None if dim == 1 else help_text("theta0", "help.theta0.pair")
+    theta0 = typed_input("theta0", default=start, hint=hint)
+    if fits(theta0, objective):
+        return theta0
+    st.error(markdown("input.start", name=escaped(t("label.theta0")), count=dim,
+                      kept=escaped(control_text("theta0", start))))
+    return start
 
 
 def hyperparameter_inputs(kind: str, name: str) -> list[tuple[str, float]]:
@@ -112,43 +167,51 @@ def hyperparameter_inputs(kind: str, name: str) -> list[tuple[str, float]]:
     for spec in hyperparameters_of(kind, name):
         readable = t(f"hyperparameter.{spec.name}")
         hint = t("help.hyperparameter", name=readable, accepted=accepted(spec))
-        inputs.append((f"{name}_{spec.name}", number_input(f"{name}_{spec.name}", spec, name=readable, hint=hint)))
+        key = f"{name}_{spec.name}"
+        inputs.append((key, typed_input(key, spec_of(key), name=readable, hint=hint)))
     return inputs
 
 
-def sidebar_ui(lang: str) -> Run | None:
-    """Every sidebar control; the Run they describe, or None (with a message) if the η list is unusable."""
+def sidebar_ui(lang: str) -> Run:
+    """Every sidebar control, and the Run they describe with the η and the η list typed above the results."""
     with st.sidebar:
         st.header(t("sidebar.problem"))
-        objective = choice("objective")
+        objective = choice("objective", on_change=restart)
         st.caption(t(f"objective.{objective}.description"))
-        theta0 = number_input("theta0", step=0.5)
+        theta0 = start_ui(objective)
         st.header(t("sidebar.descent"))
-        eta = number_input("eta", step=0.01)
+        typed_input("eta", quiet=True)
         variant = choice("variant")
-        batch_size = number_input("batch_size") if variant == "minibatch" else DEFAULTS.batch_size
-        seed = number_input("seed") if variant != "batch" else DEFAULTS.seed
+        if variant != "batch":
+            st.caption(t(f"objective.{objective}.examples"))
+        batch_size = typed_input("batch_size") if variant == "minibatch" else DEFAULTS.batch_size
+        seed = typed_input("seed") if variant != "batch" else DEFAULTS.seed
         optimizer = choice("optimizer")
         hyperparameters = hyperparameter_inputs("optimizer", optimizer)
         schedule = choice("schedule")
         hyperparameters += hyperparameter_inputs("schedule", schedule)
         st.header(t("sidebar.stopping"))
         stop = choice("stop")
-        epsilon = number_input("epsilon", format="%.1e", step=1e-8)
-        max_iter = number_input("max_iter", step=1000)
+        epsilon = typed_input("epsilon")
+        max_iter = typed_input("max_iter")
         st.header(t("sidebar.compare"))
-        st.session_state.setdefault("etas", format_etas(DEFAULTS.etas))
-        etas_text = st.text_input(t("label.etas"), key="etas", help=help_text("etas"), max_chars=MAX_TEXT)
-    try:
-        etas = parse_etas(etas_text)
-    except ParameterError as error:
-        st.error(markdown("error.typed", name=escaped(t("label.etas")), accepted=escaped(refusal(error)),
-                          value=quoted(error.value)))
-        return None
+        typed_input("etas", quiet=True)
+    eta, etas = learning_rates_ui()
     tabs = {t(f"view.{name}"): name for name in VIEWS}  # the open tab is known by its label
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
                view=tabs.get(st.session_state.get("view_label"), DEFAULTS.view), lang=lang)
+
+
+def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
+    """η and the η list again above the results, the same controls as the sidebar's: on a phone, where the sidebar
+    is folded away, the two numbers every lesson turns on are changed beside what they change."""
+    here, compared = st.columns([1, 2])
+    with here:
+        eta = typed_input("eta", copy=MIRRORS["eta"])
+    with compared:
+        etas = typed_input("etas", copy=MIRRORS["etas"])
+    return eta, etas
 
 
 STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.info, "diverged": st.error}
@@ -180,20 +243,26 @@ def refused(error: Exception, view: str) -> None:
               limit=f"{error.limit:,}", cap_seconds=budget.SECONDS, cap_megabytes=budget.MEGABYTES),
             t("error.cap.fix", fits=f"{error.fits:,}", fewer=t(f"error.cap.fewer.{view}"))))))
         if error.fits >= 1:
-            st.button(t("error.cap.button", fits=f"{error.fits:,}"), on_click=st.session_state.update,
-                      kwargs={"max_iter": error.fits})
+            st.button(t("error.cap.button", fits=f"{error.fits:,}"), on_click=put, args=("max_iter", error.fits))
     else:
         st.error(escaped(t("error.parameter", name=label(error.name), accepted=refusal(error))))
 
 
 def build(view, run: Run):
-    """view(run) for the open tab, or None after saying why the cap or a check refused it."""
+    """view(run) for the open tab. When the cap or a check refuses it: why, and the way out, above the view of the
+    last settings of this tab that fitted (in the page's language), or None if there were none."""
+    fitted = st.session_state.setdefault("fitted", {})
     try:
         budget.check(run)
-        return view(run.for_view(run.view))
+        shown = view(run.for_view(run.view))
     except (WorkCapError, ParameterError) as error:
         refused(error, run.view)
-        return None
+        if run.view not in fitted:
+            return None
+        st.caption(t("error.cap.kept"))
+        return view(replace(fitted[run.view], lang=run.lang).for_view(run.view))
+    fitted[run.view] = run
+    return shown
 
 
 def compare_ui(run: Run, shown: views.Headline) -> Run:
@@ -209,7 +278,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
         view = build(compare_view, run)
         if view is None:
             return run
-        st.vega_lite_chart(view.trajectories)
+        panels_ui(view.panels)
         if shown.schedule:
             st.markdown(shown.schedule_title)
             st.vega_lite_chart(shown.schedule, width="stretch")
@@ -222,18 +291,30 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
+def panels_ui(panels) -> None:
+    """Panels side by side in balanced rows of at most PANELS_PER_ROW, each taking its column's width: on a phone
+    Streamlit stacks the columns, so every panel is as wide as the screen."""
+    rows = -(-len(panels) // PANELS_PER_ROW)
+    per_row = -(-len(panels) // rows)
+    for start in range(0, len(panels), per_row):
+        for column, chart in zip(st.columns(per_row), panels[start:start + per_row], strict=False):
+            column.vega_lite_chart(chart, width="stretch")
+
+
 def theory_ui(run: Run, shown: views.Headline) -> Run:
-    st.markdown(t("theory.intro"))
-    st.latex(r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)")
+    closed_form = st.container()  # filled once the view, which reads the sweep's controls below, is built
     st.subheader(t("section.sweep"))
     sweep = {}
     for column, key in zip(st.columns(3), IN_VIEW["theory"], strict=True):
         with column:
-            sweep[key] = number_input(key, **{"sweep_low": {"step": 1e-3}, "sweep_high": {"step": 0.1}}.get(key, {}))
+            sweep[key] = typed_input(key)
     run = replace(run, **sweep)
     view = build(theory_view, run)
     if view is None:
         return run
+    with closed_form:
+        st.markdown(escaped(view.intro))
+        st.latex(view.latex)
     if view.table is None:
         st.info(view.note)
     else:
@@ -255,7 +336,7 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
-    st.vega_lite_chart(view.chart)
+    panels_ui(view.panels)
     for name, explanation in view.explanations:
         st.markdown(markdown("stopping.line", rule=f"**{escaped(name)}**", sentence=escaped(explanation)))
     return run
@@ -308,20 +389,21 @@ def apply_preset(name: str) -> None:
     """A lesson's settings: every control back at its default, then the lesson's own, and its view open."""
     lesson = PRESETS[name]
     controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
-    for key in [*controls, *HYPERPARAMETERS]:  # every widget's state: it starts again at its default
+    for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values()]:  # every widget's state: back to its default
         st.session_state.pop(key, None)
     for key, value in lesson.items():
         if key != "view":
-            st.session_state[key] = value
+            put(key, value)
     with speaking(st.session_state["lang"]):
         st.session_state["view_label"] = t(f"view.{lesson['view']}")
 
 
 def presets_ui() -> None:
     st.caption(t("preset.caption"))
-    for column, name in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
-        column.button(t(f"preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                      help=t(f"preset.{name}.help"), width="stretch")
+    with st.container(horizontal=True):  # the buttons wrap onto as many rows as the screen needs
+        for name in PRESETS:
+            st.button(t(f"preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
+                      help=t(f"preset.{name}.help"))
 
 
 def share_ui(run: Run) -> None:
@@ -340,7 +422,7 @@ def noise_ui(run: Run, shown: views.Headline) -> Run:
         st.info(t("noise.batch"))
         st.button(t("noise.switch"), on_click=switch_to_stochastic)
         return run
-    run = replace(run, seeds=number_input("seeds"))
+    run = replace(run, seeds=typed_input("seeds"))
     view = build(noise_view, run)
     if view is None:
         return run
@@ -354,10 +436,10 @@ def noise_ui(run: Run, shown: views.Headline) -> Run:
 def predict_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("predict.caption"))
     with st.form("predict"):
-        st.session_state.setdefault("guess_eta", 0.5)
-        eta = number_input("guess_eta", NUMBERS["eta"], name=t("label.guess_eta"), hint=help_text("eta"))
-        guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, horizontal=True, key="guess_outcome",
-                         format_func=labels("outcome.{}"))
+        eta = typed_input("guess_eta", GUESS, name=t("label.guess_eta"), hint=help_text("eta"))
+        guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, key="guess_outcome",
+                         format_func=labels("outcome.{}"),
+                         captions=[t(f"outcome.{name}.help") for name in theory.OUTCOMES])  # defined before the guess
         roughly = st.radio(t("label.guess_updates"), range(len(theory.BUCKETS)), horizontal=True,
                            key="guess_updates", format_func=labels("bucket.{}"))
         submitted = st.form_submit_button(t("predict.run"))
@@ -401,16 +483,24 @@ def main() -> None:
         page(lang)
 
 
+def link_warning_ui(box, run: Run) -> None:
+    """What a link gave that could not be used, said until the first change of any control (or tab): from then on
+    the page shows the learner's own settings, and the warning would speak of values no longer there."""
+    problems = st.session_state["link_problems"]
+    if problems and st.session_state.setdefault("link_run", run) == run:
+        box.warning(warning(problems))
+    else:
+        st.session_state["link_problems"] = []
+
+
 def page(lang: str) -> None:
     st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
     st.title(t("page.title"))
     st.caption(t("page.caption"))
-    if st.session_state["link_problems"]:
-        st.warning(warning(st.session_state["link_problems"]))
+    link_box = st.empty()  # the bad link's warning, until the learner changes something
     presets_ui()
     run = sidebar_ui(lang)
-    if run is None:
-        return
+    link_warning_ui(link_box, run)
     st.session_state["open_view"] = run.view
     shown = metrics_ui(run)
     if run.view != "geometry":

@@ -100,7 +100,7 @@ def search(top: int) -> None:
               f"{run.max_iter:>8,} {seconds:6.2f}s {took:6.2f}s {megabytes:6.0f} {peak:7.0f} MB", flush=True)
 
 
-def calibrate() -> None:
+def calibrate(objectives) -> None:
     """The table of gd/lab/budget.py: per objective, variant and stopping rule, the worst over gd and Adam (mini-batch
     of 64) of (fixed ns per update, ns per lane of a shared run, ns per lane with its own samples)."""
     from gd import compiled
@@ -112,7 +112,7 @@ def calibrate() -> None:
         return min(_timed(work) for _ in range(repeats)) / CALIBRATION_UPDATES * 1e9
 
     print(describe())
-    for objective, (variant, batch), stop in itertools.product(gd.OBJECTIVES, SAMPLINGS, gd.STOPS):
+    for objective, (variant, batch), stop in itertools.product(objectives, SAMPLINGS, gd.STOPS):
         one = twelve = own = 0.0
         for optimizer in ("gd", "adam"):
             keywords = dict(epsilon=0.0, max_iter=CALIBRATION_UPDATES, variant=variant, batch_size=batch,
@@ -137,13 +137,14 @@ def _timed(work) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--objectives", nargs="+", default=None, help="calibrate only these (default: every one)")
     parser.add_argument("--top", type=int, default=12, help="how many of the highest-priced settings to run")
     parser.add_argument("--child")
     args = parser.parse_args()
     if args.child:
         child(args.child)
     elif args.calibrate:
-        calibrate()
+        calibrate(args.objectives or list(gd.problems()))
     else:
         search(args.top)
 

@@ -36,7 +36,7 @@ def rerun_times(script: str, repeats: int, setup=None, change=None) -> list[floa
     app.run()
     times = []
     for rep in range(repeats):
-        (change or (lambda app, rep: app.number_input(key="eta").set_value(0.2 + rep * 1e-3)))(app, rep)
+        (change or (lambda app, rep: app.text_input(key="eta").set_value(f"{0.2 + rep * 1e-3:g}")))(app, rep)
         start = time.perf_counter()
         app.run()
         times.append(time.perf_counter() - start)
@@ -74,7 +74,7 @@ def browser_times(url: str, repeats: int, browser) -> list[float]:
     page.goto(url, timeout=300_000)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
     shown = page.evaluate(PAINTED, "")
-    field = page.get_by_label("Learning rate η", exact=True)
+    field = page.get_by_label("Learning rate η", exact=True).first  # the dashboard has it twice: sidebar, page
     times = []
     for rep in range(repeats):
         field.fill(f"{0.3 + rep * 1e-3:g}")
@@ -116,7 +116,7 @@ def main() -> None:
         app.text_input(key="etas").set_value(f"{0.01 + rep * 1e-4:g}, 0.1, 0.9, 1, 1.1")
 
     def new_sweep(app, rep):
-        app.number_input(key="sweep_low").set_value(1e-3 + rep * 1e-5)
+        app.text_input(key="sweep_low").set_value(f"{1e-3 + rep * 1e-5:g}")
 
     print("Cache misses, for the record (no target):")
     print(line("new compared-η list (5 η)", rerun_times(dashboard, args.repeats, change=new_etas), floor_rerun, None))

@@ -11,8 +11,12 @@ times faster the engine is), medians of --repeats runs, ε = 0 so no lane stops 
 2. One row per update rule, variant, schedule and stopping rule, at 1 and 5 lanes, each against a
    plain-float loop of that combination (the stopping rule's measure evaluated every update).
 
+3. Two dimensions (issue 14): gd/batch on the ravine and adam/sgd on Rosenbrock, θ a pair, at 1, 5,
+   12 and 72 lanes × 10,000 updates, against plain Python-float loops of the same update on (x, y)
+   (history list of pairs, |ΔJ| test every update; the sampled indices drawn before the clock).
+
 The plain loops' cost per (η, update) does not depend on how many η there are; they run 3 η.
-Run: python bench/engine.py [--repeats 3]
+Run: python bench/engine.py [--repeats 3] [--part all|1d|2d]
 """
 
 import argparse
@@ -117,6 +121,84 @@ def plain_loop(updates: int, optimizer="gd", variant="batch", schedule="constant
     return run
 
 
+SURFACE_LANES = (1, 5, 12, 72)
+RAVINE_ETAS = (0.01, 0.05, 0.15)  # plain loop; the engine's lanes span 1e-3 … 0.19, all stable (2/λmax = 0.2)
+ROSENBROCK = gd.SURFACES["rosenbrock"]
+ROSENBROCK_OFFSETS = [[float(a) for a in row] for row in ROSENBROCK.compiled[1]]  # aᵢ on x and on y
+ROSENBROCK_ETAS = (0.001, 0.01, 0.05)
+
+
+def ravine_loop(eta: float, updates: int) -> list:
+    """Plain descent on J = ½θᵀAθ, A = [[5.5, 4.5], [4.5, 5.5]], in floats, as the article's loop is written."""
+    x, y = 2.5, -1.0
+    history = [(x, y)]
+    loss = 0.5 * (5.5 * x * x + 9.0 * x * y + 5.5 * y * y)
+    for _ in range(updates):
+        gx, gy = 5.5 * x + 4.5 * y, 4.5 * x + 5.5 * y
+        x, y = x - eta * gx, y - eta * gy
+        history.append((x, y))
+        previous, loss = loss, 0.5 * (5.5 * x * x + 9.0 * x * y + 5.5 * y * y)
+        if abs(loss - previous) < 0.0:  # the stopping test, evaluated every update; never fires at ε = 0
+            break
+    return history
+
+
+def rosenbrock_adam_loop(updates: int, seed: int = 0):
+    """Adam (torch's formulas) on one sampled example of Rosenbrock per update, in floats: run(eta) -> history."""
+    draws = [int(batch[0]) for batch in itertools.islice(batches("sgd", 64, 1, seed), updates)]
+    offsets_x, offsets_y = ROSENBROCK_OFFSETS
+
+    def run(eta):
+        x, y = -1.5, 2.0
+        history = [(x, y)]
+        mx = my = vx = vy = 0.0
+        loss = (1.0 - x) * (1.0 - x) + 100.0 * ((y - x * x) * (y - x * x))
+        for k in range(updates):
+            i = draws[k]
+            gx = -2.0 * (1.0 - x) - 400.0 * x * (y - x * x) + offsets_x[i]
+            gy = 200.0 * (y - x * x) + offsets_y[i]
+            t = k + 1
+            mx, my = 0.9 * mx + (1 - 0.9) * gx, 0.9 * my + (1 - 0.9) * gy
+            vx, vy = 0.999 * vx + (1 - 0.999) * gx * gx, 0.999 * vy + (1 - 0.999) * gy * gy
+            step_size, root = eta / (1 - 0.9**t), math.sqrt(1 - 0.999**t)
+            x = x + -step_size * (mx / (math.sqrt(vx) / root + 1e-8))
+            y = y + -step_size * (my / (math.sqrt(vy) / root + 1e-8))
+            history.append((x, y))
+            previous, loss = loss, (1.0 - x) * (1.0 - x) + 100.0 * ((y - x * x) * (y - x * x))
+            if abs(loss - previous) < 0.0:
+                break
+        return history
+
+    return run
+
+
+def check_surface_loops() -> str:
+    """The 2-D plain loops compute the engine's numbers, to the last bit."""
+    ravine = gd.minimize("ravine", eta=0.05, epsilon=0.0, max_iter=2_000).history
+    adam = gd.minimize("rosenbrock", eta=0.01, epsilon=0.0, max_iter=2_000, optimizer="adam", variant="sgd").history
+    same = [tuple(row) for row in ravine.tolist()] == ravine_loop(0.05, 2_000)
+    same_adam = [tuple(row) for row in adam.tolist()] == rosenbrock_adam_loop(2_000)(0.01)
+    return f"ravine loop = engine: {same}; rosenbrock adam/sgd loop = engine: {same_adam}"
+
+
+def surfaces(repeats: int) -> None:
+    print(check_surface_loops())
+    print(f"\n{'case (2-D)':<20} {'lanes':>6} {'updates':>7} {'engine ns':>10} {'plain ns':>9} {'ratio':>7}")
+    cases = (("ravine gd/batch", {"objective": "ravine"}, (1e-3, 0.19),
+              lambda eta: ravine_loop(eta, UPDATES), RAVINE_ETAS),
+             ("rosenbrock adam/sgd", {"objective": "rosenbrock", "optimizer": "adam", "variant": "sgd"}, (1e-4, 0.05),
+              rosenbrock_adam_loop(UPDATES), ROSENBROCK_ETAS))
+    for name, keywords, span, run, plain_etas in cases:
+        plain = median_seconds(lambda run=run, plain_etas=plain_etas: [run(eta) for eta in plain_etas],
+                               repeats) / (len(plain_etas) * UPDATES) * 1e9
+        for lanes in SURFACE_LANES:
+            etas = list(np.geomspace(*span, lanes))
+            seconds = median_seconds(lambda etas=etas, keywords=keywords: gd.compare(
+                etas, epsilon=0.0, max_iter=UPDATES, **keywords), repeats)
+            fast = seconds / (lanes * UPDATES) * 1e9
+            print(f"{name:<20} {lanes:>6,} {UPDATES:>7,} {fast:>10.1f} {plain:>9.1f} {plain / fast:>6.1f}×")
+
+
 def median_seconds(work, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -147,9 +229,14 @@ def check_plain_loops() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--part", choices=("all", "1d", "2d"), default="all")
     args = parser.parse_args()
     print(describe())
     compiled.wait()  # time the compiled loop, not the reference that serves while it compiles
+    if args.part != "1d":
+        surfaces(args.repeats)
+    if args.part == "2d":
+        return
     print(check_plain_loops())
     headline = (("gd/batch", {}, lambda: article_loop),
                 ("adam/sgd", {"optimizer": "adam", "variant": "sgd"}, None))

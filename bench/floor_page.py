@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-eta = st.sidebar.number_input("Learning rate η", min_value=1e-6, max_value=10.0, value=0.1, format="%g", key="eta")
+eta = float(st.sidebar.text_input("Learning rate η", value="0.1", key="eta"))  # typed, as the dashboard's
 k = np.arange(5)
 points = pd.DataFrame({"panel": np.repeat(["a", "b"], 5), "k": np.tile(k, 2),
                        "theta": np.concatenate([2.5 - 2.5 * (1 - 2 * eta) ** k, 2.5 - 2.5 * (1 - eta) ** k])})

@@ -4,9 +4,10 @@ The readable reference is gd.run._reference (numpy, vectorized over lanes); this
 for every objective, update rule and schedule that names a kind listed here. The loop is the
 same: updates outside, lanes inside, a lane that stops is skipped from then on; each update runs in
 phases (gradients, steps, losses, tests), each a loop over the running lanes, and while every lane
-runs, the loops on a curve are one per kind, which the compiler vectorizes. Each formula below
-is the one in objectives.py, optimizers.py, schedules.py and stopping.py, in the same order of
-operations, because floating point is not associative:
+runs, the loops on a curve are one per kind, which the compiler vectorizes. On a 2-D surface θ is
+a pair and each phase is the plain loop over lanes, each rule applied per coordinate. Each formula
+below is the one in objectives.py, surfaces.py, optimizers.py, schedules.py and stopping.py, in
+the same order of operations, because floating point is not associative:
 
 - np.mean over examples is numpy's pairwise summation (8 accumulators up to 128 terms),
   reproduced in _sum, then one division by the count;
@@ -30,7 +31,8 @@ from numba import njit
 from gd.stopping import PATIENCE, STATUSES, diverged, divergence_bound, norm, tolerance
 from gd.variants import Epochs, examples_per_update
 
-OBJECTIVES = ("quadratic", "double_well", "quartic", "linear_regression", "logistic_regression")
+OBJECTIVES = ("quadratic", "double_well", "quartic", "linear_regression", "logistic_regression",  # θ a number
+              "ravine", "rosenbrock", "himmelblau", "saddle", "linear_regression_2d", "logistic_regression_2d")  # pairs
 OPTIMIZERS = {"gd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "adagrad": ("eps",),
               "rmsprop": ("alpha", "eps"), "adam": ("beta1", "beta2", "eps")}  # name: its hyperparameters, in order
 SCHEDULES = {"constant": (), "step": ("gamma", "every"), "exponential": ("gamma",), "inverse_time": ("gamma",),
@@ -45,8 +47,7 @@ def available(settings) -> bool:
     """Whether the compiled loop has every part of this run: objective, update rule and schedule (ready() says
     whether it has been compiled yet)."""
     objective = settings.problem.compiled
-    return (objective is not None and objective[0] in OBJECTIVES and settings.problem.dim == 1  # as each kind's is
-            and settings.optimizer.compiled
+    return (objective is not None and objective[0] in OBJECTIVES and settings.optimizer.compiled
             and settings.optimizer.name in OPTIMIZERS and settings.schedule.compiled
             and settings.schedule.name in SCHEDULES and settings.stop in STOPS)
 
@@ -115,6 +116,55 @@ def _curve(kind, t):
     return (t - 1.0) * (t - 1.0) * (t - 1.0) * (t - 1.0), 4.0 * (t - 1.0) * (t - 1.0) * (t - 1.0)  # quartic
 
 
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _surface(kind, x, y):
+    """(J, ∂J/∂x, ∂J/∂y) of the analytic surfaces: surfaces.py's f and df."""
+    if kind == 5:  # ravine
+        return 0.5 * (5.5 * x * x + 9.0 * x * y + 5.5 * y * y), 5.5 * x + 4.5 * y, 4.5 * x + 5.5 * y
+    if kind == 6:  # rosenbrock
+        return ((1.0 - x) * (1.0 - x) + 100.0 * ((y - x * x) * (y - x * x)),
+                -2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x))
+    if kind == 7:  # himmelblau
+        return ((x * x + y - 11.0) * (x * x + y - 11.0) + (x + y * y - 7.0) * (x + y * y - 7.0),
+                4.0 * x * (x * x + y - 11.0) + 2.0 * (x + y * y - 7.0),
+                2.0 * (x * x + y - 11.0) + 4.0 * y * (x + y * y - 7.0))
+    return x * x + y * y * y * y / 4.0 - y * y / 2.0, 2.0 * x, y * y * y - y  # saddle
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _row_mean(data, row, batch, offset, count, scratch):
+    """The mean of data[row] over examples batch[offset:offset + count]: a surface's mean offset on one axis."""
+    for i in range(count):
+        scratch[i] = data[row, batch[offset + i]]
+    return _sum(scratch, count) / count
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _regression(kind, data, w, b, batch, offset, count, scratch, gradient):
+    """The 2-D regressions' mean over examples batch[offset:offset + count] (all n when count is 0): (J, 0) or
+    (∂J/∂w, ∂J/∂b), from surfaces.py's formulas. scratch holds 2n numbers: the two sums' terms."""
+    n = count if count else data.shape[1]
+    other = scratch[n:]
+    for i in range(n):
+        j = batch[offset + i] if count else i
+        x, y = data[0, j], data[1, j]
+        if kind == 9:  # linear_regression_2d: r = w·x + b − y; r², or (r·x, r) (times 2 below)
+            r = w * x + b - y
+            scratch[i] = r * x if gradient else r * r
+            other[i] = r
+        elif gradient:  # logistic_regression_2d, y the sign s: q = σ(−s·z) = exp(−logaddexp(0, s·z)), z = w·x + b
+            q = math.exp(-_logaddexp0(y * (w * x + b)))
+            scratch[i] = -y * x * q
+            other[i] = -y * q
+        else:  # log(1 + exp(−s·z))
+            scratch[i] = _logaddexp0(-(y * (w * x + b)))
+    first = _sum(scratch, n) / n
+    if not gradient:
+        return first, 0.0
+    second = _sum(other, n) / n
+    return (2.0 * first, 2.0 * second) if kind == 9 else (first, second)
+
+
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _terms(kind, data, t, batch, offset, count, scratch, gradient):
     # callers pass variables, not constants: a constant argument would compile another specialization
@@ -142,20 +192,33 @@ def _value(kind, data, theta, lane, whole, nothing, scratch):
     t = theta[lane, 0]
     if kind <= 2:
         return _curve(kind, t)[0]
-    return _terms(kind, data, t, whole, nothing, nothing, scratch, nothing > 0)
+    if kind <= 4:
+        return _terms(kind, data, t, whole, nothing, nothing, scratch, nothing > 0)
+    if kind <= 8:
+        return _surface(kind, t, theta[lane, 1])[0]
+    return _regression(kind, data, t, theta[lane, 1], whole, nothing, nothing, scratch, nothing > 0)[0]
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _grad(kind, data, theta, lane, batch, offset, count, out, scratch):
     """∇J of one lane over examples batch[offset:offset + count], or all of them when count is 0: objectives.py's
-    batch_grad() and grad() (a curve's full gradient is dJ alone: its offsets sum to zero)."""
+    batch_grad() and grad() (a curve's or a surface's full gradient is its formula alone: the offsets sum to
+    zero), into out[0]."""
     t = theta[lane, 0]
     if kind <= 2:
         slope = _curve(kind, t)[1]
         out[0, 0] = slope + _terms(kind, data, t, batch, offset, count, scratch, kind >= 0) if count else slope
-    else:
+    elif kind <= 4:
         mean = _terms(kind, data, t, batch, offset, count, scratch, kind >= 0)
         out[0, 0] = 2.0 * mean if kind == 3 else mean
+    elif kind <= 8:
+        _, gx, gy = _surface(kind, t, theta[lane, 1])
+        if count:
+            gx, gy = (gx + _row_mean(data, 0, batch, offset, count, scratch),
+                      gy + _row_mean(data, 1, batch, offset, count, scratch))
+        out[0, 0], out[0, 1] = gx, gy
+    else:
+        out[0, 0], out[0, 1] = _regression(kind, data, t, theta[lane, 1], batch, offset, count, scratch, kind >= 0)
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
@@ -250,6 +313,17 @@ def _step(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second,
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _step_vector(kind, p0, p1, p2, rates, factor, bias1, bias2, lane, g, first, second, step, theta, row):
+    """_step of every coordinate of lane, beyond one dimension: each update rule acts coordinate by coordinate."""
+    lr = rates[lane] * factor
+    for d in range(theta.shape[1]):
+        s, moment, other = _update(kind, p0, p1, p2, g[lane, d], first[lane, d], second[lane, d], lr, bias1, bias2)
+        first[lane, d], second[lane, d], step[lane, d] = moment, other, s
+        theta[lane, d] = theta[lane, d] + s
+        row[lane, d] = theta[lane, d]
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _steps(kind, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row):
     """_step of lanes 0 … m − 1 (all of them running), kind a constant: a loop the compiler vectorizes."""
     for lane in range(m):
@@ -279,8 +353,8 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
     """Updates start … start + table.shape[1] − 1 of every lane still running, in place; a lane that stops gets
     its status and iteration count. orders (seeds, epochs, n): the sampled epochs, the first of them the one
     update start falls in (start is a multiple of the updates per epoch); empty for batch.
-    g, step (lanes, 1), before (lanes), active (lanes), probe (1, 1), scratch, whole (empty), table: work space,
-    since nothing is allocated here (no NRT). θ is one-dimensional, as every compiled objective is.
+    g, step (lanes, dim), before (lanes), active (lanes), probe (1, dim), scratch (2n), whole (empty), table: work
+    space, since nothing is allocated here (no NRT). θ has one coordinate (the curves) or two (the surfaces).
 
     Each update runs in phases, each one loop over the running lanes (active[:m]): gradients, steps, losses,
     then the tests. A lane's operations are the same and in the same order as in one loop over lanes doing all
@@ -290,7 +364,7 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
     compiler vectorizes (gd/batch at 1,000 lanes: 8.8 ns per update in one loop, 4.1–4.5 now); and the exact
     tests run only when the loss loop's count says some lane may stop. One loop fusing all phases per curve
     and rule was 0.1 ns faster for gd, 0.8 ns for Adam, but took 25 s to compile."""
-    lanes = theta.shape[0]
+    lanes, dim = theta.shape[0], theta.shape[1]
     n = data.shape[1]
     nothing = n - n  # a count of 0: the whole data set
     flag = nothing >= 0  # True, as a variable (a constant argument would compile another specialization)
@@ -324,18 +398,23 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             else:
                 _slopes(2, theta, m, sampled, shift, g)
         else:
+            sampled = orders.shape[0] > 0
             for idx in range(m):
                 lane = active[idx]
-                if orders.shape[0] == 0:
-                    _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
-                else:
-                    _grad(objective, data, theta, lane, orders[0 if shared else lane, epoch], offset, count,
-                          probe, scratch)
-                g[lane, 0] = probe[0, 0]
+                # one call site (each inlined _grad is compiled again): whole data set, or this update's batch
+                batch = orders[0 if shared else lane, epoch] if sampled else whole
+                _grad(objective, data, theta, lane, batch, offset if sampled else nothing,
+                      count if sampled else nothing, probe, scratch)
+                for d in range(dim):
+                    g[lane, d] = probe[0, d]
         # 2. steps, θ and its history
         factor, bias1, bias2 = table[0, j], table[1, j], table[2, j]
         row = history[k + 1]
-        if not dense:
+        if dim > 1:
+            for idx in range(m):
+                _step_vector(optimizer, p0, p1, p2, rates, factor, bias1, bias2, active[idx], g, first, second, step,
+                             theta, row)
+        elif not dense:
             for idx in range(m):
                 _step(optimizer, p0, p1, p2, rates, factor, bias1, bias2, active[idx], g, first, second, step, theta,
                       row)
@@ -353,7 +432,8 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             _steps(5, p0, p1, p2, rates, factor, bias1, bias2, m, g, first, second, step, theta, row)
         if steps.shape[0]:
             for idx in range(m):
-                steps[k + 1, active[idx], 0] = step[active[idx], 0]
+                for d in range(dim):
+                    steps[k + 1, active[idx], d] = step[active[idx], d]
         # 3. losses
         calm = 0
         if objective <= 2 and not dense:
@@ -383,20 +463,21 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 status[lane], iterations[lane] = DIVERGED, k + 1
                 stopped += 1
                 continue
+            fired = False
             if rule == 0:  # loss_change
                 fired = abs(value - previous) < epsilon
-            elif rule == 1:  # grad_norm
-                _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
-                fired = _norm(probe, 0) < epsilon
             elif rule == 2:  # step_size
                 fired = _norm(step, lane) < epsilon
-            else:  # no_improvement: stopping.StopRule.fires
+            elif rule == 3:  # no_improvement: stopping.StopRule.fires
                 stale[lane] = 0 if value <= best[lane] - epsilon else stale[lane] + 1
                 fired = stale[lane] >= PATIENCE and epsilon > 0
                 if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
                     best[lane] = value
-            if fired:
+            if rule == 1 or fired:  # the full gradient, at one call site: grad_norm's measure, or the status's
                 _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                if rule == 1:
+                    fired = _norm(probe, 0) < epsilon
+            if fired:
                 status[lane] = CONVERGED if _norm(probe, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
                 stopped += 1
@@ -430,7 +511,7 @@ def gradients(problem, theta: np.ndarray) -> np.ndarray:
     theta = np.ascontiguousarray(theta, dtype=float)
     out = np.empty_like(theta)
     _gradients(OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float), theta, out,
-               np.empty((1, theta.shape[1])), np.empty(data.shape[1]), np.empty(0, dtype=np.intp))
+               np.empty((1, theta.shape[1])), np.empty(2 * data.shape[1]), np.empty(0, dtype=np.intp))
     return out
 
 
@@ -459,8 +540,8 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
              STOPS.index(settings.stop), settings.epsilon, divergence_bound(settings.theta0, problem.plot_range),
              tolerance(initial_grad_norm),
              np.asarray(rates, dtype=float), theta, loss, first, second, best, stale, status, iterations)
-    work = (np.empty((lanes, 1)), np.empty((lanes, 1)), np.empty(lanes), np.empty(lanes, dtype=np.intp),
-            np.empty((1, 1)), np.empty(problem.n_examples), np.empty(0, dtype=np.intp))
+    work = (np.empty((lanes, dim)), np.empty((lanes, dim)), np.empty(lanes), np.empty(lanes, dtype=np.intp),
+            np.empty((1, dim)), np.empty(2 * problem.n_examples), np.empty(0, dtype=np.intp))
     size = examples_per_update(settings.variant, settings.batch_size)
     n = problem.n_examples
     per_epoch = -(-n // size) if size else 1  # updates per epoch

@@ -5,9 +5,9 @@ gd.compiled and the data set they read. The compiled loop runs only objectives t
 must equal this module's numpy code bit for bit; an objective without one (compiled=None) runs on
 the readable numpy loop in gd.run.
 
-Arrays are dimension-agnostic: θ has shape (lanes, dim), value() returns (lanes,) and the
-gradients return (lanes, dim), so a 2-D surface needs no second loop. Every objective here has
-dim = 1.
+Arrays are dimension-agnostic: θ has shape (lanes, dim), value() returns (lanes,), the gradients
+(lanes, dim) and hessian() (lanes, dim, dim), so a 2-D surface (gd.surfaces) needs no second loop.
+Every objective here has dim = 1.
 
 For the analytic curves the per-example terms are jᵢ(θ) = J(θ) + aᵢ·(θ − c) with the aᵢ in
 antithetic pairs (+a, −a): they sum to exactly zero, so batch descent follows the plain curve
@@ -28,26 +28,46 @@ DATA_SEED = 20260101  # the data sets never change between runs or machines
 
 @dataclass(frozen=True, eq=False)
 class Objective:
-    """A loss with its gradient, the range it is drawn on, and what is known about its minima."""
+    """A loss with its gradient, the range it is drawn on, and what is known about its minima.
+
+    One class for every dimension. Points (minimizers, saddles, start) are floats in one dimension and
+    tuples of dim floats beyond; hessian and bounds are filled in from curvature and plot_range when
+    dim = 1, so a 1-D objective names neither."""
 
     name: str
     latex: str
     value: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes,)
     grad: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes, dim)
     batch_grad: Callable[[np.ndarray, np.ndarray], np.ndarray]  # mean gradient over examples idx: (b,) or (lanes, b)
-    curvature: Callable[[np.ndarray], np.ndarray]  # J''(θ): (lanes, dim) -> (lanes,), for dim = 1
-    plot_range: tuple[float, float]
-    minimizers: tuple[float, ...]  # every local minimizer, deepest first
-    smoothness: float | None  # global L with |J''| ≤ L, None where none exists
-    quadratic: bool = False  # J is exactly a parabola, so the closed-form predictions are exact
+    curvature: Callable[[np.ndarray], np.ndarray]  # (lanes, dim) -> (lanes,): J'' (dim 1), the largest eigenvalue
+    # of the Hessian beyond (the curvature along the steepest direction, which sets η's stability limit)
+    plot_range: tuple[float, float]  # the drawn range of θ (dim 1); beyond, the range all axes' bounds lie in
+    minimizers: tuple  # every local minimizer, deepest first: floats (dim 1) or points (tuples of dim floats)
+    smoothness: float | None  # global L with ‖∇²J‖ ≤ L (|J''| ≤ L in one dimension), None where none exists
+    quadratic: bool = False  # J is exactly quadratic, so the closed-form predictions are exact
     n_examples: int = N_EXAMPLES
     dim: int = 1
     compiled: tuple[str, np.ndarray] | None = None  # (kind in gd.compiled, data rows (k, n)); None: numpy loop only
+    hessian: Callable[[np.ndarray], np.ndarray] | None = None  # (lanes, dim) -> (lanes, dim, dim); dim 1: J''
+    bounds: tuple[tuple[float, float], ...] = ()  # the drawn (low, high) of each axis; dim 1: (plot_range,)
+    saddles: tuple = ()  # every saddle point (points, as minimizers), where the surface has any
+    start: float | tuple[float, ...] | None = None  # the θ₀ a run takes by default; None: gd.params.THETA0's
+
+    def __post_init__(self):
+        if self.hessian is None and self.dim == 1:
+            object.__setattr__(self, "hessian", lambda theta: self.curvature(theta)[..., None, None])
+        if not self.bounds:
+            object.__setattr__(self, "bounds", (tuple(self.plot_range),) * self.dim)
+
+    @property
+    def points(self) -> np.ndarray:
+        """The minimizers as rows of an array (count, dim), deepest first, in every dimension."""
+        return np.reshape(np.asarray(self.minimizers, dtype=float), (-1, self.dim))
 
     @property
     def min_value(self) -> float:
         """J* = the value at the deepest minimizer."""
-        return float(self.value(np.array([[self.minimizers[0]]]))[0])
+        return float(self.value(self.points[:1])[0])
 
 
 def _antithetic(scale: float, seed: int) -> np.ndarray:

@@ -143,6 +143,22 @@ def checked(*specs: Hyperparameter):
     return wrap
 
 
+def start_point(value, dim: int):
+    """θ₀ for an objective of dim coordinates: a number in THETA0's range for dim 1, else a tuple/list/array of
+    dim such numbers, returned as a tuple of floats (hashable, so a Settings holding it compares by value)."""
+    if dim == 1:
+        return THETA0.check(value)
+    accepted = f"a pair (x, y), each {THETA0.accepted}" if dim == 2 else \
+        f"{dim} numbers, each {THETA0.accepted}"
+    try:
+        sequence = isinstance(value, (tuple, list)) or getattr(value, "ndim", None) == 1  # a numpy vector
+        if not sequence or len(value) != dim:
+            raise ParameterError("theta0", accepted, value)
+        return tuple(THETA0.check(coordinate) for coordinate in value)
+    except ParameterError:
+        raise ParameterError("theta0", accepted, value, spec=THETA0) from None
+
+
 # The run's own parameters (gd.Settings and minimize/compare/seeds take their defaults from these).
 ETA = Hyperparameter("eta", 0.1, 0.0, math.inf, low_open=True)
 THETA0 = Hyperparameter("theta0", 0.0)

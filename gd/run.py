@@ -18,21 +18,39 @@ import numpy as np
 from gd import compiled
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS, UpdateRule
-from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose
+from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose, start_point
 from gd.schedules import SCHEDULES, Schedule
 from gd.stopping import LEFT_DOMAIN, STOPS, StopRule, diverged, divergence_bound, ended, norm, settle
+from gd.surfaces import SURFACES
 from gd.variants import VARIANTS, batches, lane_batches
 
 MAX_LANES = 100_000  # learning rates (or seeds) in one compare() (or seeds()) call
 MAX_HISTORY = 200_000_000  # lanes × (max_iter + 1) rows of θ one call may keep: 1.6 GB per array in float64
 
 
+class _Start:
+    """theta0's default: the objective's own start (THETA0's default for the curves). Not None, which is refused."""
+
+    def __repr__(self):
+        return "START"
+
+
+START = _Start()
+
+
+def problems() -> dict[str, Objective]:
+    """Every objective a run may name: the curves (OBJECTIVES), then the surfaces (SURFACES)."""
+    return {**OBJECTIVES, **SURFACES}
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything a run depends on except η, validated on construction."""
+    """Everything a run depends on except η, validated on construction. theta0: a number for a 1-D objective, a
+    pair (x, y) for a 2-D one (kept as a tuple of floats); by default (START) the objective's start, else THETA0's
+    default."""
 
-    objective: str | Objective = "quadratic"  # a registry name, or an Objective such as gd.parse_objective's
-    theta0: float = THETA0.default
+    objective: str | Objective = "quadratic"  # a name in problems(), or an Objective such as gd.parse_objective's
+    theta0: float | tuple[float, ...] = START
     epsilon: float = EPSILON.default
     variant: str = "batch"
     batch_size: int = BATCH_SIZE.default
@@ -47,8 +65,9 @@ class Settings:
             object.__setattr__(self, name, value)
 
         if not isinstance(self.objective, Objective):
-            put("objective", choose("objective", self.objective, OBJECTIVES))
-        put("theta0", THETA0.check(self.theta0))
+            put("objective", choose("objective", self.objective, problems()))
+        start = self.problem.start if self.problem.start is not None else THETA0.default
+        put("theta0", start_point(start if self.theta0 is START else self.theta0, self.problem.dim))
         put("epsilon", EPSILON.check(self.epsilon))
         put("variant", choose("variant", self.variant, VARIANTS))
         put("batch_size", BATCH_SIZE.narrowed(high=self.problem.n_examples).check(self.batch_size))
@@ -62,7 +81,7 @@ class Settings:
 
     @property
     def problem(self) -> Objective:
-        return self.objective if isinstance(self.objective, Objective) else OBJECTIVES[self.objective]
+        return self.objective if isinstance(self.objective, Objective) else problems()[self.objective]
 
     @property
     def rule(self) -> StopRule:
@@ -71,7 +90,9 @@ class Settings:
 
 @dataclass(frozen=True, eq=False)
 class Result:
-    """One run. history and losses are read-only arrays of length iterations + 1."""
+    """One run. history and losses are read-only arrays of length iterations + 1. In one dimension theta and grad
+    are floats and history has shape (iterations + 1,); beyond, theta and grad are arrays (dim,) and history has
+    shape (iterations + 1, dim)."""
 
     theta: float | np.ndarray
     loss: float
@@ -267,7 +288,7 @@ def gradient(objective, theta) -> np.ndarray:
     """∇J at each row of θ, shaped (rows, dim): from the compiled loop's own gradient once it is ready (the same
     numbers as objective.grad, tested; without numpy's per-example temporaries), else from objective.grad. For
     what is drawn and explained after a run, over histories of up to a million rows."""
-    problem = OBJECTIVES[choose("objective", objective, OBJECTIVES)] if isinstance(objective, str) else objective
+    problem = problems()[choose("objective", objective, problems())] if isinstance(objective, str) else objective
     theta = np.reshape(np.asarray(theta, dtype=float), (-1, problem.dim))
     with np.errstate(all="ignore"):
         if problem.compiled is not None and compiled.ready():

@@ -10,12 +10,14 @@ because J(5) = J(0), with the gradient still 5. So a run whose rule fired is
     stalled    otherwise: the rule fired far from a stationary point.
 
 A run is diverged, and ends at once, when J(θ_k) is not finite or |θ_k| exceeds
-DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before the rule. A run of a
-typed function (gd.typed), which has a domain, ends so as LEFT_DOMAIN instead when θ_k is a finite
-point outside the domain (J undefined there: the log of a negative number, a division by zero) or
-θ_{k-1} was (∇J undefined there, as that of √θ at 0); not in STATUSES until the page can say it.
+DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before the rule. Beyond one
+dimension |·| is the Euclidean norm, in every rule and test here. A run of a typed function
+(gd.typed), which has a domain, ends so as LEFT_DOMAIN instead when θ_k is a finite point outside
+the domain (J undefined there: the log of a negative number, a division by zero) or θ_{k-1} was
+(∇J undefined there, as that of √θ at 0); not in STATUSES until the page can say it.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -103,8 +105,12 @@ STOPS = MappingProxyType({rule.name: rule for rule in (
 )})
 
 
-def divergence_bound(theta0: float, plot_range: tuple[float, float]) -> float:
-    return DIVERGENCE_FACTOR * max(1.0, abs(theta0), *(abs(end) for end in plot_range))
+def divergence_bound(theta0, plot_range) -> float:
+    """DIVERGENCE_FACTOR · max(1, ‖θ₀‖, |every end|): θ₀ a number or a point, plot_range a pair (low, high) or one
+    pair per axis."""
+    start = abs(float(theta0)) if np.ndim(theta0) == 0 else math.hypot(*(float(c) for c in theta0))
+    ends = [end for pair in plot_range for end in pair] if np.ndim(plot_range[0]) else list(plot_range)
+    return DIVERGENCE_FACTOR * max(1.0, start, *(abs(float(end)) for end in ends))
 
 
 def diverged(theta: np.ndarray, loss: np.ndarray, bound: float) -> np.ndarray:

@@ -435,14 +435,13 @@ def _conditions(expressions) -> list[tuple[str, str, object]]:
 
 @dataclass(frozen=True, eq=False)
 class TypedObjective(Objective):
-    """An Objective from a typed formula. Beyond Objective's fields: the text as read, its variables, the Hessian
-    (lanes, dim) -> (lanes, dim, dim) and its domain. minimizers and smoothness
+    """An Objective from a typed formula, started at 0 (or (0, 0)) by default. Beyond Objective's fields: the
+    text as read, its variables and its domain. minimizers and smoothness
     hold on plot_range only (found numerically there); curvature is J'' in 1-D and the Hessian's largest
     eigenvalue in 2-D (the curvature that limits a stable η)."""
 
     text: str = ""
     variables: tuple[str, ...] = ("x",)
-    hessian: Callable[[np.ndarray], np.ndarray] | None = None
     domain_tests: tuple = field(default=(), repr=False)  # ((reason, test, argument as a function of θ), ...)
 
     def domain(self, theta: np.ndarray) -> np.ndarray:
@@ -463,10 +462,6 @@ class TypedObjective(Objective):
                 if not _CONDITIONS[test](argument(theta), 0.0)[0] and reason not in reasons:
                     reasons.append(reason)
         return tuple(reasons)
-
-    @property
-    def min_value(self) -> float:
-        return float(self.value(np.reshape(np.asarray(self.minimizers[0], dtype=float), (1, self.dim)))[0])
 
 
 def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
@@ -569,7 +564,7 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
     latex = _latex(tree.body, text, dim)
     objective = TypedObjective(
         "function", latex, value, grad, batch_grad, curvature, (low, high), (), None, dim=dim, text=text,
-        variables=("x", "y")[:dim], hessian=hess, domain_tests=tests)
+        variables=("x", "y")[:dim], hessian=hess, domain_tests=tests, start=None if dim == 1 else (0.0, 0.0))
     minimizers, smoothness, defined = (_search_1d if dim == 1 else _search_2d)(objective, low, high)
     if not defined:
         raise refused("nowhere_defined", text, text)

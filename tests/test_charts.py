@@ -5,6 +5,7 @@ import pytest
 
 import gd
 from gd.lab import charts, frames
+from gd.lab.format import number
 
 
 def rows(spec) -> int:
@@ -21,48 +22,88 @@ def default_runs():
 
 
 def side_by_side(results):
-    problem = results[0].settings.problem
-    panels = [frames.panel_title(result) for result in results]
-    return charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(), panels
+    from gd.lab.views import panels
+
+    return panels(results), [frames.panel_title(result) for result in results]
 
 
-def test_one_panel_per_eta_in_the_given_order(default_runs):
-    spec, panels = side_by_side(default_runs)
-    assert spec["facet"]["field"] == "panel" and spec["facet"]["sort"] == panels
-    path_data = next(data for data in spec["datasets"].values() if "panel" in data[0])
-    assert [row["panel"] for row in path_data if row["k"] == 0] == panels
+def convergence_of(results, unit="k"):
+    gaps, last = frames.gaps(results), frames.horizon(results)
+    span = frames.gap_span(gaps)
+    return charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, unit).to_dict()
 
 
-def test_panels_share_axes_and_show_the_curve_with_the_path(default_runs):
-    spec, _ = side_by_side(default_runs)
-    curve_layer, path_layer = layers_of(spec)
-    assert curve_layer["encoding"]["x"]["field"] == path_layer["encoding"]["x"]["field"] == "theta"
-    assert path_layer["encoding"]["y"]["field"] == "loss"
-    assert curve_layer["encoding"]["x"]["scale"]["domain"] == [-1.0, 6.0]  # the article's plot range
-    assert "data" in curve_layer  # drawn in every panel from one data set, not faceted
-    assert spec.get("resolve") is None  # shared scales
-    assert [tooltip["field"] for tooltip in path_layer["encoding"]["tooltip"]] == ["k", "theta", "loss", "grad"]
+def title_of(spec) -> str:
+    return charts.TITLE_SEPARATOR.join(spec["title"]["text"])
+
+
+def test_one_panel_per_eta_in_the_given_order_each_in_its_etas_colour(default_runs):
+    specs, titles = side_by_side(default_runs)
+    assert [title_of(spec) for spec in specs] == titles
+    path_colours = [spec["layer"][1]["mark"]["color"] for spec in specs]
+    assert path_colours == list(charts.ETA_COLORS[:5])
+    assert len(set(path_colours)) == 5  # told apart at a glance
+    convergence = convergence_of(default_runs)
+    colour = convergence["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["0.01", "0.1", "0.9", "1", "1.1"] and colour["range"] == path_colours
+
+
+def test_panels_share_axes_take_their_columns_width_and_show_the_curve_with_the_path(default_runs):
+    specs, _ = side_by_side(default_runs)
+    for spec in specs:
+        curve_layer, path_layer = spec["layer"][:2]
+        assert spec["width"] == "container"  # a panel never sets its own width, so none spills out of a column
+        assert curve_layer["encoding"]["x"]["field"] == path_layer["encoding"]["x"]["field"] == "theta"
+        assert curve_layer["encoding"]["x"]["scale"]["domain"] == [-1.0, 6.0]  # the article's plot range
+        assert [tooltip["field"] for tooltip in path_layer["encoding"]["tooltip"]] == ["k", "theta", "loss", "grad"]
+    assert len({str(spec["layer"][0]["encoding"]["y"]["scale"]["domain"]) for spec in specs}) == 1
+
+
+def test_a_run_that_leaves_the_plot_is_marked_on_the_edge_with_its_value(default_runs):
+    specs, _ = side_by_side(default_runs)
+    diverged = default_runs[-1]
+    assert diverged.status == "diverged"
+    marks = [layer for layer in specs[-1]["layer"] if layer["mark"]["type"] == "text"]
+    (text,) = marks
+    labels = [row["label"] for row in specs[-1]["datasets"][text["data"]["name"]]]
+    assert labels == [f"θ{frames.subscript(diverged.iterations)} = {number(diverged.theta)}"]
+    assert all(not [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"] for spec in specs[:-1])
 
 
 def test_chart_data_stays_small_for_long_runs():
     results = gd.compare(list(np.geomspace(1e-4, 0.5, 12)), epsilon=0, max_iter=100_000)
     assert all(result.iterations == 100_000 for result in results)
-    spec, _ = side_by_side(results)
-    assert rows(spec) <= frames.CURVE_POINTS + 12 * frames.PATH_POINTS
-    convergence = charts.convergence(frames.gaps(results)).to_dict()
-    assert rows(convergence) <= 12 * frames.PATH_POINTS
+    specs, _ = side_by_side(results)
+    assert sum(rows(spec) for spec in specs) <= 12 * (frames.CURVE_POINTS + frames.PATH_POINTS)
+    assert rows(convergence_of(results)) <= 2 * 12 * frames.PATH_POINTS + 12
 
 
 def test_convergence_is_log_scaled_one_line_per_eta_with_hover(default_runs):
-    spec = charts.convergence(frames.gaps(default_runs)).to_dict()
-    lines, points = spec["layer"]
+    spec = convergence_of(default_runs)
+    lines, points = spec["layer"][:2]
     assert lines["encoding"]["y"]["scale"]["type"] == "log"
     assert lines["encoding"]["color"]["field"] == "eta"
-    data = next(iter(spec["datasets"].values()))
+    data = spec["datasets"][spec["data"]["name"]] if "data" in spec else spec["datasets"][lines["data"]["name"]]
     assert {row["eta"] for row in data} == {"0.01", "0.1", "0.9", "1", "1.1"}
     (hover,) = spec["params"]  # Altair lifts a layer's selection to the top, bound to its view
     assert hover["select"]["on"] == "pointerover" and hover["views"] == [points["name"]]
     assert lines["encoding"]["opacity"]["condition"]["param"] == hover["name"]
+
+
+def test_every_runs_last_point_is_drawn_so_a_one_update_run_is_seen(default_runs):
+    spec = convergence_of(default_runs)
+    ends_layer = spec["layer"][2]
+    assert ends_layer["mark"]["type"] == "circle" and ends_layer["mark"]["opacity"] == 1
+    drawn = {(row["eta"], row["k"]) for row in spec["datasets"][ends_layer["data"]["name"]]}
+    assert drawn == {("0.01", 423), ("0.1", 45), ("0.9", 45), ("1", 1), ("1.1", 106)}
+
+
+def test_divergence_is_marked_where_it_happened(default_runs):
+    spec = convergence_of(default_runs)
+    crosses = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "cross"]
+    assert len(crosses) == 1
+    rows_ = spec["datasets"][spec["layer"][-1]["data"]["name"]]
+    assert [(row["eta"], row["k"], row["kind"]) for row in rows_] == [("1.1", 106, "diverged")]
 
 
 def sweep_spec(objective, measure="updates"):

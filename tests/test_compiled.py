@@ -1,8 +1,8 @@
 """The compiled loop (gd.compiled) against the numpy reference loop (gd.run._reference), bit for bit.
 
-Every objective, variant, update rule, schedule and stopping rule, with lanes that stop at different
-updates and lanes that diverge; seeds(); the parts the kernel copies from numpy (pairwise sums, the
-norm, the sampled epochs); and the fallback to the reference for what has no compiled form.
+Every objective (the curves and the 2-D surfaces), variant, update rule, schedule and stopping rule, with
+lanes that stop at different updates and lanes that diverge; seeds(); the parts the kernel copies from numpy
+(pairwise sums, the norm, the sampled epochs); and the fallback to the reference for what has no compiled form.
 """
 
 import itertools
@@ -64,6 +64,50 @@ def test_every_objective_variant_and_rule(index, case):
     objective, variant, optimizer = case
     check(ETAS, objective, variant=variant, optimizer=optimizer, schedule=SCHEDULES[index % len(SCHEDULES)],
           stop=STOPS[index % len(STOPS)], **BASE)
+
+
+SURFACE_ETAS = [1e-4, 1e-3, 0.01, 0.1, 0.5]  # slow … diverging on each surface, from its start
+SURFACE_BASE = dict(max_iter=150, batch_size=10, seed=7, epsilon=1e-4)
+SURFACE_PRODUCT = list(itertools.product(gd.SURFACES, gd.VARIANTS, gd.OPTIMIZERS))
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(SURFACE_PRODUCT)),
+                         ids=["-".join(case) for case in SURFACE_PRODUCT])
+def test_every_surface_variant_and_rule(index, case):
+    """Every 2-D surface × variant × update rule, each with another schedule and stopping rule in turn: the
+    compiled loop runs θ as a pair and equals the reference bit for bit."""
+    surface, variant, optimizer = case
+    fast = check(SURFACE_ETAS, surface, variant=variant, optimizer=optimizer,
+                 schedule=SCHEDULES[index % len(SCHEDULES)], stop=STOPS[(index // 3) % len(STOPS)], **SURFACE_BASE)
+    assert fast[0].history.shape[1] == 2
+
+
+@pytest.mark.parametrize("stop", STOPS)
+@pytest.mark.parametrize("surface", sorted(gd.SURFACES))
+def test_every_surface_and_stopping_rule(surface, stop):
+    """Every surface × stopping rule, Adam on mini-batches, and momentum on the full batch from another start."""
+    check(SURFACE_ETAS, surface, variant="minibatch", optimizer="adam", stop=stop, **SURFACE_BASE)
+    check(SURFACE_ETAS, surface, optimizer="momentum", stop=stop, theta0=(0.5, -0.25), **SURFACE_BASE)
+
+
+def test_surface_lanes_stop_for_every_reason():
+    """On the ravine, in one call: converged, stalled (2/λmax bounces the steep direction), diverged, max_iter."""
+    fast = check([0.001, 0.1, 0.2, 0.3], "ravine", max_iter=400, epsilon=1e-8)
+    assert [result.status for result in fast] == ["max_iter", "converged", "stalled", "diverged"]
+
+
+@pytest.mark.parametrize(("surface", "variant"), [("himmelblau", "sgd"), ("saddle", "minibatch"),
+                                                  ("linear_regression_2d", "sgd"),
+                                                  ("logistic_regression_2d", "minibatch")])
+def test_seeds_on_the_surfaces(surface, variant):
+    """seeds(): each lane its own samples, θ a pair; compiled equals reference lane for lane."""
+    keywords = dict(SURFACE_BASE, variant=variant, optimizer="nesterov", max_iter=300)
+    ss = [0, 1, 7, 2**32 - 1]
+    fast = run._seeds(0.01, ss, surface, keywords, engine="compiled")
+    slow = run._seeds(0.01, ss, surface, keywords, engine="reference")
+    for a, b in zip(fast, slow, strict=True):
+        assert_identical(a, b)
+    assert len({a.history[-1].tobytes() for a in fast}) == len(ss)
 
 
 @pytest.mark.parametrize(("schedule", "stop"), list(itertools.product(SCHEDULES, STOPS)))
@@ -229,11 +273,13 @@ def test_schedule_factors_are_the_schedules():
         assert table[2].tolist() == [math.sqrt(1 - 0.999 ** (t + 1)) for t in range(500)]
 
 
-@pytest.mark.parametrize("objective", sorted(gd.OBJECTIVES))
+@pytest.mark.parametrize("objective", sorted(gd.problems()))
 def test_gradients_of_a_history_are_the_objectives(objective):
     """compiled.gradients (each_stop's grad_norm test on long runs) is problem.grad, row for row, to the bit."""
-    problem = gd.OBJECTIVES[objective]
+    problem = gd.problems()[objective]
     compiled.wait()
-    theta = np.concatenate([np.random.default_rng(1).normal(0, 3, (200, 1)), [[0.0], [-0.0], [1e200], [np.inf]]])
+    dim = problem.dim
+    theta = np.concatenate([np.random.default_rng(1).normal(0, 3, (200, dim)),
+                            np.repeat([[0.0], [-0.0], [1e200], [np.inf]], dim, axis=1)])
     with np.errstate(all="ignore"):
         assert bits(compiled.gradients(problem, theta)) == bits(problem.grad(theta))

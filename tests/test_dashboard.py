@@ -47,8 +47,8 @@ def charts(app) -> list[dict]:
 
 
 def panel_titles(app) -> list[str]:
-    """The facet's panel order, which is the order the titles appear in on the page."""
-    return charts(app)[0]["facet"]["sort"]
+    """The side-by-side panels' titles, in page order (each panel is its own chart, titled one part per line)."""
+    return [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
 
 
 @pytest.fixture(scope="module")
@@ -70,14 +70,14 @@ def test_default_page_shows_the_articles_run(default_page):
 
 def test_default_page_has_one_panel_per_compared_eta(default_page):
     assert panel_titles(default_page) == [panel_title(result) for result in gd.compare(DEFAULT_ETAS)]
-    assert len(charts(default_page)) == 2  # the first tab: side by side, convergence
+    assert len(charts(default_page)) == len(DEFAULT_ETAS) + 1  # the first tab: a panel per η, and convergence
 
 
 @pytest.mark.parametrize(("key", "value", "control"), [
     ("eta", 0.5, "eta"), ("theta0", 4.0, "theta0"), ("epsilon", 1e-3, "epsilon"), ("max_iter", 10, "max_iter")])
 def test_changing_a_number_changes_the_metrics_as_the_engine_says(default_page, key, value, control):
     app = open_page()
-    clean(app.number_input(key=key).set_value(value).run())
+    clean(app.text_input(key=key).set_value(str(value)).run())
     assert metrics(app) == expected_metrics(**{control: value})
     assert metrics(app) != metrics(default_page)
 
@@ -92,11 +92,11 @@ def test_changing_a_choice_changes_the_metrics_as_the_engine_says(key, value):
 
 def test_stalled_and_diverged_are_explained_without_exception():
     app = open_page()
-    app.number_input(key="eta").set_value(1.0).run()
+    app.text_input(key="eta").set_value("1").run()
     assert metrics(app)["status"] == "stalled"
     said = app.warning[0].value.replace("\\", "")  # shown with Markdown escapes
     assert "J(5) = J(0)" in said and "still 5" in said
-    app.number_input(key="eta").set_value(1.1).run()
+    app.text_input(key="eta").set_value("1.1").run()
     diverged = gd.minimize(eta=1.1)
     assert metrics(app)["status"] == "diverged"
     assert f"Diverged at update {diverged.iterations}" in app.error[0].value.replace("\\", "")
@@ -105,21 +105,21 @@ def test_stalled_and_diverged_are_explained_without_exception():
 
 def test_only_the_chosen_rules_hyperparameters_are_shown():
     app = open_page()
-    assert not [box for box in app.sidebar.number_input if box.key.startswith("adam_")]
+    assert not [box for box in app.sidebar.text_input if box.key.startswith("adam_")]
     app.selectbox(key="optimizer").set_value("adam").run()
-    assert {box.key for box in app.sidebar.number_input if box.key.startswith("adam_")} == {
+    assert {box.key for box in app.sidebar.text_input if box.key.startswith("adam_")} == {
         "adam_beta1", "adam_beta2", "adam_eps"}
-    app.number_input(key="adam_beta1").set_value(0.5).run()
+    app.text_input(key="adam_beta1").set_value("0.5").run()
     assert metrics(app) == expected_metrics(optimizer=gd.OPTIMIZERS["adam"].build(beta1=0.5))
     assert metrics(app) != expected_metrics(optimizer="adam")
 
 
 def test_batch_size_and_seed_appear_only_where_they_matter():
     app = open_page()
-    keys = {box.key for box in app.sidebar.number_input}
+    keys = {box.key for box in app.sidebar.text_input}
     assert "batch_size" not in keys and "seed" not in keys
     app.selectbox(key="variant").set_value("minibatch").run()
-    keys = {box.key for box in app.sidebar.number_input}
+    keys = {box.key for box in app.sidebar.text_input}
     assert {"batch_size", "seed"} <= keys
 
 
@@ -131,6 +131,8 @@ def test_compared_etas_are_editable_and_bad_lists_are_refused():
     assert not app.exception
     message = app.error[0].value.replace("\\", "")  # shown with Markdown escapes
     assert message.startswith("η values to compare must be a finite number ≥ 1e-06 and ≤ 10") and "banana" in message
+    assert message.endswith("so the run keeps 0.2, 0.5.")  # the last good list, still drawn
+    assert panel_titles(app) == [panel_title(result) for result in gd.compare([0.2, 0.5])]
 
 
 def test_a_shared_link_reopens_the_same_view():
@@ -142,7 +144,7 @@ def test_a_shared_link_reopens_the_same_view():
 
 def test_the_url_follows_the_controls():
     app = open_page()
-    app.number_input(key="eta").set_value(0.5).run()
+    app.text_input(key="eta").set_value("0.5").run()
     assert app.query_params["eta"] == "0.5"
     assert "theta0" not in app.query_params  # defaults stay out of the link
 
@@ -177,7 +179,7 @@ def test_a_view_over_the_work_budget_is_refused_before_it_runs():
     assert not app.dataframe  # nothing of the refused view was built
     offer = [button for button in app.button if button.label == f"Set the iteration limit to {refused.value.fits:,}"]
     offer[0].click().run()
-    assert app.number_input(key="max_iter").value == refused.value.fits
+    assert app.text_input(key="max_iter").value == str(refused.value.fits)
     assert not app.error and app.dataframe  # the view now fits and is drawn
 
 
@@ -209,7 +211,7 @@ def test_a_new_eta_reruns_only_the_headline_not_the_cached_comparison(monkeypatc
     app = open_page({"etas": "0.011,0.2"})  # a list no other test caches
     assert calls.count("compare") == 1
     calls.clear()
-    clean(app.number_input(key="eta").set_value(0.37).run())
+    clean(app.text_input(key="eta").set_value("0.37").run())
     assert calls == ["minimize", "minimize"]  # the headline, and the article's loop with the new η
 
 

@@ -96,3 +96,14 @@ def test_a_run_that_bounces_to_the_limit_is_told_to_lower_eta_not_raise_it():
     assert "pick a smaller η" in sentence and "larger η" not in sentence
     slow = explain(gd.minimize(eta=0.001, max_iter=50))
     assert "pick a larger η" in slow
+
+
+def test_a_run_stuck_at_the_saddle_is_told_it_is_not_at_a_minimum():
+    """x² + y⁴/4 − y²/2 from (1.5, 0): the y-gradient y³ − y is 0 on y = 0, so x → 0 and the run stops at the
+    saddle (0, 0) with a small gradient; a start just off the line (y = 0.1) rolls down to the minimum (0, 1)."""
+    stuck = gd.minimize("saddle", eta=0.1)
+    assert stuck.status == "converged" and abs(stuck.theta[0]) < 1e-3 and stuck.theta[1] == 0.0
+    assert "saddle point (0, 0), not a minimum" in explain(stuck)
+    escaped = gd.minimize("saddle", eta=0.1, theta0=(1.5, 0.1))
+    assert escaped.status == "converged" and abs(escaped.theta[1] - 1.0) < 1e-3
+    assert "saddle" not in explain(escaped)

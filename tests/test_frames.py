@@ -8,6 +8,7 @@ import pytest
 
 import gd
 from gd.lab import frames
+from gd.lab.format import number
 
 
 @pytest.mark.parametrize("count", [1, 5, 200, 201, 1000, 100_001])
@@ -24,22 +25,69 @@ def test_a_path_is_drawn_whole_and_the_chart_clips_it():
     """η = 1.1 leaves the plot and never comes back: every update is in the path (the chart clips it at the edge);
     a decaying η that leaves and comes back is drawn coming back (it used to stop where it first left)."""
     result = gd.minimize(eta=1.1)
-    path = frames.trajectories([result])
+    (path,) = frames.trajectories([result])
     assert path["k"].tolist() == list(range(result.iterations + 1))
     assert np.array_equal(path["theta"], result.history)
     back = gd.minimize(eta=1.1, schedule="exponential")
     assert back.status == "converged" and abs(back.theta - 2.5) < 1e-2
     low, high = back.settings.problem.plot_range
-    drawn = frames.trajectories([back])
+    (drawn,) = frames.trajectories([back])
     assert not drawn["theta"].between(low, high).all()  # it left the plot ...
     assert drawn["theta"].iloc[-1] == back.theta  # ... and its last point, back at the minimum, is drawn
 
 
 def test_path_rows_carry_the_engines_values():
     result = gd.minimize(eta=0.1)
-    path = frames.trajectories([result])
+    (path,) = frames.trajectories([result])
     assert np.array_equal(path["theta"], result.history) and np.array_equal(path["loss"], result.losses)
     assert np.allclose(path["grad"], 2 * (result.history - 2.5), rtol=0, atol=1e-15)
+
+
+def test_the_one_update_view_widens_by_powers_of_two_to_follow_a_run_out_of_the_plot():
+    """The plot is −1 … 6 (centre 2.5, half-width 3.5). η = 1.1 from 0: θ_k − 2.5 = −2.5 · (−1.2)^k, so update k
+    reaches 2.5 · 1.2^(k+1) from the centre; the zoom is the smallest z with 3.5 · 2^z ≥ 1.05 × that."""
+    run = gd.minimize(eta=1.1)
+    zoom = frames.zooms(run.history, (-1.0, 6.0))
+    assert len(zoom) == run.iterations
+    for k in (0, 1, 5, 20, 60, 105):
+        reach = 2.5 * 1.2 ** (k + 1)
+        expected = max(0, int(np.ceil(np.log2(reach * 1.05 / 3.5))))
+        assert zoom[k] == expected, k
+    assert zoom[0] == 0 and zoom[105] > 25  # the first steps fit; by the end the view is 2^26 times as wide
+    assert frames.zooms(gd.minimize(eta=0.1).history, (-1.0, 6.0)).max() == 0  # a run that stays needs none
+    wide = frames.curve(run.settings.problem, zoom=3)
+    assert (wide["theta"].min(), wide["theta"].max()) == (2.5 - 28.0, 2.5 + 28.0)
+    assert np.allclose(wide["loss"], (wide["theta"] - 2.5) ** 2 - 1)
+
+
+def test_a_run_outside_the_plot_is_marked_where_it_ended_and_where_it_went_farthest():
+    """The box is the article's plot: θ from −1 to 6, J up to J(−1) = 11.25. Written out by hand for three runs."""
+    plot = (-1.0, 6.0, -1.0, 11.25)
+    inside = gd.minimize(eta=0.1)
+    assert frames.escapes(inside, plot).empty
+    gone = gd.minimize(eta=1.1)  # θ_k − 2.5 = (1 − 2.2)^k (0 − 2.5) = −2.5 · 1.2^k at an even k: far to the left
+    (mark,) = frames.escapes(gone, plot).itertuples()
+    assert mark.k == gone.iterations == 106 and gone.theta == pytest.approx(2.5 - 2.5 * 1.2**106, rel=1e-9)
+    assert mark.side == "left" and mark.theta == -1.0
+    assert mark.loss == 11.25  # J there is far above the top: drawn at the top edge
+    back = gd.minimize(eta=1.1, schedule="exponential")  # leaves, then comes back to the minimum
+    (far,) = frames.escapes(back, plot).itertuples()
+    history = np.asarray(back.history)
+    assert far.k == int(np.argmax(np.abs(history - 2.5)))  # the farthest point, the last being inside
+    assert far.label == f"θ{frames.subscript(far.k)} = {number(history[far.k])}"
+
+
+def test_the_convergence_axis_ends_past_the_runs_that_stopped_and_marks_the_others():
+    runs = gd.compare([0.1, 1e-4], epsilon=1e-8, max_iter=10_000)  # 45 updates; the small η runs to the limit
+    assert [run.status for run in runs] == ["converged", "max_iter"]
+    last = frames.horizon(runs)
+    assert last == int(1.5 * 45)
+    (mark,) = frames.ends(runs, last, top=1e3).itertuples()
+    assert (mark.eta, mark.k, mark.kind) == ("0.0001", last, "beyond")
+    assert mark.gap == pytest.approx(runs[1].losses[last] + 1.0)
+    assert "10,000" in mark.label
+    alone = gd.compare([0.001], max_iter=500)  # nothing stopped on its own: every update is shown
+    assert frames.horizon(alone) == 500 and frames.ends(alone, 500, top=1e3).empty
 
 
 def test_gaps_are_loss_minus_the_minimum_floored_for_the_log_axis():
@@ -121,7 +169,7 @@ def test_every_update_is_drawn_with_the_tangent_of_its_slope():
     run = gd.minimize(eta=0.9)
     updates = frames.steps(run.history, run.losses, run.settings.problem)
     assert len(updates) == 45 and updates["theta_next"].tolist() == run.history[1:].tolist()
-    shapes = frames.step_shapes(updates, run.settings.problem)
+    shapes = frames.step_shapes(updates, run.settings.problem, frames.zooms(run.history, (-1.0, 6.0)))
     for k in (0, 1, 44):
         (left, right) = shapes["tangent"][shapes["tangent"]["k"] == k].sort_values("theta").itertuples(index=False)
         theta = run.history[k]

@@ -39,6 +39,8 @@ def chart_text(spec, found: list[str]) -> None:
         for key, value in spec.items():
             if key == "title" and isinstance(value, str):
                 found.append(value)
+            elif key == "title" and isinstance(value, dict) and isinstance(value.get("text"), list):
+                found.extend(value["text"])  # a panel's title, one part per line
             elif key == "sort" and isinstance(value, list) and all(isinstance(item, str) for item in value):
                 found.extend(value)
             elif key not in ("datasets", "data", "$schema", "field", "type", "name", "scheme", "format", "shape",
@@ -142,5 +144,5 @@ def test_switching_the_language_keeps_the_open_view_and_the_settings():
     assert not app.exception
     assert app.title[0].value == CHINESE["page.title"]
     assert app.query_params["view"] in ("stopping", ["stopping"])
-    assert app.number_input(key="eta").value == 0.5
+    assert app.text_input(key="eta").value == "0.5"
     assert [tab.label for tab in app.tabs][2] == CHINESE["view.stopping"]

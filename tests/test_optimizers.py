@@ -4,9 +4,12 @@ import math
 
 import numpy as np
 import pytest
+from reference import update_rule
+from test_surfaces import Hand
 
 import gd
 from gd import optimizers
+from gd.variants import batches
 
 GRADIENTS = [0.7, -1.3, 2.0, 0.05, -0.4, 3.3, -2.2]  # a fixed sequence with sign changes and a tiny one
 LANE_SCALES = [1.0, -2.5, 1e-3]  # three lanes, each its own gradient scale and learning rate
@@ -230,3 +233,78 @@ def test_state_is_shaped_like_theta(name):
         if isinstance(part, np.ndarray):
             assert part.shape == theta.shape
             assert not part.any()
+
+
+# --- on the 2-D surfaces: every rule against a plain loop and torch.optim ---------------------------------------
+
+SURFACE_ETAS = {  # (plain descent and momentum, the adaptive rules): stable from each surface's start
+    "ravine": (0.05, 0.1), "rosenbrock": (2e-4, 0.05), "himmelblau": (0.01, 0.1), "saddle": (0.1, 0.1),
+    "linear_regression_2d": (0.1, 0.1), "logistic_regression_2d": (0.5, 0.1)}
+STEPS = 25
+
+
+def surface_eta(surface, name):
+    return SURFACE_ETAS[surface][name in ("adagrad", "rmsprop", "adam")]
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+@pytest.mark.parametrize("surface", sorted(gd.SURFACES))
+def test_every_rule_on_every_surface_is_a_plain_loop(surface, name):
+    """25 updates on the surface, mini-batches of 10: the engine's θ_k against a plain-float loop with the hand
+    gradient (tests/test_surfaces.py's Hand, over the same sampled batches) and tests/reference.py's torch
+    formulas, one state per coordinate: every rule acts coordinate by coordinate."""
+    hand, eta = Hand(surface), surface_eta(surface, name)
+    result = gd.minimize(surface, eta=eta, optimizer=name, variant="minibatch", batch_size=10, epsilon=0.0,
+                         max_iter=STEPS, seed=3)
+    sample, rules = batches("minibatch", 64, 10, 3), (update_rule(name), update_rule(name))
+    theta, expected = list(gd.SURFACES[surface].start), [tuple(gd.SURFACES[surface].start)]
+    for _ in range(STEPS):
+        g = hand.batch_grad(*theta, [int(i) for i in next(sample)])
+        theta = [t + rule(gi, eta) for t, rule, gi in zip(theta, rules, g, strict=True)]
+        expected.append(tuple(theta))
+    np.testing.assert_allclose(result.history, expected, rtol=1e-10, atol=1e-12)
+
+
+TORCH_RULES = {  # torch.optim's class and keywords for each rule at the engine's defaults
+    "gd": ("SGD", {}), "momentum": ("SGD", {"momentum": 0.9}), "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
+    "adagrad": ("Adagrad", {"eps": 1e-10}), "rmsprop": ("RMSprop", {"alpha": 0.99, "eps": 1e-8}),
+    "adam": ("Adam", {"betas": (0.9, 0.999), "eps": 1e-8})}
+
+
+def torch_loss(torch, surface, theta, batch):
+    """J over the batch (all examples when None), written in torch from the issue's formulas, so autograd gives
+    the gradient: the analytic surfaces plus the batch's mean offset aᵢ·θ, the regressions' mean loss."""
+    rows = torch.tensor(gd.SURFACES[surface].compiled[1], dtype=torch.float64)
+    first, second = (rows[0], rows[1]) if batch is None else (rows[0][batch], rows[1][batch])
+    x, y = theta[0], theta[1]
+    if surface == "linear_regression_2d":
+        return torch.mean((x * first + y - second) ** 2)
+    if surface == "logistic_regression_2d":
+        return torch.mean(torch.nn.functional.softplus(-second * (x * first + y)))
+    value = {"ravine": lambda: 0.5 * (5.5 * x * x + 9.0 * x * y + 5.5 * y * y),
+             "rosenbrock": lambda: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+             "himmelblau": lambda: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
+             "saddle": lambda: x**2 + y**4 / 4 - y**2 / 2}[surface]()
+    return value if batch is None else value + torch.mean(first) * x + torch.mean(second) * y
+
+
+@pytest.mark.parametrize("variant", ["batch", "sgd"])
+@pytest.mark.parametrize("name", sorted(HAND))
+@pytest.mark.parametrize("surface", sorted(gd.SURFACES))
+def test_every_rule_on_every_surface_follows_torch_optim(surface, name, variant):
+    """torch.optim itself, float64, single-tensor (foreach=False), on the surface written in torch: 25 updates on
+    the full batch and on one sampled example per update (the engine's own samples) give the engine's θ_k."""
+    torch = pytest.importorskip("torch")
+    eta = surface_eta(surface, name)
+    result = gd.minimize(surface, eta=eta, optimizer=name, variant=variant, epsilon=0.0, max_iter=STEPS, seed=5)
+    theta = torch.tensor(gd.SURFACES[surface].start, dtype=torch.float64, requires_grad=True)
+    kind, keywords = TORCH_RULES[name]
+    optimizer = getattr(torch.optim, kind)([theta], lr=eta, foreach=False, **keywords)
+    sample, trajectory = batches(variant, 64, 16, 5), [theta.detach().clone().numpy()]
+    for _ in range(STEPS):
+        batch = next(sample)
+        optimizer.zero_grad()
+        torch_loss(torch, surface, theta, None if batch is None else torch.as_tensor(batch)).backward()
+        optimizer.step()
+        trajectory.append(theta.detach().clone().numpy())
+    np.testing.assert_allclose(result.history, trajectory, rtol=1e-9, atol=1e-12)

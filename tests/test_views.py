@@ -9,6 +9,7 @@ import pytest
 import gd
 from gd.lab import views
 from gd.lab.controls import DEFAULT_ETAS, DEFAULTS
+from gd.lab.format import number
 
 ARTICLE_THETA = 2.499891109642585  # the article prints these for η = 0.1, θ₀ = 0, ε = 1e-8
 ARTICLE_GRAD = -0.0002177807148298072
@@ -50,21 +51,20 @@ def test_the_headline_keeps_only_the_first_updates_of_a_long_run():
 
 def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
     view = views.compare(DEFAULTS.for_view("compare"))
-    assert view.trajectories["facet"]["field"] == "panel"
-    assert view.trajectories["facet"]["sort"] == [
+    assert [" · ".join(panel["title"]["text"]) for panel in view.panels] == [
         "η = 0.01 · 423 updates · converged", "η = 0.1 · 45 updates · converged",
         "η = 0.9 · 45 updates · converged", "η = 1 · 1 update · stalled", "η = 1.1 · diverged at update 106"]
-    points = rows(view.trajectories)
-    for eta in DEFAULT_ETAS:
-        theta, shown = 0.0, [row for row in points if row["eta"] == eta]
-        for row in sorted(shown, key=lambda row: row["k"])[:40]:  # the first 40 are drawn without thinning
+    for eta, panel in zip(DEFAULT_ETAS, view.panels, strict=True):
+        path = panel["layer"][1]
+        points = rows(panel, path)
+        theta = 0.0
+        for row in sorted(points, key=lambda row: row["k"])[:40]:  # the first 40 are drawn without thinning
             assert row["theta"] == pytest.approx(theta, rel=1e-15, abs=1e-15)
             assert row["loss"] == pytest.approx((theta - 2.5) ** 2 - 1, rel=1e-12, abs=1e-12)
             theta = theta - eta * 2 * (theta - 2.5)
-    diverged = [row for row in points if row["eta"] == 1.1]
-    assert max(row["k"] for row in diverged) == 106  # drawn to its last update; the chart clips what leaves the plot
-    path = view.trajectories["spec"]["layer"][1]["mark"]
-    assert path["clip"] is True and path["point"]["clip"] is True  # the part off the plot is cut at its edge
+        assert path["mark"]["clip"] is True and path["mark"]["point"]["clip"] is True  # cut at the plot's edge
+        if eta == 1.1:
+            assert max(row["k"] for row in points) == 106  # drawn to its last update, clipped where it leaves
     assert view.table["updates"].tolist() == [423, 45, 45, 1, 106]
     assert view.table["status"].tolist() == ["converged", "converged", "converged", "stalled", "diverged"]
     assert view.columns["theta"] == "final θ"
@@ -72,7 +72,7 @@ def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
 
 def test_compare_measures_the_gap_to_the_minimum_in_the_unit_asked_for():
     view = views.compare(replace(DEFAULTS, unit="examples", variant="minibatch", batch_size=8).for_view("compare"))
-    gaps = rows(view.convergence)
+    gaps = rows(view.convergence, view.convergence["layer"][0])
     assert view.convergence["layer"][0]["encoding"]["x"]["field"] == "examples"
     assert all(row["examples"] == 8 * row["k"] for row in gaps)
     first = [row for row in gaps if row["k"] == 0]
@@ -129,7 +129,8 @@ def test_the_stopping_lab_equals_a_separate_run_under_each_rule(settings):
     assert view.table["updates"].tolist() == [result.iterations for result in separate]
     assert view.table["rule"].tolist() == ["|ΔJ| < ε (the article's)", "|dJ| < ε", "|Δθ| < ε",
                                            "no improvement for 5 updates", "the iteration limit alone"]
-    assert len(view.chart["facet"]["sort"]) == len(view.explanations) == 5
+    assert len(view.panels) == len(view.explanations) == 5
+    assert [panel["title"]["text"][0] for panel in view.panels] == view.table["rule"].tolist()
 
 
 def test_the_article_trap_in_the_stopping_lab():
@@ -155,6 +156,31 @@ def test_one_update_shows_the_minus_sign_at_work():
     assert drawn[0]["theta_next"] == pytest.approx(2.5 - 2.5 * 0.8**4, rel=1e-14)
     assert arrow["transform"] == [{"filter": "(datum.k === step)"}]
     assert steps.at(3)["datasets"] == steps.chart["datasets"]  # a step changes the parameter, not the data
+
+
+def test_the_step_through_follows_a_diverging_run_with_its_axes():
+    """η = 1.1 is blank in the plot from the third update on; each update's chart now has axes that hold both
+    ends of its arrow and the curve drawn over them, and its sentence says the view widened."""
+    shown = views.headline(replace(DEFAULTS, eta=1.1).for_view("headline"))
+    steps = views.step_through(replace(DEFAULTS, eta=1.1), shown)
+    assert steps.updates == 106
+    for k in (0, 2, 50, 105):
+        chart = steps.at(k)
+        arrow = layer_of(chart, "rule")
+        x_domain = arrow["encoding"]["x"]["scale"]["domain"]
+        ends = (shown.history[k], shown.history[k + 1])
+        assert x_domain[0] <= min(ends) and max(ends) <= x_domain[1]
+        assert all(layer["encoding"]["x"]["scale"]["domain"] == x_domain for layer in chart["layer"])
+        zoomed = [{"filter": "(datum.zoom === zoom)"}]
+        (curve,) = [layer for layer in chart["layer"] if layer.get("transform") == zoomed]
+        zoom = {param["name"]: param["value"] for param in chart["params"]}["zoom"]
+        drawn = [row for row in rows(chart, curve) if row["zoom"] == zoom]
+        assert min(row["theta"] for row in drawn) == x_domain[0] and max(row["theta"] for row in drawn) == x_domain[1]
+        loss = [row["loss"] for row in drawn]
+        assert curve["encoding"]["y"]["scale"]["domain"] == [min(loss), max(loss)]
+        assert all(min(loss) <= (end - 2.5) ** 2 - 1 <= max(loss) for end in ends)  # both points inside, in J too
+        assert ("axes follow it" in steps.sentences[k]) == (zoom > 0)
+    assert steps.at(0)["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-1.0, 6.0]
 
 
 def test_the_step_through_writes_subscripts_and_draws_the_tangent():
@@ -186,7 +212,15 @@ def test_noise_draws_the_spread_of_the_seeds():
     run = replace(DEFAULTS, variant="sgd", seeds=6, max_iter=400)
     view = views.noise(run.for_view("noise"))
     separate = [gd.minimize(eta=0.1, variant="sgd", seed=seed, max_iter=400) for seed in range(6)]
-    assert sorted(row["updates"] for row in rows(view.spread)) == sorted(result.iterations for result in separate)
+    histogram = view.spread["layer"][0]
+    assert histogram["encoding"]["x"]["field"] == "theta" and histogram["encoding"]["x"]["bin"]
+    ends = rows(view.spread, histogram)
+    assert sorted(row["theta"] for row in ends) == sorted(result.theta for result in separate)
+    assert sorted(row["updates"] for row in ends) == sorted(result.iterations for result in separate)
+    finals = np.array([result.theta for result in separate])
+    assert view.spread_sentence.startswith(f"Where the seeds end: θ from {number(finals.min())} to "
+                                           f"{number(finals.max())}, mean {number(finals.mean())}, standard "
+                                           f"deviation {number(np.sqrt(np.mean((finals - finals.mean()) ** 2)))}.")
     band = rows(view.band, view.band["layer"][0])
     length = max(len(result.history) for result in separate)
     paths = np.array([np.pad(result.history, (0, length - len(result.history)), mode="edge") for result in separate])
@@ -198,7 +232,7 @@ def test_noise_draws_the_spread_of_the_seeds():
 
 
 @pytest.mark.parametrize(("eta", "guess", "bucket", "points"), [
-    (1.1, "diverges", 2, 2), (0.9, "oscillates", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0),
+    (1.1, "diverges", 2, 2), (0.9, "zigzags", 1, 2), (0.9, "converges", 1, 1), (0.01, "diverges", 0, 0),
     (0.1, "converges", 1, 2)])
 def test_predict_scores_the_guess(eta, guess, bucket, points):
     """η = 1.1 diverges at update 106 (bucket 101–1000); η = 0.9 crosses the minimum every update in 45; η = 0.01

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from gd.lab.controls import Run
+from gd.run import problems
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
 MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
@@ -21,7 +22,8 @@ HEAVY_SECONDS = 0.05  # a view priced above this waits for the one heavy lane (s
 
 # ns per update: (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling,
 # stop); the worst over gd and Adam (own samples: 50 seeds, the page's most), from
-# `python bench/budget.py --calibrate` (2-core Xeon, numba 0.68, compiled loop warm, 20,000 updates, best of 2).
+# `python bench/budget.py --calibrate` (2-core Xeon, numba 0.68, compiled loop warm, 20,000 updates, best of 2;
+# the surfaces' rows measured 2026-12-03 at load 2.4–3.5, so on the high side).
 COST_NS = {
     ("quadratic", "batch", "loss_change"): (46, 9, 0),
     ("quadratic", "batch", "grad_norm"): (36, 14, 0),
@@ -103,6 +105,102 @@ COST_NS = {
     ("logistic_regression", "minibatch64", "grad_norm"): (710, 3658, 4516),
     ("logistic_regression", "minibatch64", "step_size"): (639, 2295, 3178),
     ("logistic_regression", "minibatch64", "no_improvement"): (817, 2356, 3141),
+    ("ravine", "batch", "loss_change"): (49, 27, 0),
+    ("ravine", "batch", "grad_norm"): (56, 29, 0),
+    ("ravine", "batch", "step_size"): (47, 29, 0),
+    ("ravine", "batch", "no_improvement"): (47, 25, 0),
+    ("ravine", "sgd", "loss_change"): (67, 45, 117),
+    ("ravine", "sgd", "grad_norm"): (73, 50, 64),
+    ("ravine", "sgd", "step_size"): (77, 49, 72),
+    ("ravine", "sgd", "no_improvement"): (88, 45, 62),
+    ("ravine", "minibatch16", "loss_change"): (228, 62, 298),
+    ("ravine", "minibatch16", "grad_norm"): (227, 67, 278),
+    ("ravine", "minibatch16", "step_size"): (229, 70, 314),
+    ("ravine", "minibatch16", "no_improvement"): (231, 66, 245),
+    ("ravine", "minibatch64", "loss_change"): (695, 131, 1175),
+    ("ravine", "minibatch64", "grad_norm"): (689, 151, 820),
+    ("ravine", "minibatch64", "step_size"): (730, 131, 831),
+    ("ravine", "minibatch64", "no_improvement"): (673, 127, 883),
+    ("rosenbrock", "batch", "loss_change"): (45, 27, 0),
+    ("rosenbrock", "batch", "grad_norm"): (46, 32, 0),
+    ("rosenbrock", "batch", "step_size"): (48, 30, 0),
+    ("rosenbrock", "batch", "no_improvement"): (46, 27, 0),
+    ("rosenbrock", "sgd", "loss_change"): (73, 44, 60),
+    ("rosenbrock", "sgd", "grad_norm"): (85, 51, 73),
+    ("rosenbrock", "sgd", "step_size"): (77, 49, 73),
+    ("rosenbrock", "sgd", "no_improvement"): (82, 45, 61),
+    ("rosenbrock", "minibatch16", "loss_change"): (241, 63, 242),
+    ("rosenbrock", "minibatch16", "grad_norm"): (230, 68, 247),
+    ("rosenbrock", "minibatch16", "step_size"): (219, 67, 242),
+    ("rosenbrock", "minibatch16", "no_improvement"): (232, 62, 324),
+    ("rosenbrock", "minibatch64", "loss_change"): (666, 123, 792),
+    ("rosenbrock", "minibatch64", "grad_norm"): (655, 132, 825),
+    ("rosenbrock", "minibatch64", "step_size"): (525, 223, 1081),
+    ("rosenbrock", "minibatch64", "no_improvement"): (638, 122, 816),
+    ("himmelblau", "batch", "loss_change"): (52, 26, 0),
+    ("himmelblau", "batch", "grad_norm"): (54, 32, 0),
+    ("himmelblau", "batch", "step_size"): (58, 30, 0),
+    ("himmelblau", "batch", "no_improvement"): (48, 26, 0),
+    ("himmelblau", "sgd", "loss_change"): (80, 41, 62),
+    ("himmelblau", "sgd", "grad_norm"): (74, 51, 69),
+    ("himmelblau", "sgd", "step_size"): (61, 48, 66),
+    ("himmelblau", "sgd", "no_improvement"): (73, 46, 62),
+    ("himmelblau", "minibatch16", "loss_change"): (231, 67, 405),
+    ("himmelblau", "minibatch16", "grad_norm"): (211, 68, 286),
+    ("himmelblau", "minibatch16", "step_size"): (205, 66, 244),
+    ("himmelblau", "minibatch16", "no_improvement"): (212, 62, 235),
+    ("himmelblau", "minibatch64", "loss_change"): (609, 112, 776),
+    ("himmelblau", "minibatch64", "grad_norm"): (691, 122, 823),
+    ("himmelblau", "minibatch64", "step_size"): (725, 124, 931),
+    ("himmelblau", "minibatch64", "no_improvement"): (684, 123, 856),
+    ("saddle", "batch", "loss_change"): (46, 23, 0),
+    ("saddle", "batch", "grad_norm"): (39, 27, 0),
+    ("saddle", "batch", "step_size"): (41, 25, 0),
+    ("saddle", "batch", "no_improvement"): (42, 22, 0),
+    ("saddle", "sgd", "loss_change"): (70, 45, 56),
+    ("saddle", "sgd", "grad_norm"): (66, 50, 63),
+    ("saddle", "sgd", "step_size"): (69, 47, 63),
+    ("saddle", "sgd", "no_improvement"): (75, 42, 61),
+    ("saddle", "minibatch16", "loss_change"): (242, 59, 354),
+    ("saddle", "minibatch16", "grad_norm"): (225, 66, 235),
+    ("saddle", "minibatch16", "step_size"): (245, 68, 243),
+    ("saddle", "minibatch16", "no_improvement"): (254, 64, 239),
+    ("saddle", "minibatch64", "loss_change"): (669, 121, 875),
+    ("saddle", "minibatch64", "grad_norm"): (698, 131, 922),
+    ("saddle", "minibatch64", "step_size"): (824, 115, 813),
+    ("saddle", "minibatch64", "no_improvement"): (654, 120, 900),
+    ("linear_regression_2d", "batch", "loss_change"): (57, 98, 0),
+    ("linear_regression_2d", "batch", "grad_norm"): (57, 149, 0),
+    ("linear_regression_2d", "batch", "step_size"): (63, 106, 0),
+    ("linear_regression_2d", "batch", "no_improvement"): (54, 99, 0),
+    ("linear_regression_2d", "sgd", "loss_change"): (76, 74, 92),
+    ("linear_regression_2d", "sgd", "grad_norm"): (72, 121, 138),
+    ("linear_regression_2d", "sgd", "step_size"): (79, 78, 100),
+    ("linear_regression_2d", "sgd", "no_improvement"): (73, 74, 89),
+    ("linear_regression_2d", "minibatch16", "loss_change"): (206, 86, 323),
+    ("linear_regression_2d", "minibatch16", "grad_norm"): (199, 134, 305),
+    ("linear_regression_2d", "minibatch16", "step_size"): (221, 95, 275),
+    ("linear_regression_2d", "minibatch16", "no_improvement"): (208, 88, 275),
+    ("linear_regression_2d", "minibatch64", "loss_change"): (676, 139, 897),
+    ("linear_regression_2d", "minibatch64", "grad_norm"): (824, 188, 989),
+    ("linear_regression_2d", "minibatch64", "step_size"): (626, 144, 888),
+    ("linear_regression_2d", "minibatch64", "no_improvement"): (634, 145, 1042),
+    ("logistic_regression_2d", "batch", "loss_change"): (0, 2430, 0),
+    ("logistic_regression_2d", "batch", "grad_norm"): (133, 3956, 0),
+    ("logistic_regression_2d", "batch", "step_size"): (111, 2559, 0),
+    ("logistic_regression_2d", "batch", "no_improvement"): (132, 2555, 0),
+    ("logistic_regression_2d", "sgd", "loss_change"): (161, 1011, 1045),
+    ("logistic_regression_2d", "sgd", "grad_norm"): (1081, 3097, 3549),
+    ("logistic_regression_2d", "sgd", "step_size"): (98, 1049, 1061),
+    ("logistic_regression_2d", "sgd", "no_improvement"): (75, 1084, 1075),
+    ("logistic_regression_2d", "minibatch16", "loss_change"): (500, 1732, 2377),
+    ("logistic_regression_2d", "minibatch16", "grad_norm"): (394, 2748, 3148),
+    ("logistic_regression_2d", "minibatch16", "step_size"): (273, 1373, 1573),
+    ("logistic_regression_2d", "minibatch16", "no_improvement"): (341, 1339, 1681),
+    ("logistic_regression_2d", "minibatch64", "loss_change"): (761, 2733, 3406),
+    ("logistic_regression_2d", "minibatch64", "grad_norm"): (700, 4399, 4950),
+    ("logistic_regression_2d", "minibatch64", "step_size"): (878, 2562, 3456),
+    ("logistic_regression_2d", "minibatch64", "no_improvement"): (938, 2524, 3313),
 }
 EACH_STOP_FACTOR = 1.6  # gd.each_stop runs once and records its steps, then scans the history for every rule
 OWN_SAMPLES_FACTOR = 1.4  # seeds over 40,000 updates and more: 900 ns per lane-update, not the calibration's 651
@@ -152,6 +250,7 @@ def price(run: Run, updates: int | None = None) -> tuple[float, float]:
     """The open view's worst-case (seconds, megabytes) at `updates` per run (the iteration limit unless given)."""
     updates = run.max_iter if updates is None else updates
     fixed, per_lane, own = _costs(run)
+    dim = problems()[run.objective].dim
     nanoseconds, rows = 0.0, 0
     for kind, lanes in _calls(run):
         if kind == "shared":
@@ -160,7 +259,8 @@ def price(run: Run, updates: int | None = None) -> tuple[float, float]:
             nanoseconds += updates * OWN_SAMPLES_FACTOR * own * lanes
         else:
             nanoseconds += updates * EACH_STOP_FACTOR * (fixed + per_lane)
-        rows += lanes * (updates + 1) * (3 if kind == "stops" else 2)  # θ and J per update; each_stop its steps too
+        # θ (dim numbers) and J per update; each_stop its steps too
+        rows += lanes * (updates + 1) * (2 * dim + 1 if kind == "stops" else dim + 1)
     return nanoseconds / 1e9, rows * 8 / 1e6
 
 

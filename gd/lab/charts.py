@@ -9,9 +9,18 @@ from gd.stopping import STATUSES
 STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728")  # converged, stalled, max_iter, diverged
 CURVE_COLOR = "#8c9aab"
 PATH_COLOR = "#d62728"
-CHART_WIDTH = 700  # px a faceted chart may take: fits the main column of a 1280 px window beside the sidebar
-PANEL_HEIGHT = 160
+# One colour per compared η, told apart at a glance (Vega's tableau10, then two more for the twelfth η)
+ETA_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6",
+              "#bab0ac", "#1f1f1f", "#7a0177")
+PANEL_HEIGHT = 290  # px with its three-line title and axes (Streamlit fits the whole chart in it)
 TITLE_SEPARATOR = " · "  # panel titles are drawn one part per line, so they never widen a panel
+EDGE_SHAPES = {"left": "triangle-left", "right": "triangle-right", "top": "triangle-up"}
+EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12)}  # align, dx, dy
+
+
+def eta_color(index: int) -> str:
+    """The colour of the index-th compared η, the same in its panel and in the convergence chart."""
+    return ETA_COLORS[index % len(ETA_COLORS)]
 
 
 def _status_color() -> alt.Color:
@@ -22,43 +31,73 @@ def _status_color() -> alt.Color:
                      legend=alt.Legend(labelExpr=f"{expression} : datum.value"))
 
 
-def trajectories(curve: pd.DataFrame, paths: pd.DataFrame, panels: list[str]) -> alt.FacetChart:
-    """One panel per run: the objective's curve with the visited points θ₀ → θ_k on it, same axes everywhere."""
-    x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[curve["theta"].min(), curve["theta"].max()], nice=False))
-    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[curve["loss"].min(), curve["loss"].max()]))
-    line = alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y)
-    path = alt.Chart().mark_line(
-        color=PATH_COLOR, strokeWidth=1, clip=True,
-        point=alt.OverlayMarkDef(shape="diamond", size=40, color=PATH_COLOR, filled=True, clip=True),
-    ).encode(x, y, order="k:Q", tooltip=[
-        alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
-        alt.Tooltip("loss:Q", title="J(θ)", format=".6g"), alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])
-    columns = len(panels) if len(panels) <= 6 else -(-len(panels) // 2)
-    width = min(200, (CHART_WIDTH - 60) // columns - 12)  # 60 px for the J(θ) axis, 12 px between panels
-    return (alt.layer(line, path, data=paths)
-            .properties(width=width, height=PANEL_HEIGHT)
-            .facet(facet=alt.Facet("panel:N", sort=panels, title=None, header=alt.Header(
-                       labelFontSize=12, labelExpr=f"split(datum.value, '{TITLE_SEPARATOR}')")),
-                   columns=columns))
+def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd.DataFrame, edges: pd.DataFrame,
+          title: str, color: str) -> alt.LayerChart:
+    """One run on the objective's curve: the visited points θ₀ → θ_k, clipped to the plot, and a marker with its
+    value on the edge where the run is outside it. Every panel of a view has the same axes; each takes its
+    column's width, so panels stack on a phone."""
+    low, high, bottom, top = plot
+    x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[low, high], nice=False))
+    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[bottom, top]))
+    layers = [alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y),
+              alt.Chart(path).mark_line(
+                  color=color, strokeWidth=1.5, clip=True,
+                  point=alt.OverlayMarkDef(shape="diamond", size=40, color=color, filled=True, clip=True),
+              ).encode(x, y, order="k:Q", tooltip=[
+                  alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
+                  alt.Tooltip("loss:Q", title="J(θ)", format=".6g"),
+                  alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])]
+    for side, shape in EDGE_SHAPES.items():
+        here = edges[edges["side"] == side]
+        if here.empty:
+            continue
+        align, dx, dy = EDGE_TEXT[side]
+        marks = alt.Chart(here).encode(x, y, tooltip=alt.Tooltip("label:N", title=""))
+        layers += [marks.mark_point(shape=shape, size=120, filled=True, color=color, opacity=1),
+                   marks.mark_text(align=align, dx=dx, dy=dy, fontSize=11, color="#333").encode(text="label:N")]
+    return alt.layer(*layers).properties(
+        height=PANEL_HEIGHT, width="container",
+        title=alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal"))
 
 
-def convergence(gaps: pd.DataFrame, unit: str = "k") -> alt.Chart:
-    """J(θ_k) − J* on a log scale against unit (a column of gaps: "k", "epochs" or "examples"), one line per η;
-    hovering a line highlights it."""
+def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[float, float], unit: str = "k"
+                ) -> alt.Chart:
+    """J(θ_k) − J* on a log scale against unit (a column of gaps: "k", "epochs" or "examples") up to update last,
+    one line per η, each η in its own colour; every run's last point shown (a run of one update is a dot), runs that
+    go on past the last update or diverge marked at the edge; span: the gaps drawn (frames.gap_span). Hovering a
+    line highlights it."""
     hover = alt.selection_point(on="pointerover", fields=["eta"], nearest=True, empty=True)
-    first = gaps.loc[gaps["k"] == 0, "gap"].max()
+    etas = list(dict.fromkeys(gaps["eta"]))
+    shown = gaps[gaps["k"] <= last]
+    end = shown.loc[shown["k"] == shown.groupby("eta")["k"].transform("max")]
+    scale_end = float(shown.loc[shown["k"] == shown["k"].max(), unit].max()) if len(shown) else 1.0
     y = alt.Y("gap:Q", title=t("chart.gap"),
-              scale=alt.Scale(type="log", domain=[gaps["gap"].min(), first * 1e3], clamp=False))
-    base = alt.Chart(gaps).encode(
-        x=alt.X(f"{unit}:Q", title=t(f"chart.unit.{unit}")), y=y,
-        color=alt.Color("eta:N", title="η", sort=None, scale=alt.Scale(scheme="viridis")),
-        tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
-                 alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")])
+              scale=alt.Scale(type="log", domain=list(span), clamp=False))
+    x = alt.X(f"{unit}:Q", title=t(f"chart.unit.{unit}"), scale=alt.Scale(domain=[0, max(scale_end, 1e-12)],
+                                                                          nice=False))
+    color = alt.Color("eta:N", title="η", sort=etas,
+                      scale=alt.Scale(domain=etas, range=[eta_color(i) for i in range(len(etas))]))
+    tooltip = [alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
+               alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
+    base = alt.Chart(shown).encode(x=x, y=y, color=color, tooltip=tooltip)
     lines = base.mark_line(clip=True).encode(
-        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.15)),
+        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.2)),
         strokeWidth=alt.condition(hover, alt.value(2.5), alt.value(1.5)))
     points = base.mark_circle(size=30, opacity=0, clip=True).add_params(hover)
-    return alt.layer(lines, points).properties(height=280, width="container")
+    layers = [lines, points, alt.Chart(end).mark_circle(size=45, opacity=1).encode(x=x, y=y, color=color,
+                                                                                    tooltip=tooltip)]
+    if not ends.empty:
+        marks = alt.Chart(ends).encode(x=x, y=y, color=color, tooltip=[alt.Tooltip("eta:N", title="η"),
+                                                                      alt.Tooltip("label:N", title="")])
+        diverged, beyond = ends[ends["kind"] == "diverged"], ends[ends["kind"] == "beyond"]
+        if not diverged.empty:
+            layers.append(marks.transform_filter(alt.datum.kind == "diverged").mark_point(
+                shape="cross", angle=45, size=140, filled=True, opacity=1))
+        if not beyond.empty:
+            layers.append(marks.transform_filter(alt.datum.kind == "beyond").mark_point(
+                shape="triangle-right", size=110, filled=True, opacity=1))
+        layers.append(marks.mark_text(align="right", dx=-8, dy=-9, fontSize=11).encode(text="label:N"))
+    return alt.layer(*layers).properties(height=280, width="container")
 
 
 SWEEP_MEASURES = ("updates", "grad")  # updates to stop, final |dJ|
@@ -106,23 +145,26 @@ def _guides(smoothness: float) -> list[alt.Chart]:
 
 
 STEP = "step"  # the chart parameter that picks which update the step-through chart shows
+ZOOM = "zoom"  # the one that picks the curve drawn at that update's zoom (frames.zooms)
 
 
 def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame]) -> alt.LayerChart:
     """Every update of a run in one chart, the parameter STEP choosing which is drawn: the curve, θ_k with its
-    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameter."""
-    step = alt.param(name=STEP, value=0)
+    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameters (and
+    the axes' domains, which follow a run that leaves the plot: ZOOM picks the curve drawn for them)."""
+    step, zoom = alt.param(name=STEP, value=0), alt.param(name=ZOOM, value=0)
     shown = alt.datum.k == step
-    x_scale = alt.Scale(domain=[curve["theta"].min(), curve["theta"].max()], nice=False)
+    start = curve[curve["zoom"] == 0]
+    x_scale = alt.Scale(domain=[start["theta"].min(), start["theta"].max()], nice=False)
     x = alt.X("theta:Q", title="θ", scale=x_scale)
-    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[curve["loss"].min(), curve["loss"].max()]))
+    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[start["loss"].min(), start["loss"].max()]))
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
         shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1).encode(
         x=alt.X("theta_next:Q", scale=x_scale), y=y) for side in ("right", "left")]
     return alt.layer(
-        alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y),
+        alt.Chart(curve).transform_filter(alt.datum.zoom == zoom).mark_line(color=CURVE_COLOR).encode(x, y),
         alt.Chart(shapes["tangent"]).transform_filter(shown).mark_line(
             color="#1f77b4", strokeDash=[6, 3], clip=True).encode(x, y),
         arrow.mark_rule(color=PATH_COLOR, strokeWidth=2).encode(x, y, x2="theta_next:Q"),
@@ -131,12 +173,25 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame]) -> alt.LayerC
             x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
         points.mark_text(dy=-14, fontSize=13).encode(x, y, text="label:N"),
-    ).add_params(step).properties(height=320, width="container")
+    ).add_params(step, zoom).properties(height=320, width="container")
+
+
+def with_domains(spec: dict, x: list[float], y: list[float]) -> dict:
+    """A layered chart's spec with every layer's x and y scale domain set, nothing else changed."""
+    def layer(part: dict) -> dict:
+        encoding = dict(part.get("encoding", {}))
+        for channel, domain in (("x", x), ("y", y)):
+            if "scale" in encoding.get(channel, {}):
+                encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": domain}}
+        return {**part, "encoding": encoding}
+
+    return {**spec, "layer": [layer(part) for part in spec["layer"]]}
 
 
 def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:
-    """θ_k across seeds: the mean as a line over the 10–90 % band, the minimizer as a rule."""
-    x = alt.X("k:Q", title=t("chart.unit.k"))
+    """θ_k across seeds: the mean as a line over the 10–90 % band, the minimizer as a rule; the updates on a
+    symmetric log axis, so the first steps and the long noisy tail are both seen."""
+    x = alt.X("k:Q", title=t("chart.unit.k_log"), scale=alt.Scale(type="symlog"))
     return alt.layer(
         alt.Chart(band).mark_area(opacity=0.3, color="#1f77b4").encode(
             x, alt.Y("low:Q", title="θₖ"), alt.Y2("high:Q")),
@@ -149,14 +204,19 @@ def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:
     ).properties(height=260, width="container")
 
 
-def spread(spread: pd.DataFrame) -> alt.Chart:
-    """How many seeds stopped after how many updates: a histogram coloured by status."""
-    return alt.Chart(spread).mark_bar().encode(
-        x=alt.X("updates:Q", bin=alt.Bin(maxbins=30), title=t("chart.updates")),
-        y=alt.Y("count():Q", title=t("chart.seeds")),
-        color=_status_color(),
-        tooltip=[alt.Tooltip("updates:Q", bin=alt.Bin(maxbins=30), title=t("chart.updates")),
-                 alt.Tooltip("count():Q", title=t("chart.seeds"))],
+def spread(spread: pd.DataFrame, minimizer: float) -> alt.LayerChart:
+    """Where the seeds' runs ended: a histogram of the final θ coloured by status, the minimizer as a rule. It has
+    width even when every seed stops after the same number of updates (at the limit, say)."""
+    bins = alt.Bin(maxbins=20)
+    return alt.layer(
+        alt.Chart(spread).mark_bar().encode(
+            x=alt.X("theta:Q", bin=bins, title=t("chart.final_theta")),
+            y=alt.Y("count():Q", title=t("chart.seeds")),
+            color=_status_color(),
+            tooltip=[alt.Tooltip("theta:Q", bin=bins, title=t("chart.final_theta"), format=".4g"),
+                     alt.Tooltip("count():Q", title=t("chart.seeds"))]),
+        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+            x="theta:Q"),
     ).properties(height=200, width="container")
 
 

@@ -10,13 +10,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gd import params
-from gd.lab.format import accepted
+from gd.lab.format import accepted, number_text
 from gd.lab.text import LANGUAGES, has, t
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
 from gd.params import Hyperparameter, ParameterError, read_number
+from gd.run import problems
 from gd.schedules import SCHEDULES
 from gd.stopping import STOPS
+from gd.surfaces import SURFACES
 from gd.variants import VARIANTS
 
 MAX_ETAS = 12  # learning rates compared side by side: one panel each
@@ -34,10 +36,11 @@ NUMBERS = {spec.name: spec for spec in (
     Hyperparameter("sweep_points", 60, 5, 200, integer=True),  # lab only: how many η the sweep runs
     Hyperparameter("seeds", 20, 2, 50, integer=True),  # lab only: runs in the noise view
 )}
+GUESS = NUMBERS["eta"].narrowed(name="guess_eta", default=0.5)  # the η a learner guesses about in the quiz
 HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or schedule's own numbers: "adam_beta1"
                    for registry in (OPTIMIZERS, SCHEDULES) for entry in registry.values()
                    for spec in entry.hyperparameters}
-CHOICES = {"objective": tuple(OBJECTIVES), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
+CHOICES = {"objective": (*OBJECTIVES, *SURFACES), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
            "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
 VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict")  # the page's tabs
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
@@ -72,17 +75,12 @@ def hyperparameters_of(kind: str, name: str) -> tuple[Hyperparameter, ...]:
     return {"optimizer": OPTIMIZERS, "schedule": SCHEDULES}[kind][name].hyperparameters
 
 
-def help_text(key: str) -> str:
-    """A number control's help (or the η list's), with its accepted range filled in from its spec."""
+def help_text(key: str, template: str | None = None) -> str:
+    """A number control's help (or the η list's), with its accepted range filled in from its spec; template: another
+    string of the table for it (θ₀ on a surface)."""
     spec = NUMBERS["eta" if key == "etas" else key]
     low, high = (f"{end:,}" for end in (spec.low, spec.high)) if spec.integer else (f"{spec.low:g}", f"{spec.high:g}")
-    return t(f"help.{key}", low=low, high=high, count=MAX_ETAS)
-
-
-def number_text(value: float) -> str:
-    """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
-    short = f"{value:g}"
-    return short if float(short) == value else repr(value)
+    return t(template or f"help.{key}", low=low, high=high, count=MAX_ETAS)
 
 
 def label(name: str) -> str:
@@ -111,12 +109,58 @@ def parse_etas(text: str) -> tuple[float, ...]:
     return tuple(dict.fromkeys(spec.check(read_number(part)) for part in parts))
 
 
+def spec_of(key: str) -> Hyperparameter:
+    """The spec of a number control: the page's own (NUMBERS) or an update rule's or schedule's, named by its key."""
+    return NUMBERS[key] if key in NUMBERS else replace(HYPERPARAMETERS[key], name=key)
+
+
+def start_of(objective: str) -> float | tuple[float, ...]:
+    """Where a run starts unless θ₀ is typed: a surface's own start, the curves' θ₀ default."""
+    start = problems()[objective].start
+    return NUMBERS["theta0"].default if start is None else tuple(start)
+
+
+def parse_start(text: str) -> float | tuple[float, ...]:
+    """θ₀ typed as one number (a curve) or two, "x, y" (a surface), each in θ₀'s range."""
+    spec = NUMBERS["theta0"]
+    parts = [part for part in re.split(r"[,;，；、\s]+", str(text)) if part]
+    if len(parts) not in (1, 2):
+        raise ParameterError("theta0", "one number, or two numbers x, y", text, spec=spec)
+    values = tuple(spec.check(read_number(part)) for part in parts)
+    return values[0] if len(values) == 1 else values
+
+
+def fits(theta0, objective: str) -> bool:
+    """Whether θ₀ has the objective's dimension: a number for a curve, a pair for a surface."""
+    return np.ndim(theta0) == 0 if problems()[objective].dim == 1 else np.shape(theta0) == (problems()[objective].dim,)
+
+
+def read_control(key: str, text: str, spec: Hyperparameter | None = None):
+    """A control's value from its text, as a visitor typed it or a link gave it: a choice, the η list, θ₀ (one number
+    or two), or a plain number in the control's range (spec, if given, else spec_of(key)); else a ParameterError
+    naming it."""
+    if key in OPTIONS:
+        return params.choose(key, text, OPTIONS[key])
+    if key == "etas":
+        return parse_etas(text)
+    if key == "theta0":
+        return parse_start(text)
+    return (spec or spec_of(key)).check(read_number(str(text)))
+
+
+def control_text(key: str, value) -> str:
+    """What a typed control shows for a value: read_control(key, control_text(key, value)) == value exactly."""
+    if isinstance(value, tuple):  # the η list, or a 2-D start
+        return format_etas(value)
+    return str(value) if isinstance(value, int) else number_text(value)
+
+
 @dataclass(frozen=True)
 class Run:
     """Every control's value: the one object the cached views depend on."""
 
     objective: str = "quadratic"
-    theta0: float = NUMBERS["theta0"].default
+    theta0: float | tuple[float, ...] = NUMBERS["theta0"].default  # a pair on a surface
     eta: float = NUMBERS["eta"].default
     epsilon: float = NUMBERS["epsilon"].default
     variant: str = "batch"

@@ -6,21 +6,12 @@ from gd import theory
 from gd.lab.format import number, updates
 from gd.lab.text import t
 from gd.run import gradient
-from gd.stopping import divergence_bound, norm, settle
+from gd.stopping import divergence_bound, norm
 from gd.theory import reversals
 
 
 def _gradient_at(problem, point) -> np.ndarray:
     return gradient(problem, point)[0]
-
-
-def at_minimum(result) -> bool:
-    """Whether the run ended at a minimum, by the test that makes a fired rule "converged" (its gradient shrank a
-    hundredfold, or is below 1e-8): true also of a run that got there but hit the limit."""
-    if result.status == "diverged":
-        return False
-    first = norm(_gradient_at(result.settings.problem, result.history[0])[None])[0]
-    return settle(norm(np.reshape(result.grad, (1, -1))), first)[0] == "converged"
 
 
 def _regime(result) -> str | None:
@@ -49,13 +40,26 @@ def _limit_advice(result) -> str:
     return t("advice.limit")
 
 
+def _saddle(result) -> str:
+    """Said when a run that stopped with a small gradient is nearer a saddle point than any minimum: the gradient
+    vanishes there too, and only noise or a start off its line escapes."""
+    problem = result.settings.problem
+    if not problem.saddles:
+        return ""
+    here = np.reshape(result.theta, (1, -1))
+    saddle = min(problem.saddles, key=lambda point: norm(here - np.asarray(point))[0])
+    if norm(here - np.asarray(saddle))[0] >= min(norm(here - point)[0] for point in problem.points):
+        return ""
+    return t("explain.saddle", saddle=number(saddle))
+
+
 def explain(result) -> str:
     settings, problem = result.settings, result.settings.problem
     first = _gradient_at(problem, result.history[0])
     values = {"updates": updates(result.iterations), "theta": number(result.theta),
               "grad": number(result.grad), "eta": number(result.eta)}
     if result.status == "converged":
-        return t("explain.converged", grad0=number(first), **values)
+        return t("explain.converged", grad0=number(first), **values) + _saddle(result)
     if result.status == "stalled":
         last_two = np.stack([_gradient_at(problem, result.history[-2]), np.reshape(result.grad, problem.dim)])
         reason = t(f"explain.stalled.{settings.stop}", theta=values["theta"], previous=number(result.history[-2]))
@@ -63,7 +67,7 @@ def explain(result) -> str:
                 "explain.stalled.why.slow" if _larger_eta_helps(result) else "explain.stalled.why.small")
         return t("explain.stalled", reason=reason, why=why, **values)
     if result.status == "max_iter":
-        if at_minimum(result):
+        if theory.at_minimum(result):
             why = t("explain.max_iter.there.never" if settings.epsilon == 0 else "explain.max_iter.there.above",
                     epsilon=number(settings.epsilon))
             return t("explain.max_iter.there", why=why, **values)

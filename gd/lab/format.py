@@ -14,6 +14,12 @@ def number(value, digits: int = 6) -> str:
     return f"{float(np.ravel(value)[0]):.{digits}g}"
 
 
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
 def precise(value) -> str:
     """Ten significant digits: enough to compare with the article's printed values."""
     return number(value, 10)

@@ -9,11 +9,11 @@ import io
 import numpy as np
 import pandas as pd
 
-from gd.lab.explain import at_minimum
-from gd.lab.format import number, precise, updates
+from gd.lab.format import number, number_text, precise, updates
 from gd.lab.text import t
 from gd.run import gradient
 from gd.stopping import STATUSES
+from gd.theory import at_minimum
 
 PATH_POINTS = 200  # points per run a chart receives
 CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make at most about 2.2 MB
@@ -31,9 +31,26 @@ def thin(count: int, limit: int = PATH_POINTS) -> np.ndarray:
     return np.unique(np.concatenate([head, tail, [count - 1]]))
 
 
-def curve(problem, points: int = CURVE_POINTS) -> pd.DataFrame:
-    theta = np.linspace(*problem.plot_range, points)
-    return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None])})
+def curve(problem, points: int = CURVE_POINTS, zoom: int = 0) -> pd.DataFrame:
+    """J over the plot range, or over 2^zoom times its width around the same centre."""
+    low, high = problem.plot_range
+    centre, half = (low + high) / 2, (high - low) / 2 * 2.0**zoom
+    theta = np.linspace(centre - half, centre + half, points) if zoom else np.linspace(low, high, points)
+    with np.errstate(all="ignore"):
+        return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None]), "zoom": zoom})
+
+
+def zooms(history, plot_range) -> np.ndarray:
+    """For each update k (θ_k → θ_(k+1)), the zoom that shows both ends: the smallest z ≥ 0 with the plot range
+    widened 2^z times around its centre holding them, so the one-update view follows a run that leaves the plot."""
+    low, high = plot_range
+    centre, half = (low + high) / 2, (high - low) / 2
+    history = np.asarray(history, dtype=float)
+    with np.errstate(all="ignore"):
+        reach = np.fmax(np.abs(history[:-1] - centre), np.abs(history[1:] - centre))
+        finite = np.isfinite(reach)
+        reach = np.where(finite, reach, np.max(reach[finite], initial=half))
+        return np.maximum(0, np.ceil(np.log2(reach * 1.05 / half))).astype(int)
 
 
 def panel_title(result) -> str:
@@ -44,22 +61,45 @@ def panel_title(result) -> str:
              status=t(f"status.{result.status}"))
 
 
-def trajectories(results, titles=None) -> pd.DataFrame:
-    """Each run's visited points, thinned, the finite ones: a chart clips what leaves its range, so a run that
-    leaves the plot and comes back (a decaying η) is drawn coming back. Panels are titled by panel_title() unless
-    titles are given, one per result."""
+def trajectories(results) -> list[pd.DataFrame]:
+    """Each run's visited points, thinned, the finite ones, one frame per run: a chart clips what leaves its
+    range, so a run that leaves the plot and comes back (a decaying η) is drawn coming back."""
     problem = results[0].settings.problem
-    titles = titles or [panel_title(result) for result in results]
     frames = []
-    for result, title in zip(results, titles, strict=True):
+    for result in results:
         history, losses = np.asarray(result.history), np.asarray(result.losses)
         k = thin(len(history))
         k = k[np.isfinite(history[k]) & np.isfinite(losses[k])]
         theta = history[k]
-        frames.append(pd.DataFrame({
-            "panel": title, "eta": result.eta, "k": k, "theta": theta,
-            "loss": np.asarray(result.losses)[k], "grad": gradient(problem, theta)[:, 0]}))
-    return pd.concat(frames, ignore_index=True)
+        frames.append(pd.DataFrame({"k": k, "theta": theta, "loss": losses[k], "grad": gradient(problem, theta)[:, 0]}))
+    return frames
+
+
+def box(curve: pd.DataFrame) -> tuple[float, float, float, float]:
+    """What a panel shows: θ from … to, J from … to (the curve's own range)."""
+    return tuple(float(value) for value in (curve["theta"].min(), curve["theta"].max(), curve["loss"].min(),
+                                            curve["loss"].max()))
+
+
+def escapes(result, plot: tuple[float, float, float, float]) -> pd.DataFrame:
+    """Where a run is when it is outside the plot: its last point, and the farthest one when that is another,
+    each drawn on the plot's edge (side "left", "right" or "top") with its value, so that a run that leaves is
+    seen to leave and where it went."""
+    low, high, bottom, top = plot
+    history, losses = np.asarray(result.history, dtype=float), np.asarray(result.losses, dtype=float)
+    with np.errstate(all="ignore"):
+        outside = ~np.isfinite(history) | ~np.isfinite(losses) | (history < low) | (history > high) | (losses > top)
+        distance = np.where(np.isfinite(history), np.abs(history - (low + high) / 2), np.inf)
+    last = len(history) - 1
+    shown = [k for k in dict.fromkeys((last, int(np.argmax(np.where(outside, distance, -1.0))))) if outside[k]]
+    rows = []
+    for k in shown:
+        theta, loss = history[k], losses[k]
+        side = "left" if theta < low else "right" if theta > high else "top"
+        rows.append({"k": k, "side": side, "label": f"θ{subscript(k)} = {number(theta)}",
+                     "theta": float(np.clip(np.nan_to_num(theta, nan=high, posinf=high, neginf=low), low, high)),
+                     "loss": float(np.clip(np.nan_to_num(loss, nan=top, posinf=top), bottom, top))})
+    return pd.DataFrame(rows, columns=["k", "side", "label", "theta", "loss"])
 
 
 def examples_per_update(settings) -> int:
@@ -77,11 +117,51 @@ def gaps(results) -> pd.DataFrame:
         k = thin(len(result.losses))
         with np.errstate(all="ignore"):
             gap = np.asarray(result.losses)[k] - floor
-        frames.append(pd.DataFrame({"eta": f"{result.eta:g}", "k": k, "epochs": k * cost / settings.problem.n_examples,
+        frames.append(pd.DataFrame({"eta": number_text(result.eta), "k": k,
+                                    "epochs": k * cost / settings.problem.n_examples,
                                     "examples": k * cost, "gap": np.maximum(gap, GAP_FLOOR),
                                     "status": result.status}))
     frame = pd.concat(frames, ignore_index=True)
     return frame[np.isfinite(frame["gap"])]
+
+
+def gap_span(gaps: pd.DataFrame) -> tuple[float, float]:
+    """The gaps the convergence chart draws: from the smallest to a thousand times the largest start, so a run that
+    grows is seen to grow before it leaves at the top."""
+    return float(gaps["gap"].min()), float(gaps.loc[gaps["k"] == 0, "gap"].max()) * 1e3
+
+
+def horizon(results) -> int:
+    """The last update the convergence chart shows: 1.5 times the longest run that converged or stalled, so that
+    one run at the iteration limit (or diverging late) does not squeeze the others into the left edge; every
+    update when no run stopped on its own, or when the longest one needs the room."""
+    longest = max(result.iterations for result in results)
+    settled = [result.iterations for result in results if result.status in ("converged", "stalled")]
+    if not settled:
+        return max(longest, 1)
+    return max(1, min(longest, max(10, int(1.5 * max(settled)))))
+
+
+def ends(results, last: int, top: float) -> pd.DataFrame:
+    """A mark for each run the convergence chart cannot show to its end: where it diverged (drawn at the top edge
+    at that update, or at the right edge when that is past the last update shown) and where a run goes on past
+    the last update shown (at the right edge, at its gap there), labelled with its last update."""
+    settings = results[0].settings
+    floor, cost = settings.problem.min_value, examples_per_update(settings)
+    rows = []
+    for result in results:
+        diverged = result.status == "diverged"
+        if not diverged and result.iterations <= last:
+            continue
+        k = min(result.iterations, last)
+        with np.errstate(all="ignore"):
+            gap = float(result.losses[k] - floor)
+        gap = top if diverged or not np.isfinite(gap) else min(max(gap, GAP_FLOOR), top)
+        rows.append({"eta": number_text(result.eta), "k": k, "epochs": k * cost / settings.problem.n_examples,
+                     "examples": k * cost, "gap": gap, "kind": "diverged" if diverged else "beyond",
+                     "label": t("chart.end.diverged" if diverged else "chart.end.beyond",
+                                update=f"{result.iterations:,}")})
+    return pd.DataFrame(rows, columns=["eta", "k", "epochs", "examples", "gap", "kind", "label"])
 
 
 def summary(results) -> pd.DataFrame:
@@ -99,7 +179,8 @@ def summary(results) -> pd.DataFrame:
 def sweep(results) -> pd.DataFrame:
     """The grid search per η: updates, final |dJ| (floored at GAP_FLOOR for the log axis) and status."""
     table = summary(results)
-    return table.assign(grad=np.maximum(table["grad"].abs(), GAP_FLOOR))
+    size = [float(np.linalg.norm(np.ravel(grad))) for grad in table["grad"]]  # |dJ|, or ‖∇J‖ in 2-D
+    return table.assign(grad=np.maximum(size, GAP_FLOOR))
 
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -162,9 +243,10 @@ def steps(history, losses, problem) -> pd.DataFrame:
                          "loss_next": losses[1:]})
 
 
-def step_shapes(updates: pd.DataFrame, problem) -> dict[str, pd.DataFrame]:
-    """What a chart draws for every update k: the tangent at θ_k, the two points with their labels, the arrow."""
-    span = (problem.plot_range[1] - problem.plot_range[0]) / 6  # the tangent is drawn this far either side
+def step_shapes(updates: pd.DataFrame, problem, zoom: np.ndarray) -> dict[str, pd.DataFrame]:
+    """What a chart draws for every update k: the tangent at θ_k, the two points with their labels, the arrow;
+    the tangent a sixth of the view's width either side, at update k's zoom."""
+    span = (problem.plot_range[1] - problem.plot_range[0]) / 6 * 2.0**zoom
     tangent = pd.concat([updates.assign(theta=updates["theta"] + side * span,
                                         loss=updates["loss"] + side * span * updates["slope"])
                          for side in (-1, 1)])[["k", "theta", "loss"]]
@@ -191,8 +273,9 @@ def band(results, low: float = 0.1, high: float = 0.9) -> pd.DataFrame:
 
 
 def spread(results) -> pd.DataFrame:
-    """Updates to stop and status for each seed."""
+    """Where each seed's run ended (final θ), after how many updates, and its status."""
     return pd.DataFrame({"seed": [result.settings.seed for result in results],
+                         "theta": [result.theta for result in results],
                          "updates": [result.iterations for result in results],
                          "status": [result.status for result in results]})
 

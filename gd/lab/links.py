@@ -5,7 +5,7 @@ control's range, a name must be one of the registry's. A bad value is dropped (i
 and named in one warning, where what the link gave is shown as text (text.quoted).
 """
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -16,12 +16,12 @@ from gd.lab.controls import (
     NUMBERS,
     OPTIONS,
     Run,
-    number_text,
-    parse_etas,
+    read_control,
     refusal,
 )
+from gd.lab.format import number_text
 from gd.lab.text import escaped, markdown, quoted
-from gd.params import ParameterError, choose, read_number
+from gd.params import ParameterError
 
 SHOWN_TEXT = 40  # characters of a bad value repeated back in a warning
 
@@ -34,15 +34,6 @@ class Problem(NamedTuple):
     refused: ParameterError | None = None
 
 
-def _value(key: str, text: str):
-    if key in OPTIONS:
-        return choose(key, text, OPTIONS[key])
-    if key == "etas":
-        return parse_etas(text)
-    spec = NUMBERS[key] if key in NUMBERS else replace(HYPERPARAMETERS[key], name=key)
-    return spec.check(read_number(text))
-
-
 def read_url(params) -> tuple[dict, list[Problem]]:
     """Control values from a link's query parameters, and one Problem per value that was refused. Never raises."""
     values, problems = {}, []
@@ -51,7 +42,7 @@ def read_url(params) -> tuple[dict, list[Problem]]:
             problems.append(Problem(str(key), str(raw)))
             continue
         try:
-            values[key] = _value(key, str(raw)[:MAX_TEXT])
+            values[key] = read_control(key, str(raw)[:MAX_TEXT])
         except ParameterError as error:
             problems.append(Problem(key, str(raw), error))
     return values, problems
@@ -85,7 +76,7 @@ def to_url(run: Run) -> dict[str, str]:
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
         elif value != getattr(DEFAULTS, key):
-            if key == "etas":
+            if isinstance(value, tuple):  # the η list, or a 2-D start
                 query[key] = ",".join(map(number_text, value))
             elif isinstance(value, float):
                 query[key] = number_text(value)

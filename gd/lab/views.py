@@ -56,12 +56,11 @@ class Headline:
     exact: str  # every digit, as the article prints them
     status: str
     explanation: str
-    outcome: str  # what theory.outcome calls the run: converges, oscillates, stalls, diverges
+    outcome: str  # what theory.outcome calls the run (theory.OUTCOMES)
     updates: int
     history: np.ndarray  # θ₀ … θ_GEOMETRY_STEPS
     losses: np.ndarray
     plain: bool  # each step is exactly −η·dJ (plain descent, full batch, constant η)
-    curve: pd.DataFrame
     schedule: dict | None  # the learning rate over the updates, when a schedule is chosen
     schedule_title: str
     prediction: theory.Prediction | None
@@ -78,16 +77,27 @@ def headline(run: Run) -> Headline:
         status=result.status, explanation=explain(result), outcome=theory.outcome(result),
         updates=result.iterations, history=np.array(result.history[:GEOMETRY_STEPS + 1]),
         losses=np.array(result.losses[:GEOMETRY_STEPS + 1]), plain=theory.plain(result.settings),
-        curve=frames.curve(result.settings.problem),
         schedule=None if run.schedule == "constant" else
         charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict(),
         schedule_title=t("section.schedule", title=title("schedule", run.schedule)),
         prediction=theory.predict(result.settings, run.eta))
 
 
+def panels(results, titles=None) -> tuple[dict, ...]:
+    """One chart per run on the same axes, each run in its η's colour (charts.eta_color), titled by
+    frames.panel_title unless titles are given."""
+    curve = frames.curve(results[0].settings.problem)
+    plot = frames.box(curve)
+    titles = titles or [frames.panel_title(result) for result in results]
+    return tuple(charts.panel(curve, plot, path, frames.escapes(result, plot), title,
+                              charts.eta_color(index)).to_dict()
+                 for index, (result, path, title) in enumerate(zip(results, frames.trajectories(results), titles,
+                                                                    strict=True)))
+
+
 @dataclass(frozen=True)
 class CompareView:
-    trajectories: dict
+    panels: tuple[dict, ...]  # one chart per compared η, in the order given
     convergence: dict
     convergence_caption: str  # says which lines coincide, when some do
     table: pd.DataFrame
@@ -100,32 +110,36 @@ class CompareView:
         return frames.csv(self.points)
 
 
-def _convergence_caption(results) -> str:
+def _convergence_caption(results, last: int) -> str:
     """The convergence chart's caption, saying which of these runs draw one line (the same gaps, update for update,
-    to 1e-9), and why, where theory knows."""
+    to 1e-9), and why, where theory knows; where the axis was cut short (last) and that some run diverged."""
     same = [(first, second) for i, first in enumerate(results) for second in results[i + 1:]
             if len(first.losses) == len(second.losses) and np.allclose(first.losses, second.losses, rtol=1e-9, atol=0)]
-    if not same:
-        return t("section.convergence.caption")
-    pairs = t("list.separator").join(t("section.convergence.pair", first=number(first.eta), second=number(second.eta))
-                                    for first, second in same)
-    settings = results[0].settings
-    why = "section.convergence.same.parabola" if theory.applies(settings) and settings.problem.quadratic else \
-        "section.convergence.same"
-    return t("section.convergence.caption") + t(why, pairs=pairs)
+    caption = t("section.convergence.caption")
+    if same:
+        pairs = t("list.separator").join(t("section.convergence.pair", first=number(first.eta),
+                                           second=number(second.eta)) for first, second in same)
+        settings = results[0].settings
+        why = "section.convergence.same.parabola" if theory.applies(settings) and settings.problem.quadratic else \
+            "section.convergence.same"
+        caption += t(why, pairs=pairs)
+    if last < max(result.iterations for result in results):
+        caption += t("section.convergence.horizon", last=f"{last:,}")
+    if any(result.status == "diverged" for result in results):
+        caption += t("section.convergence.diverged")
+    return caption
 
 
 @view("compare")
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
     results = _results(run)
-    problem = results[0].settings.problem
-    panels = [frames.panel_title(result) for result in results]
     table = frames.shown(frames.summary(results))
-    return CompareView(charts.trajectories(frames.curve(problem), frames.trajectories(results), panels).to_dict(),
-                       charts.convergence(frames.gaps(results), run.unit).to_dict(), _convergence_caption(results),
-                       table, _columns(table),
-                       frames.points(results),
+    gaps, last = frames.gaps(results), frames.horizon(results)
+    span = frames.gap_span(gaps)
+    return CompareView(panels(results),
+                       charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
+                       _convergence_caption(results, last), table, _columns(table), frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2))
 
 
@@ -138,7 +152,7 @@ class Formula:
 @view("headline")
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
-    return (Formula(t("formula.objective"), gd.OBJECTIVES[run.objective].latex),
+    return (Formula(t("formula.objective"), gd.problems()[run.objective].latex),
             Formula(t("formula.optimizer", title=title("optimizer", run.optimizer)),
                     gd.OPTIMIZERS[run.optimizer].latex),
             Formula(t("formula.schedule", title=title("schedule", run.schedule)), gd.SCHEDULES[run.schedule].latex),
@@ -148,6 +162,8 @@ def formulas(run: Run) -> tuple[Formula, ...]:
 
 @dataclass(frozen=True)
 class TheoryView:
+    intro: str  # the closed form in words
+    latex: str  # and as a formula
     note: str  # exact, local, or why there are no closed forms
     exact: bool | None  # None: no closed form for these settings
     table: pd.DataFrame | None  # prediction beside measurement, one row per compared η
@@ -163,6 +179,8 @@ def theory_view(run: Run) -> TheoryView:
     """Prediction against measurement for every compared η, and the sweep with its regimes shaded."""
     results = _results(run)
     settings = results[0].settings
+    if settings.problem.dim > 1:
+        return _theory_2d(run, results)
     minimizer, curvature = theory.local_curvature(settings)
     table = None
     if theory.applies(settings):
@@ -172,15 +190,50 @@ def theory_view(run: Run) -> TheoryView:
     else:
         note = t("theory.flat" if theory.plain(settings) and curvature <= 0 else "theory.none",
                  minimizer=number(minimizer))
+    regimes = frames.regimes(curvature, *sorted((run.sweep_low, run.sweep_high))) if theory.applies(settings) else None
+    return _with_sweep(run, settings, note, table, settings.problem.quadratic if table is not None else None,
+                       t("theory.intro"), r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)", regimes)
+
+
+def _theory_2d(run: Run, results) -> TheoryView:
+    """The eigenbasis: each direction's regime for every compared η, predicted updates and status beside the run's,
+    the stability limit and the best η and (η, β); the sweep shaded by the steepest direction's regimes."""
+    settings = results[0].settings
+    basis = theory.eigenbasis(settings)
+    low, high = basis.eigenvalues[0], basis.eigenvalues[-1]
+    momentum_eta, momentum_beta = basis.momentum_best
+    note = t("theory.eigen.exact" if basis.exact else "theory.eigen.local", low=number(low), high=number(high),
+             condition=number(basis.condition), limit=number(basis.stability_limit), best=number(basis.best_eta),
+             rate=number(basis.best_rate), momentum_eta=number(momentum_eta), momentum_beta=number(momentum_beta),
+             momentum_rate=number(basis.momentum_rate), minimizer=number(basis.minimizer))
+    table = None
+    if theory.plain(settings):
+        predictions = [theory.predict_directions(settings, result.eta) for result in results]
+        table = pd.DataFrame({
+            "eta": [number(result.eta) for result in results],
+            "regime": [t("theory.eigen.regimes", low=number(low), high=number(high),
+                         first=t(f"regime.{prediction.regimes[0]}"), second=t(f"regime.{prediction.regimes[-1]}"))
+                       for prediction in predictions],
+            "predicted": [prediction.updates for prediction in predictions],
+            "updates": [result.iterations for result in results],
+            "predicted_status": [t(f"status.{prediction.status}") for prediction in predictions],
+            "status": [t(f"status.{result.status}") for result in results]})
+    else:
+        note = t("theory.none", minimizer=number(basis.minimizer)) + " " + note
+    regimes = frames.regimes(high, *sorted((run.sweep_low, run.sweep_high)))  # the steepest direction rules
+    return _with_sweep(run, settings, note, table, basis.exact if table is not None else None, t("theory.eigen.intro"),
+                       r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", regimes)
+
+
+def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -> TheoryView:
+    """The theory view's sweep of η (the article's grid search) beside what theory said."""
     sweep = frames.sweep(gd.compare(run.sweep_etas(), run.objective, **run.keywords()))
     best = frames.best_eta(sweep)
     low, high = sorted((run.sweep_low, run.sweep_high))
-    regimes = frames.regimes(curvature, low, high) if theory.applies(settings) else None
     best_note = "" if best is None else t("section.sweep.best", eta=number(best), updates=updates(
         int(sweep.loc[sweep["eta"] == best, "updates"].iloc[0])))
     return TheoryView(
-        note, settings.problem.quadratic if table is not None else None, table,
-        {} if table is None else _columns(table),
+        intro, latex, note, exact, table, {} if table is None else _columns(table),
         t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best_note),
         t("section.sweep.none") if best is None else None,
         tuple(charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes).to_dict()
@@ -192,7 +245,7 @@ def theory_view(run: Run) -> TheoryView:
 class StoppingView:
     table: pd.DataFrame
     columns: dict[str, str]
-    chart: dict
+    panels: tuple[dict, ...]  # one chart per rule, in STOPPING_LAB's order
     explanations: tuple[tuple[str, str], ...]  # (rule's title, the sentence about its run)
 
 
@@ -202,11 +255,9 @@ def stopping(run: Run) -> StoppingView:
     by_rule = gd.each_stop(run.objective, eta=run.eta, **run.keywords())
     results = [by_rule[rule] for rule in STOPPING_LAB]
     names = [title("stop", rule) for rule in STOPPING_LAB]
-    panels = [f"{name} · {frames.panel_title(result)}" for name, result in zip(names, results, strict=True)]
+    titles = [f"{name} · {frames.panel_title(result)}" for name, result in zip(names, results, strict=True)]
     table = frames.stopping(results, names)
-    chart = charts.trajectories(frames.curve(results[0].settings.problem),
-                                frames.trajectories(results, titles=panels), panels)
-    return StoppingView(table, _columns(table), chart.to_dict(),
+    return StoppingView(table, _columns(table), panels(results, titles),
                         tuple((name, explain(result)) for name, result in zip(names, results, strict=True)))
 
 
@@ -216,31 +267,43 @@ class StepThrough:
 
     chart: dict  # every update; its parameter charts.STEP picks the one drawn
     sentences: tuple[str, ...]  # sentences[k] explains update k + 1, from θ_k to θ_(k+1)
+    zooms: tuple[int, ...]  # zooms[k]: how far the axes follow update k + 1 out of the plot (frames.zooms)
+    domains: dict[int, tuple[list[float], list[float]]]  # zoom: (θ from, to), (J from, to)
 
     @property
     def updates(self) -> int:
         return len(self.sentences)
 
     def at(self, k: int) -> dict:
-        """The chart showing update k + 1: only the parameter's value changes, nothing is recomputed."""
-        return {**self.chart, "params": [{**param, "value": k} if param["name"] == charts.STEP else param
+        """The chart showing update k + 1: only the parameters and the axes' domains change, nothing is computed."""
+        values = {charts.STEP: k, charts.ZOOM: self.zooms[k]}
+        spec = {**self.chart, "params": [{**param, "value": values.get(param["name"], param.get("value"))}
                                          for param in self.chart["params"]]}
+        return charts.with_domains(spec, *self.domains[self.zooms[k]])
 
 
 @view("headline")
 def step_through(run: Run, shown: Headline) -> StepThrough:
-    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates."""
-    problem = gd.OBJECTIVES[run.objective]
+    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
+    a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
+    problem = gd.problems()[run.objective]
     updates = frames.steps(shown.history, shown.losses, problem)
+    zoom = frames.zooms(shown.history, problem.plot_range)
+    curves = pd.concat([frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})])
+    domains = {int(level): ([float(part["theta"].min()), float(part["theta"].max())],
+                            [float(part["loss"].min()), float(part["loss"].max())])
+               for level, part in curves.groupby("zoom")}
     sentences = []
-    for row in updates.itertuples():
+    for row, level in zip(updates.itertuples(), zoom, strict=True):
         move = row.theta_next - row.theta
         direction = t("geometry.right" if move > 0 else "geometry.left" if move < 0 else "geometry.still")
-        sentences.append(t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
-                           here=frames.subscript(row.k), after=frames.subscript(row.k + 1), theta=number(row.theta),
-                           slope=number(row.slope), eta=number(run.eta), step=number(move),
-                           next=number(row.theta_next), direction=direction))
-    return StepThrough(charts.geometry(shown.curve, frames.step_shapes(updates, problem)).to_dict(), tuple(sentences))
+        sentence = t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
+                     here=frames.subscript(row.k), after=frames.subscript(row.k + 1), theta=number(row.theta),
+                     slope=number(row.slope), eta=number(run.eta), step=number(move), next=number(row.theta_next),
+                     direction=direction)
+        sentences.append(sentence + (t("geometry.zoomed", times=f"{2**int(level):,}") if level else ""))
+    return StepThrough(charts.geometry(curves, frames.step_shapes(updates, problem, zoom)).to_dict(),
+                       tuple(sentences), tuple(int(level) for level in zoom), domains)
 
 
 @dataclass(frozen=True)
@@ -258,13 +321,15 @@ def noise(run: Run) -> NoiseView:
     spread = frames.spread(results)
     minimizer, _ = theory.local_curvature(results[0].settings)
     counts = spread["status"].value_counts()
-    sentence = t("noise.spread", low=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
-                 high=f"{spread['updates'].max():,}",
+    sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
+                 mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)),
+                 first=f"{spread['updates'].min():,}", median=f"{spread['updates'].median():,.0f}",
+                 last=f"{spread['updates'].max():,}",
                  statuses=t("list.separator").join(f"{count} {t(f'status.{status}')}"
                                                    for status, count in counts.items()))
     return NoiseView(t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant)),
                      charts.band(frames.band(results), minimizer).to_dict(), sentence,
-                     charts.spread(spread).to_dict())
+                     charts.spread(spread, minimizer).to_dict())
 
 
 @dataclass(frozen=True)
@@ -283,8 +348,9 @@ def predict(run: Run, shown: Headline, guessed_outcome: str, guessed_bucket: int
     score = theory.judge(guessed_outcome, guessed_bucket, shown.outcome, shown.updates)
     verdict = t("predict.verdict", points=score.points, outcome=t(f"outcome.{score.outcome}"),
                 updates=updates(shown.updates), total=sum(earlier) + score.points, possible=2 * (len(earlier) + 1))
-    said = None if shown.prediction is None else t(
-        "predict.theory", regime=t(f"regime.{shown.prediction.regime}"), updates=updates(shown.prediction.updates))
+    expected = shown.prediction
+    said = None if expected is None else t("predict.theory", regime=t(f"regime.{expected.regime}"),
+                                           outcome=t(f"outcome.{expected.outcome}"), updates=updates(expected.updates))
     return PredictView(score.points, verdict, shown.explanation, said)
 
 

@@ -43,15 +43,16 @@ ROOT = Path(__file__).parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}  # a common laptop screen
+PHONE = {"width": 390, "height": 844}  # a common phone screen, held upright
 HEALTH_WAIT = 120  # seconds for the server to answer /_stcore/health
 FIRST_LOAD_WAIT = 240  # the first script run imports numpy, pandas and altair cold
 LATER_WAIT = 90  # every later rerun or page load
 POLL_MS = 200
-CHARTS = 2  # the first tab: side by side, convergence
+CHARTS = len(DEFAULT_ETAS) + 1  # the first tab: a panel per compared η, and the convergence chart
 METRICS = ("theta", "grad", "loss", "updates", "status")
 
-# One read of everything the tests look at. The side-by-side chart is the page's first Vega-Lite chart;
-# its facet headers (one per compared η) are Vega's title texts.
+# One read of everything the tests look at. The side-by-side panels are the page's first Vega-Lite charts,
+# one per compared η, each titled (Vega's title text, one line per part); the convergence chart has no title.
 SNAPSHOT = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
@@ -62,9 +63,9 @@ SNAPSHOT = """() => {
       m => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]),
     charts: charts.length,
     rendered: charts.filter(c => c.querySelector("svg.marks, canvas.marks")).length,
-    panels: charts.length ? [...charts[0].querySelectorAll(".role-title-text")].map(
+    panels: charts.map(c => c.querySelector(".role-title-text")).filter(e => e).map(
       e => e.querySelectorAll("tspan").length
-        ? [...e.querySelectorAll("tspan")].map(line => line.textContent).join(" · ") : e.textContent) : [],
+        ? [...e.querySelectorAll("tspan")].map(line => line.textContent).join(" · ") : e.textContent),
     exceptions: document.querySelectorAll('[data-testid="stException"]').length,
     alerts: [...document.querySelectorAll('[data-testid="stAlertContainer"]')].map(e => e.innerText.trim()),
   };
@@ -123,9 +124,9 @@ def settle(page, ready, what: str, timeout: float = LATER_WAIT) -> dict:
 
 
 def complete(snapshot: dict) -> bool:
-    """Every metric has a value, every chart has drawn its marks, the side-by-side chart has its panels."""
+    """Every metric has a value, every chart has drawn its marks: a panel per compared η and the convergence chart."""
     return (len(snapshot["metrics"]) == len(METRICS) and all(value for _, value in snapshot["metrics"])
-            and snapshot["charts"] == CHARTS and snapshot["rendered"] == CHARTS and bool(snapshot["panels"]))
+            and bool(snapshot["panels"]) and snapshot["charts"] == snapshot["rendered"] == len(snapshot["panels"]) + 1)
 
 
 def open_page(context, url: str, timeout: float) -> tuple:
@@ -219,23 +220,32 @@ def console():
     return []
 
 
+def watch(console: list):
+    """Record every console error and uncaught page error of a context's pages into console."""
+    def on_page(page):
+        page.on("console", lambda message: message.type == "error" and console.append(
+            f"console error on {page.url}: {message.text} ({message.location})"))
+        page.on("pageerror", lambda error: console.append(f"page error on {page.url}: {error}"))
+
+    return on_page
+
+
 @pytest.fixture(scope="module")
-def context(console):
+def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport=VIEWPORT)
-
-            def watch(page):
-                page.on("console", lambda message: message.type == "error" and console.append(
-                    f"console error on {page.url}: {message.text} ({message.location})"))
-                page.on("pageerror", lambda error: console.append(f"page error on {page.url}: {error}"))
-
-            context.on("page", watch)
-            yield context
-            context.close()
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser, console):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.on("page", watch(console))
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -389,22 +399,48 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
         page.close()
 
 
-VIEW_CHARTS = {"compare": 2, "theory": 2, "stopping": 1, "geometry": 1, "noise": 2, "predict": 0}
+VIEW_CHARTS = {"compare": len(DEFAULT_ETAS) + 1, "theory": 2, "stopping": 5, "geometry": 1, "noise": 2, "predict": 0}
+
+# How far the page scrolls sideways, and every chart that leaves its column (or, outside columns, the main
+# block): the chart's element or what Vega drew inside it.
+LAYOUT = """() => {
+  const root = document.documentElement, main = document.querySelector('[data-testid="stMain"]');
+  const spilled = [];
+  for (const chart of document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')) {
+    const holder = chart.closest('[data-testid="stColumn"]') || chart.closest('[data-testid="stMainBlockContainer"]');
+    const box = holder.getBoundingClientRect(), own = chart.getBoundingClientRect();
+    const marks = chart.querySelector("svg.marks, canvas.marks");
+    const drawn = marks ? marks.getBoundingClientRect() : own;
+    const left = Math.min(own.left, drawn.left), right = Math.max(own.right, drawn.right);
+    if (left < box.left - 1 || right > box.right + 1) {
+      spilled.push(`${Math.round(left)}–${Math.round(right)} outside ${Math.round(box.left)}–${Math.round(box.right)}`);
+    }
+  }
+  return {sideways: Math.max(root.scrollWidth - root.clientWidth, main.scrollWidth - main.clientWidth), spilled};
+}"""
 
 
+@pytest.mark.parametrize("size", ["laptop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_view_renders_in_its_tab(server, context, shots, lang):
-    """Click through the tabs of a stochastic run (so the noise view has its charts), in each language: each one
-    draws its charts with marks and no exception; the predict view scores a guess."""
-    page, _ = open_page(context, server["url"] + f"/?variant=sgd&max_iter=2000&lang={lang}", FIRST_LOAD_WAIT)
+def test_every_view_renders_in_its_tab_and_fits_the_screen(server, browser, context, console, shots, lang, size):
+    """Click through the tabs of a stochastic run (so the noise view has its charts), in each language, on a laptop
+    (1280 px) and a phone (390 px): each view draws its charts with marks and no exception, nothing scrolls
+    sideways and no chart leaves its column; the predict view scores a guess."""
+    own = None
+    if size == "phone":
+        own = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        own.on("page", watch(console))
+    page, _ = open_page(own or context, server["url"] + f"/?variant=sgd&max_iter=2000&lang={lang}", FIRST_LOAD_WAIT)
     try:
         with speaking(lang):
-            click_through_every_view(page, shots, lang)
+            click_through_every_view(page, shots, lang, size)
     finally:
         page.close()
+        if own is not None:
+            own.close()
 
 
-def click_through_every_view(page, shots, lang: str) -> None:
+def click_through_every_view(page, shots, lang: str, size: str) -> None:
     for number_, (view, count) in enumerate(VIEW_CHARTS.items(), start=6):
         page.get_by_role("tab", name=t(f"view.{view}"), exact=True).click()
         snapshot = settle(page, lambda snap, count=count: snap["charts"] == snap["rendered"] == count
@@ -416,9 +452,12 @@ def click_through_every_view(page, shots, lang: str) -> None:
             page.get_by_role("button", name=t("predict.run")).click()
             snapshot = settle(page, lambda snap: any("/2" in alert for alert in snap["alerts"]), "the score")
             assert snapshot["exceptions"] == 0
-        if view == "geometry":
+        if view == "geometry" and size == "laptop":
             assert_play_steps_through(page)
-        screenshot(page, shots, f"{number_}-{view}{'' if lang == 'en' else '-' + lang}.png")
+        layout = page.evaluate(LAYOUT)
+        assert layout == {"sideways": 0, "spilled": []}, (view, size, layout)
+        suffix = ("" if lang == "en" else "-" + lang) + ("" if size == "laptop" else "-phone")
+        screenshot(page, shots, f"{number_}-{view}{suffix}.png")
         assert query_of(page).get("view", ["compare"]) == [view]
         assert query_of(page)["lang"] == [lang]
 
