@@ -392,6 +392,31 @@ ENGLISH = MappingProxyType({
     "language.label": "语言 / Language",  # the switch: each language named in itself, the same in both tables
     "language.zh": "中文",
     "language.en": "English",
+    # 2-D maps (gd/lab/maps.py)
+    "map.level": "contour J =",
+    "map.eigen": "eigen-direction, λ = {value}",
+    "map.minimum": "minimum",
+    "map.saddle": "saddle point",
+    "map.rule": "update rule",
+    "map.rate": "rate per update",
+    "map.diverges": "diverges (rate ≥ 1)",
+    "map.momentum.best": "theory's best: rate {rate}",
+    "map.momentum.chosen": "your η and β",
+    "map.label": "label y (0 or 1)",
+    "map.fit": "fitted value",
+    "map.seed": "seed",
+    "map.update": "Update {number}: at θ{here} = {theta} the gradient is ∇J = {grad}; the step lands at θ{after} = {next}.",
+    "map.caption": "Contour lines of J over a shaded background; ◆ minimum, + saddle point; dashed lines: the "
+                   "eigen-directions through the minimum. A run that leaves the map is marked on its edge with its value.",
+    "map.race.caption": "Every update rule from the same start, each with its own η (the one of 1, 2, 5 × 10ᵏ that "
+                        "reaches a minimum in the fewest updates, unless you change it). Move the step to see how far "
+                        "each has come.",
+    "map.momentum.caption": "How fast momentum converges on the ravine for each η and β: the factor by which the distance "
+                            "to the minimum shrinks per update, measured over {updates} updates. Grey cells diverge. ◇ theory's best "
+                            "pair, ○ your η and β.",
+    "map.regression.caption": "Each point (w, b) on the map is one model: the line (or sigmoid) beside it is the model at "
+                              "update k of the run.",
+    "map.noise.caption": "Where {seeds} runs with different random seeds end: noise spreads them around the minimum.",
 })
 
 CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in the same order
@@ -721,6 +746,28 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "language.label": "语言 / Language",
     "language.zh": "中文",
     "language.en": "English",
+    # 2-D maps (gd/lab/maps.py)
+    "map.level": "等高线 J =",
+    "map.eigen": "特征向量方向，λ = {value}",
+    "map.minimum": "最小值",
+    "map.saddle": "鞍点",
+    "map.rule": "更新规则",
+    "map.rate": "每次更新的收敛速率",
+    "map.diverges": "发散（速率 ≥ 1）",
+    "map.momentum.best": "理论最优：速率 {rate}",
+    "map.momentum.chosen": "你选的 η 和 β",
+    "map.label": "标签 y（0 或 1）",
+    "map.fit": "拟合值",
+    "map.seed": "随机种子",
+    "map.update": "第 {number} 次更新：在 θ{here} = {theta} 处，梯度 ∇J = {grad}；这一步到达 θ{after} = {next}。",
+    "map.caption": "阴影背景上画的是 J 的等高线；◆ 是最小值，+ 是鞍点；虚线是穿过最小值的特征向量方向。跑出地图的运行，"
+                   "会在地图边缘标出它的位置和数值。",
+    "map.race.caption": "所有更新规则从同一个起点出发，各用自己的学习率 η（默认取 1、2、5 × 10ᵏ 中用最少更新次数到达最小值的"
+                        "那一个，你也可以改）。拖动步数，看每一种走到了哪里。",
+    "map.momentum.caption": "在峡谷函数上，动量法对每一组 η 和 β 收敛得有多快：到最小值的距离每次更新缩小的倍数，"
+                            "在 {updates} 次更新中测得。灰色格子表示发散。◇ 是理论上的最优组合，○ 是你选的 η 和 β。",
+    "map.regression.caption": "地图上的每一个点 (w, b) 都是一个模型：旁边的直线（或 S 形曲线）就是这次运行第 k 次更新时的模型。",
+    "map.noise.caption": "用 {seeds} 个不同随机种子的运行最后停在哪里：噪声让它们散布在最小值周围。",
 })
 
 

@@ -1,0 +1,751 @@
+"""The 2-D views' frames and charts: contour maps of a surface (gd.surfaces) with runs drawn on them.
+
+A map is a filled background (GRID_CELLS² quantitative rects, each shaded by the band of levels its centre
+lies in), contour lines at those levels (computed with contourpy on a CONTOUR_GRID² grid, thinned, drawn as
+line layers with an `order` channel), the eigen-directions through the minimum on a quadratic, the minimizers
+and saddles, and runs on top: paths clipped to the map with a marker on its edge where a run ends outside it,
+each η in its colour (charts.eta_color). Everything that depends only on the surface is computed once per
+surface (surface_map, cached by name); what depends on a run is small (paths thinned to frames.PATH_POINTS).
+
+Charts holding every step of a run take a Vega-Lite parameter STEP (charts.STEP) that picks how far they are
+drawn: the page changes only the parameter (at()), nothing is computed again. Every chart takes its column's
+width (width "container"), so maps stack on a phone. Text goes through t(); nothing here imports Streamlit.
+"""
+
+import copy
+import functools
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from contourpy import LineType, contour_generator
+
+import gd
+from gd import theory
+from gd.lab import frames
+from gd.lab.charts import CURVE_COLOR, EDGE_SHAPES, PATH_COLOR, STATUS_COLORS, STEP, TITLE_SEPARATOR, eta_color
+from gd.lab.format import number
+from gd.lab.text import spoken, t
+from gd.run import gradient
+from gd.stopping import STATUSES
+
+GRID_CELLS = 40  # background rects per axis: 1,600 per map
+CONTOUR_GRID = 100  # samples per axis the contour lines are interpolated from
+LEVELS = 12  # contour lines per map
+LINE_POINTS = 32  # vertices a contour line keeps at most (every vertex stays on its level: only some are dropped)
+COORDINATE_DIGITS = 4  # significant digits of the map's span a contour vertex or rect edge keeps (1e-4 of it)
+LOG_ABOVE = 100.0  # log-spaced levels on a surface that is not quadratic and whose J − J* on the map passes this
+LINEAR_TOP = 0.75  # evenly spaced levels reach this quantile of J on the map
+LOG_DECADES = 4  # log-spaced levels span this many decades below the map's highest J − J*
+MAP_HEIGHT = 360  # px with title and axes (Streamlit fits the whole chart in it); the width is the column's
+RACE_HEIGHT = 420  # px: the race's map has its legend below
+SIDE_HEIGHT = 240  # px of the charts drawn beside a map (gaps, the regression's data)
+BACKGROUND = ("#f7f9fc", "#b4c1d0")  # the lowest band's shade, the highest's
+LINE_COLOR = "#5f6f82"
+EIGEN_COLOR = "#1f1f1f"
+EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12),
+             "bottom": ("center", 0, -12)}  # align, dx, dy of an edge marker's label
+MAP_EDGES = {**EDGE_SHAPES, "bottom": "triangle-down"}
+ARROW_SHARE = 1 / 6  # the gradient arrow's length on the one-update map, as a share of the map's width
+
+
+# --- what a surface alone decides (cached per surface) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SurfaceMap:
+    """Everything a map draws that depends only on the surface. Frames are shared between calls: read, never write."""
+
+    name: str
+    box: tuple[float, float, float, float]  # x from, to; y from, to (the surface's bounds)
+    levels: np.ndarray  # the contour levels, values of J, ascending
+    log: bool  # levels log-spaced in J − J* (else evenly spaced in J)
+    background: pd.DataFrame  # x, x2, y, y2, band: one rect per cell, band = how many levels lie below its centre
+    contours: pd.DataFrame  # level (index into levels), piece, order, x, y: each piece one line of one level
+    eigen: pd.DataFrame  # direction, eigenvalue, x, y: the two ends of each eigen-direction (quadratics only)
+    marks: pd.DataFrame  # kind ("minimum" or "saddle"), x, y
+
+
+def _box(problem) -> tuple[float, float, float, float]:
+    (x_low, x_high), (y_low, y_high) = problem.bounds
+    return float(x_low), float(x_high), float(y_low), float(y_high)
+
+
+def _values(problem, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """J on the grid xs × ys, shaped (len(ys), len(xs)) as contourpy reads it."""
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        return problem.value(np.stack([grid_x.ravel(), grid_y.ravel()], axis=-1)).reshape(grid_x.shape)
+
+
+def contour_levels(problem, values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """LEVELS values of J: evenly spaced between J* and the LINEAR_TOP quantile of J on the map (a quadratic's
+    corners would take most of them), or, where J − J* spans decades (not quadratic, and its highest past LOG_ABOVE),
+    spaced by a constant factor over LOG_DECADES decades below the highest."""
+    floor = problem.min_value
+    top = float(np.nanmax(values)) - floor
+    log = not problem.quadratic and top > LOG_ABOVE
+    if log:
+        gaps = np.geomspace(top * 10.0**-LOG_DECADES, top, LEVELS + 1)[:-1]
+    else:
+        gaps = np.linspace(0.0, float(np.nanquantile(values, LINEAR_TOP)) - floor, LEVELS + 1)[1:]
+    return floor + gaps, log
+
+
+def _thin_line(count: int) -> np.ndarray:
+    """Indices of a line's vertices to keep: at most LINE_POINTS, evenly spread, the first and last always (a closed
+    line stays closed)."""
+    if count <= LINE_POINTS:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, LINE_POINTS).round().astype(int))
+
+
+def _contours(problem, box, levels) -> pd.DataFrame:
+    xs, ys = np.linspace(box[0], box[1], CONTOUR_GRID), np.linspace(box[2], box[3], CONTOUR_GRID)
+    generator = contour_generator(xs, ys, _values(problem, xs, ys), line_type=LineType.Separate)
+    parts, piece = [], 0
+    for index, lines in enumerate(generator.multi_lines(levels)):
+        for line in lines:
+            if len(line) < 2:
+                continue
+            kept = np.round(line[_thin_line(len(line))], _digits(box))
+            parts.append(pd.DataFrame({"level": index, "piece": piece, "order": np.arange(len(kept)),
+                                       "x": kept[:, 0], "y": kept[:, 1]}))
+            piece += 1
+    columns = ["level", "piece", "order", "x", "y"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _digits(box) -> int:
+    """Decimals that keep a coordinate to COORDINATE_DIGITS significant digits of the map's span."""
+    return int(COORDINATE_DIGITS - np.floor(np.log10(max(box[1] - box[0], box[3] - box[2]))))
+
+
+def _background(problem, box, levels) -> pd.DataFrame:
+    """GRID_CELLS² cells, each shaded by its centre's band (how many levels lie below it), one rect per run of
+    cells of one band along a row, so a map sends a few hundred rects, not 1,600."""
+    x_edges = np.round(np.linspace(box[0], box[1], GRID_CELLS + 1), _digits(box))
+    y_edges = np.round(np.linspace(box[2], box[3], GRID_CELLS + 1), _digits(box))
+    bands = np.searchsorted(levels, _values(problem, (x_edges[:-1] + x_edges[1:]) / 2,
+                                            (y_edges[:-1] + y_edges[1:]) / 2))
+    rows = []
+    for row, band in enumerate(bands):
+        starts = np.flatnonzero(np.concatenate([[True], band[1:] != band[:-1]]))
+        for start, end in zip(starts, np.append(starts[1:], GRID_CELLS), strict=True):
+            rows.append((x_edges[start], x_edges[end], y_edges[row], y_edges[row + 1], int(band[start])))
+    return pd.DataFrame(rows, columns=["x", "x2", "y", "y2", "band"])
+
+
+def eigen_lines(problem, box) -> pd.DataFrame:
+    """On a quadratic, each eigen-direction of the Hessian as a segment through the minimum across the map:
+    direction (0: smallest eigenvalue), eigenvalue, and its two ends x, y on the map's edge. Empty elsewhere."""
+    columns = ["direction", "eigenvalue", "x", "y"]
+    if not problem.quadratic:
+        return pd.DataFrame(columns=columns)
+    basis = theory.eigenbasis(gd.Settings(problem.name))
+    centre, low, high = np.asarray(basis.minimizer), np.array(box[0::2]), np.array(box[1::2])
+    rows = []
+    for index, (value, vector) in enumerate(zip(basis.eigenvalues, basis.eigenvectors, strict=True)):
+        vector = np.asarray(vector)
+        with np.errstate(divide="ignore"):  # an axis the direction does not move along bounds nothing
+            ends = np.sort(np.stack([(low - centre) / vector, (high - centre) / vector]), axis=0)
+        reach = (float(np.max(ends[0])), float(np.min(ends[1])))  # the part of the line inside the box
+        rows += [{"direction": index, "eigenvalue": value, "x": centre[0] + s * vector[0],
+                  "y": centre[1] + s * vector[1]} for s in reach]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@functools.cache
+def surface_map(name: str) -> SurfaceMap:
+    """The map of one surface (a name in gd.SURFACES), computed once per process."""
+    problem = gd.SURFACES[name]
+    box = _box(problem)
+    xs, ys = np.linspace(box[0], box[1], CONTOUR_GRID), np.linspace(box[2], box[3], CONTOUR_GRID)
+    levels, log = contour_levels(problem, _values(problem, xs, ys))
+    marks = pd.DataFrame([{"kind": "minimum", "x": x, "y": y} for x, y in problem.minimizers]
+                         + [{"kind": "saddle", "x": x, "y": y} for x, y in problem.saddles],
+                         columns=["kind", "x", "y"])
+    return SurfaceMap(name, box, levels, log, _background(problem, box, levels), _contours(problem, box, levels),
+                      eigen_lines(problem, box), marks)
+
+
+# --- what a run adds ----------------------------------------------------------------------------------------------
+
+
+def path(result, limit: int = frames.PATH_POINTS) -> pd.DataFrame:
+    """A run's visited points θ₀ → θ_k, thinned (frames.thin), the finite ones: k, x, y, loss, grad_x, grad_y."""
+    history, losses = np.asarray(result.history, dtype=float), np.asarray(result.losses, dtype=float)
+    k = frames.thin(len(history), limit)
+    with np.errstate(all="ignore"):
+        k = k[np.all(np.isfinite(history[k]), axis=1) & np.isfinite(losses[k])]
+    theta = history[k]
+    grad = gradient(result.settings.problem, theta)
+    return pd.DataFrame({"k": k, "x": theta[:, 0], "y": theta[:, 1], "loss": losses[k], "grad_x": grad[:, 0],
+                         "grad_y": grad[:, 1]})
+
+
+def points(results, limit: int = frames.CSV_POINTS) -> pd.DataFrame:
+    """The CSV of 2-D runs: eta, k, x, y, loss, grad_x, grad_y, exact, at most limit rows per run (thinned as for a
+    chart, the last always kept), every point, finite or not."""
+    parts = []
+    for result in results:
+        history = np.asarray(result.history, dtype=float)
+        k = frames.thin(len(history), limit)
+        grad = gradient(result.settings.problem, history[k])
+        parts.append(pd.DataFrame({"eta": result.eta, "k": k, "x": history[k, 0], "y": history[k, 1],
+                                   "loss": np.asarray(result.losses)[k], "grad_x": grad[:, 0],
+                                   "grad_y": grad[:, 1]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _edge_point(point: np.ndarray, box) -> tuple[float, float, str]:
+    """Where the ray from the map's centre towards a point outside the map crosses the map's edge, and which edge."""
+    centre = np.array([(box[0] + box[1]) / 2, (box[2] + box[3]) / 2])
+    half = np.array([(box[1] - box[0]) / 2, (box[3] - box[2]) / 2])
+    offset = point - centre
+    reach = np.abs(offset) / half  # how many half-widths out along each axis
+    axis = int(np.argmax(reach))
+    edge = centre + offset / reach[axis]
+    side = ("left", "right")[bool(offset[0] > 0)] if axis == 0 else ("bottom", "top")[bool(offset[1] > 0)]
+    return float(edge[0]), float(edge[1]), side
+
+
+def escapes(result, box) -> pd.DataFrame:
+    """Where a run is when it is outside the map: its last point, and the farthest one when that is another, each
+    drawn on the map's edge (side "left", "right", "top" or "bottom", where the ray from the centre towards it
+    leaves) with its value. A point that overflowed is placed by the last finite point before it."""
+    history = np.asarray(result.history, dtype=float)
+    low, high = np.array(box[0::2]), np.array(box[1::2])
+    with np.errstate(all="ignore"):
+        finite = np.all(np.isfinite(history), axis=1)
+        outside = ~finite | np.any((history < low) | (history > high), axis=1)
+        centre = (low + high) / 2
+        distance = np.where(finite, np.max(np.abs(history - centre) / (high - low), axis=1), np.inf)
+    last = len(history) - 1
+    shown = [k for k in dict.fromkeys((last, int(np.argmax(np.where(outside, distance, -1.0))))) if outside[k]]
+    rows = []
+    for k in shown:
+        seen = k if finite[k] else int(np.flatnonzero(finite[:k + 1])[-1])  # θ₀ is finite, so there is one
+        x, y, side = _edge_point(history[seen], box)
+        rows.append({"k": k, "side": side, "label": f"θ{frames.subscript(k)} = {number(history[k])}", "x": x,
+                     "y": y})
+    return pd.DataFrame(rows, columns=["k", "side", "label", "x", "y"])
+
+
+# --- the layers every map shares ----------------------------------------------------------------------------------
+
+
+def _scales(surface: SurfaceMap) -> tuple[alt.Scale, alt.Scale]:
+    x_low, x_high, y_low, y_high = surface.box
+    return (alt.Scale(domain=[x_low, x_high], nice=False, zero=False),
+            alt.Scale(domain=[y_low, y_high], nice=False, zero=False))
+
+
+def _axes(surface: SurfaceMap, x: str = "x", y: str = "y") -> tuple[alt.X, alt.Y]:
+    """The map's axes (the surface's bounds, the same in every map of it) on the fields x and y."""
+    names, (x_scale, y_scale) = _names(surface), _scales(surface)
+    return alt.X(f"{x}:Q", title=names[0], scale=x_scale), alt.Y(f"{y}:Q", title=names[1], scale=y_scale)
+
+
+def _names(surface: SurfaceMap) -> tuple[str, str]:
+    return ("w", "b") if surface.name.endswith("regression_2d") else ("x", "y")
+
+
+def _base(surface: SurfaceMap) -> list:
+    """The background, the contour lines, the eigen-directions and the stationary points, on the map's axes."""
+    x, y = _axes(surface)
+    level_text = [number(level, 3) for level in surface.levels]
+    shade = alt.Scale(domain=[0, len(surface.levels)], range=list(BACKGROUND))
+    layers = [
+        alt.Chart(surface.background).mark_rect(strokeWidth=0.6).encode(  # a stroke of its own colour: no seams
+            x=x, x2="x2:Q", y=y, y2="y2:Q", color=alt.Color("band:Q", legend=None, scale=shade),
+            stroke=alt.Stroke("band:Q", legend=None, scale=shade)),
+        alt.Chart(surface.contours).transform_calculate(
+            value=f"{level_text}[datum.level]").mark_line(color=LINE_COLOR, strokeWidth=0.8, opacity=0.7).encode(
+            x=x, y=y, detail="piece:N", order="order:Q",
+            tooltip=alt.Tooltip("value:N", title=t("map.level"))),
+    ]
+    if not surface.eigen.empty:
+        eigen = surface.eigen.assign(label=[t("map.eigen", value=number(value))
+                                            for value in surface.eigen["eigenvalue"]])
+        layers.append(alt.Chart(eigen).mark_line(color=EIGEN_COLOR, strokeDash=[5, 4], strokeWidth=1,
+                                                 opacity=0.8).encode(
+            x=x, y=y, detail="direction:N", tooltip=alt.Tooltip("label:N", title="")))
+    if not surface.marks.empty:
+        marks = surface.marks.assign(label=[t(f"map.{kind}") for kind in surface.marks["kind"]])
+        shapes = alt.Scale(domain=["minimum", "saddle"], range=["diamond", "cross"])
+        layers.append(alt.Chart(marks).mark_point(size=110, filled=True, color=EIGEN_COLOR, opacity=0.9).encode(
+            x=x, y=y, shape=alt.Shape("kind:N", scale=shapes, legend=None),
+            tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("x:Q", format=".4g", title=_names(surface)[0]),
+                     alt.Tooltip("y:Q", format=".4g", title=_names(surface)[1])]))
+    return layers
+
+
+def _path_tooltip(surface: SurfaceMap) -> list:
+    first, second = _names(surface)
+    return [alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", title=first, format=".6g"),
+            alt.Tooltip("y:Q", title=second, format=".6g"), alt.Tooltip("loss:Q", title="J", format=".6g"),
+            alt.Tooltip("grad_x:Q", title=f"∂J/∂{first}", format=".6g"),
+            alt.Tooltip("grad_y:Q", title=f"∂J/∂{second}", format=".6g")]
+
+
+def _path_layers(surface: SurfaceMap, route: pd.DataFrame, color: str, stepped: bool = False) -> list:
+    """A path with its points, clipped to the map; stepped: drawn up to the parameter STEP, its head marked."""
+    x, y = _axes(surface)
+    chart = alt.Chart(route).transform_filter(f"datum.k <= {STEP}") if stepped else alt.Chart(route)
+    layers = [chart.mark_line(color=color, strokeWidth=1.6, clip=True,
+                              point=alt.OverlayMarkDef(size=22, color=color, filled=True, clip=True)).encode(
+        x=x, y=y, order="k:Q", tooltip=_path_tooltip(surface))]
+    if stepped:
+        layers.append(_heads(chart).mark_point(size=90, filled=True, color=color, opacity=1, stroke="white",
+                                               strokeWidth=1, clip=True).encode(x=x, y=y,
+                                                                                tooltip=_path_tooltip(surface)))
+    return layers
+
+
+def _heads(chart: alt.Chart, group: list | None = None) -> alt.Chart:
+    """Of the rows up to STEP, the last (the largest k) of each group."""
+    return chart.transform_joinaggregate(head="max(k)", groupby=group or []).transform_filter(
+        alt.datum.k == alt.datum.head)
+
+
+def _edge_layers(surface: SurfaceMap, edges, color: str) -> list:
+    """A marker and its label for each row of edges (escapes()), one pair of layers per side."""
+    x, y = _axes(surface)
+    layers = []
+    for side, shape in MAP_EDGES.items():
+        align, dx, dy = EDGE_TEXT[side]
+        marks = alt.Chart(edges).transform_filter(alt.datum.side == side).encode(
+            x=x, y=y, tooltip=alt.Tooltip("label:N", title=""))
+        layers += [marks.mark_point(shape=shape, size=120, filled=True, color=color, opacity=1),
+                   marks.mark_text(align=align, dx=dx, dy=dy, fontSize=11, color="#333").encode(text="label:N")]
+    return layers
+
+
+@functools.lru_cache(maxsize=32)
+def _base_spec(name: str, language: str) -> dict:
+    """The base layers of a surface's map as Vega-Lite, once per surface and language (language: the cache key;
+    t() reads the language current now, which is it)."""
+    return alt.layer(*_base(surface_map(name))).to_dict()
+
+
+def _map(surface: SurfaceMap, layers: list, title: str | None = None, step: int | None = None,
+         height: int = MAP_HEIGHT) -> dict:
+    """A map: the surface's base layers (cached, _base_spec) under these layers, one spec. Its datasets' rows are
+    shared with the cache, to be read (serialised), never written."""
+    chart = alt.layer(*layers)
+    if step is not None:
+        chart = chart.add_params(_step_param(step))
+    properties = {"height": height, "width": "container"}
+    if title:
+        properties["title"] = alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal")
+    spec = chart.properties(**properties).to_dict()
+    base = _base_spec(surface.name, spoken())
+    return {**spec, "layer": copy.deepcopy(base["layer"]) + spec["layer"],
+            "datasets": {**base["datasets"], **spec.get("datasets", {})}}
+
+
+def at(spec: dict, step: int) -> dict:
+    """A chart's spec with its parameter STEP set to step, nothing else changed (the page's slider and play)."""
+    return {**spec, "params": [{**param, "value": step} if param["name"] == STEP else param
+                               for param in spec.get("params", [])]}
+
+
+def _step_param(step: int) -> alt.Parameter:
+    return alt.param(name=STEP, value=int(step))
+
+
+# --- side by side: one map per η ----------------------------------------------------------------------------------
+
+
+PATH, EDGES = "path", "edges"  # the datasets a panel's spec names: its path() and its escapes()
+
+
+@functools.lru_cache(maxsize=256)
+def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict:
+    """A panel's spec without its run: the layers read the named datasets PATH and EDGES. Built with Altair once
+    per surface, language, colour and kind (Altair takes some 20 ms a chart; filling a template takes 1 ms)."""
+    surface = surface_map(name)
+    layers = (_path_layers(surface, alt.Data(name=PATH), color, stepped)
+              + _edge_layers(surface, alt.Data(name=EDGES), color))
+    return _map(surface, layers, "-", 0 if stepped else None)
+
+
+def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: str, color: str,
+          step: int | None = None) -> dict:
+    """One run on the surface's map: the path θ₀ → θ_k (path()), clipped, and a marker with its value on the edge
+    where the run is outside the map (escapes()). Every map of a surface has the same axes. step: the path is drawn
+    up to the parameter STEP (starting at step), its head marked; None: the whole path."""
+    template = _panel_template(surface.name, spoken(), color, step is not None)
+    spec = {**template, "layer": copy.deepcopy(template["layer"]),
+            "title": {**template["title"], "text": title.split(TITLE_SEPARATOR)},
+            "datasets": {**template["datasets"], PATH: route.to_dict("records"), EDGES: edges.to_dict("records")}}
+    return spec if step is None else at(spec, step)
+
+
+def panels(results, titles=None) -> tuple[dict, ...]:
+    """One map per run (per compared η) on the same axes, each run in its η's colour, titled by frames.panel_title
+    unless titles are given: the 2-D side by side."""
+    surface = surface_map(results[0].settings.objective)
+    titles = titles or [frames.panel_title(result) for result in results]
+    return tuple(panel(surface, path(result), escapes(result, surface.box), title, eta_color(index))
+                 for index, (result, title) in enumerate(zip(results, titles, strict=True)))
+
+
+# --- the optimizer race --------------------------------------------------------------------------------------------
+
+RACE_GRID = tuple(m * 10.0**e for e in range(-4, 1) for m in (1, 2, 5)) + (10.0,)  # 1e-4, 2e-4, 5e-4, … 5, 10
+# Each rule's η on each surface from the surface's start: the η of RACE_GRID that converges (status converged,
+# within 1 % of the map's width of a minimizer or saddle) in the fewest updates, the smaller η on a tie, with the
+# engine's defaults (full batch, ε = 1e-8 on |ΔJ|, 10,000 updates at most). race_eta() finds it; a test checks this
+# table against it. On the saddle, from its start on the line y = 0, no full-batch rule can leave that line: every
+# one converges to the saddle point, which is the lesson there.
+RACE_ETAS = {
+    "ravine": {"gd": 0.1, "momentum": 0.005, "nesterov": 0.1, "adagrad": 2.0, "rmsprop": 0.2, "adam": 1.0},
+    "rosenbrock": {"gd": 0.002, "momentum": 0.002, "nesterov": 0.001, "adagrad": 1.0, "rmsprop": 0.001, "adam": 2.0},
+    "himmelblau": {"gd": 0.02, "momentum": 0.005, "nesterov": 0.01, "adagrad": 2.0, "rmsprop": 0.2, "adam": 1.0},
+    "saddle": {"gd": 0.5, "momentum": 0.01, "nesterov": 0.5, "adagrad": 10.0, "rmsprop": 5.0, "adam": 1.0},
+    "linear_regression_2d": {"gd": 0.2, "momentum": 0.01, "nesterov": 0.2, "adagrad": 2.0, "rmsprop": 0.2,
+                             "adam": 0.1},
+    "logistic_regression_2d": {"gd": 5.0, "momentum": 0.1, "nesterov": 5.0, "adagrad": 2.0, "rmsprop": 0.1,
+                               "adam": 0.1},
+}
+ARRIVAL = 0.01  # a race run arrives when it ends this share of the map's width from a minimizer or saddle
+
+
+def arrived(result) -> bool:
+    """The run converged (gd's status) and ended near a stationary point: within ARRIVAL of the map's width."""
+    problem = result.settings.problem
+    box = _box(problem)
+    stationary = np.asarray(list(problem.minimizers) + list(problem.saddles), dtype=float)
+    distance = np.min(np.linalg.norm(stationary - np.asarray(result.theta), axis=1))
+    return result.status == "converged" and bool(distance <= ARRIVAL * (box[1] - box[0]))
+
+
+def race_eta(objective: str, optimizer: str, grid=RACE_GRID, **keywords) -> float | None:
+    """The η of grid with which the rule arrives (arrived()) in the fewest updates, the smallest on a tie; None if
+    none does. One vectorized run of the whole grid."""
+    results = [result for result in gd.compare(list(grid), objective, optimizer=optimizer, **keywords)
+               if arrived(result)]
+    return min(results, key=lambda result: (result.iterations, result.eta)).eta if results else None
+
+
+def race_etas(objective: str) -> dict[str, float]:
+    """The race's default η for every update rule of gd.OPTIMIZERS, in its order (RACE_ETAS)."""
+    return {name: RACE_ETAS[objective][name] for name in gd.OPTIMIZERS}
+
+
+def race_runs(objective: str, etas: dict[str, float] | None = None, **keywords) -> list:
+    """Every update rule of gd.OPTIMIZERS, in its order, from the same start on the same surface, each with its η
+    (race_etas by default): one gd.minimize each."""
+    etas = etas or race_etas(objective)
+    return [gd.minimize(objective, eta=etas[name], optimizer=name, **keywords) for name in gd.OPTIMIZERS]
+
+
+def race_paths(results) -> pd.DataFrame:
+    """Every run's path (path()), with its rule and η: rule, eta, k, x, y, loss, grad_x, grad_y."""
+    return pd.concat([path(result).assign(rule=result.settings.optimizer.name, eta=result.eta)
+                      for result in results], ignore_index=True)
+
+
+def race_gaps(results) -> pd.DataFrame:
+    """J(θ_k) − J* against k for every run, thinned, floored at frames.GAP_FLOOR (a log axis has no zero): rule,
+    k, gap."""
+    parts = []
+    for result in results:
+        k = frames.thin(len(result.losses))
+        with np.errstate(all="ignore"):
+            gap = np.asarray(result.losses)[k] - result.settings.problem.min_value
+        keep = np.isfinite(gap)
+        parts.append(pd.DataFrame({"rule": result.settings.optimizer.name, "k": k[keep],
+                                   "gap": np.maximum(gap[keep], frames.GAP_FLOOR)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rule_color(rules: list[str], title: str | None = None) -> alt.Color:
+    names = {rule: t(f"optimizer.{rule}.title") for rule in rules}
+    expression = " : ".join(f"datum.value == '{rule}' ? '{name}'" for rule, name in names.items())
+    return alt.Color("rule:N", title=title, sort=rules,
+                     scale=alt.Scale(domain=rules, range=[eta_color(index) for index in range(len(rules))]),
+                     legend=alt.Legend(orient="bottom", columns=2, labelExpr=f"{expression} : datum.value"))
+
+
+def race(surface: SurfaceMap, routes: pd.DataFrame, step: int) -> dict:
+    """Every rule's path on one map (race_paths), each in its colour, drawn up to the parameter STEP (starting at
+    step), each head marked: the chart holds every step, the page moves only the parameter (at())."""
+    x, y = _axes(surface)
+    rules = list(dict.fromkeys(routes["rule"]))
+    color = _rule_color(rules)
+    shown = alt.Chart(routes).transform_filter(f"datum.k <= {STEP}")
+    tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("eta:Q", title="η", format=".4g"),
+               *_path_tooltip(surface)[:4]]
+    layers = [
+        shown.mark_line(strokeWidth=1.6, clip=True).encode(x=x, y=y, color=color, detail="rule:N", order="k:Q",
+                                                           tooltip=tooltip),
+        _heads(shown, ["rule"]).mark_point(size=90, filled=True, opacity=1, stroke="white", strokeWidth=1,
+                                           clip=True).encode(x=x, y=y, color=alt.Color("rule:N", legend=None),
+                                                             tooltip=tooltip)]
+    return _map(surface, layers, step=step, height=RACE_HEIGHT)
+
+
+def race_gap_chart(gaps: pd.DataFrame, step: int) -> dict:
+    """J − J* on a log scale against updates (a symmetric log axis, as the rules take tens to thousands of updates),
+    one line per rule, with a rule at the parameter STEP and each run's value there."""
+    rules = list(dict.fromkeys(gaps["rule"]))
+    color = _rule_color(rules)
+    ticks = [0] + [10**power for power in range(int(np.log10(max(int(gaps["k"].max()), 1))) + 1)]
+    x = alt.X("k:Q", title=t("chart.unit.k_log"), scale=alt.Scale(type="symlog", nice=False),
+              axis=alt.Axis(values=ticks, format="~s"))
+    y = alt.Y("gap:Q", title=t("chart.gap"), scale=alt.Scale(type="log"))
+    tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("k:Q", title="k"),
+               alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
+    base = alt.Chart(gaps)
+    return alt.layer(
+        base.mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip),
+        _heads(base.transform_filter(f"datum.k <= {STEP}"), ["rule"]).mark_circle(
+            size=50, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip),
+        alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(k=STEP).mark_rule(
+            color="#555", strokeDash=[4, 4]).encode(x="k:Q"),
+    ).add_params(_step_param(step)).properties(height=SIDE_HEIGHT, width="container").to_dict()
+
+
+# --- momentum's map over (η, β) -----------------------------------------------------------------------------------
+
+MOMENTUM_CELLS = (40, 40)  # columns (η), rows (β)
+MOMENTUM_ETA = 0.45  # the grid's largest η on the ravine: past 2(1 + β)/λmax = 0.4 at β = 1, every run diverges
+MOMENTUM_BETA = 0.99  # the grid's largest β
+
+
+def momentum_grid(cells=MOMENTUM_CELLS) -> tuple[np.ndarray, np.ndarray]:
+    """The centres of the (η, β) grid's cells: η evenly from 0 (excluded) to MOMENTUM_ETA, β from 0 to
+    MOMENTUM_BETA (both ends in)."""
+    columns, rows = cells
+    return np.arange(1, columns + 1) * (MOMENTUM_ETA / columns), np.linspace(0.0, MOMENTUM_BETA, rows)
+
+
+@functools.lru_cache(maxsize=4)
+def momentum_rates(cells=MOMENTUM_CELLS, objective: str = "ravine") -> theory.MomentumMap:
+    """theory.momentum_map over momentum_grid(cells), once per process."""
+    etas, betas = momentum_grid(cells)
+    return theory.momentum_map(etas, betas, objective)
+
+
+def _edges(centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's low and high edge: halfway to its neighbours, as wide as its neighbour at the ends."""
+    middle = (centres[1:] + centres[:-1]) / 2
+    return (np.concatenate([[centres[0] - (middle[0] - centres[0])], middle]),
+            np.concatenate([middle, [centres[-1] + (centres[-1] - middle[-1])]]))
+
+
+def momentum_cells(rates: theory.MomentumMap) -> pd.DataFrame:
+    """One rect per (η, β): column, row (its place in the grid), eta, beta (its centre), eta_low, eta2, beta_low,
+    beta2 (its edges), rate (nan where it is 1 or more), diverges."""
+    eta_low, eta_high = _edges(rates.etas)
+    beta_low, beta_high = _edges(rates.betas)
+    row, column = np.meshgrid(np.arange(len(rates.betas)), np.arange(len(rates.etas)), indexing="ij")
+    row, column = row.ravel(), column.ravel()
+    rate = rates.rates.ravel()
+    diverges = ~(rate < 1)
+    return pd.DataFrame({"column": column, "row": row, "eta": rates.etas[column], "beta": rates.betas[row],
+                         "eta_low": eta_low[column],
+                         "eta2": eta_high[column], "beta_low": beta_low[row], "beta2": beta_high[row],
+                         "rate": np.where(diverges, np.nan, rate), "diverges": diverges})
+
+
+def momentum_chart(rates: theory.MomentumMap, chosen: tuple[float, float] | None = None) -> dict:
+    """Distill's map: the measured rate per update of heavy-ball momentum at every (η, β), a sequential scheme from
+    fast (dark) to slow, rates of 1 or more drawn as "diverges"; theory's best pair marked, and chosen (η, β)."""
+    cells = momentum_cells(rates)
+    x = alt.X("eta_low:Q", title="η", scale=alt.Scale(domain=[0, float(cells["eta2"].max())], nice=False))
+    y = alt.Y("beta_low:Q", title="β", scale=alt.Scale(domain=[0, float(cells["beta2"].max())], nice=False))
+    tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"), alt.Tooltip("beta:Q", title="β", format=".4g"),
+               alt.Tooltip("rate:Q", title=t("map.rate"), format=".4f")]
+    # the chart receives only each cell's place and rate; its edges and centre come from the grid, looked up by place
+    eta_low, eta_high = _edges(rates.etas)
+    beta_low, beta_high = _edges(rates.betas)
+    lookups = {"eta": (rates.etas, "column"), "eta_low": (eta_low, "column"), "eta2": (eta_high, "column"),
+               "beta": (rates.betas, "row"), "beta_low": (beta_low, "row"), "beta2": (beta_high, "row")}
+    compact = cells[["column", "row"]].assign(rate=np.round(cells["rate"], 6))
+    base = alt.Chart(compact).transform_calculate(**{
+        name: f"{[float(value) for value in _rounded(values)]}[datum.{place}]"
+        for name, (values, place) in lookups.items()}).encode(x=x, x2="eta2:Q", y=y, y2="beta2:Q")
+    low = float(np.floor(rates.best_rate * 20) / 20)
+    points = pd.DataFrame([{"eta": rates.best[0], "beta": rates.best[1], "kind": "best",
+                            "label": t("map.momentum.best", rate=number(rates.best_rate, 4))}]
+                          + ([] if chosen is None else
+                             [{"eta": chosen[0], "beta": chosen[1], "kind": "chosen",
+                               "label": t("map.momentum.chosen")}]))
+    point_x = alt.X("eta:Q", scale=alt.Scale(domain=[0, float(cells["eta2"].max())], nice=False))
+    point_y = alt.Y("beta:Q", scale=alt.Scale(domain=[0, float(cells["beta2"].max())], nice=False))
+    marks = alt.Chart(points).encode(x=point_x, y=point_y, tooltip=[
+        alt.Tooltip("label:N", title=""), alt.Tooltip("eta:Q", title="η", format=".4g"),
+        alt.Tooltip("beta:Q", title="β", format=".4g")])
+    return alt.layer(
+        base.transform_filter("isValid(datum.rate)").mark_rect(strokeWidth=0).encode(
+            color=alt.Color("rate:Q", title=t("map.rate"),
+                            scale=alt.Scale(scheme="viridis", domain=[low, 1.0], clamp=True),
+                            legend=alt.Legend(orient="bottom", gradientLength=160)), tooltip=tooltip),
+        base.transform_filter("!isValid(datum.rate)").mark_rect(strokeWidth=0, color="#e6e0dc").encode(
+            tooltip=[tooltip[0], tooltip[1], alt.Tooltip("label:N", title="")]).transform_calculate(
+            label=f"'{t('map.diverges')}'"),
+        marks.transform_filter(alt.datum.kind == "best").mark_point(shape="diamond", size=160, filled=True,
+                                                                    color="white", stroke="black", strokeWidth=1.5),
+        marks.transform_filter(alt.datum.kind == "chosen").mark_point(shape="circle", size=140, filled=False,
+                                                                      color=PATH_COLOR, strokeWidth=2.5),
+    ).properties(height=MAP_HEIGHT, width="container").to_dict()
+
+
+# --- regression you can see ---------------------------------------------------------------------------------------
+
+FIT_POINTS = 9  # points of each update's sigmoid, drawn through by a monotone curve (a line needs two)
+
+
+def regression_data(objective: str) -> pd.DataFrame:
+    """The regression's 64 fixed examples: x, y (the target; for the logistic regression the label, 0 or 1)."""
+    kind, data = gd.SURFACES[objective].compiled
+    x, target = data
+    return pd.DataFrame({"x": x, "y": (target + 1) / 2 if kind == "logistic_regression_2d" else target})
+
+
+def fits(result, route: pd.DataFrame) -> pd.DataFrame:
+    """The fitted model at each k of a path (path()): k, x, fit, with (w, b) = θ_k: the line w·x + b at the ends of
+    the data (linear), or the sigmoid σ(w·x + b) at FIT_POINTS points across them (logistic)."""
+    objective = result.settings.objective
+    xs = regression_data(objective)["x"]
+    logistic = objective == "logistic_regression_2d"
+    grid = np.linspace(xs.min(), xs.max(), FIT_POINTS if logistic else 2)
+    w, b = route["x"].to_numpy()[:, None], route["y"].to_numpy()[:, None]
+    with np.errstate(all="ignore"):
+        z = w * grid[None, :] + b
+        fit = 1 / (1 + np.exp(-z)) if logistic else z
+    return pd.DataFrame({"k": np.repeat(route["k"].to_numpy(), len(grid)), "x": np.tile(grid, len(route)),
+                         "fit": fit.ravel()})
+
+
+def _rounded(values, digits: int = 6) -> np.ndarray:
+    """Values to digits significant digits, for what a chart only shows (its JSON is then short); 0, inf and nan
+    as they are (and anything below 1e-294 becomes 0)."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        places = digits - 1 - np.floor(np.log10(np.abs(values)))
+        places = np.where(np.isfinite(places), places, 0)
+        up, down = 10.0 ** np.clip(places, 0, 300), 10.0 ** np.clip(-places, 0, 300)
+        rounded = np.round(values * up / down) * down / up  # an integer over a power of ten: a short repr
+    return np.where(np.isfinite(values), rounded, values)
+
+
+def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logistic: bool) -> dict:
+    """The data points with the model fitted at the last update up to the parameter STEP (starting at step): the
+    line (linear) or the sigmoid (logistic). The same STEP as the (w, b) map beside it (panel(…, step=…))."""
+    x = alt.X("x:Q", title="x", scale=alt.Scale(nice=False, zero=False))
+    y_title = t("map.label") if logistic else "y"
+    y_scale = alt.Scale(domain=[-0.05, 1.05]) if logistic else alt.Scale(zero=False)
+    shown = alt.Chart(fitted.assign(x=_rounded(fitted["x"]), fit=_rounded(fitted["fit"]))).transform_filter(
+        f"datum.k <= {STEP}")
+    return alt.layer(
+        alt.Chart(data).mark_circle(size=28, color=CURVE_COLOR, opacity=0.8).encode(
+            x=x, y=alt.Y("y:Q", title=y_title, scale=y_scale),
+            tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]),
+        _heads(shown).mark_line(color=PATH_COLOR, strokeWidth=2, clip=True,
+                                interpolate="monotone" if logistic else "linear").encode(
+            x=x, y=alt.Y("fit:Q", scale=y_scale), order="x:Q",
+            tooltip=[alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", format=".4g"),
+                     alt.Tooltip("fit:Q", title=t("map.fit"), format=".4g")]),
+    ).add_params(_step_param(step)).properties(height=SIDE_HEIGHT, width="container").to_dict()
+
+
+# --- noise: where the seeds' runs end -----------------------------------------------------------------------------
+
+
+def cloud(results) -> pd.DataFrame:
+    """Where each seed's run ended: seed, x, y, loss, status (the finite ends)."""
+    ends = np.array([np.asarray(result.theta, dtype=float) for result in results])
+    frame = pd.DataFrame({"seed": [result.settings.seed for result in results], "x": ends[:, 0], "y": ends[:, 1],
+                          "loss": [result.loss for result in results],
+                          "status": [result.status for result in results]})
+    return frame[np.isfinite(frame["x"]) & np.isfinite(frame["y"])]
+
+
+def cloud_map(surface: SurfaceMap, ends: pd.DataFrame, title: str | None = None) -> dict:
+    """The seeds' endpoints on the map as a cloud, coloured by status, clipped to the map."""
+    x, y = _axes(surface)
+    labels = {status: t(f"status.{status}") for status in STATUSES}
+    expression = " : ".join(f"datum.value == '{status}' ? '{label}'" for status, label in labels.items())
+    color = alt.Color("status:N", title=t("chart.status"),
+                      scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS)),
+                      legend=alt.Legend(orient="bottom", columns=2, labelExpr=f"{expression} : datum.value"))
+    return _map(surface, [alt.Chart(ends).mark_circle(size=30, opacity=0.7, clip=True).encode(
+        x=x, y=y, color=color, tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")),
+                                        *_path_tooltip(surface)[1:4]])], title)
+
+
+# --- one update on the map ----------------------------------------------------------------------------------------
+
+
+def update_shapes(result, box, updates: int = 200) -> pd.DataFrame:
+    """Each of the first updates of a run (θ_k → θ_(k+1)), one row each: k, x, y (θ_k), x_next, y_next (θ_(k+1)),
+    grad_x, grad_y (∇J(θ_k)), and the gradient's arrow from θ_k, ARROW_SHARE of the map's width long
+    (arrow_x, arrow_y: its tip); angle, angle_next: the direction of ∇J and of the step, in degrees clockwise from
+    up, on a map drawn square."""
+    history = np.asarray(result.history, dtype=float)[:updates + 1]
+    start, after = history[:-1], history[1:]
+    grad = gradient(result.settings.problem, start)
+    scale = np.array([box[1] - box[0], box[3] - box[2]])
+    with np.errstate(all="ignore"):
+        size = np.linalg.norm(grad / scale, axis=1, keepdims=True)  # on a square map: in shares of its sides
+        tip = start + np.where(size > 0, grad / size, 0.0) * ARROW_SHARE
+        step = (after - start) / scale
+        direction = (grad / scale)
+    return pd.DataFrame({"k": np.arange(len(start)), "x": start[:, 0], "y": start[:, 1], "x_next": after[:, 0],
+                         "y_next": after[:, 1], "grad_x": grad[:, 0], "grad_y": grad[:, 1], "arrow_x": tip[:, 0],
+                         "arrow_y": tip[:, 1],
+                         "angle": np.degrees(np.arctan2(direction[:, 0], direction[:, 1])),
+                         "angle_next": np.degrees(np.arctan2(step[:, 0], step[:, 1])),
+                         "label_here": [f"θ{frames.subscript(k)}" for k in range(len(start))],
+                         "label_next": [f"θ{frames.subscript(k + 1)}" for k in range(len(start))]})
+
+
+def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0) -> dict:
+    """One update on the map, the parameter STEP choosing which: θ_k, the gradient ∇J(θ_k) as an arrow (a fixed
+    length; its size in the tooltip), and the step taken to θ_(k+1)."""
+    x, y = _axes(surface)
+    first, second = _names(surface)
+    numbers = [column for column in shapes.columns if column != "k" and shapes[column].dtype.kind == "f"]
+    shown = alt.Chart(shapes.assign(**{column: _rounded(shapes[column]) for column in numbers})).transform_filter(
+        f"datum.k == {STEP}")
+    tooltip = [alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", title=first, format=".6g"),
+               alt.Tooltip("y:Q", title=second, format=".6g"),
+               alt.Tooltip("grad_x:Q", title=f"∂J/∂{first}", format=".6g"),
+               alt.Tooltip("grad_y:Q", title=f"∂J/∂{second}", format=".6g")]
+    next_x, next_y = _axes(surface, "x_next", "y_next")
+    arrow_x, arrow_y = _axes(surface, "arrow_x", "arrow_y")
+    return _map(surface, [
+        shown.mark_rule(color="#1f77b4", strokeWidth=2, strokeDash=[5, 3], clip=True).encode(
+            x=x, y=y, x2="arrow_x:Q", y2="arrow_y:Q"),
+        shown.mark_point(shape="triangle", size=90, filled=True, color="#1f77b4", opacity=1, clip=True).encode(
+            x=arrow_x, y=arrow_y, angle=alt.Angle("angle:Q", scale=None),
+            tooltip=[alt.Tooltip("grad_x:Q", title=f"∂J/∂{first}", format=".6g"),
+                     alt.Tooltip("grad_y:Q", title=f"∂J/∂{second}", format=".6g")]),
+        shown.mark_rule(color=PATH_COLOR, strokeWidth=2.5, clip=True).encode(x=x, y=y, x2="x_next:Q",
+                                                                             y2="y_next:Q"),
+        shown.mark_point(shape="triangle", size=110, filled=True, color=PATH_COLOR, opacity=1, clip=True).encode(
+            x=next_x, y=next_y, angle=alt.Angle("angle_next:Q", scale=None)),
+        shown.mark_point(filled=True, size=80, color="black", opacity=1, clip=True).encode(x=x, y=y,
+                                                                                           tooltip=tooltip),
+        shown.mark_text(dy=-12, fontSize=12, clip=True).encode(x=x, y=y, text="label_here:N"),
+        shown.mark_text(dy=16, fontSize=12, clip=True).encode(x=next_x, y=next_y, text="label_next:N"),
+    ], step=step)
+
+
+def step_sentence(shapes: pd.DataFrame, k: int) -> str:
+    """What update k + 1 does on the map, in words: where it starts, the gradient there, where it lands."""
+    row = shapes.iloc[k]
+    return t("map.update", number=f"{k + 1:,}", here=frames.subscript(k), after=frames.subscript(k + 1),
+             theta=number(np.array([row.x, row.y])), grad=number(np.array([row.grad_x, row.grad_y])),
+             next=number(np.array([row.x_next, row.y_next])))
+
+
+def legend_note() -> str:
+    """What the map's marks mean, for a caption under it."""
+    return t("map.caption")
