@@ -15,6 +15,7 @@ from gd.lab.explain import explain
 from gd.lab.format import number
 from gd.lab.text import LANGUAGES, speaking, t
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, read_number
+from gd.run import START
 from gd.stopping import LEFT_DOMAIN
 from gd.typed import ACCEPTED
 
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         parser.add_argument(f"--{option}", default=default, help=f"one of {', '.join(registry)} (default {default})")
 
     number(ETA, "one or more learning rates", nargs="+", default=[ETA.default])
-    number(THETA0, "start point θ₀")
+    number(THETA0, "start point θ₀ (two numbers, x y, for a --function of x and y)", nargs="+", default=None)
     number(EPSILON, "tolerance of the stopping rule")
     name("objective", gd.OBJECTIVES, gd.Settings.objective)
     parser.add_argument("--function", help="a formula to minimise instead of --objective, such as "
@@ -86,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _finite_or_none(value):
+    if isinstance(value, np.ndarray):  # θ and ∇J of a function of x and y
+        return [_finite_or_none(float(part)) for part in value]
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
@@ -93,7 +96,8 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         objective = args.objective if args.function is None else gd.parse_objective(args.function)
-        results = gd.compare(args.eta, objective, theta0=args.theta0, epsilon=args.epsilon,
+        theta0 = START if args.theta0 is None else args.theta0[0] if len(args.theta0) == 1 else tuple(args.theta0)
+        results = gd.compare(args.eta, objective, theta0=theta0, epsilon=args.epsilon,
                              variant=args.variant, batch_size=args.batch_size, optimizer=args.optimizer,
                              schedule=args.schedule, stop=args.stop, max_iter=args.max_iter, seed=args.seed)
     except ParameterError as error:

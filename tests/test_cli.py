@@ -220,3 +220,17 @@ def test_a_refused_function_is_one_error_line_and_status_2(capsys, text, mention
     assert captured.out == "" and "Traceback" not in captured.err
     (line,) = captured.err.splitlines()
     assert line.startswith("error: function: ") and mentions in line
+
+
+def test_a_function_of_x_and_y_starts_where_told(capsys):
+    """--theta0 x y for a typed surface: JSON lists θ and ∇J as pairs, equal to compare(); two numbers for a
+    curve are refused."""
+    text = "(1 - x)**2 + 100*(y - x**2)**2"
+    assert run(["--function", text, "--eta", "0.001", "--theta0", "-1.5", "2", "--max-iter", "500", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out, parse_constant=refuse_constants)
+    (result,) = gd.compare([0.001], gd.parse_objective(text), theta0=(-1.5, 2.0), max_iter=500)
+    assert row["theta"] == result.theta.tolist() and row["grad"] == result.grad.tolist()
+    assert row["iterations"] == result.iterations == 500
+    assert run(["--function", text, "--max-iter", "5"]) == 0  # from (0, 0), the typed surface's start
+    assert run(["--theta0", "1", "2"]) == 2
+    assert "theta0" in capsys.readouterr().err
