@@ -9,17 +9,22 @@ call eval). It passes, in this order and before any expensive work:
 2. Python's own parser, ast.parse(mode="eval"), which only builds a tree and runs nothing;
 3. limits on the tree: at most MAX_NODES nodes and MAX_DEPTH levels;
 4. a walk that builds the SymPy expression node by node from an allow-list: numbers written plainly and at most
-   MAX_NUMBER in size, the variables (x or θ or theta; y), + - * / ** (^ means **), unary minus, and calls of
-   FUNCTIONS with one argument. Anything else is refused with a ParameterError (name "function") whose .reason
-   says which rule refused it and .token what it refused. Every constant part is evaluated in float64 as it is
-   built, and a power's exponent is checked before SymPy sees the power, so nothing like 9**9**9 is ever computed
-   exactly; no simplification is asked for beyond SymPy's automatic one.
+   MAX_NUMBER in size (kept exact, 2.5 as 5/2: SymPy evaluates Floats eagerly), the variables (x or θ or theta;
+   y), + - * / ** (^ means **), unary minus, and calls of FUNCTIONS with one argument. Anything else is refused
+   with a ParameterError (name "function") whose .reason (a key of REASONS) says which rule refused it and
+   .token what it refused. Every constant part is evaluated in float64 as it is built; an exponent must be a
+   constant of at most MAX_EXPONENT, checked before SymPy sees the power, so nothing like 9**9**9 is ever
+   computed exactly; no number in any expression SymPy builds may pass 2^±MAX_BITS; no simplification is asked
+   for beyond SymPy's automatic one;
+5. a deadline: SymPy's automatic rewriting (assumptions, expansions) is not bounded by its input's size, so
+   building and differentiating run under SYMBOLIC_SECONDS of wall time and are refused ("too_slow") past it.
 
 The variables are this module's own SymPy symbols, so no name a user typed is ever a Symbol or Function, and
 values, gradients and Hessians are computed by walking SymPy's trees with numpy (no lambdify: its exec would be
 safe on these trees, every node of which is ours, but a walk needs no generated code at all, and it lets small
 integer powers be products, as the built-in curves write them: typed "(x - 2.5)**2 - 1" gives the article's curve
-bit for bit). |u| is differentiated as sign(u) and sign(u) as 0 (its second derivative away from the kink).
+bit for bit). |u| is differentiated as sign(u) and sign(u) as 0 (its second derivative away from the kink). The
+formula's LaTeX is written from Python's tree, as typed (SymPy's printer may call simplify).
 
 What is said about the function holds on its plot range, not beyond: minimizers are found on a grid of the range
 and refined (bisection of J' in 1-D, Newton in 2-D); none found means the list is empty, and the theory tab has
