@@ -316,7 +316,7 @@ def predict_directions(settings, eta: float) -> DirectionalPrediction | None:
     The closed form gives θ_k, J_k = J* + ½ (θ_k − θ*)ᵀH(θ_k − θ*) and the steps for k = 0, 1, …; the engine's
     own tests are then applied to them, in the loop's order: divergence, then the rule, then converged or
     stalled. Evaluated on a doubling span of updates, up to max_iter."""
-    if not plain(settings):
+    if not plain(settings) or not settings.problem.minimizers:  # a typed function may have none on its range
         return None
     basis, problem = eigenbasis(settings), settings.problem
     model, rule = _Model(basis), STOPS[settings.stop]

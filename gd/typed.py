@@ -527,9 +527,9 @@ def _symbolic(text: str, tree):
                       for reason, test, argument in _conditions([expression, *gradient]))
     except _Unsupported as error:  # SymPy's derivative holds a complex or undefined number (I, zoo, nan)
         raise refused("undefined", str(error), text) from None
-    # exactly a parabola (so the theory's closed forms are exact): a polynomial whose J'' is a non-zero constant
-    quadratic = bool(dim == 1 and expression.is_polynomial(symbols[0]) and not hessian[0, 0].free_symbols
-                     and float(_constant(hessian[0, 0], numpy_of)) != 0)
+    # exactly quadratic (so the theory's closed forms are exact): a polynomial whose Hessian is a non-zero constant
+    quadratic = bool(expression.is_polynomial(*symbols) and not any(part.free_symbols for part in hessian.values())
+                     and any(float(_constant(part, numpy_of)) != 0 for part in hessian.values()))
     return dim, value, slopes, seconds, tests, quadratic
 
 

@@ -325,6 +325,7 @@ def test_minimizers_are_found_on_the_range_or_none(text, minimizers):
     np.testing.assert_allclose(objective.minimizers, minimizers, rtol=0, atol=1e-12)
     if not minimizers:
         assert theory.predict(gd.Settings(objective), 0.1) is None
+        assert theory.predict_directions(gd.Settings(objective), 0.1) is None
 
 
 def test_smoothness_is_the_largest_curvature_on_the_range():
@@ -479,3 +480,13 @@ def test_typed_quartic_is_the_built_in_one_bit_for_bit():
     points = column(np.linspace(-1, 3, 4001) + 0.0123)
     assert np.array_equal(objective.value(points), built_in.value(points))
     assert same_run(gd.minimize(objective, eta=0.05, theta0=2.5), gd.minimize("quartic", eta=0.05, theta0=2.5))
+
+
+def test_the_theory_of_a_typed_surface_is_the_eigenbasis_at_its_minimum():
+    """x² + 10y² from (1, 1): the closed form in the eigenbasis predicts the run's updates and status."""
+    settings = gd.Settings(gd.parse_objective("x^2 + 10*y^2"), theta0=(1.0, 1.0))
+    prediction = theory.predict_directions(settings, 0.05)
+    result = gd.minimize(settings.objective, eta=0.05, theta0=(1.0, 1.0))
+    assert prediction.basis.eigenvalues == (2.0, 20.0) and prediction.basis.minimizer == (0.0, 0.0)
+    assert (prediction.updates, prediction.status) == (result.iterations, result.status) and prediction.exact
+    assert not gd.parse_objective(ROSENBROCK).quadratic and not gd.parse_objective("x^2 + abs(y)").quadratic
