@@ -1,4 +1,5 @@
-"""The command line: python -m gd --eta 0.01 0.1 1.1 [--json] prints what the article's loop prints."""
+"""The command line: python -m gd --eta 0.01 0.1 1.1 [--json] prints what the article's loop prints; --function
+"(x - 2.5)**2 - 1" runs a typed formula instead of a built-in objective."""
 
 import argparse
 import json
@@ -6,13 +7,26 @@ import math
 import re
 import sys
 
+import numpy as np
+
 import gd
 from gd.lab.controls import refusal
 from gd.lab.explain import explain
+from gd.lab.format import number
 from gd.lab.text import LANGUAGES, speaking, t
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, read_number
+from gd.run import START
+from gd.stopping import LEFT_DOMAIN
+from gd.typed import ACCEPTED
 
 COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")
+# The sentence of a run that left a typed function's domain, until the lab's string table has one (en, zh).
+LEFT_DOMAIN_SAID = {
+    "en": ("Left the function's domain at update {k}: J(θ) or its gradient is undefined at θ = {theta} ({why}).",
+           {"log": "the log of a number ≤ 0", "root": "the root of a negative number", "division": "division by zero"}),
+    "zh": ("在第 {k} 次更新时离开了函数的定义域：J(θ) 或其梯度在 θ = {theta} 处无定义（{why}）。",
+           {"log": "对不大于 0 的数取对数", "root": "对负数开方", "division": "除以零"}),
+}
 
 
 def _one_line(message: str) -> str:
@@ -55,9 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         parser.add_argument(f"--{option}", default=default, help=f"one of {', '.join(registry)} (default {default})")
 
     number(ETA, "one or more learning rates", nargs="+", default=[ETA.default])
-    number(THETA0, "start point θ₀")
+    number(THETA0, "start point θ₀ (two numbers, x y, for a --function of x and y)", nargs="+", default=None)
     number(EPSILON, "tolerance of the stopping rule")
     name("objective", gd.OBJECTIVES, gd.Settings.objective)
+    parser.add_argument("--function", help="a formula to minimise instead of --objective, such as "
+                                           f"\"(x - 2.5)**2 - 1\": {ACCEPTED}; drawn on -5 to 5")
     name("variant", gd.VARIANTS, gd.Settings.variant)
     number(BATCH_SIZE, "examples per mini-batch")
     name("optimizer", gd.OPTIMIZERS, gd.Settings.optimizer)
@@ -71,13 +87,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _finite_or_none(value):
+    if isinstance(value, np.ndarray):  # θ and ∇J of a function of x and y
+        return [_finite_or_none(float(part)) for part in value]
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
-        results = gd.compare(args.eta, args.objective, theta0=args.theta0, epsilon=args.epsilon,
+        objective = args.objective if args.function is None else gd.parse_objective(args.function)
+        theta0 = START if args.theta0 is None else args.theta0[0] if len(args.theta0) == 1 else tuple(args.theta0)
+        results = gd.compare(args.eta, objective, theta0=theta0, epsilon=args.epsilon,
                              variant=args.variant, batch_size=args.batch_size, optimizer=args.optimizer,
                              schedule=args.schedule, stop=args.stop, max_iter=args.max_iter, seed=args.seed)
     except ParameterError as error:
@@ -94,8 +114,19 @@ def main(argv=None) -> int:
         for row, result in zip(rows, results, strict=True):
             print("\t".join(repr(row[column]) if isinstance(row[column], float) else str(row[column])
                             for column in COLUMNS))
-            print(f"  {explain(result)}")
+            print(f"  {_left_domain(result, args.lang) if result.status == LEFT_DOMAIN else explain(result)}")
     return 0
+
+
+def _left_domain(result, lang: str) -> str:
+    """Where and why the run left the domain: at its last θ if that is a finite point outside, else at the one before
+    (whose gradient was undefined, so the last step was not finite)."""
+    sentence, reasons = LEFT_DOMAIN_SAID[lang]
+    problem, history = result.settings.problem, result.history
+    outside = bool(np.isfinite(history[-1]).all()) and problem.undefined(history[-1])
+    point = history[-1] if outside or len(history) == 1 else history[-2]
+    return sentence.format(k=result.iterations, theta=number(point),
+                           why="; ".join(reasons[reason] for reason in problem.undefined(point)))
 
 
 if __name__ == "__main__":

@@ -18,10 +18,13 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", flags=re
 
 class ParameterError(ValueError):
     """A value the engine refuses: .name is the parameter, .accepted what it takes (in words), .value what it got,
-    and, so that a page can say it in its own language, .spec (a number's range) or .options (a name's choices)."""
+    and, so that a page can say it in its own language, .spec (a number's range) or .options (a name's choices), or
+    .reason (a short code of the rule that refused it) and .token (what it refused), for a typed function."""
 
-    def __init__(self, name: str, accepted: str, value, message: str | None = None, *, spec=None, options=None):
+    def __init__(self, name: str, accepted: str, value, message: str | None = None, *, spec=None, options=None,
+                 reason: str | None = None, token: str | None = None):
         self.name, self.accepted, self.value, self.spec, self.options = name, accepted, value, spec, options
+        self.reason, self.token = reason, token
         super().__init__(message or f"{name} must be {accepted} (got {_shown(value)})")
 
 

@@ -20,7 +20,7 @@ from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS, UpdateRule
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose, start_point
 from gd.schedules import SCHEDULES, Schedule
-from gd.stopping import STOPS, StopRule, diverged, divergence_bound, norm, settle
+from gd.stopping import LEFT_DOMAIN, STOPS, StopRule, diverged, divergence_bound, ended, norm, settle
 from gd.surfaces import SURFACES
 from gd.variants import VARIANTS, batches, lane_batches
 
@@ -49,7 +49,7 @@ class Settings:
     pair (x, y) for a 2-D one (kept as a tuple of floats); by default (START) the objective's start, else THETA0's
     default."""
 
-    objective: str = "quadratic"
+    objective: str | Objective = "quadratic"  # a name in problems(), or an Objective such as gd.parse_objective's
     theta0: float | tuple[float, ...] = START
     epsilon: float = EPSILON.default
     variant: str = "batch"
@@ -64,7 +64,8 @@ class Settings:
         def put(name, value):
             object.__setattr__(self, name, value)
 
-        put("objective", choose("objective", self.objective, problems()))
+        if not isinstance(self.objective, Objective):
+            put("objective", choose("objective", self.objective, problems()))
         start = self.problem.start if self.problem.start is not None else THETA0.default
         put("theta0", start_point(start if self.theta0 is START else self.theta0, self.problem.dim))
         put("epsilon", EPSILON.check(self.epsilon))
@@ -80,7 +81,7 @@ class Settings:
 
     @property
     def problem(self) -> Objective:
-        return problems()[self.objective]
+        return self.objective if isinstance(self.objective, Objective) else problems()[self.objective]
 
     @property
     def rule(self) -> StopRule:
@@ -217,8 +218,8 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
         thetas, losses = _Trace(theta, settings.max_iter + 1), _Trace(loss, settings.max_iter + 1)
         steps = _Trace(np.full_like(theta, np.nan), settings.max_iter + 1) if record_steps else None
         active = np.arange(lanes)
-        if diverged(theta, loss, bound)[0]:  # J(θ₀) itself overflows: nothing to run
-            status[:], active = "diverged", active[:0]
+        if diverged(theta, loss, bound)[0]:  # J(θ₀) itself overflows (or is undefined): nothing to run
+            status[:], active = ended(problem, theta, theta), active[:0]
         state, memory = settings.optimizer.init(theta), rule.init(loss)
         rate = rates[:, None]
         factor = settings.schedule.factor
@@ -231,7 +232,7 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
             gradient = problem.grad(theta) if examples is None else problem.batch_grad(theta, examples)
             scale = factor(k)
             step, state = update(gradient, state, rate if scale == 1.0 else rate * scale)
-            theta = theta + step
+            before, theta = theta, theta + step
             previous, loss = loss, problem.value(theta)
             every = None if active.size == lanes else active
             thetas.put(k + 1, every, theta)
@@ -244,7 +245,7 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
             if done.any():
                 fired &= ~gone  # divergence wins over a rule that fired on a non-finite J
                 iterations[active[done]] = k + 1
-                status[active[gone]] = "diverged"
+                status[active[gone]] = ended(problem, before[gone], theta[gone])
                 status[active[fired]] = settle(norm(problem.grad(theta[fired])), initial_grad_norm)
                 keep = ~done
                 active, theta, loss, rate = active[keep], theta[keep], loss[keep], rate[keep]
@@ -317,7 +318,7 @@ def each_stop(objective="quadratic", *, eta=ETA.default, **keywords) -> dict[str
         settings = Settings(objective, **{**keywords, "stop": name})
         with np.errstate(all="ignore"):
             k = rule.first_firing(problem, history, steps, losses, settings.epsilon)
-        if k is None or (k == end and lanes.status[0] == "diverged"):  # divergence wins over the rule
+        if k is None or (k == end and lanes.status[0] in ("diverged", LEFT_DOMAIN)):  # divergence wins over the rule
             iterations, status = end, lanes.status[0]
         else:
             with np.errstate(all="ignore"):

@@ -11,7 +11,10 @@ because J(5) = J(0), with the gradient still 5. So a run whose rule fired is
 
 A run is diverged, and ends at once, when J(θ_k) is not finite or |θ_k| exceeds
 DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before the rule. Beyond one
-dimension |·| is the Euclidean norm, in every rule and test here.
+dimension |·| is the Euclidean norm, in every rule and test here. A run of a typed function
+(gd.typed), which has a domain, ends so as LEFT_DOMAIN instead when θ_k is a finite point outside
+the domain (J undefined there: the log of a negative number, a division by zero) or θ_{k-1} was
+(∇J undefined there, as that of √θ at 0); not in STATUSES until the page can say it.
 """
 
 import math
@@ -23,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 STATUSES = ("converged", "stalled", "max_iter", "diverged")
+LEFT_DOMAIN = "left_domain"  # to be appended to STATUSES (never inserted: the compiled loop's codes index it)
 DIVERGENCE_FACTOR = 1e8  # how far past the drawn range θ may go before the run is called diverged
 STALL_RATIO = 1e-2  # the gradient must have shrunk a hundredfold for "converged"
 GRAD_FLOOR = 1e-8  # ... or be this small, when it started at (almost) zero
@@ -112,6 +116,17 @@ def divergence_bound(theta0, plot_range) -> float:
 def diverged(theta: np.ndarray, loss: np.ndarray, bound: float) -> np.ndarray:
     """Lanes whose θ left the bound or whose J is not finite (NaN included)."""
     return ~((norm(theta) <= bound) & np.isfinite(loss))
+
+
+def ended(objective, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """The status of lanes that diverged() stopped, from θ_{k-1} (before) and θ_k (after): LEFT_DOMAIN where the
+    objective has a domain (a typed function's .domain) and θ_k is finite and outside it or θ_{k-1} is outside it,
+    else "diverged"."""
+    inside = getattr(objective, "domain", None)
+    if inside is None:
+        return np.full(len(after), "diverged", dtype=object)
+    left = (np.isfinite(after).all(axis=-1) & ~inside(after)) | ~inside(before)
+    return np.where(left, LEFT_DOMAIN, "diverged").astype(object)
 
 
 def tolerance(initial_grad_norm: float) -> float:

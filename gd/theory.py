@@ -31,7 +31,7 @@ import numpy as np
 from gd.optimizers import OPTIMIZERS
 from gd.params import ETA, MAX_ITER
 from gd.run import START, Settings, gradient
-from gd.stopping import GRAD_FLOOR, PATIENCE, STALL_RATIO, STOPS, diverged, divergence_bound, norm, settle
+from gd.stopping import GRAD_FLOOR, LEFT_DOMAIN, PATIENCE, STALL_RATIO, STOPS, diverged, divergence_bound, norm, settle
 
 REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
 # What a learner predicts about a run, defined so that the run's status and theory's regime say the same:
@@ -69,9 +69,11 @@ def plain(settings) -> bool:
 
 
 def applies(settings) -> bool:
-    """Closed forms exist for plain gradient descent (see plain), in one dimension, where a parabola fits the
-    bottom (J''(θ*) > 0: the flat-bottomed quartic has none)."""
-    return plain(settings) and settings.problem.dim == 1 and local_curvature(settings)[1] > 0
+    """Closed forms exist for plain gradient descent (see plain), in one dimension, where a minimizer is known (a
+    typed function may have none on its range) and a parabola fits the bottom (J''(θ*) > 0: the flat-bottomed
+    quartic has none)."""
+    return (plain(settings) and settings.problem.dim == 1 and bool(settings.problem.minimizers)
+            and local_curvature(settings)[1] > 0)
 
 
 def reversals(gradients: np.ndarray) -> int:
@@ -168,7 +170,7 @@ def at_minimum(result) -> bool:
 def outcome(result) -> str:
     """What a learner would call the run (OUTCOMES): it diverges; it ends at a minimum, reached from one side
     (converges) or crossing it back and forth, the gradient turning at least twice (zigzags); or it stops short."""
-    if result.status == "diverged":
+    if result.status in ("diverged", LEFT_DOMAIN):  # a run that left a typed function's domain broke off too
         return "diverges"
     if not at_minimum(result):
         return "stops_short"
@@ -314,7 +316,7 @@ def predict_directions(settings, eta: float) -> DirectionalPrediction | None:
     The closed form gives θ_k, J_k = J* + ½ (θ_k − θ*)ᵀH(θ_k − θ*) and the steps for k = 0, 1, …; the engine's
     own tests are then applied to them, in the loop's order: divergence, then the rule, then converged or
     stalled. Evaluated on a doubling span of updates, up to max_iter."""
-    if not plain(settings):
+    if not plain(settings) or not settings.problem.minimizers:  # a typed function may have none on its range
         return None
     basis, problem = eigenbasis(settings), settings.problem
     model, rule = _Model(basis), STOPS[settings.stop]

@@ -183,3 +183,54 @@ def test_an_error_speaks_chinese_with_lang_zh(capsys):
     assert run(["--eta", "-1", "--lang", "zh"]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line == "error: eta 必须是 > 0 的有限数。"
+
+
+def test_a_typed_function_runs_as_compare_runs_it(capsys):
+    """--function "(x - 2.5)**2 - 1": the article's row, equal to compare() on the parsed objective."""
+    assert run(["--function", "(x - 2.5)**2 - 1", "--eta", "0.1", "1.1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out, parse_constant=refuse_constants)
+    results = gd.compare([0.1, 1.1], gd.parse_objective("(x - 2.5)**2 - 1"))
+    assert rows == [{column: _finite(getattr(result, column)) for column in COLUMNS} for result in results]
+    assert rows[0]["iterations"] == 45 and rows[0]["status"] == "converged" and rows[1]["status"] == "diverged"
+
+
+def _finite(value):
+    return value if not isinstance(value, float) or math.isfinite(value) else None
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "Left the function's domain at update 2: J(θ) or its gradient is undefined at θ = -0.0333333 "
+           "(the log of a number ≤ 0)."),
+    ("zh", "在第 2 次更新时离开了函数的定义域：J(θ) 或其梯度在 θ = -0.0333333 处无定义（对不大于 0 的数取对数）。"),
+])
+def test_leaving_the_domain_is_said_so(capsys, lang, said):
+    assert run(["--function", "log(x)", "--theta0", "0.5", "--lang", lang]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split("\t")[-1] == "left_domain"
+    assert lines[2] == f"  {said}"
+
+
+@pytest.mark.parametrize(("text", "mentions"), [
+    ("__import__('os').system('echo hi')", "'_'"), ("x.real", "Attribute"), ("9**9**9", "9**9"),
+    ("x\nimport os", "\\n"), ("x" * 300, "200"), ("sin(x", "not a formula"), ("ｘ", "'ｘ'"), ("1/0 + x", "1/0"),
+])
+def test_a_refused_function_is_one_error_line_and_status_2(capsys, text, mentions):
+    assert run(["--function", text]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    (line,) = captured.err.splitlines()
+    assert line.startswith("error: function: ") and mentions in line
+
+
+def test_a_function_of_x_and_y_starts_where_told(capsys):
+    """--theta0 x y for a typed surface: JSON lists θ and ∇J as pairs, equal to compare(); two numbers for a
+    curve are refused."""
+    text = "(1 - x)**2 + 100*(y - x**2)**2"
+    assert run(["--function", text, "--eta", "0.001", "--theta0", "-1.5", "2", "--max-iter", "500", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out, parse_constant=refuse_constants)
+    (result,) = gd.compare([0.001], gd.parse_objective(text), theta0=(-1.5, 2.0), max_iter=500)
+    assert row["theta"] == result.theta.tolist() and row["grad"] == result.grad.tolist()
+    assert row["iterations"] == result.iterations == 500
+    assert run(["--function", text, "--max-iter", "5"]) == 0  # from (0, 0), the typed surface's start
+    assert run(["--theta0", "1", "2"]) == 2
+    assert "theta0" in capsys.readouterr().err

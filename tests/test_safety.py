@@ -11,6 +11,7 @@ FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "execfile", "input"}
 FORBIDDEN_MODULES = {"pickle", "cPickle", "dill", "marshal", "shelve", "yaml", "ruamel", "jsonpickle", "subprocess",
                      "importlib"}
 FORBIDDEN_ATTRIBUTES = {"loads", "load", "unsafe_load", "full_load"}  # on the modules above
+STRING_EVALUATORS = {"sympify", "parse_expr", "lambdify", "S", "eval", "exec"}  # SymPy's eval/exec of text, by any name
 
 
 def findings(path: Path) -> list[str]:
@@ -27,6 +28,11 @@ def findings(path: Path) -> list[str]:
         if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES
                 and isinstance(node.value, ast.Name) and node.value.id in FORBIDDEN_MODULES):
             found.append(f"{path.name}:{node.lineno} uses {node.value.id}.{node.attr}")
+        if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) in \
+                STRING_EVALUATORS - FORBIDDEN_CALLS:
+            found.append(f"{path.name}:{node.lineno} calls {getattr(node.func, 'attr', None) or node.func.id}()")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"eval", "exec"}:
+            found.append(f"{path.name}:{node.lineno} calls .{node.func.attr}()")
         if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html" and not (
                 isinstance(node.value, ast.Constant) and node.value.value is False):
             found.append(f"{path.name}:{node.lineno} allows raw HTML")
@@ -35,6 +41,7 @@ def findings(path: Path) -> list[str]:
 
 def test_the_scan_covers_the_package_and_the_page():
     assert ROOT / "dashboard.py" in SOURCES and ROOT / "gd" / "run.py" in SOURCES
+    assert ROOT / "gd" / "typed.py" in SOURCES  # the typed function: text never reaches eval, exec or SymPy's
     assert ROOT / "gd" / "lab" / "links.py" in SOURCES and len(SOURCES) >= 22
 
 
@@ -46,5 +53,6 @@ def test_no_eval_exec_pickle_or_yaml(path):
 def test_the_scan_finds_what_it_looks_for(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text("import pickle\nimport yaml\nfrom marshal import loads\neval('1')\nexec('x = 1')\n"
-                       "pickle.loads(b'')\nst.markdown(text, unsafe_allow_html=True)\n")
-    assert len(findings(planted)) == 7
+                       "pickle.loads(b'')\nst.markdown(text, unsafe_allow_html=True)\n"
+                       "sympy.sympify(text)\nparse_expr(text)\nsympy.lambdify(x, e)\nsympy.S(text)\nbuiltins.eval(t)\n")
+    assert len(findings(planted)) == 12
