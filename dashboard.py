@@ -19,6 +19,7 @@ from gd.lab.controls import (
     MAX_TEXT,
     NUMBERS,
     PRESETS,
+    RACE,
     UNITS,
     Run,
     control_text,
@@ -101,7 +102,7 @@ def language_ui() -> str:
 
 
 MIRRORS = {"eta": "eta_here", "etas": "etas_here"}  # typed in the sidebar and again above the results (phones)
-TYPED = (*NUMBERS, *HYPERPARAMETERS, "etas")  # the controls typed as text
+TYPED = (*NUMBERS, *HYPERPARAMETERS, *RACE, "etas")  # the controls typed as text
 
 
 def put(key: str, value) -> None:

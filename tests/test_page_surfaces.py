@@ -1,0 +1,149 @@
+"""The page on the 2-D surfaces (issue 14): every surface opens in every view it has, and what each view shows is what
+the engine computes when run separately. App tests through Streamlit's AppTest."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import gd
+from gd import theory
+from gd.lab import views
+from gd.lab.controls import RACE_ETAS, Run, start_of, views_of
+from gd.lab.format import number
+from gd.lab.frames import panel_title
+from gd.lab.links import read_url, to_url
+from gd.lab.text import t
+
+
+def open_page(**query) -> AppTest:
+    app = AppTest.from_file("../dashboard.py", default_timeout=120)
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def charts(app) -> list[dict]:
+    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
+
+
+def plain(text: str) -> str:
+    return text.replace("\\", "")
+
+
+CASES = [(name, view) for name in gd.SURFACES for view in views_of(name)]
+
+
+@pytest.mark.parametrize(("objective", "view"), CASES, ids=[f"{name}-{view}" for name, view in CASES])
+def test_every_surface_opens_in_every_view_it_has(objective, view):
+    noisy = {"variant": "sgd", "max_iter": "2000"} if view == "noise" else {}
+    app = open_page(objective=objective, view=view, **noisy)
+    assert not app.exception
+    assert [tab.label for tab in app.tabs] == [t(f"view.{name}") for name in views_of(objective)]
+    refusals = [plain(box.value) for box in app.error if not plain(box.value).startswith("Diverged")]
+    assert all("would take up to" in said for said in refusals), refusals  # only the work cap may refuse
+    if not refusals and view != "predict":
+        assert charts(app), view
+    result = gd.minimize(objective, max_iter=2000 if view == "noise" else 10_000,
+                         variant="sgd" if view == "noise" else "batch")
+    assert {metric.label: metric.value for metric in app.metric}[t("metric.theta")] == number(result.theta)
+
+
+def test_a_surface_has_the_race_its_quadratic_momentums_map_and_a_regression_its_fitted_model():
+    assert views_of("quadratic") == ("compare", "theory", "stopping", "geometry", "noise", "predict")
+    assert views_of("rosenbrock")[-1] == "race" and "momentum" not in views_of("rosenbrock")
+    assert views_of("ravine")[-2:] == ("race", "momentum")
+    assert views_of("linear_regression_2d")[-3:] == ("race", "momentum", "regression")
+    assert views_of("logistic_regression_2d")[-2:] == ("race", "regression")  # not a quadratic
+
+
+def test_side_by_side_on_a_surface_is_one_map_per_eta_with_each_runs_path():
+    app = open_page(objective="ravine", etas="0.05,0.19,0.21")
+    runs = gd.compare([0.05, 0.19, 0.21], "ravine")
+    titles = [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
+    assert titles == [panel_title(result) for result in runs]
+    shown = views.compare(Run(objective="ravine", theta0=start_of("ravine"), etas=(0.05, 0.19, 0.21)))
+    for spec, result in zip(shown.panels, runs, strict=True):
+        drawn = {row["k"]: (row["x"], row["y"]) for row in spec["datasets"]["path"]}
+        for k in (0, 1, 5):
+            assert drawn[k] == pytest.approx(tuple(result.history[k]), rel=1e-12, abs=1e-12)
+    assert runs[2].status == "diverged" and spec["datasets"]["edges"]  # the one past 2/λmax = 0.2 is marked leaving
+    assert list(shown.points.columns) == ["eta", "k", "x", "y", "loss", "grad_x", "grad_y"]  # the CSV's
+
+
+def test_the_theory_tab_on_the_ravine_predicts_each_eta_within_one_update():
+    """A = [[5.5, 4.5], [4.5, 5.5]] has λ = 1 and 10: stable below 2/10 = 0.2, best constant η = 2/11."""
+    app = open_page(objective="ravine", view="theory", etas="0.05,0.1,0.19,0.21")
+    note = " ".join(plain(text.value) for text in app.markdown)
+    assert "λmin = 1, λmax = 10" in note and "2/λmax = 0.2" in note and f"= {number(2 / 11)}" in note
+    table = app.dataframe[0].value
+    runs = gd.compare([0.05, 0.1, 0.19, 0.21], "ravine")
+    assert table["updates"].tolist() == [result.iterations for result in runs]
+    assert (table["updates"] - table["predicted"]).abs().max() <= 1
+    assert table["status"].tolist()[-1] == t("status.diverged")
+
+
+def test_the_race_runs_every_rule_with_its_own_eta_as_the_engine_does():
+    app = open_page(objective="rosenbrock", view="race", race_adam="0.5")
+    table = app.dataframe[0].value
+    etas = {**RACE_ETAS["rosenbrock"], "adam": 0.5}
+    separate = [gd.minimize("rosenbrock", eta=etas[name], optimizer=name) for name in gd.OPTIMIZERS]
+    assert table["updates"].tolist() == [result.iterations for result in separate]
+    assert table["eta"].tolist() == [number(etas[name]) for name in gd.OPTIMIZERS]
+    assert app.text_input(key="race_adam").value == "0.5"
+    assert app.query_params["race_adam"] in ("0.5", ["0.5"])
+    assert "race_gd" not in app.query_params  # a surface's own default stays out of the link
+
+
+def test_momentums_map_marks_theorys_best_pair_and_yours():
+    app = open_page(objective="ravine", view="momentum", eta="0.1")
+    basis = theory.eigenbasis(gd.Settings("ravine"))
+    best_eta, best_beta = basis.momentum_best
+    assert best_eta == pytest.approx(4 / (np.sqrt(10) + 1) ** 2) and best_beta == pytest.approx(
+        ((np.sqrt(10) - 1) / (np.sqrt(10) + 1)) ** 2)
+    said = " ".join(plain(text.value) for text in app.markdown)
+    assert f"η = {number(best_eta)}, β = {number(best_beta)}" in said and "η = 0.1 and β = 0.9" in said
+
+
+def test_the_fitted_line_at_each_update_is_the_runs_w_and_b():
+    run = Run(objective="linear_regression_2d", theta0=start_of("linear_regression_2d"), eta=0.1, view="regression")
+    shown = views.regression(run.for_view("regression"))
+    result = gd.minimize("linear_regression_2d", eta=0.1, theta0=start_of("linear_regression_2d"))
+    assert shown.updates == result.iterations
+    rows = next(rows for rows in shown.fit["datasets"].values() if rows and "fit" in rows[0])
+    for k in (0, 1, result.iterations):
+        w, b = result.history[k]
+        at_k = [row for row in rows if row["k"] == k]
+        assert len(at_k) == 2 and all(row["fit"] == pytest.approx(w * row["x"] + b, rel=1e-5) for row in at_k)
+    assert not open_page(**to_url(run)).exception
+
+
+def test_a_start_typed_as_a_pair_reopens_from_a_link_exactly():
+    run = Run(objective="himmelblau", theta0=(-4.0, 0.1234567), view="compare")
+    query = to_url(run)
+    assert query["theta0"] == "-4,0.1234567"
+    values, problems = read_url(query)
+    assert not problems and values["theta0"] == (-4.0, 0.1234567)
+    app = open_page(**query)
+    result = gd.minimize("himmelblau", theta0=(-4.0, 0.1234567))
+    assert {metric.label: metric.value for metric in app.metric}[t("metric.theta")] == number(result.theta)
+    assert app.text_input(key="theta0").value == "-4, 0.1234567"
+
+
+def test_a_single_number_on_a_surface_keeps_its_own_start_and_says_so():
+    app = open_page(objective="rosenbrock", theta0="3")
+    (said,) = [plain(box.value) for box in app.error if not box.value.startswith("Diverged")]  # η = 0.1 diverges
+    assert said.startswith(t("label.theta0")) and "takes 2 numbers" in said and said.endswith("starts at -1.5, 2.")
+    start = start_of("rosenbrock")
+    result = gd.minimize("rosenbrock", theta0=start)
+    assert {metric.label: metric.value for metric in app.metric}[t("metric.theta")] == number(result.theta)
+
+
+def test_a_new_objective_starts_from_its_own_point():
+    app = open_page(theta0="4")
+    app.selectbox(key="objective").set_value("saddle").run()
+    assert not app.exception and not app.error
+    assert app.text_input(key="theta0").value == "1.5, 0"
+    app.selectbox(key="objective").set_value("quadratic").run()
+    assert app.text_input(key="theta0").value == "0"
