@@ -32,6 +32,7 @@ from gd.lab.controls import (
     refusal,
     spec_of,
     start_of,
+    surface_defaults,
     title,
     views_of,
 )
@@ -81,6 +82,7 @@ def open_link() -> None:
         return
     values, problems = read_url(st.query_params.to_dict())
     values.setdefault("lang", language_of(st.context.locale))
+    values = {**surface_defaults(values.get("objective", DEFAULTS.objective)), **values}
     for key, value in values.items():
         put(key, value)
     with speaking(values["lang"]):
@@ -151,9 +153,15 @@ def choice(key: str, on_change=None) -> str:
 
 
 def restart() -> None:
-    """A new objective starts from its own point: θ₀ typed for another one means nothing here."""
+    """A new objective starts from its own point: θ₀ typed for another one means nothing here. A surface brings its
+    own η and compared η, and going back to a curve brings the curves' (within the curves, η stays)."""
     st.session_state.pop("theta0", None)
     st.session_state.setdefault("good", {}).pop("theta0", None)
+    objective = st.session_state["objective"]
+    was_a_surface = st.session_state.get("on_a_surface", False)
+    if problems()[objective].dim > 1 or was_a_surface:
+        for key, value in (surface_defaults(objective) or {"eta": DEFAULTS.eta, "etas": DEFAULTS.etas}).items():
+            put(key, value)
 
 
 def start_ui(objective: str):
@@ -578,6 +586,7 @@ def page(lang: str) -> None:
     link_box = st.empty()  # the bad link's warning, until the learner changes something
     presets_ui()
     run = sidebar_ui(lang)
+    st.session_state["on_a_surface"] = problems()[run.objective].dim > 1
     link_warning_ui(link_box, run)
     st.session_state["open_view"] = run.view
     shown = metrics_ui(run)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import gd
 from gd import theory
 from gd.lab import views
-from gd.lab.controls import RACE_ETAS, Run, start_of, views_of
+from gd.lab.controls import RACE_ETAS, Run, start_of, surface_defaults, views_of
 from gd.lab.format import number
 from gd.lab.frames import panel_title
 from gd.lab.links import read_url, to_url
@@ -45,8 +45,8 @@ def test_every_surface_opens_in_every_view_it_has(objective, view):
     assert all("would take up to" in said for said in refusals), refusals  # only the work cap may refuse
     if not refusals and view != "predict":
         assert charts(app), view
-    result = gd.minimize(objective, max_iter=2000 if view == "noise" else 10_000,
-                         variant="sgd" if view == "noise" else "batch")
+    result = gd.minimize(objective, eta=surface_defaults(objective)["eta"],
+                         max_iter=2000 if view == "noise" else 10_000, variant="sgd" if view == "noise" else "batch")
     assert {metric.label: metric.value for metric in app.metric}[t("metric.theta")] == number(result.theta)
 
 
@@ -126,24 +126,39 @@ def test_a_start_typed_as_a_pair_reopens_from_a_link_exactly():
     values, problems = read_url(query)
     assert not problems and values["theta0"] == (-4.0, 0.1234567)
     app = open_page(**query)
-    result = gd.minimize("himmelblau", theta0=(-4.0, 0.1234567))
+    result = gd.minimize("himmelblau", eta=surface_defaults("himmelblau")["eta"], theta0=(-4.0, 0.1234567))
     assert {metric.label: metric.value for metric in app.metric}[t("metric.theta")] == number(result.theta)
     assert app.text_input(key="theta0").value == "-4, 0.1234567"
 
 
 def test_a_single_number_on_a_surface_keeps_its_own_start_and_says_so():
     app = open_page(objective="rosenbrock", theta0="3")
-    (said,) = [plain(box.value) for box in app.error if not box.value.startswith("Diverged")]  # η = 0.1 diverges
+    (said,) = [plain(box.value) for box in app.error]
     assert said.startswith(t("label.theta0")) and "takes 2 numbers" in said and said.endswith("starts at -1.5, 2.")
     start = start_of("rosenbrock")
-    result = gd.minimize("rosenbrock", theta0=start)
+    result = gd.minimize("rosenbrock", eta=surface_defaults("rosenbrock")["eta"], theta0=start)
     assert {metric.label: metric.value for metric in app.metric}[t("metric.theta")] == number(result.theta)
 
 
-def test_a_new_objective_starts_from_its_own_point():
-    app = open_page(theta0="4")
+def test_a_new_objective_starts_from_its_own_point_with_its_own_learning_rates():
+    app = open_page(theta0="4", eta="0.3")
     app.selectbox(key="objective").set_value("saddle").run()
     assert not app.exception and not app.error
     assert app.text_input(key="theta0").value == "1.5, 0"
-    app.selectbox(key="objective").set_value("quadratic").run()
-    assert app.text_input(key="theta0").value == "0"
+    assert app.text_input(key="eta_here").value == "0.5"  # plain descent's η in the saddle's race
+    assert app.text_input(key="etas").value == "0.05, 0.25, 0.5, 0.75, 1"  # 0.1, 0.5, 1, 1.5 and 2 times it
+    app.selectbox(key="objective").set_value("double_well").run()
+    assert app.text_input(key="theta0").value == "0" and app.text_input(key="eta").value == "0.1"
+    typed = app.text_input(key="eta").set_value("0.3").run()
+    typed.selectbox(key="objective").set_value("quartic").run()
+    assert app.text_input(key="eta").value == "0.3"  # from one curve to another, η stays
+
+
+def test_a_link_to_a_surface_without_learning_rates_opens_with_the_surfaces_own():
+    app = open_page(objective="rosenbrock")
+    defaults = surface_defaults("rosenbrock")
+    assert defaults == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004)}
+    runs = gd.compare(list(defaults["etas"]), "rosenbrock")
+    assert {result.status for result in runs} == {"max_iter", "converged", "diverged"}  # slow, good, too large
+    titles = [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
+    assert titles == [panel_title(result) for result in runs]

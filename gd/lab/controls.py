@@ -87,6 +87,18 @@ IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_po
            "race": tuple(RACE)}
 
 
+SPREAD = (0.1, 0.5, 1.0, 1.5, 2.0)  # a surface's compared η, as multiples of its own: slow, good, too large
+
+
+def surface_defaults(objective: str) -> dict:
+    """What a surface starts with where the curves' defaults would only diverge (η = 0.1 on Rosenbrock): η is
+    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it; nothing for a curve."""
+    if problems()[objective].dim == 1:
+        return {}
+    eta = RACE_ETAS[objective]["gd"]
+    return {"eta": eta, "etas": tuple(round(eta * factor, 12) for factor in SPREAD)}
+
+
 def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = ()) -> dict[str, float]:
     """Every rule's η in the race on this surface: RACE_ETAS, with what was typed (("race_adam", 0.3), …) over it."""
     chosen = {f"race_{name}": eta for name, eta in RACE_ETAS[objective].items()} | dict(typed)

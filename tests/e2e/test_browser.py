@@ -483,3 +483,34 @@ def assert_play_steps_through(page) -> None:
 def test_the_browser_console_has_no_errors(app, console):
     """Last: every page of the module has been opened by now. Nothing is ignored."""
     assert console == []
+
+
+SURFACE_VIEWS = [("rosenbrock", "compare", len(DEFAULT_ETAS) + 1), ("himmelblau", "race", 2),
+                 ("ravine", "momentum", 1), ("logistic_regression_2d", "regression", 2)]
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+@pytest.mark.parametrize(("objective", "view", "count"), SURFACE_VIEWS, ids=[f"{o}-{v}" for o, v, _ in SURFACE_VIEWS])
+def test_the_surfaces_views_draw_on_a_laptop_and_a_phone(server, browser, context, console, shots, objective, view,
+                                                          count, size):
+    """The contour maps side by side, the optimizer race, momentum's map and the fitted model: each view draws its
+    charts with marks, no exception, nothing scrolls sideways and no chart leaves its column."""
+    own = None
+    if size == "phone":
+        own = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        own.on("page", watch(console))
+    page = (own or context).new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    try:
+        page.goto(server["url"] + f"/?objective={objective}&view={view}", wait_until="commit",
+                  timeout=FIRST_LOAD_WAIT * 1000)
+        snapshot = settle(page, lambda snap: snap["charts"] == snap["rendered"] == count
+                          and len(snap["metrics"]) == len(METRICS), f"{view} on {objective}", FIRST_LOAD_WAIT)
+        assert snapshot["exceptions"] == 0
+        layout = page.evaluate(LAYOUT)
+        assert layout == {"sideways": 0, "spilled": []}, (view, size, layout)
+        screenshot(page, shots, f"12-{objective}-{view}{'' if size == 'laptop' else '-phone'}.png")
+    finally:
+        page.close()
+        if own is not None:
+            own.close()
