@@ -24,7 +24,7 @@ from machine import describe  # noqa: E402
 import gd  # noqa: E402
 from gd.lab import budget  # noqa: E402
 from gd.lab.budget import WorkCapError  # noqa: E402
-from gd.lab.controls import DEFAULTS, MAX_ETAS, NUMBERS, Run  # noqa: E402
+from gd.lab.controls import DEFAULTS, MAX_ETAS, NUMBERS, Run, start_of  # noqa: E402
 
 VIEWS = ("compare", "theory", "stopping", "noise")  # geometry and predict make only the headline run
 CALIBRATION_UPDATES = 20_000
@@ -42,16 +42,16 @@ def largest(run: Run) -> Run:
     return run
 
 
-def candidates() -> list[Run]:
+def candidates(objectives) -> list[Run]:
     """For every view, objective, variant and stopping rule, the most runs the page allows at the longest limit."""
     sizes = {"etas": tuple(0.01 * k for k in range(1, MAX_ETAS + 1)), "sweep_points": int(NUMBERS["sweep_points"].high),
              "seeds": int(NUMBERS["seeds"].high)}
     found = []
-    for view, objective, variant, stop in itertools.product(VIEWS, gd.OBJECTIVES, gd.VARIANTS, gd.STOPS):
+    for view, objective, variant, stop in itertools.product(VIEWS, objectives, gd.VARIANTS, gd.STOPS):
         if view == "noise" and variant == "batch":
             continue  # the noise view draws nothing for batch descent
-        run = replace(DEFAULTS, view=view, objective=objective, variant=variant, stop=stop, epsilon=0.0,
-                      optimizer="adam", batch_size=64, **sizes)
+        run = replace(DEFAULTS, view=view, objective=objective, theta0=start_of(objective), variant=variant,
+                      stop=stop, epsilon=0.0, optimizer="adam", batch_size=64, **sizes)
         found.append(largest(run))
     return sorted(found, key=lambda run: budget.price(run)[0], reverse=True)
 
@@ -64,7 +64,9 @@ def child(fields: str) -> None:
     from gd import compiled
     from gd.lab import views
 
-    run = Run(**{**json.loads(fields), "etas": tuple(json.loads(fields)["etas"])})
+    given = json.loads(fields)
+    start = tuple(given["theta0"]) if isinstance(given["theta0"], list) else given["theta0"]
+    run = Run(**{**given, "etas": tuple(given["etas"]), "theta0": start})
     gd.minimize()
     compiled.wait()
     builder = {"compare": views.compare, "theory": views.theory_view, "stopping": views.stopping,
@@ -76,14 +78,14 @@ def child(fields: str) -> None:
 
 
 def measure(run: Run) -> tuple[float, float]:
-    fields = {key: getattr(run, key) for key in ("objective", "variant", "stop", "epsilon", "optimizer",
+    fields = {key: getattr(run, key) for key in ("objective", "theta0", "variant", "stop", "epsilon", "optimizer",
                                                  "batch_size", "etas", "sweep_points", "seeds", "max_iter", "view")}
     out = subprocess.run([sys.executable, __file__, "--child", json.dumps(fields)], capture_output=True, text=True,
                          check=True).stdout.split()
     return float(out[0]), int(out[1]) / 1024
 
 
-def search(top: int) -> None:
+def search(top: int, objectives) -> None:
     print(describe())
     baseline = subprocess.run([sys.executable, "-c", "import resource, gd, gd.lab.views; from gd import compiled;"
                                "gd.minimize(); compiled.wait(); gd.minimize();"
@@ -93,7 +95,7 @@ def search(top: int) -> None:
           f"a process with the lab imported and the compiled loop loaded: {int(baseline) / 1024:.0f} MB")
     print(f"{'view':<9} {'objective':<20} {'variant':<10} {'stop':<15} {'runs':>4} {'limit':>8} "
           f"{'price':>7} {'took':>7} {'MB':>6} {'peak RSS':>9}")
-    for run in candidates()[:top]:
+    for run in candidates(objectives)[:top]:
         seconds, megabytes = budget.price(run)
         took, peak = measure(run)
         print(f"{run.view:<9} {run.objective:<20} {run.variant:<10} {run.stop:<15} {budget.runs(run):>4} "
@@ -137,7 +139,8 @@ def _timed(work) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
-    parser.add_argument("--objectives", nargs="+", default=None, help="calibrate only these (default: every one)")
+    parser.add_argument("--objectives", nargs="+", default=None,
+                        help="calibrate or search only these (default: every one)")
     parser.add_argument("--top", type=int, default=12, help="how many of the highest-priced settings to run")
     parser.add_argument("--child")
     args = parser.parse_args()
@@ -146,7 +149,7 @@ def main() -> None:
     elif args.calibrate:
         calibrate(args.objectives or list(gd.problems()))
     else:
-        search(args.top)
+        search(args.top, args.objectives or list(gd.problems()))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Altair chart builders: tidy frames in, alt.Chart out. The only module that imports Altair."""
+"""Altair chart builders for the curves: tidy frames in, Vega-Lite out (gd.lab.maps draws the surfaces)."""
 
 import altair as alt
 import pandas as pd
