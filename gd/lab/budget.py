@@ -18,6 +18,8 @@ from gd.run import problems
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
 MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
+MAP_SECONDS = 0.6  # drawing a surface's view beside its runs: up to 12 maps and the convergence chart, the first of
+# a surface in a fresh process included (bench/budget.py --objectives ravine …: 0.45 s warm, 0.8 s cold)
 HEAVY_SECONDS = 0.05  # a view priced above this waits for the one heavy lane (see heavy_lane)
 
 # ns per update: (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling,
@@ -262,7 +264,8 @@ def price(run: Run, updates: int | None = None) -> tuple[float, float]:
             nanoseconds += updates * EACH_STOP_FACTOR * (fixed + per_lane)
         # θ (dim numbers) and J per update; each_stop its steps too
         rows += lanes * (updates + 1) * (2 * dim + 1 if kind == "stops" else dim + 1)
-    return nanoseconds / 1e9, rows * 8 / 1e6
+    drawing = MAP_SECONDS if dim > 1 and run.view in ("compare", "theory", "stopping", "noise", "race") else 0.0
+    return nanoseconds / 1e9 + drawing, rows * 8 / 1e6
 
 
 def check(run: Run) -> None:

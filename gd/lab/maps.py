@@ -14,6 +14,7 @@ width (width "container"), so maps stack on a phone. Text goes through t(); noth
 
 import copy
 import functools
+import json
 from dataclasses import dataclass
 
 import altair as alt
@@ -363,14 +364,23 @@ def _step_param(step: int) -> alt.Parameter:
 PATH, EDGES = "path", "edges"  # the datasets a panel's spec names: its path() and its escapes()
 
 
-@functools.lru_cache(maxsize=256)
-def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict:
-    """A panel's spec without its run: the layers read the named datasets PATH and EDGES. Built with Altair once
-    per surface, language, colour and kind (Altair takes some 20 ms a chart; filling a template takes 1 ms)."""
+TEMPLATE_COLOR = "#010203"  # the colour a panel's template is drawn in, replaced by each run's own
+
+
+@functools.lru_cache(maxsize=64)
+def _template_text(name: str, language: str, stepped: bool) -> str:
+    """A panel's spec without its run, as JSON: the layers read the named datasets PATH and EDGES, and the run's
+    colour is TEMPLATE_COLOR. Built with Altair once per surface, language and kind (Altair takes some 150 ms a
+    map; filling a template takes 1 ms)."""
     surface = surface_map(name)
-    layers = (_path_layers(surface, alt.Data(name=PATH), color, stepped)
-              + _edge_layers(surface, alt.Data(name=EDGES), color))
-    return _map(surface, layers, "-", 0 if stepped else None)
+    layers = (_path_layers(surface, alt.Data(name=PATH), TEMPLATE_COLOR, stepped)
+              + _edge_layers(surface, alt.Data(name=EDGES), TEMPLATE_COLOR))
+    return json.dumps(_map(surface, layers, "-", 0 if stepped else None))
+
+
+def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict:
+    """The template in this run's colour: a fresh dict each time (the caller fills it in)."""
+    return json.loads(_template_text(name, language, stepped).replace(TEMPLATE_COLOR, color))
 
 
 def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: str, color: str,
