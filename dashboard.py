@@ -365,18 +365,23 @@ def step_through_view(run: Run, _shown: views.Headline) -> views.StepThrough:
     return views.step_through(run, _shown)
 
 
-def toggle_play(key: str, last) -> None:
+def toggle_play(key: str, first, last) -> None:
     playing = not st.session_state.get("playing", False)
     st.session_state["playing"] = playing
-    if playing and st.session_state.get(key) == last:  # played to the end before: start over
-        st.session_state.pop(key)
+    if playing and st.session_state.get(key) == last:  # at the end (played there, or opened there): start over
+        st.session_state[key] = first
 
 
-def play_ui(key: str, options: list, draw, hint: str) -> None:
+def play_ui(key: str, options: list, draw, hint: str, opening=None) -> None:
     """A slider over options (the updates to show) with Play/Pause: while playing, a fragment moves one option on
-    every PLAY_SECONDS and the last one stops the play. draw(option) draws what the option shows."""
+    every PLAY_SECONDS and the last one stops the play. draw(option) draws what the option shows; the slider opens
+    at opening (the first option unless given)."""
+    opening = options[0] if opening is None else opening
+    if st.session_state.get(key) not in options:  # new, or left from another run's updates
+        st.session_state[key] = opening
     playing = st.session_state.get("playing", False)
-    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(key, options[-1]),
+    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play,
+              args=(key, options[0], options[-1]),
               help=t("geometry.play.help", seconds=PLAY_SECONDS), key=f"{key}_play")
     st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=PLAY_SECONDS if playing else None)()
 
@@ -384,8 +389,7 @@ def play_ui(key: str, options: list, draw, hint: str) -> None:
 def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
     """The slider and the picture at one option. While playing, each tick moves one option on and the last one
     stops the play (and the ticks: the page reruns without them)."""
-    here = st.session_state.get(key, options[0])
-    place = options.index(here) if here in options else 0
+    place = options.index(st.session_state[key])
     if playing:
         place = min(place + 1, len(options) - 1)
         if place == len(options) - 1:
@@ -438,7 +442,7 @@ def race_ui(run: Run, shown: views.Headline) -> Run:
         left.vega_lite_chart(board, width="stretch")
         right.vega_lite_chart(gaps, width="stretch")
 
-    play_ui("race_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"))
+    play_ui("race_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     return run
 
@@ -466,7 +470,7 @@ def regression_ui(run: Run, shown: views.Headline) -> Run:
         left.vega_lite_chart(board, width="stretch")
         right.vega_lite_chart(fit, width="stretch")
 
-    play_ui("regression_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"))
+    play_ui("regression_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
     return run
 
 

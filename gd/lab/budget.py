@@ -18,8 +18,8 @@ from gd.run import problems
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
 MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
-MAP_SECONDS = 0.6  # drawing a surface's view beside its runs: up to 12 maps and the convergence chart, the first of
-# a surface in a fresh process included (bench/budget.py --objectives ravine …: 0.45 s warm, 0.8 s cold)
+MAP_SECONDS = 0.75  # drawing a surface's view beside its runs: up to 12 maps and the convergence chart, the first of
+# a surface in a fresh process included (0.45 s warm, up to 0.8 s cold; bench/budget.py --objectives ravine …)
 HEAVY_SECONDS = 0.05  # a view priced above this waits for the one heavy lane (see heavy_lane)
 
 # ns per update: (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling,
