@@ -264,7 +264,7 @@ def price(run: Run, updates: int | None = None) -> tuple[float, float]:
             nanoseconds += updates * EACH_STOP_FACTOR * (fixed + per_lane)
         # θ (dim numbers) and J per update; each_stop its steps too
         rows += lanes * (updates + 1) * (2 * dim + 1 if kind == "stops" else dim + 1)
-    drawing = MAP_SECONDS if dim > 1 and run.view in ("compare", "stopping", "noise", "race") else 0.0  # maps drawn
+    drawing = MAP_SECONDS if dim > 1 and run.view in ("compare", "theory", "stopping", "noise", "race") else 0.0
     return nanoseconds / 1e9 + drawing, rows * 8 / 1e6
 
 
