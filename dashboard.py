@@ -434,15 +434,7 @@ def race_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    steps = [int(k) for k in frames.thin(view.updates + 1)]
-
-    def draw(k: int) -> None:
-        board, gaps = view.at(k)
-        left, right = st.columns([3, 2])
-        left.vega_lite_chart(board, width="stretch")
-        right.vega_lite_chart(gaps, width="stretch")
-
-    play_ui("race_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
+    pair_ui("race_step", view, [3, 2])
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     return run
 
@@ -462,16 +454,20 @@ def regression_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
+    pair_ui("regression_step", view, [1, 1])
+    return run
+
+
+def pair_ui(key: str, view, widths: list[int]) -> None:
+    """A stepped view's two charts side by side (stacked on a phone) with its slider and Play, opening at the last
+    update, so the whole run is seen first."""
     steps = [int(k) for k in frames.thin(view.updates + 1)]
 
     def draw(k: int) -> None:
-        board, fit = view.at(k)
-        left, right = st.columns(2)
-        left.vega_lite_chart(board, width="stretch")
-        right.vega_lite_chart(fit, width="stretch")
+        for column, chart in zip(st.columns(widths), view.at(k), strict=True):
+            column.vega_lite_chart(chart, width="stretch")
 
-    play_ui("regression_step", steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
-    return run
+    play_ui(key, steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
 
 
 def apply_preset(name: str) -> None:
