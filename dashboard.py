@@ -153,11 +153,16 @@ def choice(key: str, on_change=None) -> str:
 
 
 def restart() -> None:
-    """A new objective starts from its own point: θ₀ typed for another one means nothing here. A surface brings its
-    own η and compared η, and going back to a curve brings the curves' (within the curves, η stays)."""
-    st.session_state.pop("theta0", None)
-    st.session_state.setdefault("good", {}).pop("theta0", None)
+    """A new objective starts from its own point: θ₀ (and the race's η) typed for another one mean nothing here. A
+    surface brings its own η and compared η, and going back to a curve brings the curves' (within the curves, η
+    stays)."""
+    for key in ("theta0", *RACE):  # the start, and the race's η: both the objective's own
+        st.session_state.pop(key, None)
+        st.session_state.setdefault("good", {}).pop(key, None)
     objective = st.session_state["objective"]
+    open_view = st.session_state.get("open_view", DEFAULTS.view)
+    with speaking(st.session_state["lang"]):  # the open tab stays open if the new objective has it
+        st.session_state["view_label"] = t(f"view.{open_view if open_view in views_of(objective) else DEFAULTS.view}")
     was_a_surface = st.session_state.get("on_a_surface", False)
     if problems()[objective].dim > 1 or was_a_surface:
         for key, value in (surface_defaults(objective) or {"eta": DEFAULTS.eta, "etas": DEFAULTS.etas}).items():

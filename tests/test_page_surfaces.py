@@ -162,3 +162,18 @@ def test_a_link_to_a_surface_without_learning_rates_opens_with_the_surfaces_own(
     assert {result.status for result in runs} == {"max_iter", "converged", "diverged"}  # slow, good, too large
     titles = [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
     assert titles == [panel_title(result) for result in runs]
+
+
+def test_the_race_of_a_new_surface_starts_from_that_surfaces_own_etas_in_the_same_tab():
+    app = open_page(objective="ravine", view="race")
+    assert app.text_input(key="race_adam").value == "1"
+    app.selectbox(key="objective").set_value("rosenbrock").run()
+    assert app.query_params["view"] in ("race", ["race"])  # the race stays open: Rosenbrock has one too
+    assert app.text_input(key="race_adam").value == "2"  # Rosenbrock's, not the ravine's carried over
+    assert "race_adam" not in app.query_params
+
+
+def test_a_tab_the_new_objective_lacks_gives_way_to_side_by_side():
+    app = open_page(objective="ravine", view="momentum")
+    app.selectbox(key="objective").set_value("rosenbrock").run()  # not a quadratic: no momentum's map
+    assert not app.exception and app.query_params.get("view", "compare") in ("compare", ["compare"])
