@@ -428,7 +428,9 @@ def geometry_ui(run: Run, shown: views.Headline) -> Run:
 def race_ui(run: Run, shown: views.Headline) -> Run:
     defaults = race_etas(run.objective)
     typed = []
-    for column, name in zip(st.columns(3) * 2, gd.OPTIMIZERS, strict=True):
+    rules = list(gd.OPTIMIZERS)
+    places = [column for _ in range(0, len(rules), 3) for column in st.columns(3)]  # rows of 3, in order on a phone
+    for column, name in zip(places, rules, strict=True):
         with column:
             key = f"race_{name}"
             eta = typed_input(key, spec_of(key), name=t("race.label", rule=title("optimizer", name)),
