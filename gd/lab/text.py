@@ -300,7 +300,8 @@ ENGLISH = MappingProxyType({
     "metric.loss.help": "The loss at the final θ; the minimum of the article's curve is −1.",
     "metric.updates.help": "Updates made before the run ended (the history has one point more).",
     "metric.status.help": "converged: the rule fired near a minimum; stalled: it fired far from one; "
-                          "hit the limit: it never fired; diverged: θ or J left the finite range.",
+                          "hit the limit: it never fired; diverged: θ or J left the finite range; left the domain: your "
+                          "function is undefined where the run went.",
     "column.eta": "η", "column.updates": "updates", "column.theta": "final θ", "column.loss": "J(θ)",
     "column.grad": "dJ(θ)", "column.status": "status",
     # the sidebar
@@ -697,7 +698,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "metric.grad.help": "最终 θ 处的斜率：在最小值处为零。",
     "metric.loss.help": "最终 θ 处的损失；文章中曲线的最小值是 −1。",
     "metric.updates.help": "运行结束前做了多少次更新（历史记录比它多一个点）。",
-    "metric.status.help": "已收敛：停止条件在最小值附近触发；停滞：在远离最小值处触发；达到迭代次数上限：停止条件始终没有触发；已发散：θ 或 J 超出了有限数值的范围。",
+    "metric.status.help": "已收敛：停止条件在最小值附近触发；停滞：在远离最小值处触发；达到迭代次数上限：停止条件始终没有触发；已发散：θ 或 J 超出了有限数值的范围；离开定义域：你的函数在运行到达的地方没有定义。",
     "column.eta": "η",
     "column.updates": "更新次数",
     "column.theta": "最终 θ",
