@@ -12,6 +12,8 @@ from gd.lab import budget, frames, views
 from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
+    CUSTOM,
+    DEFAULT_FUNCTION,
     DEFAULTS,
     GUESS,
     HYPERPARAMETERS,
@@ -27,6 +29,7 @@ from gd.lab.controls import (
     help_text,
     hyperparameters_of,
     label,
+    problem_of,
     race_etas,
     read_control,
     refusal,
@@ -40,7 +43,7 @@ from gd.lab.format import accepted, number
 from gd.lab.links import read_url, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
-from gd.run import problems
+from gd.typed import MAX_LENGTH
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
@@ -82,7 +85,7 @@ def open_link() -> None:
         return
     values, problems = read_url(st.query_params.to_dict())
     values.setdefault("lang", language_of(st.context.locale))
-    values = {**surface_defaults(values.get("objective", DEFAULTS.objective)), **values}
+    values = {**surface_defaults(values.get("objective", DEFAULTS.objective), values.get("function", "")), **values}
     for key, value in values.items():
         put(key, value)
     with speaking(values["lang"]):
@@ -159,22 +162,61 @@ def restart() -> None:
     for key in ("theta0", *RACE):  # the start, and the race's η: both the objective's own
         st.session_state.pop(key, None)
         st.session_state.setdefault("good", {}).pop(key, None)
-    objective = st.session_state["objective"]
+    objective, function = st.session_state["objective"], good_function()
     open_view = st.session_state.get("open_view", DEFAULTS.view)
     with speaking(st.session_state["lang"]):  # the open tab stays open if the new objective has it
-        st.session_state["view_label"] = t(f"view.{open_view if open_view in views_of(objective) else DEFAULTS.view}")
+        shown = views_of(objective, function)
+        st.session_state["view_label"] = t(f"view.{open_view if open_view in shown else DEFAULTS.view}")
     was_a_surface = st.session_state.get("on_a_surface", False)
-    if problems()[objective].dim > 1 or was_a_surface:
+    if problem_of(objective, function).dim > 1 or was_a_surface:
         for key, value in (surface_defaults(objective) or {"eta": DEFAULTS.eta, "etas": DEFAULTS.etas}).items():
             put(key, value)
 
 
-def start_ui(objective: str):
+def good_function() -> str:
+    """The last typed function gd.typed read (DEFAULT_FUNCTION until one was)."""
+    return st.session_state.get("good", {}).get("function", DEFAULT_FUNCTION)
+
+
+def new_function() -> None:
+    """A typed function of another dimension starts from its own start: a θ₀ typed for a curve means nothing on a
+    surface, nor the other way round."""
+    try:
+        dim = problem_of(CUSTOM, st.session_state["function"].strip()).dim
+    except ParameterError:
+        return  # refused: the last good function, and its θ₀, stay
+    if dim != problem_of(CUSTOM, good_function()).dim:
+        st.session_state.pop("theta0", None)
+        st.session_state.setdefault("good", {}).pop("theta0", None)
+
+
+def function_ui() -> str:
+    """The formula of "Your function", read by gd.typed as it is typed and echoed as LaTeX; a refused text keeps
+    the last good function and says why, in the page's language, naming the control and what was refused."""
+    st.session_state.setdefault("function", DEFAULT_FUNCTION)
+    name = t("label.function")
+    text = st.text_input(name, key="function", max_chars=MAX_LENGTH, on_change=new_function,
+                         help=t("help.function", limit=MAX_LENGTH))
+    good = st.session_state.setdefault("good", {})
+    try:
+        good["function"] = read_control("function", text.strip())
+    except ParameterError as error:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        said = "input.empty" if not text.strip() else "input.kept"
+        st.error(markdown(said, name=escaped(name), accepted=escaped(refusal(error)), value=quoted(shown),
+                          kept=escaped(good_function())))
+    function = good_function()
+    st.caption(t("function.read"))
+    st.latex(problem_of(CUSTOM, function).latex)
+    return function
+
+
+def start_ui(objective: str, function: str = ""):
     """θ₀ for this objective: a number on a curve, a pair on a surface (its own start unless typed)."""
-    start, dim = start_of(objective), problems()[objective].dim
+    start, dim = start_of(objective, function), problem_of(objective, function).dim
     hint = None if dim == 1 else help_text("theta0", "help.theta0.pair")
     theta0 = typed_input("theta0", default=start, hint=hint)
-    if fits(theta0, objective):
+    if fits(theta0, objective, function):
         return theta0
     st.error(markdown("input.start", name=escaped(t("label.theta0")), count=dim,
                       kept=escaped(control_text("theta0", start))))
@@ -198,7 +240,8 @@ def sidebar_ui(lang: str) -> Run:
         st.header(t("sidebar.problem"))
         objective = choice("objective", on_change=restart)
         st.caption(t(f"objective.{objective}.description"))
-        theta0 = start_ui(objective)
+        function = function_ui() if objective == CUSTOM else ""
+        theta0 = start_ui(objective, function)
         st.header(t("sidebar.descent"))
         typed_input("eta", quiet=True)
         variant = choice("variant")
@@ -217,10 +260,10 @@ def sidebar_ui(lang: str) -> Run:
         st.header(t("sidebar.compare"))
         typed_input("etas", quiet=True)
     eta, etas = learning_rates_ui()
-    tabs = {t(f"view.{name}"): name for name in views_of(objective)}  # the open tab is known by its label
+    tabs = {t(f"view.{name}"): name for name in views_of(objective, function)}  # the open tab is known by its label
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
-               view=tabs.get(st.session_state.get("view_label"), DEFAULTS.view), lang=lang)
+               view=tabs.get(st.session_state.get("view_label"), DEFAULTS.view), lang=lang, function=function)
 
 
 def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
@@ -234,7 +277,8 @@ def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
     return eta, etas
 
 
-STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.info, "diverged": st.error}
+STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.info, "diverged": st.error,
+              "left_domain": st.error}
 
 
 def metrics_ui(run: Run) -> views.Headline:
@@ -245,7 +289,7 @@ def metrics_ui(run: Run) -> views.Headline:
             column.metric(name, value, help=hint)
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
-    if problems()[run.objective].dim > 1:
+    if run.objective == CUSTOM or problem_of(run.objective).dim > 1:
         return shown  # the article's loop is written for its own curve, in one dimension
     with st.expander(t("article.title")):
         article = article_view(run.for_view("headline"))
@@ -593,14 +637,14 @@ def page(lang: str) -> None:
     link_box = st.empty()  # the bad link's warning, until the learner changes something
     presets_ui()
     run = sidebar_ui(lang)
-    st.session_state["on_a_surface"] = problems()[run.objective].dim > 1
+    st.session_state["on_a_surface"] = problem_of(run.objective, run.function).dim > 1
     link_warning_ui(link_box, run)
     st.session_state["open_view"] = run.view
     shown = metrics_ui(run)
     if run.view not in PLAYERS or st.session_state.get("played_in") != run.view:
         st.session_state["playing"] = False  # leaving the view stops its play
     st.session_state["played_in"] = run.view
-    shown_views = views_of(run.objective)
+    shown_views = views_of(run.objective, run.function)
     tabs = st.tabs([t(f"view.{name}") for name in shown_views], key="view_label", on_change="rerun")
     for name, tab in zip(shown_views, tabs, strict=True):
         if tab.open:

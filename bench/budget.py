@@ -4,6 +4,8 @@ python bench/budget.py              # search every view × objective × variant 
                                     # cap prices highest, then run the top ones, each in a fresh process (ε = 0, so
                                     # every run goes to the limit): seconds and peak RSS against the price
 python bench/budget.py --calibrate  # measure the compiled loop's cost per update, the table gd/lab/budget.py uses
+python bench/budget.py --calibrate --typed  # the same per node of a typed formula (the reference loop), for the
+                                    # page's "custom" objective: TYPED_FORMULAS, the worst per node taken
 """
 
 import argparse
@@ -102,6 +104,48 @@ def search(top: int, objectives) -> None:
               f"{run.max_iter:>8,} {seconds:6.2f}s {took:6.2f}s {megabytes:6.0f} {peak:7.0f} MB", flush=True)
 
 
+TYPED_UPDATES = 2_000  # a typed function runs on the reference loop, 10–100 times slower: fewer updates suffice
+TYPED_FORMULAS = {  # the article curve typed, and large formulas of every function gd.typed allows, in 1-D and 2-D
+    "custom": ("(x - 2.5)^2 - 1",
+               "sin(x)*exp(-x^2/9)+cos(2*x)*tanh(x)+log(1+x^2)*sqrt(4+x^2)+abs(x-1)*sin(x)^2+exp(cos(x))*tanh(sin(x))",
+               "tanh(sin(x))*exp(cos(x)/3)*log(2+sin(x))*sqrt(5+cos(3*x))+sin(cos(x))*exp(tanh(x))*x^2/9+abs(x)*cos(x)"),
+    "custom_2d": ("(1 - x)^2 + 100*(y - x^2)^2",
+                  "tanh(sin(x*y))*exp(cos(x)/3)*log(2+sin(y))*sqrt(5+cos(3*x*y))+sin(cos(x+y))*exp(tanh(y))*x^2/9"
+                  "+abs(x)*y^2"),
+}
+
+
+def calibrate_typed() -> None:
+    """budget.COST_NS's "custom" rows: per node of the formula's tree (budget.nodes), the worst over TYPED_FORMULAS
+    and over gd and Adam, of (fixed ns per update, ns per lane of a shared run, ns per lane with its own samples)."""
+    print(describe())
+    for kind, formulas in TYPED_FORMULAS.items():
+        for (variant, batch), stop in itertools.product(SAMPLINGS, gd.STOPS):
+            worst = [0.0, 0.0, 0.0]
+            for text in formulas:
+                problem, nodes = gd.parse_objective(text), budget.nodes(text)
+                one = twelve = own = 0.0
+                for optimizer in ("gd", "adam"):
+                    keywords = dict(epsilon=0.0, max_iter=TYPED_UPDATES, variant=variant, batch_size=batch,
+                                    optimizer=optimizer, stop=stop, theta0=start_of("custom", text))
+
+                    def per_update(work, repeats=2) -> float:
+                        return min(_timed(work) for _ in range(repeats)) / TYPED_UPDATES * 1e9
+
+                    one = max(one, per_update(lambda: gd.minimize(problem, eta=1e-4, **keywords)))  # noqa: B023
+                    twelve = max(twelve, per_update(lambda: gd.compare([1e-4] * 12, problem, **keywords)))  # noqa: B023
+                    if variant != "batch":
+                        def own_samples():
+                            return gd.seeds(1e-4, list(range(SEEDS)), problem, **keywords)  # noqa: B023
+
+                        own = max(own, per_update(own_samples, 1) / SEEDS)
+                per_lane = max((twelve - one) / 11, 0.0)
+                for index, value in enumerate((max(one - per_lane, 0.0), per_lane, own)):
+                    worst[index] = max(worst[index], value / nodes)
+            name = budget.sampling(variant, batch)
+            print(f'    ("{kind}", "{name}", "{stop}"): ({worst[0]:.0f}, {worst[1]:.1f}, {worst[2]:.0f}),', flush=True)
+
+
 def calibrate(objectives) -> None:
     """The table of gd/lab/budget.py: per objective, variant and stopping rule, the worst over gd and Adam (mini-batch
     of 64) of (fixed ns per update, ns per lane of a shared run, ns per lane with its own samples)."""
@@ -139,6 +183,7 @@ def _timed(work) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--typed", action="store_true", help="with --calibrate: the typed functions' rows")
     parser.add_argument("--objectives", nargs="+", default=None,
                         help="calibrate or search only these (default: every one)")
     parser.add_argument("--top", type=int, default=12, help="how many of the highest-priced settings to run")
@@ -146,6 +191,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child(args.child)
+    elif args.calibrate and args.typed:
+        calibrate_typed()
     elif args.calibrate:
         calibrate(args.objectives or list(gd.problems()))
     else:

@@ -12,21 +12,12 @@ import numpy as np
 import gd
 from gd.lab.controls import refusal
 from gd.lab.explain import explain
-from gd.lab.format import number
 from gd.lab.text import LANGUAGES, speaking, t
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, read_number
 from gd.run import START
-from gd.stopping import LEFT_DOMAIN
 from gd.typed import ACCEPTED
 
 COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")
-# The sentence of a run that left a typed function's domain, until the lab's string table has one (en, zh).
-LEFT_DOMAIN_SAID = {
-    "en": ("Left the function's domain at update {k}: J(θ) or its gradient is undefined at θ = {theta} ({why}).",
-           {"log": "the log of a number ≤ 0", "root": "the root of a negative number", "division": "division by zero"}),
-    "zh": ("在第 {k} 次更新时离开了函数的定义域：J(θ) 或其梯度在 θ = {theta} 处无定义（{why}）。",
-           {"log": "对不大于 0 的数取对数", "root": "对负数开方", "division": "除以零"}),
-}
 
 
 def _one_line(message: str) -> str:
@@ -114,19 +105,8 @@ def main(argv=None) -> int:
         for row, result in zip(rows, results, strict=True):
             print("\t".join(repr(row[column]) if isinstance(row[column], float) else str(row[column])
                             for column in COLUMNS))
-            print(f"  {_left_domain(result, args.lang) if result.status == LEFT_DOMAIN else explain(result)}")
+            print(f"  {explain(result)}")
     return 0
-
-
-def _left_domain(result, lang: str) -> str:
-    """Where and why the run left the domain: at its last θ if that is a finite point outside, else at the one before
-    (whose gradient was undefined, so the last step was not finite)."""
-    sentence, reasons = LEFT_DOMAIN_SAID[lang]
-    problem, history = result.settings.problem, result.history
-    outside = bool(np.isfinite(history[-1]).all()) and problem.undefined(history[-1])
-    point = history[-1] if outside or len(history) == 1 else history[-2]
-    return sentence.format(k=result.iterations, theta=number(point),
-                           why="; ".join(reasons[reason] for reason in problem.undefined(point)))
 
 
 if __name__ == "__main__":

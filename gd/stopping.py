@@ -14,7 +14,7 @@ DIVERGENCE_FACTOR · max(1, |θ₀|, |plot range ends|); this is checked before 
 dimension |·| is the Euclidean norm, in every rule and test here. A run of a typed function
 (gd.typed), which has a domain, ends so as LEFT_DOMAIN instead when θ_k is a finite point outside
 the domain (J undefined there: the log of a negative number, a division by zero) or θ_{k-1} was
-(∇J undefined there, as that of √θ at 0); not in STATUSES until the page can say it.
+(∇J undefined there, as that of √θ at 0).
 """
 
 import math
@@ -25,8 +25,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-STATUSES = ("converged", "stalled", "max_iter", "diverged")
-LEFT_DOMAIN = "left_domain"  # to be appended to STATUSES (never inserted: the compiled loop's codes index it)
+LEFT_DOMAIN = "left_domain"  # appended to STATUSES, never inserted: the compiled loop's codes index it
+STATUSES = ("converged", "stalled", "max_iter", "diverged", LEFT_DOMAIN)
 DIVERGENCE_FACTOR = 1e8  # how far past the drawn range θ may go before the run is called diverged
 STALL_RATIO = 1e-2  # the gradient must have shrunk a hundredfold for "converged"
 GRAD_FLOOR = 1e-8  # ... or be this small, when it started at (almost) zero

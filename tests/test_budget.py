@@ -82,7 +82,8 @@ def test_an_update_is_priced_by_what_it_costs():
     assert per_update(variant="minibatch", batch_size=64) > 3 * per_update()
     assert all(min(entry) >= 0 and entry[1] > 0 for entry in budget.COST_NS.values())
     samplings = ("batch", "sgd", "minibatch16", "minibatch64")
-    assert set(budget.COST_NS) == set(itertools.product(gd.problems(), samplings, gd.STOPS))
+    typed = ("custom", "custom_2d")  # a typed function's rows, per node of its formula (test_page_typed.py)
+    assert set(budget.COST_NS) == set(itertools.product((*gd.problems(), *typed), samplings, gd.STOPS))
 
 
 def test_the_cap_refuses_a_view_priced_over_it_and_says_what_fits():

@@ -18,12 +18,14 @@ from gd.lab.text import CHINESE, ENGLISH, t
 ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn", "torch", "optim", "n_iter_no_change",
                       "CSV", "MSE", "SGD", "BGD", "Mini", "Batch", "GD", "epoch", "English", "Language", "eta",
                       "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e",
-                      "Rosenbrock", "Himmelblau"}  # their functions' names, written so in Chinese too
+                      "Rosenbrock", "Himmelblau",  # their functions' names, written so in Chinese too
+                      "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs"}  # what a typed formula may call
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ON_A_SURFACE = {"race": {"objective": "rosenbrock"}, "momentum": {"objective": "ravine"},
                 "regression": {"objective": "logistic_regression_2d"}}  # the views only a surface has
 SETTINGS = [{}, {"variant": "sgd", "max_iter": "300"}, {"optimizer": "adam", "schedule": "step", "max_iter": "300"},
-            {"eta": "1.1"}, {"objective": "double_well", "stop": "no_improvement"}]
+            {"eta": "1.1"}, {"objective": "double_well", "stop": "no_improvement"},
+            {"objective": "custom", "function": "x^4/4 - x^2 + 0.3*x", "max_iter": "300"}]
 
 
 def open_page(lang: str, **query) -> AppTest:

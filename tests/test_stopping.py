@@ -11,7 +11,8 @@ from gd.stopping import diverged, divergence_bound, norm, settle
 
 
 def test_statuses():
-    assert gd.STATUSES == ("converged", "stalled", "max_iter", "diverged")
+    # left_domain last: the compiled loop's status codes index the first four
+    assert gd.STATUSES == ("converged", "stalled", "max_iter", "diverged", "left_domain")
 
 
 @pytest.mark.parametrize(("final", "initial", "expected"), [

@@ -9,12 +9,13 @@ as if every run went to the iteration limit: most stop sooner, and `python bench
 worst the cap allows against its price (within about 5 % of it).
 """
 
+import ast
+import functools
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
 
-from gd.lab.controls import RACE, Run
-from gd.run import problems
+from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, RACE, Run, problem_of
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
 MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
@@ -203,6 +204,42 @@ COST_NS = {
     ("logistic_regression_2d", "minibatch64", "grad_norm"): (700, 4399, 4950),
     ("logistic_regression_2d", "minibatch64", "step_size"): (878, 2562, 3456),
     ("logistic_regression_2d", "minibatch64", "no_improvement"): (938, 2524, 3313),
+    # a typed function (objective "custom"), on the numpy reference loop: ns per update PER NODE of the formula's
+    # tree (nodes()), the worst over bench/budget.py's TYPED_FORMULAS (the article curve typed, the most per node,
+    # and large formulas of every allowed function), from `python bench/budget.py --calibrate --typed` (2,000
+    # updates, best of 2, load 0.5–1.3, 2026-12-03)
+    ("custom", "batch", "loss_change"): (2223, 14.5, 0),
+    ("custom", "batch", "grad_norm"): (2691, 19.6, 0),
+    ("custom", "batch", "step_size"): (2371, 10.3, 0),
+    ("custom", "batch", "no_improvement"): (2191, 46.9, 0),
+    ("custom", "sgd", "loss_change"): (2961, 10.7, 75),
+    ("custom", "sgd", "grad_norm"): (3458, 22.2, 85),
+    ("custom", "sgd", "step_size"): (2979, 5.5, 69),
+    ("custom", "sgd", "no_improvement"): (3288, 28.7, 80),
+    ("custom", "minibatch16", "loss_change"): (3221, 4.5, 135),
+    ("custom", "minibatch16", "grad_norm"): (4331, 9.9, 159),
+    ("custom", "minibatch16", "step_size"): (3128, 20.5, 140),
+    ("custom", "minibatch16", "no_improvement"): (3526, 53.1, 153),
+    ("custom", "minibatch64", "loss_change"): (3987, 8.2, 329),
+    ("custom", "minibatch64", "grad_norm"): (3833, 8.7, 307),
+    ("custom", "minibatch64", "step_size"): (3492, 11.6, 353),
+    ("custom", "minibatch64", "no_improvement"): (4181, 43.0, 361),
+    ("custom_2d", "batch", "loss_change"): (1892, 17.9, 0),
+    ("custom_2d", "batch", "grad_norm"): (2977, 15.2, 0),
+    ("custom_2d", "batch", "step_size"): (1810, 16.5, 0),
+    ("custom_2d", "batch", "no_improvement"): (2080, 21.6, 0),
+    ("custom_2d", "sgd", "loss_change"): (2443, 8.8, 62),
+    ("custom_2d", "sgd", "grad_norm"): (3065, 2.7, 73),
+    ("custom_2d", "sgd", "step_size"): (1818, 197.9, 110),
+    ("custom_2d", "sgd", "no_improvement"): (2466, 20.6, 68),
+    ("custom_2d", "minibatch16", "loss_change"): (2628, 12.8, 104),
+    ("custom_2d", "minibatch16", "grad_norm"): (3054, 35.6, 117),
+    ("custom_2d", "minibatch16", "step_size"): (2271, 10.4, 101),
+    ("custom_2d", "minibatch16", "no_improvement"): (2489, 19.6, 105),
+    ("custom_2d", "minibatch64", "loss_change"): (2357, 4.9, 213),
+    ("custom_2d", "minibatch64", "grad_norm"): (3025, 17.6, 230),
+    ("custom_2d", "minibatch64", "step_size"): (2263, 26.8, 214),
+    ("custom_2d", "minibatch64", "no_improvement"): (2864, 42.7, 243),
 }
 EACH_STOP_FACTOR = 1.6  # gd.each_stop runs once and records its steps, then scans the history for every rule
 OWN_SAMPLES_FACTOR = 1.4  # seeds over 40,000 updates and more: 900 ns per lane-update, not the calibration's 651
@@ -239,21 +276,40 @@ def sampling(variant: str, batch_size: int) -> str:
     return f"minibatch{batch_size}" if variant == "minibatch" else variant
 
 
+@functools.lru_cache(maxsize=256)
+def nodes(text: str) -> int:
+    """Nodes of Python's tree of a typed formula (at most gd.typed.MAX_NODES): what a typed update's cost grows with
+    (the reference loop walks the formula's and its gradient's trees once per update)."""
+    return sum(1 for _ in ast.walk(ast.parse(problem_of("custom", text).text, mode="eval")))
+
+
+def priced_as(run: Run) -> str:
+    """COST_NS's name for the run's objective: its own, or for a typed function "custom" (1-D) or "custom_2d", the
+    costs of the largest formula gd.typed reads (bench/budget.py --calibrate --typed), so that no formula can be
+    priced under what it costs."""
+    if run.objective != CUSTOM:
+        return run.objective
+    return "custom" if problem_of(run.objective, run.function).dim == 1 else "custom_2d"
+
+
 def _costs(run: Run) -> tuple[float, ...]:
     """COST_NS for the run; a mini-batch between 16 and 64 examples priced on the line between the two (a smaller
     one as 16: more updates share each permutation, so it costs less)."""
+    name = priced_as(run)
+    # custom rows are per node, and a formula smaller than the article curve costs the loop's own overhead, as it does
+    scale = 1 if run.objective != CUSTOM else max(nodes(run.function or DEFAULT_FUNCTION), nodes(DEFAULT_FUNCTION))
     if run.variant != "minibatch":
-        return COST_NS[(run.objective, run.variant, run.stop)]
-    small, large = (COST_NS[(run.objective, sampling("minibatch", size), run.stop)] for size in (16, 64))
+        return tuple(scale * cost for cost in COST_NS[(name, run.variant, run.stop)])
+    small, large = (COST_NS[(name, sampling("minibatch", size), run.stop)] for size in (16, 64))
     weight = (min(max(run.batch_size, 16), 64) - 16) / 48
-    return tuple(a + weight * (b - a) for a, b in zip(small, large, strict=True))
+    return tuple(scale * (a + weight * (b - a)) for a, b in zip(small, large, strict=True))
 
 
 def price(run: Run, updates: int | None = None) -> tuple[float, float]:
     """The open view's worst-case (seconds, megabytes) at `updates` per run (the iteration limit unless given)."""
     updates = run.max_iter if updates is None else updates
     fixed, per_lane, own = _costs(run)
-    dim = problems()[run.objective].dim
+    dim = problem_of(run.objective, run.function).dim
     nanoseconds, rows = 0.0, 0
     for kind, lanes in _calls(run):
         if kind == "shared":

@@ -6,7 +6,8 @@ import pandas as pd
 from gd.lab.text import t
 from gd.stopping import STATUSES
 
-STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728")  # converged, stalled, max_iter, diverged
+STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728", "#9467bd")  # converged, stalled, max_iter, diverged,
+# left_domain
 CURVE_COLOR = "#8c9aab"
 PATH_COLOR = "#d62728"
 # One colour per compared η, told apart at a glance (Vega's tableau10, then two more for the twelfth η)
@@ -188,10 +189,13 @@ def with_domains(spec: dict, x: list[float], y: list[float]) -> dict:
     return {**spec, "layer": [layer(part) for part in spec["layer"]]}
 
 
-def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:
+def band(band: pd.DataFrame, minimizer: float | None) -> alt.LayerChart:
     """θ_k across seeds: the mean as a line over the 10–90 % band, the minimizer as a rule; the updates on a
     symmetric log axis, so the first steps and the long noisy tail are both seen."""
     x = alt.X("k:Q", title=t("chart.unit.k_log"), scale=alt.Scale(type="symlog"))
+    marks = [] if minimizer is None else [  # a typed function may have no minimizer to mark
+        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+            y="theta:Q")]
     return alt.layer(
         alt.Chart(band).mark_area(opacity=0.3, color="#1f77b4").encode(
             x, alt.Y("low:Q", title="θₖ"), alt.Y2("high:Q")),
@@ -199,17 +203,18 @@ def band(band: pd.DataFrame, minimizer: float) -> alt.LayerChart:
             x, alt.Y("mean:Q"), tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("mean:Q", title=t("chart.mean"), format=".4g"),
                                          alt.Tooltip("low:Q", title="10 %", format=".4g"),
                                          alt.Tooltip("high:Q", title="90 %", format=".4g")]),
-        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
-            y="theta:Q"),
+        *marks,
     ).properties(height=260, width="container")
 
 
-def spread(spread: pd.DataFrame, marked: float, field: str = "theta") -> alt.LayerChart:
+def spread(spread: pd.DataFrame, marked: float | None, field: str = "theta") -> alt.LayerChart:
     """Where the seeds' runs ended: a histogram of the final θ (or, on a surface, the final J: field "loss") coloured
     by status, the minimizer (or J*) marked. It has width even when every seed stops after the same number of
     updates (at the limit, say)."""
     bins = alt.Bin(maxbins=20)
     name = t("chart.final_theta" if field == "theta" else "chart.final_loss")
+    marks = [] if marked is None else [
+        alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x=f"{field}:Q")]
     return alt.layer(
         alt.Chart(spread).mark_bar().encode(
             x=alt.X(f"{field}:Q", bin=bins, title=name),
@@ -217,8 +222,7 @@ def spread(spread: pd.DataFrame, marked: float, field: str = "theta") -> alt.Lay
             color=_status_color(),
             tooltip=[alt.Tooltip(f"{field}:Q", bin=bins, title=name, format=".4g"),
                      alt.Tooltip("count():Q", title=t("chart.seeds"))]),
-        alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
-            x=f"{field}:Q"),
+        *marks,
     ).properties(height=200, width="container")
 
 

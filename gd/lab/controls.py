@@ -12,13 +12,14 @@ import numpy as np
 from gd import params
 from gd.lab.format import accepted, number_text
 from gd.lab.text import LANGUAGES, has, t
-from gd.objectives import OBJECTIVES
+from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS
 from gd.params import Hyperparameter, ParameterError, read_number
 from gd.run import problems
 from gd.schedules import SCHEDULES
 from gd.stopping import STOPS
 from gd.surfaces import SURFACES
+from gd.typed import MAX_LENGTH, parse_objective
 from gd.variants import VARIANTS
 
 MAX_ETAS = 12  # learning rates compared side by side: one panel each
@@ -58,7 +59,9 @@ RACE_ETAS = {
 RACE = {f"race_{name}": NUMBERS["eta"].narrowed(name=f"race_{name}") for name in OPTIMIZERS}  # typed in the race
 
 
-CHOICES = {"objective": (*OBJECTIVES, *SURFACES), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
+CUSTOM = "custom"  # the objective typed as a formula (gd.typed): its text is the Run's function
+DEFAULT_FUNCTION = "(x - 2.5)^2 - 1"  # the article's curve, typed
+CHOICES = {"objective": (*OBJECTIVES, *SURFACES, CUSTOM), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
            "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
 VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict", "race", "momentum", "regression")  # tabs
 CURVE_VIEWS = VIEWS[:6]  # what a 1-D objective shows; a surface adds the race, and momentum's map on a quadratic,
@@ -78,8 +81,8 @@ PRESETS = {  # a lesson in one click: the controls that differ from the defaults
 
 # The controls each cached view reads beyond the sidebar's settings (SETTINGS), so that its cache key changes
 # only when one of them does.
-SETTINGS = ("objective", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule", "stop",
-            "max_iter", "hyperparameters", "lang")
+SETTINGS = ("objective", "function", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule",
+            "stop", "max_iter", "hyperparameters", "lang")
 READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
          "sweep_points"), "stopping": ("eta",), "geometry": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",),
          "race": ("race",), "momentum": ("eta",), "regression": ("eta",)}
@@ -90,10 +93,24 @@ IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_po
 SPREAD = (0.1, 0.5, 1.0, 1.5, 2.0)  # a surface's compared η, as multiples of its own: slow, good, too large
 
 
-def surface_defaults(objective: str) -> dict:
+def problem_of(objective: str, function: str = "") -> Objective:
+    """The Objective a run minimises: a registry's by name, or for CUSTOM the formula typed (DEFAULT_FUNCTION when
+    none was), read by gd.parse_objective (cached on its text; a ParameterError named "function" if refused)."""
+    if objective == CUSTOM:
+        return parse_objective(function or DEFAULT_FUNCTION)
+    return problems()[objective]
+
+
+def target(run) -> str | Objective:
+    """What the engine is given for run: the registry's name of a built-in objective, the typed Objective itself."""
+    return problem_of(run.objective, run.function) if run.objective == CUSTOM else run.objective
+
+
+def surface_defaults(objective: str, function: str = "") -> dict:
     """What a surface starts with where the curves' defaults would only diverge (η = 0.1 on Rosenbrock): η is
-    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it; nothing for a curve."""
-    if problems()[objective].dim == 1:
+    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it; nothing for a curve, nor for a typed
+    function (no race was run on it: the curves' η, changed by the learner where they diverge)."""
+    if objective == CUSTOM or problems()[objective].dim == 1:
         return {}
     eta = RACE_ETAS[objective]["gd"]
     return {"eta": eta, "etas": tuple(round(eta * factor, 12) for factor in SPREAD)}
@@ -105,11 +122,12 @@ def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = ()) -> dict
     return {name: chosen[f"race_{name}"] for name in OPTIMIZERS}
 
 
-def views_of(objective: str) -> tuple[str, ...]:
+def views_of(objective: str, function: str = "") -> tuple[str, ...]:
     """The tabs an objective has: the curves' six; on a surface also the race, momentum's map on a quadratic and
-    the fitted model on a regression."""
-    problem = problems()[objective]
-    if problem.dim == 1:
+    the fitted model on a regression. A typed function has the curves' six in 1-D and 2-D alike: the race needs
+    each rule's own η (RACE_ETAS, found per surface by a search), which a formula typed a moment ago does not have."""
+    problem = problem_of(objective, function)
+    if problem.dim == 1 or objective == CUSTOM:
         return CURVE_VIEWS
     return (*CURVE_VIEWS, "race", *(("momentum",) if problem.quadratic else ()),
             *(("regression",) if objective in REGRESSIONS else ()))
@@ -143,6 +161,10 @@ def refusal(error: ParameterError) -> str:
     bounded controls never make."""
     if error.spec is not None or error.options is not None:
         return accepted(error.spec, options=error.options)
+    if error.name == "function":  # what a formula may hold, and the rule this text broke, naming what it refused
+        token = error.token if len(error.token) <= 40 else error.token[:40] + "…"
+        return t("function.refused", accepted=t("accepted.function", limit=MAX_LENGTH),
+                 reason=t(f"function.reason.{error.reason}", token=token, limit=MAX_LENGTH))
     return t("accepted.etas", count=MAX_ETAS) if error.name == "etas" else error.accepted
 
 
@@ -166,9 +188,9 @@ def spec_of(key: str) -> Hyperparameter:
     return replace(HYPERPARAMETERS[key], name=key)
 
 
-def start_of(objective: str) -> float | tuple[float, ...]:
+def start_of(objective: str, function: str = "") -> float | tuple[float, ...]:
     """Where a run starts unless θ₀ is typed: a surface's own start, the curves' θ₀ default."""
-    start = problems()[objective].start
+    start = problem_of(objective, function).start
     return NUMBERS["theta0"].default if start is None else tuple(start)
 
 
@@ -182,9 +204,10 @@ def parse_start(text: str) -> float | tuple[float, ...]:
     return values[0] if len(values) == 1 else values
 
 
-def fits(theta0, objective: str) -> bool:
+def fits(theta0, objective: str, function: str = "") -> bool:
     """Whether θ₀ has the objective's dimension: a number for a curve, a pair for a surface."""
-    return np.ndim(theta0) == 0 if problems()[objective].dim == 1 else np.shape(theta0) == (problems()[objective].dim,)
+    dim = problem_of(objective, function).dim
+    return np.ndim(theta0) == 0 if dim == 1 else np.shape(theta0) == (dim,)
 
 
 def read_control(key: str, text: str, spec: Hyperparameter | None = None):
@@ -197,11 +220,16 @@ def read_control(key: str, text: str, spec: Hyperparameter | None = None):
         return parse_etas(text)
     if key == "theta0":
         return parse_start(text)
+    if key == "function":  # kept as typed, once gd.typed has read it
+        parse_objective(text)
+        return text
     return (spec or spec_of(key)).check(read_number(str(text)))
 
 
 def control_text(key: str, value) -> str:
     """What a typed control shows for a value: read_control(key, control_text(key, value)) == value exactly."""
+    if isinstance(value, str):  # a typed function
+        return value
     if isinstance(value, tuple):  # the η list, or a 2-D start
         return format_etas(value)
     return str(value) if isinstance(value, int) else number_text(value)
@@ -232,6 +260,7 @@ class Run:
     unit: str = "k"
     view: str = "compare"
     lang: str = "en"  # the language the page speaks: "zh" or "en"; every view's text, so every cache key, has it
+    function: str = ""  # the formula typed when objective is CUSTOM (DEFAULT_FUNCTION if empty), else ""
 
     def keywords(self) -> dict:
         """Keyword arguments for gd.compare, with the optimizer and schedule built from their hyperparameters."""

@@ -6,7 +6,7 @@ from gd import theory
 from gd.lab.format import number, updates
 from gd.lab.text import t
 from gd.run import gradient
-from gd.stopping import divergence_bound, norm
+from gd.stopping import LEFT_DOMAIN, divergence_bound, norm
 from gd.theory import reversals
 
 
@@ -53,8 +53,20 @@ def _saddle(result) -> str:
     return t("explain.saddle", saddle=number(saddle))
 
 
+def _left_domain(result) -> str:
+    """Where and why a run left a typed function's domain: at its last θ if that is a finite point outside, else at
+    the one before (whose gradient was undefined, so the last step was not finite)."""
+    problem, history = result.settings.problem, result.history
+    outside = bool(np.isfinite(history[-1]).all()) and bool(problem.undefined(history[-1]))
+    point = history[-1] if outside or len(history) == 1 else history[-2]
+    why = t("list.separator").join(t(f"explain.left_domain.{reason}") for reason in problem.undefined(point))
+    return t("explain.left_domain", updates=f"{result.iterations:,}", theta=number(point), why=why)
+
+
 def explain(result) -> str:
     settings, problem = result.settings, result.settings.problem
+    if result.status == LEFT_DOMAIN:
+        return _left_domain(result)
     first = _gradient_at(problem, result.history[0])
     values = {"updates": updates(result.iterations), "theta": number(result.theta),
               "grad": number(result.grad), "eta": number(result.eta)}

@@ -107,16 +107,28 @@ def examples_per_update(settings) -> int:
     return {"batch": settings.problem.n_examples, "sgd": 1}.get(settings.variant, settings.batch_size)
 
 
+def floor(results) -> float:
+    """J*, from which the gaps J − J* are measured: the deepest minimizer's value, or where none is known (a typed
+    function with no minimum found on its range) the lowest finite J the runs reached."""
+    problem = results[0].settings.problem
+    if problem.minimizers:
+        return problem.min_value
+    with np.errstate(all="ignore"):
+        reached = np.concatenate([np.asarray(result.losses, dtype=float) for result in results])
+    finite = reached[np.isfinite(reached)]
+    return float(finite.min()) if finite.size else 0.0
+
+
 def gaps(results) -> pd.DataFrame:
     """J(θ_k) − J* against k for each run (floored at GAP_FLOOR), thinned, with the cost of k updates
     in epochs and in examples touched, so that variants compare at equal cost."""
     settings = results[0].settings
-    floor, cost = settings.problem.min_value, examples_per_update(settings)
+    lowest, cost = floor(results), examples_per_update(settings)
     frames = []
     for result in results:
         k = thin(len(result.losses))
         with np.errstate(all="ignore"):
-            gap = np.asarray(result.losses)[k] - floor
+            gap = np.asarray(result.losses)[k] - lowest
         frames.append(pd.DataFrame({"eta": number_text(result.eta), "k": k,
                                     "epochs": k * cost / settings.problem.n_examples,
                                     "examples": k * cost, "gap": np.maximum(gap, GAP_FLOOR),
@@ -147,7 +159,7 @@ def ends(results, last: int, top: float) -> pd.DataFrame:
     at that update, or at the right edge when that is past the last update shown) and where a run goes on past
     the last update shown (at the right edge, at its gap there), labelled with its last update."""
     settings = results[0].settings
-    floor, cost = settings.problem.min_value, examples_per_update(settings)
+    lowest, cost = floor(results), examples_per_update(settings)
     rows = []
     for result in results:
         diverged = result.status == "diverged"
@@ -155,7 +167,7 @@ def ends(results, last: int, top: float) -> pd.DataFrame:
             continue
         k = min(result.iterations, last)
         with np.errstate(all="ignore"):
-            gap = float(result.losses[k] - floor)
+            gap = float(result.losses[k] - lowest)
         gap = top if diverged or not np.isfinite(gap) else min(max(gap, GAP_FLOOR), top)
         rows.append({"eta": number_text(result.eta), "k": k, "epochs": k * cost / settings.problem.n_examples,
                      "examples": k * cost, "gap": gap, "kind": "diverged" if diverged else "beyond",

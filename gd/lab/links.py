@@ -10,6 +10,8 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from gd.lab.controls import (
+    CUSTOM,
+    DEFAULT_FUNCTION,
     DEFAULTS,
     HYPERPARAMETERS,
     MAX_TEXT,
@@ -41,7 +43,7 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     """Control values from a link's query parameters, and one Problem per value that was refused. Never raises."""
     values, problems = {}, []
     for key, raw in params.items():
-        known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key == "etas"
+        known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in ("etas", "function")
         if not known:
             problems.append(Problem(str(key), str(raw)))
             continue
@@ -76,6 +78,9 @@ def to_url(run: Run) -> dict[str, str]:
     for key, value in asdict(run).items():
         if key == "lang":
             query[key] = value
+        elif key == "function":  # the formula, whenever one is in use (its default too: a link must not depend on it)
+            if run.objective == CUSTOM:
+                query[key] = value or DEFAULT_FUNCTION
         elif key == "hyperparameters":
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})

@@ -31,6 +31,7 @@ from gd.lab.format import number
 from gd.lab.text import spoken, t
 from gd.run import gradient
 from gd.stopping import STATUSES
+from gd.typed import TypedObjective
 
 GRID_CELLS = 40  # background rects per axis: 1,600 per map
 CONTOUR_GRID = 100  # samples per axis the contour lines are interpolated from
@@ -85,7 +86,8 @@ def contour_levels(problem, values: np.ndarray) -> tuple[np.ndarray, bool]:
     """LEVELS values of J: evenly spaced between J* and the LINEAR_TOP quantile of J on the map (a quadratic's
     corners would take most of them), or, where J − J* spans decades (not quadratic, and its highest past LOG_ABOVE),
     spaced by a constant factor over LOG_DECADES decades below the highest."""
-    floor = problem.min_value
+    values = np.where(np.isfinite(values), values, np.nan)  # a typed J is undefined (nan) or infinite in places
+    floor = problem.min_value if problem.minimizers else float(np.nanmin(values))  # and may have no minimum
     top = float(np.nanmax(values)) - floor
     log = not problem.quadratic and top > LOG_ABOVE
     if log:
@@ -143,9 +145,9 @@ def eigen_lines(problem, box) -> pd.DataFrame:
     """On a quadratic, each eigen-direction of the Hessian as a segment through the minimum across the map:
     direction (0: smallest eigenvalue), eigenvalue, and its two ends x, y on the map's edge. Empty elsewhere."""
     columns = ["direction", "eigenvalue", "x", "y"]
-    if not problem.quadratic:
+    if not problem.quadratic or not problem.minimizers:
         return pd.DataFrame(columns=columns)
-    basis = theory.eigenbasis(gd.Settings(problem.name))
+    basis = theory.eigenbasis(gd.Settings(problem))
     centre, low, high = np.asarray(basis.minimizer), np.array(box[0::2]), np.array(box[1::2])
     rows = []
     for index, (value, vector) in enumerate(zip(basis.eigenvalues, basis.eigenvectors, strict=True)):
@@ -158,10 +160,31 @@ def eigen_lines(problem, box) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+TYPED = "typed:"  # a typed surface's map is named by this and its formula's text
+TYPED_MAPS = 32  # typed surfaces' maps kept per process (their texts are the visitors': the cache is bounded)
+
+
+def surface_map(objective) -> SurfaceMap:
+    """The map of one surface: a name in gd.SURFACES (computed once per process), or a typed 2-D function (a
+    gd.parse_objective object, or TYPED + its text, which names its map), cached on its text."""
+    if isinstance(objective, TypedObjective):
+        objective = TYPED + objective.text
+    elif not isinstance(objective, str):
+        objective = objective.name
+    return _typed_map(objective) if objective.startswith(TYPED) else _named_map(objective)
+
+
 @functools.cache
-def surface_map(name: str) -> SurfaceMap:
-    """The map of one surface (a name in gd.SURFACES), computed once per process."""
-    problem = gd.SURFACES[name]
+def _named_map(name: str) -> SurfaceMap:
+    return _surface(name, gd.SURFACES[name])
+
+
+@functools.lru_cache(maxsize=TYPED_MAPS)
+def _typed_map(name: str) -> SurfaceMap:
+    return _surface(name, gd.parse_objective(name.removeprefix(TYPED)))
+
+
+def _surface(name: str, problem) -> SurfaceMap:
     box = _box(problem)
     xs, ys = np.linspace(box[0], box[1], CONTOUR_GRID), np.linspace(box[2], box[3], CONTOUR_GRID)
     levels, log = contour_levels(problem, _values(problem, xs, ys))

@@ -14,7 +14,7 @@ import pandas as pd
 import gd
 from gd import theory
 from gd.lab import budget, charts, frames, maps
-from gd.lab.controls import STOPPING_LAB, Run, race_etas, title
+from gd.lab.controls import STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, updates
 from gd.lab.text import speaking, t
@@ -37,11 +37,11 @@ def view(name: str):
 
 
 def _results(run: Run) -> list:
-    return gd.compare(run.etas, run.objective, **run.keywords())
+    return gd.compare(run.etas, target(run), **run.keywords())
 
 
 def _run(run: Run):
-    return gd.minimize(run.objective, eta=run.eta, **run.keywords())
+    return gd.minimize(target(run), eta=run.eta, **run.keywords())
 
 
 def _columns(table: pd.DataFrame) -> dict[str, str]:
@@ -157,7 +157,7 @@ class Formula:
 @view("headline")
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
-    return (Formula(t("formula.objective"), gd.problems()[run.objective].latex),
+    return (Formula(t("formula.objective"), problem_of(run.objective, run.function).latex),
             Formula(t("formula.optimizer", title=title("optimizer", run.optimizer)),
                     gd.OPTIMIZERS[run.optimizer].latex),
             Formula(t("formula.schedule", title=title("schedule", run.schedule)), gd.SCHEDULES[run.schedule].latex),
@@ -186,8 +186,11 @@ def theory_view(run: Run) -> TheoryView:
     settings = results[0].settings
     if settings.problem.dim > 1:
         return _theory_2d(run, results)
-    minimizer, curvature = theory.local_curvature(settings)
     table = None
+    if not settings.problem.minimizers:  # a typed function with no minimum found on its range: nothing to predict
+        return _with_sweep(run, settings, t("theory.unknown"), None, None, t("theory.intro"),
+                           r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)", None)
+    minimizer, curvature = theory.local_curvature(settings)
     if theory.applies(settings):
         table = frames.predictions(results, [theory.predict(settings, result.eta) for result in results])
         note = t("theory.exact" if settings.problem.quadratic else "theory.local", curvature=number(curvature),
@@ -204,6 +207,9 @@ def _theory_2d(run: Run, results) -> TheoryView:
     """The eigenbasis: each direction's regime for every compared η, predicted updates and status beside the run's,
     the stability limit and the best η and (η, β); the sweep shaded by the steepest direction's regimes."""
     settings = results[0].settings
+    if not settings.problem.minimizers:  # a typed surface with no minimum found on its range
+        return _with_sweep(run, settings, t("theory.unknown"), None, None, t("theory.eigen.intro"),
+                           r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", None)
     basis = theory.eigenbasis(settings)
     low, high = basis.eigenvalues[0], basis.eigenvalues[-1]
     momentum_eta, momentum_beta = basis.momentum_best
@@ -232,7 +238,7 @@ def _theory_2d(run: Run, results) -> TheoryView:
 
 def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -> TheoryView:
     """The theory view's sweep of η (the article's grid search) beside what theory said."""
-    sweep = frames.sweep(gd.compare(run.sweep_etas(), run.objective, **run.keywords()))
+    sweep = frames.sweep(gd.compare(run.sweep_etas(), target(run), **run.keywords()))
     best = frames.best_eta(sweep)
     low, high = sorted((run.sweep_low, run.sweep_high))
     best_note = "" if best is None else t("section.sweep.best", eta=number(best), updates=updates(
@@ -257,7 +263,7 @@ class StoppingView:
 @view("stopping")
 def stopping(run: Run) -> StoppingView:
     """The sidebar's run under every stopping rule and under the iteration limit alone, from one run."""
-    by_rule = gd.each_stop(run.objective, eta=run.eta, **run.keywords())
+    by_rule = gd.each_stop(target(run), eta=run.eta, **run.keywords())
     results = [by_rule[rule] for rule in STOPPING_LAB]
     names = [title("stop", rule) for rule in STOPPING_LAB]
     titles = [f"{name} · {frames.panel_title(result)}" for name, result in zip(names, results, strict=True)]
@@ -291,7 +297,7 @@ class StepThrough:
 def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
     a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
-    problem = gd.problems()[run.objective]
+    problem = problem_of(run.objective, run.function)
     if problem.dim > 1:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
@@ -317,7 +323,7 @@ def _step_through_map(run: Run) -> StepThrough:
     """On a surface: θ_k on the map with the gradient's arrow and the step to θ_(k+1), for the first updates; the
     map's axes stay (a run that leaves it is clipped at its edge)."""
     result = _run(run)
-    surface = maps.surface_map(run.objective)
+    surface = maps.surface_map(target(run))
     shapes = maps.update_shapes(result, surface.box, GEOMETRY_STEPS)
     low, high, bottom, top = surface.box
     sentences = tuple(maps.step_sentence(shapes, k) for k in range(len(shapes)))
@@ -337,7 +343,7 @@ class NoiseView:
 def noise(run: Run) -> NoiseView:
     """The sidebar's run with seeds 0 … seeds − 1: the mean path with its band (on a surface: where the runs end,
     on the map), and where the seeds end with the updates each took."""
-    results = gd.seeds(run.eta, list(range(run.seeds)), run.objective, **run.keywords())
+    results = gd.seeds(run.eta, list(range(run.seeds)), target(run), **run.keywords())
     spread = frames.spread(results)
     counts = spread["status"].value_counts()
     statuses = t("list.separator").join(f"{count} {t(f'status.{status}')}" for status, count in counts.items())
@@ -345,13 +351,14 @@ def noise(run: Run) -> NoiseView:
             "last": f"{spread['updates'].max():,}", "statuses": statuses}
     caption = t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant))
     if results[0].settings.problem.dim > 1:
-        floor = results[0].settings.problem.min_value
+        floor = frames.floor(results)
         sentence = t("noise.spread.map", low=number(spread["loss"].min()), high=number(spread["loss"].max()),
-                     floor=number(floor), **took)
+                     floor=number(floor) if results[0].settings.problem.minimizers else t("theory.unknown.value"),
+                     **took)
         return NoiseView(t("map.noise.caption", seeds=run.seeds),
-                         maps.cloud_map(maps.surface_map(run.objective), maps.cloud(results)), sentence,
+                         maps.cloud_map(maps.surface_map(target(run)), maps.cloud(results)), sentence,
                          charts.spread(spread, floor, "loss").to_dict())
-    minimizer, _ = theory.local_curvature(results[0].settings)
+    minimizer = theory.local_curvature(results[0].settings)[0] if results[0].settings.problem.minimizers else None
     sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
                  mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
     return NoiseView(caption, charts.band(frames.band(results), minimizer).to_dict(), sentence,

@@ -514,3 +514,54 @@ def test_the_surfaces_views_draw_on_a_laptop_and_a_phone(server, browser, contex
         page.close()
         if own is not None:
             own.close()
+
+
+TYPED_LINKS = [("1d", {"objective": "custom", "function": "(x-2.5)^2-1"}, len(DEFAULT_ETAS) + 1),
+               ("2d", {"objective": "custom", "function": "(1-x)^2 + 100*(y-x^2)^2", "theta0": "-1.5,2",
+                       "eta": "0.001", "etas": "0.0005,0.001,0.002"}, 4)]
+
+
+@pytest.mark.parametrize(("name", "query", "count"), TYPED_LINKS, ids=[name for name, _, _ in TYPED_LINKS])
+def test_a_typed_function_opens_from_a_link(server, context, shots, name, query, count):
+    """Your function, 1-D and 2-D, from a link: its formula echoed as LaTeX, every chart drawn, the run the engine
+    makes of the formula when called separately, no exception."""
+    from urllib.parse import urlencode
+
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    try:
+        page.goto(server["url"] + "/?" + urlencode(query), wait_until="commit", timeout=FIRST_LOAD_WAIT * 1000)
+        snapshot = settle(page, lambda snap: snap["charts"] == snap["rendered"] == count
+                          and len(snap["metrics"]) == len(METRICS), f"the typed {name} function", FIRST_LOAD_WAIT)
+        screenshot(page, shots, f"13-typed-{name}.png")
+        assert snapshot["exceptions"] == 0 and not alerts(page, "Warning")
+        assert page.locator('[data-testid="stSidebar"] .katex').count() == 1  # the formula, as read
+        field = page.locator(".st-key-function").get_by_label(t("label.function"), exact=True)
+        assert field.input_value() == query["function"]
+        theta0 = tuple(float(part) for part in query.get("theta0", "0").split(","))
+        result = gd.minimize(gd.parse_objective(query["function"]), eta=float(query.get("eta", DEFAULTS.eta)),
+                             theta0=theta0[0] if len(theta0) == 1 else theta0)
+        assert dict(map(tuple, snapshot["metrics"]))[t("metric.theta")] == number(result.theta)
+        if name == "1d":  # the article's curve typed is the article's run, to the digit
+            assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
+        assert query_of(page)["function"] == [query["function"]]
+    finally:
+        page.close()
+
+
+def test_a_hostile_function_in_a_link_is_one_clear_message(server, context, shots):
+    from urllib.parse import urlencode
+
+    hostile = "__import__('os').system('x')"
+    page, snapshot = open_page(context, server["url"] + "/?" + urlencode({"objective": "custom", "function": hostile}),
+                               FIRST_LOAD_WAIT)
+    try:
+        screenshot(page, shots, "13-typed-hostile.png")
+        warnings = alerts(page, "Warning")
+        assert len(warnings) == 1 and "function" in warnings[0] and "“_” is not allowed" in warnings[0], warnings
+        box = page.locator('[data-testid="stAlertContentWarning"]')
+        assert [text.replace("\u2060", "") for text in box.locator("code").all_text_contents()] == [hostile]
+        assert snapshot["exceptions"] == 0 and not alerts(page, "Error")
+        assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)  # the default function: the article's curve
+    finally:
+        page.close()
