@@ -518,7 +518,7 @@ def test_the_surfaces_views_draw_on_a_laptop_and_a_phone(server, browser, contex
 
 TYPED_LINKS = [("1d", {"objective": "custom", "function": "(x-2.5)^2-1"}, len(DEFAULT_ETAS) + 1),
                ("2d", {"objective": "custom", "function": "(1-x)^2 + 100*(y-x^2)^2", "theta0": "-1.5,2",
-                       "eta": "0.001", "etas": "0.0005,0.001,0.002"}, 4)]
+                       "eta": "0.001", "etas": "0.0005,0.001,0.002", "max_iter": "5000"}, 4)]  # under the cap
 
 
 @pytest.mark.parametrize(("name", "query", "count"), TYPED_LINKS, ids=[name for name, _, _ in TYPED_LINKS])
@@ -540,7 +540,8 @@ def test_a_typed_function_opens_from_a_link(server, context, shots, name, query,
         assert field.input_value() == query["function"]
         theta0 = tuple(float(part) for part in query.get("theta0", "0").split(","))
         result = gd.minimize(gd.parse_objective(query["function"]), eta=float(query.get("eta", DEFAULTS.eta)),
-                             theta0=theta0[0] if len(theta0) == 1 else theta0)
+                             theta0=theta0[0] if len(theta0) == 1 else theta0,
+                             max_iter=int(query.get("max_iter", DEFAULTS.max_iter)))
         assert dict(map(tuple, snapshot["metrics"]))[t("metric.theta")] == number(result.theta)
         if name == "1d":  # the article's curve typed is the article's run, to the digit
             assert snapshot["metrics"] == expected_metrics(DEFAULTS.eta)
