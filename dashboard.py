@@ -332,7 +332,6 @@ def build(view, run: Run):
 
 
 def compare_ui(run: Run, shown: views.Headline) -> Run:
-    st.caption(t("section.compare.caption"))
     panels = st.container()  # filled once the convergence chart's own control below has been read
     st.subheader(t("section.convergence"))
     convergence_caption = st.empty()  # said once the runs are known
@@ -344,6 +343,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
         view = build(compare_view, run)
         if view is None:
             return run
+        st.caption(view.caption)
         panels_ui(view.panels)
         if shown.schedule:
             st.markdown(shown.schedule_title)

@@ -177,3 +177,11 @@ def test_a_tab_the_new_objective_lacks_gives_way_to_side_by_side():
     app = open_page(objective="ravine", view="momentum")
     app.selectbox(key="objective").set_value("rosenbrock").run()  # not a quadratic: no momentum's map
     assert not app.exception and app.query_params.get("view", "compare") in ("compare", ["compare"])
+
+
+def test_side_by_side_says_what_a_maps_marks_mean_not_a_curves():
+    """The curves' caption speaks of "the same curve"; on a surface the map's own (contours, ◆ minimum, + saddle)."""
+    on_a_map = [plain(caption.value) for caption in open_page(objective="himmelblau").caption]
+    assert plain(t("map.caption")) in on_a_map and plain(t("section.compare.caption")) not in on_a_map
+    on_a_curve = [plain(caption.value) for caption in open_page().caption]
+    assert plain(t("section.compare.caption")) in on_a_curve and plain(t("map.caption")) not in on_a_curve

@@ -100,6 +100,7 @@ def panels(results, titles=None) -> tuple[dict, ...]:
 
 @dataclass(frozen=True)
 class CompareView:
+    caption: str  # what the panels' marks mean: on the curve, or on the surface's map
     panels: tuple[dict, ...]  # one chart per compared η, in the order given
     convergence: dict
     convergence_caption: str  # says which lines coincide, when some do
@@ -141,7 +142,8 @@ def compare(run: Run) -> CompareView:
     table = frames.shown(frames.summary(results))
     gaps, last = frames.gaps(results), frames.horizon(results)
     span = frames.gap_span(gaps)
-    return CompareView(panels(results),
+    caption = maps.legend_note() if problem.dim > 1 else t("section.compare.caption")
+    return CompareView(caption, panels(results),
                        charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
                        _convergence_caption(results, last), table, _columns(table),
                        (maps.points if problem.dim > 1 else frames.points)(results),
