@@ -44,6 +44,7 @@ from gd.lab.links import read_url, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
 from gd.typed import MAX_LENGTH
+from gd.work import WorkLimitError
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
@@ -281,54 +282,73 @@ STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.inf
               "left_domain": st.error}
 
 
-def metrics_ui(run: Run) -> views.Headline:
-    shown = headline_view(run.for_view("headline"))
+def metrics_ui(run: Run) -> views.Headline | None:
+    """The run above the tabs (and the article's loop beside it, on a built-in curve), or None (said, with the way
+    out) when they alone are over the cap."""
     st.subheader(t("section.run", eta=number(run.eta)))
+    try:
+        budget.check_headline(run)
+        shown = headline_view(run.for_view("headline"))
+        article = article_view(run.for_view("headline")) if budget.shows_article(run) else None
+    except REFUSALS as error:
+        refused(error, "headline")
+        return None
     for row in (shown.metrics[:3], shown.metrics[3:]):  # two rows: long numbers need the width
         for column, (name, value, hint) in zip(st.columns(3), row, strict=False):
             column.metric(name, value, help=hint)
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
-    if run.objective == CUSTOM or problem_of(run.objective).dim > 1:
-        return shown  # the article's loop is written for its own curve, in one dimension
-    with st.expander(t("article.title")):
-        article = article_view(run.for_view("headline"))
-        st.code(article.code, language="python")
-        if article.printed:
-            st.caption(t("article.printed"))
-            st.code(article.printed, language=None)
-        st.caption(escaped(article.note))
+    if article is not None:
+        with st.expander(t("article.title")):
+            st.code(article.code, language="python")
+            if article.printed:
+                st.caption(t("article.printed"))
+                st.code(article.printed, language=None)
+            st.caption(escaped(article.note))
     return shown
 
 
 def refused(error: Exception, view: str) -> None:
-    """A view the cap or a parameter check refused: the reason in the visitor's words, and the way out."""
-    if isinstance(error, WorkCapError):
+    """Work the cap, its processor-time limit or a parameter check refused: the reason in the visitor's words, and the
+    way out; nothing of any other setting is shown in its place."""
+    fewer = t(f"error.cap.fewer.{view}")
+    if isinstance(error, WorkCapError) and error.warming:
+        st.info(escaped(t("error.cap.warming", seconds=f"{error.seconds:.1f}")))
+        reopen_when_ready()
+    elif isinstance(error, WorkCapError):
+        said = "error.cap.run" if view == "headline" else "error.cap"
         st.error(escaped(" ".join((
-            t("error.cap", seconds=f"{error.seconds:.1f}", megabytes=f"{error.megabytes:,.0f}", runs=error.runs,
+            t(said, seconds=f"{error.seconds:.1f}", megabytes=f"{error.megabytes:,.0f}", runs=error.runs,
               limit=f"{error.limit:,}", cap_seconds=budget.SECONDS, cap_megabytes=budget.MEGABYTES),
-            t("error.cap.fix", fits=f"{error.fits:,}", fewer=t(f"error.cap.fewer.{view}"))))))
+            t("error.cap.fix", fits=f"{error.fits:,}", fewer=fewer)))))
         if error.fits >= 1:
-            st.button(t("error.cap.button", fits=f"{error.fits:,}"), on_click=put, args=("max_iter", error.fits))
+            st.button(t("error.cap.button", fits=f"{error.fits:,}"), on_click=put, args=("max_iter", error.fits),
+                      key=f"fits_{view}")
+    elif isinstance(error, WorkLimitError):
+        st.error(escaped(t("error.limit", seconds=f"{error.seconds:.1f}", fewer=fewer)))
     else:
         st.error(escaped(t("error.parameter", name=label(error.name), accepted=refusal(error))))
 
 
+@st.fragment(run_every=1.0)
+def reopen_when_ready() -> None:
+    """While the compiled loop is being prepared (a fresh server's first seconds): the page again once it is ready."""
+    if not budget.warming():
+        st.rerun(scope="app")
+
+
+REFUSALS = (WorkCapError, WorkLimitError, ParameterError)
+
+
 def build(view, run: Run):
-    """view(run) for the open tab. When the cap or a check refuses it: why, and the way out, above the view of the
-    last settings of this tab that fitted (in the page's language), or None if there were none."""
-    fitted = st.session_state.setdefault("fitted", {})
+    """view(run) for the open tab, or None when the cap, its processor-time limit or a check refuses it (said, with
+    the way out)."""
     try:
         budget.check(run)
-        shown = view(run.for_view(run.view))
-    except (WorkCapError, ParameterError) as error:
+        return view(run.for_view(run.view))
+    except REFUSALS as error:
         refused(error, run.view)
-        if run.view not in fitted:
-            return None
-        st.caption(t("error.cap.kept"))
-        return view(replace(fitted[run.view], lang=run.lang).for_view(run.view))
-    fitted[run.view] = run
-    return shown
+        return None
 
 
 def compare_ui(run: Run, shown: views.Headline) -> Run:
@@ -582,7 +602,13 @@ def predict_ui(run: Run, shown: views.Headline) -> Run:
     if not submitted:
         return run
     earlier = tuple(st.session_state.get("scores", ()))
-    view = views.predict(run, headline_view(views.guessed(run, eta)), guess, roughly, earlier)
+    guessed = views.guessed(run, eta)
+    try:
+        budget.check_headline(guessed)
+        view = views.predict(run, headline_view(guessed), guess, roughly, earlier)
+    except REFUSALS as error:
+        refused(error, "predict")
+        return run
     st.session_state["scores"] = (*earlier, view.points)
     (st.success if view.points == 2 else st.warning if view.points == 1 else st.error)(escaped(view.verdict))
     st.markdown(escaped(view.explanation))
@@ -649,7 +675,10 @@ def page(lang: str) -> None:
     for name, tab in zip(shown_views, tabs, strict=True):
         if tab.open:
             with tab:
-                run = DRAW[name](run, shown)
+                if shown is None:
+                    st.info(t("error.cap.tabs"))  # every view holds the run above the tabs
+                else:
+                    run = DRAW[name](run, shown)
     st.query_params.from_dict(to_url(run))
     share_ui(run)
 

@@ -6,6 +6,10 @@ python bench/budget.py              # search every view × objective × variant 
 python bench/budget.py --calibrate  # measure the compiled loop's cost per update, the table gd/lab/budget.py uses
 python bench/budget.py --calibrate --typed  # the same per node of a typed formula (the reference loop), for the
                                     # page's "custom" objective: TYPED_FORMULAS, the worst per node taken
+python bench/budget.py --calibrate --reference  # the numpy reference loop's cost per update of every built-in
+                                    # (what runs while the compiled loop is prepared), theory.momentum_map's, and
+                                    # budget.speed()'s measure on this machine
+Every figure is processor time (time.thread_time), so a busy machine calibrates as an idle one does.
 """
 
 import argparse
@@ -174,16 +178,57 @@ def calibrate(objectives) -> None:
               f'{round(own)}),', flush=True)
 
 
+def calibrate_reference(objectives) -> None:
+    """budget.REFERENCE_NS: per objective and sampling, the worst over the stopping rules and gd and Adam of (fixed ns
+    per update, ns per lane of a shared run, ns per lane with its own samples) on the numpy loop; then MOMENTUM_NS
+    and SPEED_SECONDS."""
+    from gd.run import _compare, _seeds
+
+    print(describe())
+    updates = TYPED_UPDATES
+    for objective, (variant, batch) in itertools.product(objectives, SAMPLINGS):
+        one = twelve = own = 0.0
+        for optimizer, stop in itertools.product(("gd", "adam"), gd.STOPS):
+            keywords = dict(epsilon=0.0, max_iter=updates, variant=variant, batch_size=batch, optimizer=optimizer,
+                            stop=stop)
+
+            def per_update(work, repeats=2) -> float:
+                return min(_timed(work) for _ in range(repeats)) / updates * 1e9
+
+            one = max(one, per_update(lambda: _compare([1e-4], objective, keywords, "reference")))  # noqa: B023
+            twelve = max(twelve, per_update(lambda: _compare([1e-4] * 12, objective, keywords, "reference")))  # noqa: B023
+            if variant != "batch":
+                own = max(own, per_update(lambda: _seeds(1e-4, list(range(SEEDS)), objective, keywords,  # noqa: B023
+                                                         "reference"), 1) / SEEDS)
+        per_lane = max((twelve - one) / 11, 0.0)
+        name = budget.sampling(variant, batch)
+        print(f'    ("{objective}", "{name}"): ({round(max(one - per_lane, 0))}, {round(per_lane)}, {round(own)}),',
+              flush=True)
+    from gd import theory
+    from gd.lab.controls import MOMENTUM_CELLS
+
+    cells = MOMENTUM_CELLS[0] * MOMENTUM_CELLS[1]
+    per_map = {lanes: min(_timed(lambda: theory.momentum_map([0.1] * lanes, [0.5], "ravine")) for _ in range(3))  # noqa: B023
+               for lanes in (1, cells)}
+    per_lane = (per_map[cells] - per_map[1]) / (cells - 1)
+    print(f"MOMENTUM_NS = ({round((per_map[1] - per_lane) / budget.MOMENTUM_UPDATES * 1e9)}, "
+          f"{round(per_lane / budget.MOMENTUM_UPDATES * 1e9)})")
+    speed = min(_timed(lambda: _compare([0.1] * 5, "quadratic", {"max_iter": budget.SPEED_UPDATES, "epsilon": 0.0},
+                                        "reference")) for _ in range(5))
+    print(f"SPEED_SECONDS = {speed:.4f}")
+
+
 def _timed(work) -> float:
-    start = time.perf_counter()
+    start = time.thread_time()
     work()
-    return time.perf_counter() - start
+    return time.thread_time() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--typed", action="store_true", help="with --calibrate: the typed functions' rows")
+    parser.add_argument("--reference", action="store_true", help="with --calibrate: the numpy loop's rows")
     parser.add_argument("--objectives", nargs="+", default=None,
                         help="calibrate or search only these (default: every one)")
     parser.add_argument("--top", type=int, default=12, help="how many of the highest-priced settings to run")
@@ -193,6 +238,8 @@ def main() -> None:
         child(args.child)
     elif args.calibrate and args.typed:
         calibrate_typed()
+    elif args.calibrate and args.reference:
+        calibrate_reference(args.objectives or list(gd.problems()))
     elif args.calibrate:
         calibrate(args.objectives or list(gd.problems()))
     else:

@@ -8,7 +8,8 @@ from gd.stopping import STATUSES, STOPS
 from gd.surfaces import SURFACES
 from gd.typed import parse_objective  # loads SymPy only when first called
 from gd.variants import VARIANTS
+from gd.work import WorkLimitError, cpu_limit
 
 __all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "SURFACES", "VARIANTS",
-           "Result", "Settings", "compare", "each_stop", "gradient", "minimize", "parse_objective", "problems",
-           "seeds"]
+           "Result", "Settings", "WorkLimitError", "compare", "cpu_limit", "each_stop", "gradient", "minimize",
+           "parse_objective", "problems", "seeds"]

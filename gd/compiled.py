@@ -28,6 +28,7 @@ import threading
 import numpy as np
 from numba import njit
 
+from gd import work
 from gd.stopping import PATIENCE, STATUSES, diverged, divergence_bound, norm, tolerance
 from gd.variants import Epochs, examples_per_update
 
@@ -41,6 +42,7 @@ STOPS = ("loss_change", "grad_norm", "step_size", "no_improvement")
 RUNNING = -1  # status codes are indices into STATUSES
 CONVERGED, STALLED, DIVERGED = (STATUSES.index(name) for name in ("converged", "stalled", "diverged"))
 LOGE2 = math.log(2.0)  # numpy's NPY_LOGE2, rounded to a double
+BLOCK_UPDATES = 2**17  # lane-updates between two checks of gd.work's limit
 
 
 def available(settings) -> bool:
@@ -540,21 +542,25 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
              STOPS.index(settings.stop), settings.epsilon, divergence_bound(settings.theta0, problem.plot_range),
              tolerance(initial_grad_norm),
              np.asarray(rates, dtype=float), theta, loss, first, second, best, stale, status, iterations)
-    work = (np.empty((lanes, dim)), np.empty((lanes, dim)), np.empty(lanes), np.empty(lanes, dtype=np.intp),
+    space = (np.empty((lanes, dim)), np.empty((lanes, dim)), np.empty(lanes), np.empty(lanes, dtype=np.intp),
             np.empty((1, dim)), np.empty(2 * problem.n_examples), np.empty(0, dtype=np.intp))
     size = examples_per_update(settings.variant, settings.batch_size)
     n = problem.n_examples
     per_epoch = -(-n // size) if size else 1  # updates per epoch
     epochs = Epochs(n, seeds) if size else None
     none = np.empty((0, 0, 0), dtype=np.intp)
-    # Blocks of updates, growing while lanes keep running: a run that stops early draws and tabulates little.
-    start, count, cap = 0, max(1, 256 // per_epoch), max(1, 2**22 // (n * len(seeds)))  # ≤ 4 Mi indices at once
+    # Blocks of updates, growing while lanes keep running: a run that stops early draws and tabulates little. A block
+    # draws at most 4 Mi indices and makes at most BLOCK_UPDATES lane-updates, so that gd.work's limit is checked
+    # every few milliseconds (up to 0.3 s on logistic regression, 64 examples per update).
+    start, count = 0, max(1, 256 // per_epoch)
+    cap = max(1, min(2**22 // (n * len(seeds)), BLOCK_UPDATES // (per_epoch * lanes)))
     while start < settings.max_iter and (status == RUNNING).any():
+        work.check()
         updates = min(count * per_epoch, settings.max_iter - start)
         orders = none if epochs is None else epochs.draw(-(-updates // per_epoch),
                                                          [0] if shared else np.flatnonzero(status == RUNNING))
         _advance(*fixed, orders, shared, size, start, history, losses, steps,
-                 *work, np.ones((3, updates)))
+                 *space, np.ones((3, updates)))
         start, count = start + updates, min(2 * count, cap)
     iterations[status == RUNNING] = settings.max_iter
     names = np.array(STATUSES, dtype=object)[np.where(status == RUNNING, STATUSES.index("max_iter"), status)]

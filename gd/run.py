@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gd import compiled
+from gd import compiled, work
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS, UpdateRule
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose, start_point
@@ -226,6 +226,8 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
         for k in range(settings.max_iter):
             if not active.size:
                 break
+            if k % 64 == 0:  # a few µs of the tens each update costs here
+                work.check()
             examples = next(sample)
             if examples is not None and examples.ndim == 2:
                 examples = examples[active]

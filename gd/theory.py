@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd import work
 from gd.optimizers import OPTIMIZERS
 from gd.params import ETA, MAX_ITER
 from gd.run import START, Settings, gradient
@@ -382,6 +383,7 @@ def momentum_map(etas, betas, objective: str = "ravine", *, theta0=START, update
     buffer, minimizer, half = np.zeros_like(theta), np.asarray(basis.minimizer), updates // 2
     with np.errstate(all="ignore"):
         for k in range(updates):
+            work.check()
             if k == half:
                 middle = norm(theta - minimizer)
             buffer = beta * buffer + problem.grad(theta)

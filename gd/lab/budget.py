@@ -12,10 +12,14 @@ worst the cap allows against its price (within about 5 % of it).
 import ast
 import functools
 import threading
-from contextlib import contextmanager
-from dataclasses import replace
+import time
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
-from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, RACE, Run, problem_of
+from gd import compiled
+from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, MOMENTUM_CELLS, RACE, Run, problem_of
+from gd.work import cpu_limit
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
 MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
@@ -241,34 +245,119 @@ COST_NS = {
     ("custom_2d", "minibatch64", "step_size"): (2263, 26.8, 214),
     ("custom_2d", "minibatch64", "no_improvement"): (2864, 42.7, 243),
 }
+# ns per update on the numpy reference loop, which answers while the compiled one is not ready (a fresh server's first
+# seconds): (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling), the worst
+# over the stopping rules and gd and Adam, from `python bench/budget.py --calibrate --reference` (processor time).
+REFERENCE_NS = {
+    ("quadratic", "batch"): (19500, 39, 0),
+    ("quadratic", "sgd"): (24855, 59, 626),
+    ("quadratic", "minibatch16"): (25671, 70, 1686),
+    ("quadratic", "minibatch64"): (28190, 55, 3740),
+    ("double_well", "batch"): (21539, 83, 0),
+    ("double_well", "sgd"): (31505, 0, 747),
+    ("double_well", "minibatch16"): (38997, 0, 2191),
+    ("double_well", "minibatch64"): (31386, 28, 4912),
+    ("quartic", "batch"): (23399, 73, 0),
+    ("quartic", "sgd"): (29220, 88, 728),
+    ("quartic", "minibatch16"): (29867, 109, 1486),
+    ("quartic", "minibatch64"): (37061, 929, 4321),
+    ("linear_regression", "batch"): (41371, 640, 0),
+    ("linear_regression", "sgd"): (46381, 0, 1300),
+    ("linear_regression", "minibatch16"): (74553, 0, 2786),
+    ("linear_regression", "minibatch64"): (40223, 774, 5101),
+    ("logistic_regression", "batch"): (78077, 15763, 0),
+    ("logistic_regression", "sgd"): (44102, 12821, 12131),
+    ("logistic_regression", "minibatch16"): (76130, 7751, 13010),
+    ("logistic_regression", "minibatch64"): (52492, 22267, 23744),
+    ("ravine", "batch"): (37509, 0, 0),
+    ("ravine", "sgd"): (51585, 0, 1100),
+    ("ravine", "minibatch16"): (58232, 0, 2691),
+    ("ravine", "minibatch64"): (91888, 0, 4867),
+    ("rosenbrock", "batch"): (32786, 117, 0),
+    ("rosenbrock", "sgd"): (45172, 207, 1121),
+    ("rosenbrock", "minibatch16"): (48212, 701, 2765),
+    ("rosenbrock", "minibatch64"): (105882, 222, 5955),
+    ("himmelblau", "batch"): (43475, 184, 0),
+    ("himmelblau", "sgd"): (66805, 0, 1388),
+    ("himmelblau", "minibatch16"): (55063, 2350, 2213),
+    ("himmelblau", "minibatch64"): (64957, 2306, 6465),
+    ("saddle", "batch"): (28133, 176, 0),
+    ("saddle", "sgd"): (43589, 244, 1215),
+    ("saddle", "minibatch16"): (59165, 1861, 2804),
+    ("saddle", "minibatch64"): (53214, 773, 5606),
+    ("linear_regression_2d", "batch"): (114348, 0, 0),
+    ("linear_regression_2d", "sgd"): (57156, 745, 2440),
+    ("linear_regression_2d", "minibatch16"): (64599, 2143, 3721),
+    ("linear_regression_2d", "minibatch64"): (75448, 2194, 5171),
+    ("logistic_regression_2d", "batch"): (68071, 13374, 0),
+    ("logistic_regression_2d", "sgd"): (87497, 12314, 9958),
+    ("logistic_regression_2d", "minibatch16"): (110419, 10726, 19995),
+    ("logistic_regression_2d", "minibatch64"): (131554, 16755, 27076),
+}
 EACH_STOP_FACTOR = 1.6  # gd.each_stop runs once and records its steps, then scans the history for every rule
 OWN_SAMPLES_FACTOR = 1.4  # seeds over 40,000 updates and more: 900 ns per lane-update, not the calibration's 651
 # (each block of fresh sample indices is new memory to fault in)
+MOMENTUM_NS = (10140, 18)  # theory.momentum_map: (fixed, per lane) ns per update (--calibrate --reference)
+MOMENTUM_UPDATES = 200  # theory.momentum_map's default: the page's map and its one measured (η, β)
+ARTICLE = {"variant": "batch", "optimizer": "gd", "schedule": "constant", "stop": "loss_change"}  # the article's loop
+LIMIT_FACTOR, LIMIT_FLOOR = 2.0, 0.5  # a builder's engine work is stopped past 2 × its price + 0.5 s of processor
+# time (gd.cpu_limit): a right price never comes near it, a wrong one cannot become a page of many seconds
+SPEED_SLACK = 1.5  # a machine measured up to this much slower than the calibration's is priced as that machine: a
+# busy core's cache misses must not change a verdict; past it every price grows with the measured slowness
 
 
 class WorkCapError(Exception):
-    """A view priced over SECONDS or MEGABYTES: its .runs, the .limit it was asked for, its .seconds and .megabytes,
-    and .fits, the largest iteration limit that would fit (0 when even one update would not)."""
+    """A page view priced over SECONDS or MEGABYTES: its .runs, the .limit it was asked for, its .seconds and
+    .megabytes, .fits, the largest iteration limit that would fit (0 when even one update would not), and .warming:
+    True when it was priced on the reference loop while the compiled one is being prepared, and would fit on it."""
 
-    def __init__(self, run: Run, runs: int, seconds: float, megabytes: float, fits: int):
+    def __init__(self, run: Run, runs: int, seconds: float, megabytes: float, fits: int, warming: bool = False):
         self.runs, self.limit, self.seconds, self.megabytes, self.fits = runs, run.max_iter, seconds, megabytes, fits
+        self.warming = warming
         super().__init__(f"{runs} runs × {run.max_iter:,} updates cost {seconds:.2f} s and {megabytes:.0f} MB, "
                          f"over the cap of {SECONDS} s and {MEGABYTES} MB")
 
 
-def _calls(run: Run) -> list[tuple[str, int]]:
-    """The engine calls the open view makes, as (kind, lanes): kinds "shared" (minimize, compare), "own" (seeds),
-    "stops" (each_stop). The headline run comes first; the step-through draws on it, the quiz runs its guessed η."""
-    view = {"compare": [("shared", len(run.etas))],
-            "theory": [("shared", len(run.etas)), ("shared", run.sweep_points)],
-            "stopping": [("stops", 1)], "noise": [("own", run.seeds)], "predict": [("shared", 1)],
-            "race": [("shared", 1)] * len(RACE), "regression": [("shared", 1)]}.get(run.view, [])
-    return [("shared", 1), *view]
+@dataclass(frozen=True)
+class Call:
+    """One engine call of a builder: kind "shared" (minimize, compare: lanes share their samples), "own" (seeds),
+    "stops" (each_stop) or "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates); lanes; and the objective it is
+    priced as when it is not the run's own with the run's settings (the article's loop: "quadratic", ARTICLE)."""
+
+    kind: str
+    lanes: int
+    article: bool = False
+
+
+def calls(run: Run, builder: str) -> tuple[Call, ...]:
+    """Every engine call the builder makes for run (views.py names each builder's calls by these names): what is
+    priced, and what tests/test_budget.py checks against the calls really made."""
+    shared = Call("shared", 1)
+    return {"headline": (shared,), "article": (Call("shared", 1, article=True),),
+            "compare": (Call("shared", len(run.etas)),),
+            "theory": (Call("shared", len(run.etas)), Call("shared", run.sweep_points)),
+            "stopping": (Call("stops", 1),), "geometry": (shared,) if _dim(run) > 1 else (),
+            "noise": (Call("own", run.seeds),), "predict": (),  # the quiz's guessed run is a headline of its own
+            "race": (shared,) * len(RACE), "regression": (shared,),
+            "momentum": (Call("momentum", MOMENTUM_CELLS[0] * MOMENTUM_CELLS[1]), Call("momentum", 1))}[builder]
+
+
+def page_calls(run: Run) -> tuple[Call, ...]:
+    """The calls of a page view: the run above the tabs (and the article's loop beside it, on a curve of its own),
+    then the open tab's."""
+    article = calls(run, "article") if shows_article(run) else ()
+    return (*calls(run, "headline"), *article, *calls(run, run.view))
+
+
+def shows_article(run: Run) -> bool:
+    """Whether the page shows the article's loop beside the run: on a built-in curve (it is written for one
+    dimension)."""
+    return run.objective != CUSTOM and _dim(run) == 1
 
 
 def runs(run: Run) -> int:
-    """How many runs the open view makes, the headline run included (each up to max_iter updates)."""
-    return sum(lanes for _, lanes in _calls(run))
+    """How many runs the open page view makes, the run above the tabs included (each up to max_iter updates)."""
+    return sum(call.lanes for call in page_calls(run) if call.kind != "momentum")
 
 
 def sampling(variant: str, batch_size: int) -> str:
@@ -283,71 +372,163 @@ def nodes(text: str) -> int:
     return sum(1 for _ in ast.walk(ast.parse(problem_of("custom", text).text, mode="eval")))
 
 
+def _dim(run: Run) -> int:
+    return problem_of(run.objective, run.function).dim
+
+
 def priced_as(run: Run) -> str:
     """COST_NS's name for the run's objective: its own, or for a typed function "custom" (1-D) or "custom_2d", the
     costs of the largest formula gd.typed reads (bench/budget.py --calibrate --typed), so that no formula can be
     priced under what it costs."""
     if run.objective != CUSTOM:
         return run.objective
-    return "custom" if problem_of(run.objective, run.function).dim == 1 else "custom_2d"
+    return "custom" if _dim(run) == 1 else "custom_2d"
 
 
-def _costs(run: Run) -> tuple[float, ...]:
-    """COST_NS for the run; a mini-batch between 16 and 64 examples priced on the line between the two (a smaller
-    one as 16: more updates share each permutation, so it costs less)."""
+def warming() -> bool:
+    """Whether the compiled loop is still being prepared (a fresh server's first seconds; compiled.ready() starts
+    it)."""
+    return not compiled.ready()
+
+
+def on_reference(run: Run) -> bool:
+    """Whether the run's loop is the numpy reference: a typed function always, a built-in until the compiled loop is
+    ready (compiled.ready() starts preparing it)."""
+    return run.objective == CUSTOM or warming()
+
+
+def _between(costs, run: Run) -> tuple[float, ...]:
+    """A mini-batch between 16 and 64 examples priced on the line between the two calibrated sizes (a smaller one as
+    16: more updates share each permutation, so it costs less); costs: size -> its (fixed, per lane, own)."""
+    if run.variant != "minibatch":
+        return costs(run.variant)
+    small, large = costs("minibatch16"), costs("minibatch64")
+    weight = (min(max(run.batch_size, 16), 64) - 16) / 48
+    return tuple(a + weight * (b - a) for a, b in zip(small, large, strict=True))
+
+
+def _costs(run: Run, reference: bool) -> tuple[float, ...]:
+    """ns per update (fixed, per lane of a shared run, per lane with its own samples) of the run's loop."""
     name = priced_as(run)
+    if reference and run.objective != CUSTOM:
+        return _between(lambda size: REFERENCE_NS[(name, size)], run)
     # custom rows are per node, and a formula smaller than the article curve costs the loop's own overhead, as it does
     scale = 1 if run.objective != CUSTOM else max(nodes(run.function or DEFAULT_FUNCTION), nodes(DEFAULT_FUNCTION))
-    if run.variant != "minibatch":
-        return tuple(scale * cost for cost in COST_NS[(name, run.variant, run.stop)])
-    small, large = (COST_NS[(name, sampling("minibatch", size), run.stop)] for size in (16, 64))
-    weight = (min(max(run.batch_size, 16), 64) - 16) / 48
-    return tuple(scale * (a + weight * (b - a)) for a, b in zip(small, large, strict=True))
+    return tuple(scale * cost for cost in _between(lambda size: COST_NS[(name, size, run.stop)], run))
 
 
-def price(run: Run, updates: int | None = None) -> tuple[float, float]:
-    """The open view's worst-case (seconds, megabytes) at `updates` per run (the iteration limit unless given)."""
+def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
+    """What one call costs at `updates` per run, in seconds of this project's machine kind."""
+    if call.kind == "momentum":
+        fixed, per_lane = MOMENTUM_NS
+        return MOMENTUM_UPDATES * (fixed + per_lane * call.lanes) / 1e9
+    if call.article:
+        run = replace(run, objective="quadratic", function="", **ARTICLE)
+    fixed, per_lane, own = _costs(run, reference)
+    if call.kind == "shared":
+        return updates * (fixed + per_lane * call.lanes) / 1e9
+    if call.kind == "own":
+        return updates * OWN_SAMPLES_FACTOR * own * call.lanes / 1e9
+    return updates * EACH_STOP_FACTOR * (fixed + per_lane) / 1e9
+
+
+def _megabytes(run: Run, call: Call, updates: int) -> float:
+    """The histories a call keeps: θ (dim numbers) and J per update and lane; each_stop its steps too."""
+    if call.kind == "momentum":
+        return 0.0
+    dim = 1 if call.article else _dim(run)
+    return call.lanes * (updates + 1) * (2 * dim + 1 if call.kind == "stops" else dim + 1) * 8 / 1e6
+
+
+def _draws_maps(run: Run, builder: str) -> bool:
+    return _dim(run) > 1 and builder in ("compare", "theory", "stopping", "noise", "race")
+
+
+def cost(run: Run, priced: tuple[Call, ...], updates: int | None = None, reference: bool | None = None,
+         maps: bool = False) -> tuple[float, float]:
+    """(seconds, megabytes) of the calls at `updates` per run (the iteration limit unless given), on the loop that
+    will run them (reference: that loop, unless given), on this machine (speed()); maps: drawing a surface's maps
+    (MAP_SECONDS) is added."""
     updates = run.max_iter if updates is None else updates
-    fixed, per_lane, own = _costs(run)
-    dim = problem_of(run.objective, run.function).dim
-    nanoseconds, rows = 0.0, 0
-    for kind, lanes in _calls(run):
-        if kind == "shared":
-            nanoseconds += updates * (fixed + per_lane * lanes)
-        elif kind == "own":
-            nanoseconds += updates * OWN_SAMPLES_FACTOR * own * lanes
-        else:
-            nanoseconds += updates * EACH_STOP_FACTOR * (fixed + per_lane)
-        # θ (dim numbers) and J per update; each_stop its steps too
-        rows += lanes * (updates + 1) * (2 * dim + 1 if kind == "stops" else dim + 1)
-    drawing = MAP_SECONDS if dim > 1 and run.view in ("compare", "theory", "stopping", "noise", "race") else 0.0
-    return nanoseconds / 1e9 + drawing, rows * 8 / 1e6
+    reference = on_reference(run) if reference is None else reference
+    seconds = sum(_seconds(run, call, updates, reference) for call in priced) + (MAP_SECONDS if maps else 0.0)
+    return seconds * speed(), sum(_megabytes(run, call, updates) for call in priced)
+
+
+def price(run: Run, updates: int | None = None, reference: bool | None = None) -> tuple[float, float]:
+    """The open page view's worst-case (seconds, megabytes) at `updates` per run (the iteration limit unless given):
+    the run above the tabs and the open tab's, as if every run went to the limit."""
+    return cost(run, page_calls(run), updates, reference, _draws_maps(run, run.view))
 
 
 def check(run: Run) -> None:
-    """Raise WorkCapError, before any work, if the open view would cost more than SECONDS or MEGABYTES."""
-    seconds, megabytes = price(run)
+    """Raise WorkCapError, before any work, if the open page view would cost more than SECONDS or MEGABYTES."""
+    _refuse_over(run, lambda updates, reference=None: price(run, updates, reference))
+
+
+def check_headline(run: Run) -> None:
+    """Raise WorkCapError, before any work, if the run above the tabs alone would cost more than the cap."""
+    _refuse_over(run, lambda updates, reference=None: cost(run, page_calls(replace(run, view="predict")), updates,
+                                                           reference))
+
+
+def _refuse_over(run: Run, priced) -> None:
+    seconds, megabytes = priced(None)
     if seconds <= SECONDS and megabytes <= MEGABYTES:
         return
     low, high = 0, run.max_iter  # the largest limit that fits: both prices grow with the limit
     while low < high:
         middle = (low + high + 1) // 2
-        cost, memory = price(run, middle)
-        low, high = (middle, high) if cost <= SECONDS and memory <= MEGABYTES else (low, middle - 1)
-    raise WorkCapError(run, runs(run), seconds, megabytes, low)
+        spent, memory = priced(middle)
+        low, high = (middle, high) if spent <= SECONDS and memory <= MEGABYTES else (low, middle - 1)
+    compiled_price = priced(None, False)
+    warming = on_reference(run) and run.objective != CUSTOM and compiled_price[0] <= SECONDS \
+        and compiled_price[1] <= MEGABYTES
+    raise WorkCapError(run, runs(run), seconds, megabytes, low, warming)
 
+
+@functools.cache
+def speed() -> float:
+    """How much slower than the calibration's machine this one runs the numpy loop, measured once per process in
+    processor time (so a busy server measures what an idle one does): 1 within SPEED_SLACK, else the measured
+    factor, by which every price grows."""
+    from gd.run import _compare
+
+    def measured() -> float:
+        start = time.thread_time()
+        _compare([0.1] * 5, "quadratic", {"max_iter": SPEED_UPDATES, "epsilon": 0.0}, engine="reference")
+        return time.thread_time() - start
+
+    factor = min(measured() for _ in range(3)) / SPEED_SECONDS
+    return 1.0 if factor <= SPEED_SLACK else factor
+
+
+SPEED_UPDATES = 2_000  # the measure of speed(): the numpy loop on the parabola, 5 lanes, about 25 ms
+SPEED_SECONDS = 0.0201  # what it takes on the calibration's machine (bench/budget.py --calibrate --reference)
 
 _HEAVY = threading.RLock()  # a heavy builder may call another builder
 
 
 @contextmanager
-def heavy_lane(view: str, run: Run):
-    """Work priced over HEAVY_SECONDS takes turns: with two cores, one heavy view at a time leaves the other core to
-    every light request (an η change), so a few visitors on the heaviest views cannot slow everyone else down.
-    Taken inside a view's builder, so that a view already cached never waits."""
-    if price(replace(run, view=view))[0] <= HEAVY_SECONDS:
-        yield
-        return
-    with _HEAVY:
-        yield
+def metered(builder: str, run: Run):
+    """The engine work of one builder: priced (its calls, on the loop that will run them), made in the heavy lane
+    when heavy (work priced over HEAVY_SECONDS takes turns: with two cores, one heavy builder at a time leaves the
+    other core to every light request, such as an η change), and stopped by gd.cpu_limit past LIMIT_FACTOR × its
+    price + LIMIT_FLOOR of processor time, so that a wrong price cannot become a page of many seconds. Taken inside a
+    builder, so that a view already cached never waits; the cap itself is checked by the page (check)."""
+    seconds = cost(run, calls(run, builder), maps=_draws_maps(run, builder))[0]
+    token = _priced.set(calls(run, builder))
+    try:
+        with _HEAVY if seconds > HEAVY_SECONDS else nullcontext(), cpu_limit(LIMIT_FACTOR * seconds + LIMIT_FLOOR):
+            yield
+    finally:
+        _priced.reset(token)
 
+
+_priced: ContextVar[tuple[Call, ...]] = ContextVar("priced calls", default=())
+
+
+def priced() -> tuple[Call, ...]:
+    """The calls priced for the builder running in this thread (empty outside one): what tests hold the engine's real
+    calls against."""
+    return _priced.get()

@@ -90,6 +90,7 @@ IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_po
            "race": tuple(RACE)}
 
 
+MOMENTUM_CELLS = (40, 40)  # momentum's map over (η, β): columns (η), rows (β)
 SPREAD = (0.1, 0.5, 1.0, 1.5, 2.0)  # a surface's compared η, as multiples of its own: slow, good, too large
 
 

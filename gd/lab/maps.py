@@ -26,7 +26,7 @@ import gd
 from gd import theory
 from gd.lab import frames
 from gd.lab.charts import CURVE_COLOR, EDGE_SHAPES, PATH_COLOR, STATUS_COLORS, STEP, TITLE_SEPARATOR, eta_color
-from gd.lab.controls import race_etas
+from gd.lab.controls import MOMENTUM_CELLS, race_etas
 from gd.lab.format import number
 from gd.lab.text import spoken, t
 from gd.run import gradient
@@ -527,7 +527,6 @@ def race_gap_chart(gaps: pd.DataFrame, step: int) -> dict:
 
 # --- momentum's map over (η, β) -----------------------------------------------------------------------------------
 
-MOMENTUM_CELLS = (40, 40)  # columns (η), rows (β)
 MOMENTUM_ETA = 0.45  # the grid's largest η on the ravine: past 2(1 + β)/λmax = 0.4 at β = 1, every run diverges
 MOMENTUM_BETA = 0.99  # the grid's largest β
 

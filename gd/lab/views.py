@@ -23,12 +23,13 @@ GEOMETRY_STEPS = 200  # updates the step-through view can show
 
 
 def view(name: str):
-    """A view's builder: its text in its Run's language (the Run is its first argument), its engine work in the
-    heavy lane when the work cap prices it heavy."""
+    """A view's builder: its text in its Run's language (the Run is its first argument), its engine work metered by
+    the work cap as the builder `name` (budget.calls names what it runs): in the heavy lane when heavy, stopped past
+    its processor-time limit."""
     def wrap(builder):
         @functools.wraps(builder)
         def build(run: Run, *args, **keywords):
-            with speaking(run.lang), budget.heavy_lane(name, run):
+            with speaking(run.lang), budget.metered(name, run):
                 return builder(run, *args, **keywords)
 
         return build
@@ -156,7 +157,6 @@ class Formula:
     latex: str
 
 
-@view("headline")
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
     return (Formula(t("formula.objective"), problem_of(run.objective, run.function).latex),
@@ -295,7 +295,7 @@ class StepThrough:
         return charts.with_domains(spec, *self.domains[self.zooms[k]])
 
 
-@view("headline")
+@view("geometry")
 def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
     a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
@@ -455,7 +455,7 @@ class PredictView:
     theory: str | None  # what the closed form said, where there is one
 
 
-@view("headline")
+@view("predict")
 def predict(run: Run, shown: Headline, guessed_outcome: str, guessed_bucket: int, earlier: tuple[int, ...] = ()
             ) -> PredictView:
     """Score a guess about shown (the headline of the run at the guessed η), with the total over the earlier
@@ -508,7 +508,7 @@ class ArticleCode:
     note: str
 
 
-@view("headline")
+@view("article")
 def article_code(run: Run) -> ArticleCode:
     """The article's loop on its own curve (its lost = and : restored, the limit it lacked added), with the sidebar's
     η, θ₀ and ε: the engine's run of the same settings prints the same numbers, to the last digit."""
