@@ -23,7 +23,11 @@ passes in every array they write.
 """
 
 import math
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 from numba import njit
@@ -569,19 +573,33 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
 
 
 # The first process on a fresh checkout compiles for about 7 s (later ones load numba's cache in about 0.15 s).
-# So the kernel is compiled in a background thread, started by the first run that could use it, and until it
-# is ready runs go to the reference loop, which gives the same numbers: a fresh server answers at once.
+# So the kernel is compiled in the background, started by the first run that could use it, and until it is ready
+# runs go to the reference loop, which gives the same numbers: a fresh server answers at once. The compiling itself
+# happens in a separate process: numba's compiler holds the GIL for seconds, which would stall every
+# page of the server meanwhile; it writes numba's cache, which this process then loads.
 _compiling = threading.Lock()
 _ready = threading.Event()
 _failure: list[BaseException] = []
 
 
-def _compile():
+def _every_branch():
+    """One call of each kernel that types every branch: compiles them, or loads them from numba's cache."""
     from gd.run import Settings  # gd.run imports this module
 
+    descend(np.array([0.1]), Settings(max_iter=2, variant="sgd"), [0], True)
+    gradients(Settings().problem, np.zeros((1, 1)))
+
+
+def _compile():
+    path = os.pathsep.join(filter(None, (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH"))))
     try:
-        descend(np.array([0.1]), Settings(max_iter=2, variant="sgd"), [0], True)  # one call types every branch
-        gradients(Settings().problem, np.zeros((1, 1)))
+        subprocess.run([sys.executable, "-c", "from gd import compiled; compiled._every_branch()"],
+                       env={**os.environ, "PYTHONPATH": path}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False, timeout=600)
+    except (OSError, subprocess.SubprocessError):  # no second process here: this one compiles, as it would anyway
+        pass
+    try:
+        _every_branch()
     except BaseException as error:  # noqa: BLE001 - kept, and raised by wait(); runs stay on the reference
         _failure.append(error)
         raise
