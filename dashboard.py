@@ -23,6 +23,7 @@ from gd.lab.controls import (
     PRESETS,
     RACE,
     UNITS,
+    VIEWS,
     Run,
     control_text,
     fits,
@@ -89,22 +90,37 @@ def open_link() -> None:
     values = {**surface_defaults(values.get("objective", DEFAULTS.objective), values.get("function", "")), **values}
     for key, value in values.items():
         put(key, value)
-    with speaking(values["lang"]):
-        st.session_state["view_label"] = t(f"view.{values.get('view', DEFAULTS.view)}")
     st.session_state["link_problems"] = problems
 
 
-def relabel_the_open_tab() -> None:
-    """The tabs are told apart by their labels: after a change of language, the open one's in the new language."""
-    with speaking(st.session_state["lang"]):
-        st.session_state["view_label"] = t(f"view.{st.session_state['open_view']}")
-
-
 def language_ui() -> str:
-    """The language switch, first in the sidebar; its options are written in their own language."""
+    """The language switch, first in the sidebar; its options are written in their own language (so its labels are
+    the same in both, and one widget serves)."""
     with st.sidebar:
-        return st.radio(t("language.label"), LANGUAGES, key="lang", on_change=relabel_the_open_tab, horizontal=True,
+        return st.radio(t("language.label"), LANGUAGES, key="lang", horizontal=True,
                         format_func=labels("language.{}"), label_visibility="collapsed")
+
+
+TABS = "view_label"  # the tabs' widget, one per language (worded): Streamlit tells tabs apart by their labels
+
+
+def open_tab(view: str) -> None:
+    """Open view's tab on the next run (a link, a lesson, a new objective): its name kept, the tabs' own state
+    dropped so that it does not carry the tab opened before."""
+    st.session_state["view"] = view
+    for lang in LANGUAGES:
+        st.session_state.pop(f"{TABS}.{lang}", None)
+
+
+def opened_tab(lang: str) -> str:
+    """The view whose tab is open: the one the visitor clicked (this language's tabs hold its label), else the one
+    kept by name."""
+    with speaking(lang):
+        names = {t(f"view.{name}"): name for name in VIEWS}
+    clicked = names.get(st.session_state.get(f"{TABS}.{lang}"))
+    if clicked is not None:
+        st.session_state["view"] = clicked
+    return st.session_state.setdefault("view", DEFAULTS.view)
 
 
 MIRRORS = {"eta": "eta_here", "etas": "etas_here"}  # typed in the sidebar and again above the results (phones)
@@ -150,10 +166,26 @@ def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=Fals
     return good.get(key, default)
 
 
+def worded(key: str, default) -> str:
+    """The key of the widget that shows `key`'s value in the page's language, set from the value kept under `key`.
+    Streamlit keeps a choice as the label it shows, so one widget across a change of language came back with a label
+    of the other language as its value (the page crashed on a switch there and back): each language has its own
+    widget, and `key` holds the value itself (kept by keep(), its on_change)."""
+    widget = f"{key}.{st.session_state['lang']}"
+    st.session_state[widget] = st.session_state.setdefault(key, default)
+    return widget
+
+
+def keep(key: str, widget: str, then=None) -> None:
+    st.session_state[key] = st.session_state[widget]
+    if then is not None:
+        then()
+
+
 def choice(key: str, on_change=None) -> str:
-    st.session_state.setdefault(key, getattr(DEFAULTS, key))
-    return st.selectbox(t(f"label.{key}"), CHOICES[key], key=key, help=t(f"help.{key}"),
-                        format_func=labels(f"{key}.{{}}.title"), on_change=on_change)
+    widget = worded(key, getattr(DEFAULTS, key))
+    return st.selectbox(t(f"label.{key}"), CHOICES[key], key=widget, help=t(f"help.{key}"),
+                        format_func=labels(f"{key}.{{}}.title"), on_change=keep, args=(key, widget, on_change))
 
 
 def restart() -> None:
@@ -164,10 +196,8 @@ def restart() -> None:
         st.session_state.pop(key, None)
         st.session_state.setdefault("good", {}).pop(key, None)
     objective, function = st.session_state["objective"], good_function()
-    open_view = st.session_state.get("open_view", DEFAULTS.view)
-    with speaking(st.session_state["lang"]):  # the open tab stays open if the new objective has it
-        shown = views_of(objective, function)
-        st.session_state["view_label"] = t(f"view.{open_view if open_view in shown else DEFAULTS.view}")
+    view = st.session_state.get("view", DEFAULTS.view)  # the open tab stays open if the new objective has it
+    open_tab(view if view in views_of(objective, function) else DEFAULTS.view)
     was_a_surface = st.session_state.get("on_a_surface", False)
     if problem_of(objective, function).dim > 1 or was_a_surface:
         for key, value in (surface_defaults(objective) or {"eta": DEFAULTS.eta, "etas": DEFAULTS.etas}).items():
@@ -261,10 +291,10 @@ def sidebar_ui(lang: str) -> Run:
         st.header(t("sidebar.compare"))
         typed_input("etas", quiet=True)
     eta, etas = learning_rates_ui()
-    tabs = {t(f"view.{name}"): name for name in views_of(objective, function)}  # the open tab is known by its label
+    view = opened_tab(lang)
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
-               view=tabs.get(st.session_state.get("view_label"), DEFAULTS.view), lang=lang, function=function)
+               view=view if view in views_of(objective, function) else DEFAULTS.view, lang=lang, function=function)
 
 
 def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
@@ -355,9 +385,9 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     panels = st.container()  # filled once the convergence chart's own control below has been read
     st.subheader(t("section.convergence"))
     convergence_caption = st.empty()  # said once the runs are known
-    st.session_state.setdefault("unit", DEFAULTS.unit)
-    unit = st.segmented_control(t("label.unit"), UNITS, key="unit", help=t("help.unit"),
-                                format_func=labels("chart.unit.{}"))
+    widget = worded("unit", DEFAULTS.unit)
+    unit = st.segmented_control(t("label.unit"), UNITS, key=widget, help=t("help.unit"),
+                                format_func=labels("chart.unit.{}"), on_change=keep, args=("unit", widget))
     run = replace(run, unit=unit or DEFAULTS.unit)
     with panels:
         view = build(compare_view, run)
@@ -550,8 +580,7 @@ def apply_preset(name: str) -> None:
     for key, value in lesson.items():
         if key != "view":
             put(key, value)
-    with speaking(st.session_state["lang"]):
-        st.session_state["view_label"] = t(f"view.{lesson['view']}")
+    open_tab(lesson["view"])
 
 
 def presets_ui() -> None:
@@ -593,11 +622,12 @@ def predict_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("predict.caption"))
     with st.form("predict"):
         eta = typed_input("guess_eta", GUESS, name=t("label.guess_eta"), hint=help_text("eta"))
-        guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, key="guess_outcome",
+        # in a form no callback may run: the widgets' values are read here, in this language's widgets
+        guess = st.radio(t("label.guess_outcome"), theory.OUTCOMES, key=f"guess_outcome.{run.lang}",
                          format_func=labels("outcome.{}"),
                          captions=[t(f"outcome.{name}.help") for name in theory.OUTCOMES])  # defined before the guess
         roughly = st.radio(t("label.guess_updates"), range(len(theory.BUCKETS)), horizontal=True,
-                           key="guess_updates", format_func=labels("bucket.{}"))
+                           key=f"guess_updates.{run.lang}", format_func=labels("bucket.{}"))
         submitted = st.form_submit_button(t("predict.run"))
     if not submitted:
         return run
@@ -665,13 +695,13 @@ def page(lang: str) -> None:
     run = sidebar_ui(lang)
     st.session_state["on_a_surface"] = problem_of(run.objective, run.function).dim > 1
     link_warning_ui(link_box, run)
-    st.session_state["open_view"] = run.view
     shown = metrics_ui(run)
     if run.view not in PLAYERS or st.session_state.get("played_in") != run.view:
         st.session_state["playing"] = False  # leaving the view stops its play
     st.session_state["played_in"] = run.view
     shown_views = views_of(run.objective, run.function)
-    tabs = st.tabs([t(f"view.{name}") for name in shown_views], key="view_label", on_change="rerun")
+    st.session_state[f"{TABS}.{lang}"] = t(f"view.{run.view}")
+    tabs = st.tabs([t(f"view.{name}") for name in shown_views], key=f"{TABS}.{lang}", on_change="rerun")
     for name, tab in zip(shown_views, tabs, strict=True):
         if tab.open:
             with tab:

@@ -101,7 +101,7 @@ def test_a_page_walk_calls_the_engine_only_inside_priced_builders(engine_calls):
         app.run()
         run = Run(objective=query.get("objective", "quadratic"), function=query.get("function", ""))
         for label in [tab.label for tab in app.tabs]:
-            app.session_state["view_label"] = label
+            app.session_state["view_label.en"] = label
             app.run()
             assert not app.exception
         assert len(app.tabs) == len(views_of(run.objective, run.function))

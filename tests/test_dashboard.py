@@ -86,7 +86,7 @@ def test_changing_a_number_changes_the_metrics_as_the_engine_says(default_page, 
                                             ("optimizer", "momentum"), ("objective", "double_well")])
 def test_changing_a_choice_changes_the_metrics_as_the_engine_says(key, value):
     app = open_page()
-    clean(app.selectbox(key=key).set_value(value).run())
+    clean(app.selectbox(key=f"{key}.en").set_value(value).run())
     assert metrics(app) == expected_metrics(**{key: value})
 
 
@@ -106,7 +106,7 @@ def test_stalled_and_diverged_are_explained_without_exception():
 def test_only_the_chosen_rules_hyperparameters_are_shown():
     app = open_page()
     assert not [box for box in app.sidebar.text_input if box.key.startswith("adam_")]
-    app.selectbox(key="optimizer").set_value("adam").run()
+    app.selectbox(key="optimizer.en").set_value("adam").run()
     assert {box.key for box in app.sidebar.text_input if box.key.startswith("adam_")} == {
         "adam_beta1", "adam_beta2", "adam_eps"}
     app.text_input(key="adam_beta1").set_value("0.5").run()
@@ -118,7 +118,7 @@ def test_batch_size_and_seed_appear_only_where_they_matter():
     app = open_page()
     keys = {box.key for box in app.sidebar.text_input}
     assert "batch_size" not in keys and "seed" not in keys
-    app.selectbox(key="variant").set_value("minibatch").run()
+    app.selectbox(key="variant.en").set_value("minibatch").run()
     keys = {box.key for box in app.sidebar.text_input}
     assert {"batch_size", "seed"} <= keys
 

@@ -142,15 +142,15 @@ def test_a_single_number_on_a_surface_keeps_its_own_start_and_says_so():
 
 def test_a_new_objective_starts_from_its_own_point_with_its_own_learning_rates():
     app = open_page(theta0="4", eta="0.3")
-    app.selectbox(key="objective").set_value("saddle").run()
+    app.selectbox(key="objective.en").set_value("saddle").run()
     assert not app.exception and not app.error
     assert app.text_input(key="theta0").value == "1.5, 0"
     assert app.text_input(key="eta_here").value == "0.5"  # plain descent's η in the saddle's race
     assert app.text_input(key="etas").value == "0.05, 0.25, 0.5, 0.75, 1"  # 0.1, 0.5, 1, 1.5 and 2 times it
-    app.selectbox(key="objective").set_value("double_well").run()
+    app.selectbox(key="objective.en").set_value("double_well").run()
     assert app.text_input(key="theta0").value == "0" and app.text_input(key="eta").value == "0.1"
     typed = app.text_input(key="eta").set_value("0.3").run()
-    typed.selectbox(key="objective").set_value("quartic").run()
+    typed.selectbox(key="objective.en").set_value("quartic").run()
     assert app.text_input(key="eta").value == "0.3"  # from one curve to another, η stays
 
 
@@ -167,7 +167,7 @@ def test_a_link_to_a_surface_without_learning_rates_opens_with_the_surfaces_own(
 def test_the_race_of_a_new_surface_starts_from_that_surfaces_own_etas_in_the_same_tab():
     app = open_page(objective="ravine", view="race")
     assert app.text_input(key="race_adam").value == "1"
-    app.selectbox(key="objective").set_value("rosenbrock").run()
+    app.selectbox(key="objective.en").set_value("rosenbrock").run()
     assert app.query_params["view"] in ("race", ["race"])  # the race stays open: Rosenbrock has one too
     assert app.text_input(key="race_adam").value == "2"  # Rosenbrock's, not the ravine's carried over
     assert "race_adam" not in app.query_params
@@ -175,7 +175,7 @@ def test_the_race_of_a_new_surface_starts_from_that_surfaces_own_etas_in_the_sam
 
 def test_a_tab_the_new_objective_lacks_gives_way_to_side_by_side():
     app = open_page(objective="ravine", view="momentum")
-    app.selectbox(key="objective").set_value("rosenbrock").run()  # not a quadratic: no momentum's map
+    app.selectbox(key="objective.en").set_value("rosenbrock").run()  # not a quadratic: no momentum's map
     assert not app.exception and app.query_params.get("view", "compare") in ("compare", ["compare"])
 
 

@@ -134,7 +134,7 @@ def test_play_moves_one_update_per_tick_and_stops_at_the_last():
 def test_leaving_the_view_stops_the_play():
     app = open_view("geometry")
     clean(main_buttons(app)[0].click().run())
-    app.session_state["view_label"] = t("view.compare")
+    app.session_state["view_label.en"] = t("view.compare")
     clean(app.run())
     assert not app.session_state["playing"]
 
@@ -159,8 +159,8 @@ def test_noise_needs_a_stochastic_variant_and_draws_a_band_over_seeds():
 def test_predict_then_run_scores_the_guess(eta, outcome, bucket, points):
     app = open_view("predict")
     app.text_input(key="guess_eta").set_value(str(eta))
-    app.radio(key="guess_outcome").set_value(outcome)
-    app.radio(key="guess_updates").set_value(bucket)
+    app.radio(key="guess_outcome.en").set_value(outcome)
+    app.radio(key="guess_updates.en").set_value(bucket)
     main_buttons(app)[0].click().run()
     assert not app.exception
     result = gd.minimize(eta=eta)
@@ -208,9 +208,9 @@ def test_one_update_does_not_claim_minus_eta_times_dj_for_a_sampled_gradient():
 def test_controls_inside_a_view_keep_their_value_while_another_view_is_open():
     app = open_view("theory")
     app.text_input(key="sweep_points").set_value("12").run()
-    app.session_state["view_label"] = t("view.compare")
+    app.session_state["view_label.en"] = t("view.compare")
     app.run()
-    app.session_state["view_label"] = t("view.theory")
+    app.session_state["view_label.en"] = t("view.theory")
     clean(app.run())
     assert app.text_input(key="sweep_points").value == "12"
     assert app.query_params["sweep_points"] == "12"
