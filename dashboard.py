@@ -80,17 +80,33 @@ regression_view = cached(views.regression, 32)
 article_view = cached(views.article_code, 64)
 
 
-def open_link() -> None:
-    """Once per session: a shared link's values become the widgets' starting values; with no language in the
-    link, the browser's decides."""
-    if "link_problems" in st.session_state:
+def follow_address() -> None:
+    """The address is the page's state. A link opened (once per session; with no language in it, the browser's
+    decides), and later the browser's Back and Forward (each change the page made wrote one step of its history,
+    page()): whenever the address is not the one the page last wrote, its values become the controls' — those it
+    names, and the defaults of those it leaves out (an address holds only what differs from them)."""
+    query = st.query_params.to_dict()
+    opened = "link_problems" in st.session_state
+    if opened and query == st.session_state.get("address"):
         return
-    values, problems = read_url(st.query_params.to_dict())
-    values.setdefault("lang", language_of(st.context.locale))
+    values, problems = read_url(query)
+    values.setdefault("lang", st.session_state["lang"] if opened else language_of(st.context.locale))
     values = {**surface_defaults(values.get("objective", DEFAULTS.objective), values.get("function", "")), **values}
+    reset_controls()
     for key, value in values.items():
-        put(key, value)
+        if key != "view":
+            put(key, value)
+    open_tab(values.get("view", DEFAULTS.view))
     st.session_state["link_problems"] = problems
+    st.session_state.pop("link_run", None)
+
+
+def reset_controls() -> None:
+    """Every control's state dropped, so that each is drawn at its default (the language and the open tab aside)."""
+    controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
+    for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values()]:
+        st.session_state.pop(key, None)
+    st.session_state.pop("good", None)
 
 
 def language_ui() -> str:
@@ -574,9 +590,7 @@ def pair_ui(key: str, view, widths: list[int]) -> None:
 def apply_preset(name: str) -> None:
     """A lesson's settings: every control back at its default, then the lesson's own, and its view open."""
     lesson = PRESETS[name]
-    controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
-    for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values()]:  # every widget's state: back to its default
-        st.session_state.pop(key, None)
+    reset_controls()
     for key, value in lesson.items():
         if key != "view":
             put(key, value)
@@ -669,7 +683,7 @@ PLAYERS = ("geometry", "race", "regression")  # the views with a Play button
 
 def main() -> None:
     return_freed_memory()
-    open_link()
+    follow_address()
     keep_view_controls()
     lang = language_ui()
     with speaking(lang):
@@ -709,7 +723,9 @@ def page(lang: str) -> None:
                     st.info(t("error.cap.tabs"))  # every view holds the run above the tabs
                 else:
                     run = DRAW[name](run, shown)
-    st.query_params.from_dict(to_url(run))
+    address = to_url(run)
+    st.query_params.from_dict(address)  # one step of the browser's history when it changed (follow_address)
+    st.session_state["address"] = address
     share_ui(run)
 
 

@@ -12,6 +12,7 @@ from gd.lab.controls import DEFAULT_ETAS, Run
 from gd.lab.format import number
 from gd.lab.frames import panel_title
 from gd.lab.links import read_url
+from gd.lab.text import t
 
 ARTICLE_THETA = 2.499891109642585  # printed by the article's loop
 
@@ -237,3 +238,31 @@ def test_the_share_link_is_the_views_own_link():
     assert link == "?eta=0.37&view=theory&lang=zh"
     assert read_url(dict(item.split("=") for item in link[1:].split("&")))[0] == {"eta": 0.37, "view": "theory",
                                                                                  "lang": "zh"}
+
+
+def test_back_and_forward_restore_what_the_learner_did():
+    """Each change writes the address (one step of the browser's history); an address the page did not write last
+    (Back, Forward, an edited URL) becomes the controls' values, defaults for what it leaves out, and the page
+    shows it, and stays there on the next rerun (it wrote η = 0.5 back over η = 0.3 before)."""
+    app = open_page()
+    addresses = []
+    for eta in ("0.3", "0.5"):
+        app.text_input(key="eta").set_value(eta).run()
+        addresses.append(dict(app.query_params))
+    assert [address["eta"] for address in addresses] in (["0.3", "0.5"], [["0.3"], ["0.5"]])
+    app.query_params.clear()
+    app.query_params.update(addresses[0])  # Back: the browser reruns the page with the earlier address
+    clean(app.run())
+    assert metrics(app) == expected_metrics(eta=0.3) and app.text_input(key="eta").value == "0.3"
+    clean(app.run())  # and it stays
+    assert metrics(app) == expected_metrics(eta=0.3) and app.query_params["eta"] in ("0.3", ["0.3"])
+    app.query_params.clear()
+    app.query_params.update(addresses[1])  # Forward
+    clean(app.run())
+    assert metrics(app) == expected_metrics(eta=0.5) and app.text_input(key="eta_here").value == "0.5"
+    app.query_params.clear()
+    app.query_params.update({"lang": "en", "view": "stopping"})  # back to before any change: η at its default
+    clean(app.run())
+    assert metrics(app) == expected_metrics() and app.text_input(key="eta").value == "0.1"
+    assert t("stopping.caption") in [caption.value for caption in app.caption]  # the stopping rules' tab is open
+    assert app.query_params.get("view") in ("stopping", ["stopping"])
