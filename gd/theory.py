@@ -157,15 +157,40 @@ def predict(settings, eta: float) -> Prediction | None:
     return Prediction(regime_name, curvature, minimizer, r, int(updates), status, problem.quadratic, expected)
 
 
+NEIGHBOURHOOD = 0.05  # a minimum must lie within this share of the plot range's width of where a run ended, on
+SAMPLES = 21  # a grid of this many points per axis around it
+
+
 def at_minimum(result) -> bool:
-    """Whether the run ended at a minimum, by the test that makes a fired rule "converged" (its gradient shrank a
-    hundredfold, or is below 1e-8): true also of a run that got there but hit the limit."""
-    if result.status == "diverged":
+    """Whether the run ended at a minimum: its gradient passed the test that makes a fired rule "converged" (it shrank
+    a hundredfold, or is below 1e-8; true also of a run that got there but hit the limit), and a minimum lies near:
+    J sampled on a grid of ±NEIGHBOURHOOD of each axis's plot width around θ is lowest inside the grid, not on its
+    edge. A small gradient alone is no minimum: exp(θ) far to the left, θ³ near 0 and a saddle point have one, and
+    J keeps falling past them."""
+    if result.status in ("diverged", LEFT_DOMAIN):
         return False
     problem = result.settings.problem
     with np.errstate(all="ignore"):
         first = norm(gradient(problem, np.reshape(result.history[0], (1, -1))))[0]
-    return settle(norm(np.reshape(result.grad, (1, -1))), first)[0] == "converged"
+    if settle(norm(np.reshape(result.grad, (1, -1))), first)[0] != "converged":
+        return False
+    return lowest_inside(problem, np.reshape(result.theta, problem.dim))
+
+
+def lowest_inside(problem, theta: np.ndarray) -> bool:
+    """Whether J, sampled on a grid of ±NEIGHBOURHOOD of each axis's plot width around θ (θ at its centre), is lowest
+    strictly inside the grid rather than on its edge (an undefined J counts as +∞): a minimum lies near θ."""
+    offsets = np.linspace(-1.0, 1.0, SAMPLES)
+    radius = [NEIGHBOURHOOD * (high - low) for low, high in problem.bounds]
+    axes = [theta[axis] + radius[axis] * offsets for axis in range(problem.dim)]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)
+    with np.errstate(all="ignore"):
+        values = problem.value(grid.reshape(-1, problem.dim)).reshape(grid.shape[:-1])
+    values = np.where(np.isnan(values), np.inf, values)
+    inside = values[(slice(1, -1),) * problem.dim]
+    edge = np.ones(values.shape, dtype=bool)
+    edge[(slice(1, -1),) * problem.dim] = False
+    return bool(np.min(inside) <= np.min(values[edge]))
 
 
 def outcome(result) -> str:

@@ -107,3 +107,16 @@ def test_a_run_stuck_at_the_saddle_is_told_it_is_not_at_a_minimum():
     escaped = gd.minimize("saddle", eta=0.1, theta0=(1.5, 0.1))
     assert escaped.status == "converged" and abs(escaped.theta[1] - 1.0) < 1e-3
     assert "saddle" not in explain(escaped)
+
+
+def test_no_minimum_is_claimed_where_j_keeps_falling():
+    """exp(θ) has no minimum: the run that hits the limit is told that J still falls and that neither a higher limit
+    nor ε ends it at one; θ³ from 1 stops by its rule near the inflection point 0, which is no minimum either."""
+    falling = explain(gd.minimize(gd.parse_objective("exp(x)")))
+    assert "still falling" in falling and "no minimum ahead" in falling and "ended at a minimum" not in falling
+    assert "Raise the iteration limit" not in falling
+    endless = explain(gd.minimize(gd.parse_objective("exp(x)"), epsilon=0.0, max_iter=3_000))
+    assert "ended at a minimum" not in endless and "still falling" in endless
+    inflection = explain(gd.minimize(gd.parse_objective("x^3"), theta0=1.0))
+    assert inflection.startswith("Converged") and inflection.endswith("and this is not a minimum.")
+    assert "not a minimum" not in explain(gd.minimize(eta=0.1))

@@ -605,3 +605,31 @@ def test_momentum_map_refuses_what_momentum_refuses():
         theory.momentum_map([0.1], [1.0])
     with pytest.raises(ValueError, match="eta"):
         theory.momentum_map([0.0], [0.5])
+
+
+@pytest.mark.parametrize(("text", "keywords", "minimum"), [
+    ("exp(x)", {}, None),  # J' = eˣ > 0 everywhere: no minimum; the gradient is small only where the curve flattens
+    ("exp(x)", {"epsilon": 0.0, "max_iter": 3_000}, None),
+    ("x^3", {"theta0": 1.0}, None),  # 0 is an inflection point: J(−δ) = −δ³ < J(0)
+    ("(x - 1)^4", {"theta0": 2.0, "eta": 0.05}, 1.0),  # a flat bottom, but a minimum
+    ("sin(x) - 0.1*x", {"theta0": 4.0}, 2 * math.pi - math.acos(0.1)),  # cos θ = 0.1 with sin θ < 0: J'' > 0
+])
+def test_a_minimum_is_claimed_only_where_one_lies_near(text, keywords, minimum):
+    """A small gradient alone is no minimum: at_minimum() also asks that J be lowest near θ, checked here against
+    where a minimum is by hand (J' = 0 and J'' > 0), or that there is none."""
+    result = gd.minimize(gd.parse_objective(text), **keywords)
+    assert theory.at_minimum(result) == (minimum is not None)
+    if minimum is not None:
+        assert abs(result.theta - minimum) < 0.05
+    else:
+        assert theory.outcome(result) == "stops_short"
+
+
+def test_the_saddle_point_is_not_a_minimum():
+    """The saddle x² + y⁴/4 − y²/2 from its start on y = 0 converges to (0, 0), where the Hessian is diag(2, −1) by
+    hand: a direction falls, so it is no minimum, though the gradient there is exactly 0."""
+    result = gd.minimize("saddle", eta=0.5)
+    assert result.status == "converged" and np.array_equal(result.theta, [0.0, 0.0])
+    assert not theory.at_minimum(result)
+    ravine = gd.minimize("ravine", eta=0.1)
+    assert ravine.status == "converged" and theory.at_minimum(ravine)

@@ -71,7 +71,8 @@ def explain(result) -> str:
     values = {"updates": updates(result.iterations), "theta": number(result.theta),
               "grad": number(result.grad), "eta": number(result.eta)}
     if result.status == "converged":
-        return t("explain.converged", grad0=number(first), **values) + _saddle(result)
+        said = t("explain.converged", grad0=number(first), **values)
+        return said + (_saddle(result) or ("" if theory.at_minimum(result) else t("explain.not_minimum", **values)))
     if result.status == "stalled":
         last_two = np.stack([_gradient_at(problem, result.history[-2]), np.reshape(result.grad, problem.dim)])
         reason = t(f"explain.stalled.{settings.stop}", theta=values["theta"], previous=number(result.history[-2]))
@@ -83,6 +84,8 @@ def explain(result) -> str:
             why = t("explain.max_iter.there.never" if settings.epsilon == 0 else "explain.max_iter.there.above",
                     epsilon=number(settings.epsilon))
             return t("explain.max_iter.there", why=why, **values)
+        if not problem.minimizers and not theory.lowest_inside(problem, np.reshape(result.theta, problem.dim)):
+            return t("explain.max_iter.falling", **values)  # no minimum found on the range, and J falls on here
         stuck = norm(np.reshape(result.grad, (1, -1)))[0] >= 0.99 * norm(first[None])[0] > 0  # no progress at all
         if stuck:
             return t("explain.max_iter.stuck", **values)

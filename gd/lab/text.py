@@ -100,6 +100,11 @@ ENGLISH = MappingProxyType({
     "status.diverged": "diverged",
     "explain.converged": "Converged after {updates}: the stopping rule fired at θ = {theta}, where the gradient "
                          "{grad} is small next to the first one ({grad0}).",
+    "explain.not_minimum": " But J keeps falling past θ = {theta}: the curve only flattens here, and this is not a "
+                           "minimum.",
+    "explain.max_iter.falling": "Ran to the limit of {updates} with J still falling at θ = {theta} (gradient {grad}): "
+                                "there is no minimum ahead for descent to reach, so a higher limit only lets it fall "
+                                "further, and a larger ε only stops it sooner; neither ends at a minimum.",
     "explain.saddle": " But this is the saddle point {saddle}, not a minimum: the gradient vanishes there too, and a run that starts on the line into it never leaves that line. Noise (stochastic descent) or a start off the line escapes it.",
     "explain.stalled": "Stalled after {updates}: the stopping rule fired because {reason}, but the gradient at "
                        "θ = {theta} is still {grad} — {why}",
@@ -312,8 +317,8 @@ ENGLISH = MappingProxyType({
     "metric.grad.help": "The slope at the final θ: zero at a minimum.",
     "metric.loss.help": "The loss at the final θ; the minimum of the article's curve is −1.",
     "metric.updates.help": "Updates made before the run ended (the history has one point more).",
-    "metric.status.help": "converged: the rule fired near a minimum; stalled: it fired far from one; "
-                          "hit the limit: it never fired; diverged: θ or J left the finite range; left the domain: your "
+    "metric.status.help": "converged: the rule fired where the gradient is small (a hundredth of the first, or below "
+                          "1e-8); stalled: it fired where the gradient is still large; hit the limit: it never fired; diverged: θ or J left the finite range; left the domain: your "
                           "function is undefined where the run went.",
     "column.eta": "η", "column.updates": "updates", "column.theta": "final θ", "column.loss": "J(θ)",
     "column.grad": "dJ(θ)", "column.status": "status",
@@ -553,6 +558,8 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "status.max_iter": "达到上限",
     "status.diverged": "已发散",
     "explain.converged": "{updates}后收敛：停止条件在 θ = {theta} 处触发，这里的梯度 {grad} 与最初的梯度（{grad0}）相比已经很小。",
+    "explain.not_minimum": " 但 J 在 θ = {theta} 之后仍在下降：这里只是曲线变平了，并不是最小值。",
+    "explain.max_iter.falling": "运行到了 {updates}的上限，而 J 在 θ = {theta} 处仍在下降（梯度为 {grad}）：前方没有可以到达的最小值，所以提高上限只会让它继续下降，增大 ε 只会让它更早停下，两者都不会停在最小值处。",
     "explain.saddle": " 但这里是鞍点 {saddle}，不是最小值：梯度在这里同样为零；从通向它的那条线上出发的运行永远离不开这条线。噪声（随机梯度下降）或离开这条线的起点能让它逃出来。",
     "explain.stalled": "{updates}后停滞：停止条件触发是因为 {reason}，但 θ = {theta} 处的梯度仍为 {grad}——{why}",
     "explain.stalled.loss_change": "J({theta}) = J({previous})（相差不到 ε）",
@@ -720,7 +727,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "metric.grad.help": "最终 θ 处的斜率：在最小值处为零。",
     "metric.loss.help": "最终 θ 处的损失；文章中曲线的最小值是 −1。",
     "metric.updates.help": "运行结束前做了多少次更新（历史记录比它多一个点）。",
-    "metric.status.help": "已收敛：停止条件在最小值附近触发；停滞：在远离最小值处触发；达到迭代次数上限：停止条件始终没有触发；已发散：θ 或 J 超出了有限数值的范围；离开定义域：你的函数在运行到达的地方没有定义。",
+    "metric.status.help": "已收敛：停止条件触发时梯度已经很小（不到最初梯度的百分之一，或小于 1e-8）；停滞：触发时梯度仍然很大；达到迭代次数上限：停止条件始终没有触发；已发散：θ 或 J 超出了有限数值的范围；离开定义域：你的函数在运行到达的地方没有定义。",
     "column.eta": "η",
     "column.updates": "更新次数",
     "column.theta": "最终 θ",
