@@ -19,7 +19,7 @@ The text never reaches eval, exec or compile (beyond ast.parse). It passes, in t
    MAX_INSTRUCTIONS instructions.
 
 Every stage is bounded by the text's size and structure, none by a clock: a verdict is a pure function of the
-text, the same on a busy machine as on an idle one. The variables are this module's
+text (so refusals are cached too), the same on a busy machine as on an idle one. The variables are this module's
 own, so no name a user typed is ever looked up. Values, gradients and Hessians are straight-line programs run with
 numpy (gd.formula.run), computed in the order typed: small integer powers are products, as the built-in curves
 write them, so typed "(x - 2.5)**2 - 1" gives the article's curve bit for bit. |u| is differentiated as sign(u)
@@ -316,7 +316,7 @@ class TypedObjective(Objective):
 def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
     """The objective a user typed, in 1-D (x, θ or theta) or 2-D (x and y), drawn and searched on plot_range
     (low, high) on every axis; a ParameterError (name "function", with .reason and .token) for anything refused.
-    Cached: the same text and range give the same object."""
+    Cached, refusals too: the same text and range give the same object, or an equal error."""
     screened = _screened(text)  # before the cache, so it never holds a text of the wrong type, size or characters
     try:
         low, high = plot_range
@@ -325,10 +325,20 @@ def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
     low, high = as_finite("plot_range", low), as_finite("plot_range", high)
     if not low < high:
         raise ParameterError("plot_range", "two finite numbers low < high", plot_range)
-    return _parse(screened, low, high)
+    read = _read(screened, low, high)
+    if isinstance(read, ParameterError):  # a new error equal to the first, so tracebacks never pile up on one
+        raise ParameterError(read.name, read.accepted, read.value, str(read), reason=read.reason, token=read.token)
+    return read
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=128)
+def _read(text: str, low: float, high: float) -> TypedObjective | ParameterError:
+    try:
+        return _parse(text, low, high)
+    except ParameterError as error:
+        return error
+
+
 def _parse(text: str, low: float, high: float) -> TypedObjective:
     tree = _tree(text)
     read = _formula(text, tree)

@@ -596,11 +596,22 @@ VALID_TEXTS = [case[0] for case in VALID_1D + VALID_2D] + [WAVY, NESTED, SLOW, S
 
 def test_a_verdict_is_the_same_every_time():
     """Reading is a pure function of the text: cleared from the cache and read again, every hostile and valid text
-    gets the same verdict, reason and token."""
+    gets the same verdict, reason and token (a refusal is cached as an equal error, with a traceback of its own)."""
     first = {text: verdict(text) for text in HOSTILE + VALID_TEXTS}
-    typed._parse.cache_clear()
+    typed._read.cache_clear()
     assert {text: verdict(text) for text in HOSTILE + VALID_TEXTS} == first
     assert sum(outcome[0] == "read" for outcome in first.values()) == len(VALID_TEXTS)
+    with pytest.raises(ParameterError):
+        gd.parse_objective("(x**100)**100")
+    errors, hits = [], typed._read.cache_info().hits
+    for _ in range(2):
+        try:
+            gd.parse_objective("(x**100)**100")
+        except ParameterError as error:
+            errors.append(error)
+    assert typed._read.cache_info().hits == hits + 2  # read once, above, and cached as refused
+    assert errors[0] is not errors[1] and str(errors[0]) == str(errors[1])
+    assert (errors[0].reason, errors[0].token, errors[0].value) == (errors[1].reason, errors[1].token, "(x**100)**100")
 
 
 LEAVES = st.sampled_from(["x", "y", "0.5", "2", "3", "1.7"])
