@@ -18,9 +18,9 @@ clock. d|u| = sign(u)·du and d sign(u) = 0 (away from the kink); d tan u = (1 +
 program() turns outputs into a Program: instruction i computes register i from registers before it, each node
 reachable from the outputs once (shared subexpressions are computed once). It is plain data (numpy arrays of
 opcodes, operands and numbers), so that an interpreter compiled per lane can run it without generated code;
-run() interprets it with numpy over every lane at once. An integer power up to 16 is a product left to right
-(u·u·u·u, as the built-in curves write it; 1 / that product for a negative one), u^(±1/2) is np.sqrt (1/np.sqrt),
-any other power np.power.
+run() and columns() interpret it with numpy over every lane at once. An integer power up to 16 is a product left
+to right (u·u·u·u, as the built-in curves write it; 1 / that product for a negative one), u^(±1/2) is np.sqrt
+(1/np.sqrt), any other power np.power.
 
 A formula is defined where every log's argument is > 0, every non-integer power's base is ≥ 0 (> 0 under a negative
 exponent) and every divisor (a denominator, the base of a negative integer power) is ≠ 0: conditions() lists these
@@ -343,30 +343,47 @@ class Program:
         return len(self.operations)
 
     @functools.cached_property
-    def _steps(self) -> list[tuple]:
-        return list(zip(self.operations.tolist(), self.operands[:, 0].tolist(), self.operands[:, 1].tolist(),
-                        self.numbers.tolist(), strict=True))
+    def _plan(self) -> tuple[list, list, list]:
+        """What run() walks: the registers with the constants in place, the other instructions as (register, what
+        computes it, first, second, number), and the outputs as (register, whether it is loaded: a constant or θ's
+        own column, which an output must not be)."""
+        registers = [number if operation == CONSTANT else None
+                     for operation, number in zip(self.operations.tolist(), self.numbers.tolist(), strict=True)]
+        steps = [(index, None if operation == VARIABLE else _APPLY[operation], first, second, number)
+                 for index, (operation, first, second, number) in enumerate(zip(
+                     self.operations.tolist(), self.operands[:, 0].tolist(), self.operands[:, 1].tolist(),
+                     self.numbers.tolist(), strict=True)) if operation != CONSTANT]
+        outputs = [(output, int(self.operations[output]) in (CONSTANT, VARIABLE)) for output in self.outputs.tolist()]
+        return registers, steps, outputs
+
+
+def _registers(program: Program, theta: np.ndarray) -> list:
+    template, steps, _ = program._plan
+    registers = list(template)
+    for index, compute, first, second, number in steps:
+        if compute is None:  # a variable: θ's column
+            registers[index] = theta[..., first]
+        else:
+            registers[index] = compute(registers[first], registers[second] if second >= 0 else None, number)
+    return registers
 
 
 def run(program: Program, theta: np.ndarray) -> list[np.ndarray]:
-    """The program's outputs at θ shaped (lanes, dim): one new (lanes,) array each (a constant is broadcast to every
+    """The program's outputs at θ shaped (lanes, dim): a new (lanes,) array each (a constant is broadcast to every
     lane and a bare variable copied, so no output is a view of θ)."""
-    registers = []
-    for operation, first, second, number in program._steps:
-        if operation == CONSTANT:
-            registers.append(number)
-        elif operation == VARIABLE:
-            registers.append(theta[..., first])
-        else:
-            registers.append(_APPLY[operation](registers[first], registers[second] if second >= 0 else None, number))
-    lanes = theta.shape[:-1]
-    outputs = []
-    for output in program.outputs.tolist():
-        value = np.asarray(registers[output], dtype=float)
-        if value.shape != lanes or np.may_share_memory(value, theta):
-            value = np.array(np.broadcast_to(value, lanes))
-        outputs.append(value)
-    return outputs
+    registers = _registers(program, theta)
+    return [np.array(np.broadcast_to(registers[output], theta.shape[:-1])) if loaded else registers[output]
+            for output, loaded in program._plan[2]]
+
+
+def columns(program: Program, theta: np.ndarray) -> np.ndarray:
+    """The program's outputs at θ shaped (lanes, dim) as the columns of a new array (lanes, k)."""
+    registers = _registers(program, theta)
+    outputs = program._plan[2]
+    result = np.empty((*theta.shape[:-1], len(outputs)))
+    for column, (output, _) in enumerate(outputs):
+        result[..., column] = registers[output]
+    return result
 
 
 @dataclass(frozen=True, eq=False)

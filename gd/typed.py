@@ -348,7 +348,7 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
         return formula.run(read.value, theta)[0]
 
     def grad(theta):
-        return np.stack(formula.run(read.gradient, theta), axis=-1)
+        return formula.columns(read.gradient, theta)
 
     def hess(theta):
         entries = formula.run(read.hessian, theta)

@@ -127,6 +127,7 @@ def test_a_program_is_plain_data_read_from_earlier_registers():
     np.testing.assert_allclose(dx, np.cos(theta[:, 0]) * theta[:, 1] + 2 * theta[:, 0], rtol=1e-15)
     np.testing.assert_array_equal(dy, np.sin(theta[:, 0]))
     np.testing.assert_array_equal(value, np.sin(theta[:, 0]) * theta[:, 1] + theta[:, 0] * theta[:, 0])
+    np.testing.assert_array_equal(formula.columns(program, theta), np.stack([dx, dy, value], axis=-1))
 
 
 def test_every_output_is_a_new_array_per_lane():
