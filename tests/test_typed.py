@@ -496,7 +496,7 @@ SLOW = "tanh(log((x+y+1)**100 - 1))"  # two formulas SymPy took over half a seco
 SLOWER = "tanh(log(((x+y+1)**100+1)**100 - 1)) + x"
 
 
-def test_formulas_sympy_read_too_slowly_are_read_and_equal_hand_formulas():
+def test_formulas_once_refused_as_slow_are_read_and_equal_hand_formulas():
     """J = tanh(log(s¹⁰⁰ − 1)) with s = x + y + 1 is defined where |s| > 1; its gradient is
     (1 − tanh²)·100 s⁹⁹/(s¹⁰⁰ − 1) on both axes. The nested one is computed where float64 holds its powers."""
     def hand(s):
