@@ -1,15 +1,16 @@
-"""Typed functions: what SymPy costs, how long a formula takes to read, how long a refusal takes, and a run's speed.
+"""Typed functions: how long a formula takes to read, the slowest texts read again and again, and a run's speed.
 
-Each cold figure is a new Python process (median of --repeats): `import sympy` alone, `import gd` (which must not
-load it), and the first gd.parse_objective (SymPy's import included). In one process, with SymPy loaded: the read
-time of typical formulas (first read; later reads of the same text are cached), the slowest refusal over the
-hostile texts of tests/test_typed.py and over a formula that runs into the symbolic deadline, and the cost of an
-update of a typed function on the reference loop next to the built-in curve's.
-Run: python bench/typed.py [--repeats 5]
+Reading is bounded by the text's structure and never looks at a clock, so the figures say how long, not whether:
+run it on a busy machine too (bench/README.md ran it beside two busy loops). Each cold figure is a new Python
+process (median of --repeats): `import gd`, and `import gd` with the first gd.parse_objective. In one process:
+the read time of typical formulas (the cache cleared before each read; a later read of the same text is cached),
+the slowest reads over the hostile and valid texts of tests/test_typed.py, each read again --tries times (median
+and max, and the verdicts seen: always one), and the CPU cost of an update of the typed article curve on the numpy
+loop at 1, 5 and 72 lanes, next to the built-in curve's on the same loop.
+Run: python bench/typed.py [--repeats 5] [--tries 50]
 """
 
 import argparse
-import importlib.metadata
 import statistics
 import subprocess
 import sys
@@ -23,13 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from machine import describe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = "(x - 2.5)^2 - 1"  # the page's default function
 COLD = {
-    "import sympy": "import sympy",
     "import gd": "import gd",
-    "import gd; first parse_objective": "import gd; gd.parse_objective('(x - 2.5)**2 - 1')",
+    "import gd; first parse_objective": f"import gd; gd.parse_objective({ARTICLE!r})",
 }
-TYPICAL = ["(x - 2.5)**2 - 1", "x^4/4 - x^2 + 0.3*x", "sin(3*x) + x^2/10", "(1 - x)**2 + 100*(y - x**2)**2",
+TYPICAL = [ARTICLE, "x^4/4 - x^2 + 0.3*x", "sin(3*x) + x^2/10", "(1 - x)**2 + 100*(y - x**2)**2",
            "log(1 + exp(-2*x)) + 0.1*x^2", "x^2 + 3*y^2 + sin(x*y)"]
+LANES = (1, 5, 72)
+UPDATES = 2_000
 
 
 def seconds_in_a_fresh_process(statement: str) -> float:
@@ -38,78 +41,93 @@ def seconds_in_a_fresh_process(statement: str) -> float:
     return float(done.stdout)
 
 
-def site_size(distribution: str) -> float:
-    """MB of a distribution's installed files (its .pyc caches included, as they sit on a server)."""
-    files = importlib.metadata.distribution(distribution).files or []
-    paths = {Path(importlib.metadata.distribution(distribution).locate_file(file)) for file in files}
-    package = next(iter(paths)).parent
-    while package.parent.name != "site-packages":
-        package = package.parent
-    total = sum(path.stat().st_size for path in {*paths, *package.rglob("*")} if path.is_file())
-    return total / 1e6
-
-
-def best_of(repeats: int, work) -> float:
+def best_of(repeats: int, work, clock=time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
+
+
+def read_once(text) -> tuple[float, str]:
+    """Seconds to read text with an empty cache (parse_objective: the programs, then minimizers and L searched on
+    the range), and its verdict."""
+    import gd
+    from gd import typed
+
+    typed._read.cache_clear()
+    start = time.perf_counter()
+    try:
+        objective = gd.parse_objective(text)
+        verdict = f"read, {objective.formula.size} instructions"
+    except ValueError as error:
+        verdict = f"refused: {error.reason} ({error.token[:30]})"
+    return time.perf_counter() - start, verdict
+
+
+def programs_once(text) -> float:
+    """Seconds from text to programs alone (gd.typed's stages 1 to 5, without the search on the range)."""
+    from gd import typed
+
+    start = time.perf_counter()
+    try:
+        screened = typed._screened(text)
+        typed._formula(screened, typed._tree(screened))
+    except ValueError:
+        pass
+    return time.perf_counter() - start
+
+
+def update_seconds(text: str, lanes: int, repeats: int) -> tuple[float, float]:
+    """CPU seconds per update of text typed and of the built-in quadratic, both on the numpy (reference) loop: CPU
+    time, so that a busy machine (the bench's own busy loops included) does not count against either."""
+    import gd
+    from gd.run import _compare
+
+    objective = gd.parse_objective(text)
+    etas = [0.01] * lanes
+    keywords = {"max_iter": UPDATES, "epsilon": 0}
+    typed_time = best_of(repeats, lambda: _compare(etas, objective, keywords, engine="reference"), time.process_time)
+    built_in = best_of(repeats, lambda: _compare(etas, "quadratic", keywords, engine="reference"), time.process_time)
+    return typed_time / UPDATES, built_in / UPDATES
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--tries", type=int, default=50)
     args = parser.parse_args()
     print(describe())
-    for name in ("sympy", "mpmath"):
-        print(f"{name} {importlib.metadata.version(name)}: {site_size(name):.1f} MB installed")
     for label, statement in COLD.items():
         times = [seconds_in_a_fresh_process(statement) for _ in range(args.repeats)]
         print(f"cold {label}: {statistics.median(times):.3f} s (median of {args.repeats})")
 
-    from test_typed import HOSTILE
+    from test_typed import HOSTILE, VALID_TEXTS
 
     import gd
-    from gd import typed
-    from gd.run import _compare  # the built-in curve on the same (reference) loop
 
-    gd.parse_objective("x**2")  # SymPy loaded
     for text in TYPICAL:
-        start = time.perf_counter()
-        gd.parse_objective(text)
-        first = time.perf_counter() - start
-        again = best_of(args.repeats, lambda text=text: gd.parse_objective(text))
-        print(f"read {text!r}: {first * 1e3:.1f} ms first, {again * 1e6:.1f} µs cached")
-    worst, worst_text = 0.0, ""
-    for text in HOSTILE:
-        start = time.perf_counter()
-        try:
-            gd.parse_objective(text)
-        except ValueError:
-            pass
-        elapsed = time.perf_counter() - start
-        if elapsed > worst:
-            worst, worst_text = elapsed, text
-    print(f"slowest of {len(HOSTILE)} hostile refusals: {worst * 1e3:.1f} ms, {worst_text[:60]!r}")
-    slow = "tanh(log(((x+y+1)**100+1)**100 - 1)) + x"
-    start = time.perf_counter()
-    try:
-        gd.parse_objective(slow)
-    except ValueError as error:
-        print(f"symbolic deadline ({typed.SYMBOLIC_SECONDS} s) refusal of {slow!r}: "
-              f"{(time.perf_counter() - start) * 1e3:.0f} ms, reason {error.reason}")
-    for text in ("(x - 2.5)**2 - 1", "sin(3*x) + x^2/10 + exp(-x^2) + log(x^2 + 1) + tanh(x)*abs(x)"):
-        objective = gd.parse_objective(text)
-        for lanes in (1, 1000):
-            etas = [0.01] * lanes
-            typed_time = best_of(args.repeats, lambda etas=etas, objective=objective: gd.compare(
-                etas, objective, max_iter=1000, epsilon=0))
-            built_in = best_of(args.repeats, lambda etas=etas: _compare(
-                etas, "quadratic", {"max_iter": 1000, "epsilon": 0}, engine="reference"))
-            print(f"update of {text[:30]!r} at {lanes} lanes: {typed_time / 1000 * 1e6:.1f} µs "
-                  f"(built-in quadratic on the reference loop: {built_in / 1000 * 1e6:.1f} µs)")
+        times = [read_once(text)[0] for _ in range(args.tries)]
+        programs = [programs_once(text) for _ in range(args.tries)]
+        cached = best_of(args.repeats, lambda text=text: gd.parse_objective(text))
+        print(f"read {text!r}: median {statistics.median(times) * 1e3:.2f} ms, max {max(times) * 1e3:.2f} ms "
+              f"over {args.tries} (text to programs: median {statistics.median(programs) * 1e3:.2f} ms); "
+              f"cached {cached * 1e6:.1f} µs")
+    first = sorted(((read_once(text)[0], text) for text in HOSTILE + VALID_TEXTS), reverse=True)
+    print(f"{len(first)} texts of tests/test_typed.py read once each: median "
+          f"{statistics.median(seconds for seconds, _ in first) * 1e3:.2f} ms; the 5 slowest, read {args.tries} times:")
+    for _, text in first[:5]:
+        reads = [read_once(text) for _ in range(args.tries)]
+        times, verdicts = [seconds for seconds, _ in reads], {verdict for _, verdict in reads}
+        programs = [programs_once(text) for _ in range(args.tries)]
+        print(f"  {text[:50]!r}: median {statistics.median(times) * 1e3:.2f} ms, max {max(times) * 1e3:.2f} ms "
+              f"(text to programs: median {statistics.median(programs) * 1e3:.2f} ms, max {max(programs) * 1e3:.2f}"
+              f" ms); {' / '.join(sorted(verdicts))}")
+    for lanes in LANES:
+        typed_seconds, built_in = update_seconds(ARTICLE, lanes, args.repeats)
+        print(f"update of the typed article curve at {lanes} lanes: {typed_seconds * 1e6:.1f} µs of CPU "
+              f"(the built-in quadratic on the same numpy loop: {built_in * 1e6:.1f} µs)")
 
 
 if __name__ == "__main__":

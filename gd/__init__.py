@@ -6,7 +6,7 @@ from gd.run import Result, Settings, compare, each_stop, gradient, minimize, pro
 from gd.schedules import SCHEDULES
 from gd.stopping import STATUSES, STOPS
 from gd.surfaces import SURFACES
-from gd.typed import parse_objective  # loads SymPy only when first called
+from gd.typed import parse_objective
 from gd.variants import VARIANTS
 from gd.work import WorkLimitError, cpu_limit
 

@@ -1,30 +1,30 @@
-"""A function typed by a user, made an Objective safely: text → an allow-listed tree → SymPy → numpy.
+"""A function typed by a user, made an Objective safely: text → an allow-listed tree → an expression graph → programs.
 
-The text never reaches eval, exec, compile, sympify or parse_expr (SymPy's documentation warns that the last two
-call eval). It passes, in this order and before any expensive work:
+The text never reaches eval, exec or compile (beyond ast.parse). It passes, in this order:
 
 1. a length cap (MAX_LENGTH characters) and an allow-list of characters: printable ASCII without quotes, brackets,
    commas, colons, underscores and the like, plus θ and the minus sign − (read as -); look-alikes such as
    full-width digits or a Cyrillic х are refused, never normalised;
 2. Python's own parser, ast.parse(mode="eval"), which only builds a tree and runs nothing;
 3. limits on the tree: at most MAX_NODES nodes and MAX_DEPTH levels;
-4. a walk that builds the SymPy expression node by node from an allow-list: numbers written plainly and at most
-   MAX_NUMBER in size (kept exact, 2.5 as 5/2: SymPy evaluates Floats eagerly), the variables (x or θ or theta;
-   y), + - * / ** (^ means **), unary minus, and calls of FUNCTIONS with one argument. Anything else is refused
-   with a ParameterError (name "function") whose .reason (a key of REASONS) says which rule refused it and
-   .token what it refused. Every constant part is evaluated in float64 as it is built; an exponent must be a
-   constant of at most MAX_EXPONENT, checked before SymPy sees the power, so nothing like 9**9**9 is ever
-   computed exactly; no number in any expression SymPy builds may pass 2^±MAX_BITS; no simplification is asked
-   for beyond SymPy's automatic one;
-5. a deadline: SymPy's automatic rewriting (assumptions, expansions) is not bounded by its input's size, so
-   building and differentiating run under SYMBOLIC_SECONDS of wall time and are refused ("too_slow") past it.
+4. a walk that builds the expression graph (gd.formula) node by node from an allow-list: numbers written plainly
+   and at most MAX_NUMBER in size (float64, as read by Python from the decimal text), the variables (x or θ or
+   theta; y), + - * / ** (^ means **), unary minus, and calls of FUNCTIONS with one argument. Anything else is
+   refused with a ParameterError (name "function") whose .reason (a key of REASONS) says which rule refused it and
+   .token what it refused. Every constant part folds in float64 as it is built and is refused if undefined (1/0,
+   log 0, (−8)^(1/3)) or larger than MAX_CONSTANT; an exponent must be a constant of at most MAX_EXPONENT, and so
+   must the product of the exponents of a power of a power ((x^100)^100 is x^10000);
+5. differentiation in the graph (∇J and the Hessian), refused if a derivative's constant is out of range
+   (x·10^100·10^100·10^100·10^100 has the slope 1e400) or if the programs of J, ∇J and the Hessian take more than
+   MAX_INSTRUCTIONS instructions.
 
-The variables are this module's own SymPy symbols, so no name a user typed is ever a Symbol or Function, and
-values, gradients and Hessians are computed by walking SymPy's trees with numpy (no lambdify: its exec would be
-safe on these trees, every node of which is ours, but a walk needs no generated code at all, and it lets small
-integer powers be products, as the built-in curves write them: typed "(x - 2.5)**2 - 1" gives the article's curve
-bit for bit). |u| is differentiated as sign(u) and sign(u) as 0 (its second derivative away from the kink). The
-formula's LaTeX is written from Python's tree, as typed (SymPy's printer may call simplify).
+Every stage is bounded by the text's size and structure, none by a clock: a verdict is a pure function of the
+text (so refusals are cached too), the same on a busy machine as on an idle one. The variables are this module's
+own, so no name a user typed is ever looked up. Values, gradients and Hessians are straight-line programs run with
+numpy (gd.formula.run), computed in the order typed: small integer powers are products, as the built-in curves
+write them, so typed "(x - 2.5)**2 - 1" gives the article's curve bit for bit. |u| is differentiated as sign(u)
+and sign(u) as 0 (its second derivative away from the kink). The formula's LaTeX is written from Python's tree, as
+typed.
 
 What is said about the function holds on its plot range, not beyond: minimizers are found on a grid of the range
 and refined (bisection of J' in 1-D, Newton in 2-D); none found means the list is empty, and the theory tab has
@@ -32,20 +32,21 @@ no prediction; L is the largest |J''| (the Hessian's spectral norm) on the grid.
 curves' (objectives._curve): offsets aᵢ·(θ − c) in antithetic pairs that sum to zero, the article curve's data.
 A typed function has a domain: the points where J and ∇J are defined (logarithm of a positive number, even root
 of a non-negative one, no division by zero); a run that reaches a point outside it ends with the status
-LEFT_DOMAIN (gd.stopping), not "diverged".
+LEFT_DOMAIN (gd.stopping), not "diverged". J is called quadratic (so the theory's closed forms are exact) when it
+is built from + − ·, non-negative integer powers and division by constants and its Hessian folds to constants,
+not all zero: a quadratic written otherwise may be called not quadratic, never the reverse.
 """
 
 import ast
 import functools
 import re
-import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
 
+from gd import formula
+from gd.formula import ConstantError, Formula, Graph, differentiate
 from gd.objectives import DATA_SEED, Objective, _antithetic
 from gd.params import PLAIN_NUMBER, ParameterError, as_finite
 
@@ -53,10 +54,11 @@ MAX_LENGTH = 200  # characters of text
 MAX_NODES = 150  # nodes of Python's tree of the text (operators and contexts count too)
 MAX_DEPTH = 30  # levels of that tree
 MAX_NUMBER = 1e15  # largest number that may be written
-MAX_EXPONENT = 100  # largest |exponent| of a power whose exponent is a constant
+MAX_EXPONENT = 100  # largest |exponent| of a power (the exponents of a power of a power multiplied)
 MAX_CONSTANT = 1e300  # largest |value| of a constant part
-MAX_DERIVATIVE_NODES = 2_000  # nodes of ∇J and the Hessian together, after differentiation
-SYMBOLIC_SECONDS = 0.5  # the most SymPy may take to build and differentiate a formula
+MAX_INSTRUCTIONS = 1_000  # instructions of the programs of J, ∇J and the Hessian together: 12 for the article curve,
+# 44 for Rosenbrock, 352 for a product of 15 sines at MAX_NODES; up to ~1,200 for the densest formulas within
+# MAX_NODES found (quotients nested under roots)
 PLOT_RANGE = (-5.0, 5.0)  # default range of every axis
 NOISE = 2.0  # scale of the per-example offsets: the article curve's
 GRID = 2001  # points of the 1-D grid (101 per axis in 2-D) on which minimizers and L are found
@@ -70,8 +72,7 @@ REASONS = {  # reason code: what is not allowed, in English (a page says it in i
     "type": "a value of type {token} is not", "empty": "an empty formula is not",
     "too_long": "more than {limit} characters are not", "character": "the character {token} is not",
     "syntax": "this is not a formula and is not", "too_complex": "a formula this large ({token}) is not",
-    "too_slow": "a formula this slow to read is not", "construct": "{shown} ({token}) is not",
-    "name": "the name {token} is not", "function": "calling {token} is not",
+    "construct": "{shown} ({token}) is not", "name": "the name {token} is not", "function": "calling {token} is not",
     "arguments": "{token} with other than one argument is not", "number": "the number {token} is not",
     "exponent": "the exponent {token} is too large and not", "variable_exponent": "an exponent with a variable "
     "({token}) is not", "too_large": "{token} is too large and not", "undefined": "{token} is undefined and not",
@@ -91,41 +92,7 @@ def refused(reason: str, token="", text=None, shown="") -> ParameterError:
                           reason=reason, token=str(token))
 
 
-@functools.cache
-def _sympy():
-    """SymPy and this module's own symbols and |u|, imported on first use so that `import gd` does not load it."""
-    import sympy
-
-    class Abs(sympy.Function):  # |u| with d|u| = sign(u)·du for every real u (SymPy's Abs asks whether u is real)
-        @classmethod
-        def eval(cls, arg):
-            if arg.is_Number:
-                return abs(arg)
-
-        def fdiff(self, argindex=1):
-            return Sign(self.args[0])
-
-    class Sign(sympy.Function):  # the derivative of |u|, whose own derivative is 0 away from u = 0
-        @classmethod
-        def eval(cls, arg):
-            if arg.is_Number:
-                return sympy.sign(arg)
-
-        def fdiff(self, argindex=1):
-            return sympy.S.Zero
-
-    symbols = (sympy.Symbol("x", real=True), sympy.Symbol("y", real=True))
-    functions = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "log": sympy.log,
-                 "sqrt": sympy.sqrt, "tanh": sympy.tanh, "abs": Abs}
-    numpy_of = {sympy.sin: np.sin, sympy.cos: np.cos, sympy.tan: np.tan, sympy.exp: np.exp, sympy.log: np.log,
-                sympy.tanh: np.tanh, Abs: np.abs, Sign: np.sign,
-                # SymPy's own |u| where it rewrites sqrt(u²) for a real u; its second derivative is a DiracDelta,
-                # 0 away from the kink
-                sympy.Abs: np.abs, sympy.sign: np.sign, sympy.DiracDelta: lambda u: np.zeros(np.shape(u))}
-    return sympy, symbols, functions, numpy_of
-
-
-# --- text → SymPy ---------------------------------------------------------------------------------------------
+# --- text → tree -------------------------------------------------------------------------------------------------
 
 def _screened(text) -> str:
     """The text with − as - and ^ as **, once it has passed the length cap and the allow-list of characters."""
@@ -160,12 +127,15 @@ def _depth(node, level=0) -> int:
     return max((_depth(child, level + 1) for child in ast.iter_child_nodes(node)), default=level)
 
 
+# --- text → graph -----------------------------------------------------------------------------------------------
+
 class _Builder:
-    """SymPy from Python's tree, node by node, from the allow-list; every constant part checked in float64."""
+    """The expression graph of Python's tree, node by node, from the allow-list; every constant checked as it
+    folds."""
 
     def __init__(self, text):
         self.text = text
-        self.sympy, self.symbols, self.functions, self.numpy_of = _sympy()
+        self.graph = Graph(largest=MAX_CONSTANT)
         self.axes = set()
 
     def segment(self, node) -> str:
@@ -174,109 +144,92 @@ class _Builder:
     def refuse(self, reason, token, shown=""):
         return refused(reason, token, self.text, shown)
 
-    def build(self, node):
-        sympy = self.sympy
+    def made(self, node, make, *operands) -> int:
+        """make(*operands), a node of the graph; a constant it folds to that is undefined or too large is refused,
+        naming the part of the text it came from."""
+        try:
+            return make(*operands)
+        except ConstantError as error:
+            raise self.refuse(error.reason, self.segment(node)) from None
+
+    def build(self, node) -> int:
+        graph = self.graph
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
             if node.id not in VARIABLES:
                 raise self.refuse("name", node.id)
             self.axes.add(VARIABLES[node.id])
-            return self.symbols[VARIABLES[node.id]]
+            return graph.variable(VARIABLES[node.id])
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand)
-            return self.checked(-operand if isinstance(node.op, ast.USub) else operand, node)
+            return self.made(node, graph.negate, operand) if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
             left, right = self.build(node.left), self.build(node.right)
             if isinstance(node.op, ast.Pow):
-                return self.checked(self.power(left, right, node), node)
-            combine = {ast.Add: sympy.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sympy.Mul,
-                       ast.Div: lambda a, b: a / b}[type(node.op)]
-            try:
-                combined = combine(left, right)
-            except ArithmeticError:  # SymPy's Float raises on 1.0/0.0
-                raise self.refuse("undefined", self.segment(node)) from None
-            return self.checked(combined, node)
+                return self.power(left, right, node)
+            combine = {ast.Add: graph.add, ast.Sub: graph.subtract, ast.Mult: graph.multiply,
+                       ast.Div: graph.divide}[type(node.op)]
+            return self.made(node, combine, left, right)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 raise self.refuse("function", self.segment(node.func))
             if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
                 raise self.refuse("arguments", node.func.id)
-            return self.checked(self.functions[node.func.id](self.build(node.args[0])), node)
+            argument = self.build(node.args[0])
+            if node.func.id == "sqrt":
+                return self.made(node, graph.power, argument, 0.5)
+            return self.made(node, graph.function, formula.FUNCTIONS[node.func.id], argument)
         raise self.refuse("construct", type(node).__name__, self.segment(node))
 
-    def number(self, node):
-        """The number exactly as written, a SymPy Rational (2.5 is 5/2, 0.1 is 1/10): SymPy evaluates its Floats
-        eagerly (cos(1000.0), 0.1**(y − 1e15) split into a huge factor), its Rationals only where exact."""
+    def number(self, node) -> int:
+        """The number as written, read by Python from its decimal text (never hex, complex, 1_0 or inf)."""
         written = self.segment(node)
         value = node.value
         if (not PLAIN_NUMBER.fullmatch(written) or isinstance(value, bool) or not isinstance(value, (int, float))
                 or not abs(value) <= MAX_NUMBER):  # not hex, complex, 1e999 (inf) or larger than MAX_NUMBER
             raise self.refuse("number", written)
-        exact = Fraction(written)  # Python's own decimal reading of a plain number, not SymPy's parser
+        exact = Fraction(written)  # Python's own decimal reading of a plain number
         if exact and not abs(exact) >= 1 / MAX_NUMBER ** 20:  # 1e-300
             raise self.refuse("number", written)
-        return self.sympy.Rational(exact.numerator, exact.denominator)
+        return self.graph.constant(float(exact))
 
-    def power(self, base, exponent, node):
-        """base ** exponent for a constant exponent of at most MAX_EXPONENT; a variable one (x^x, 2^x) is refused:
-        SymPy splits b^(x + c) into b^x · b^c and would compute b^c exactly (2^(10^15) never ends)."""
-        if exponent.free_symbols:
+    def power(self, base, exponent, node) -> int:
+        """base ** exponent for a constant exponent of at most MAX_EXPONENT, and of at most that times the exponents
+        of the powers it is a power of ((x^100)^100 is x^10000); a variable exponent (x^x, 2^x) is refused."""
+        graph = self.graph
+        if not graph.is_constant(exponent):
             raise self.refuse("variable_exponent", self.segment(node.right))
-        size = float(_constant(exponent, self.numpy_of))
+        size = graph.value(exponent)
         if not abs(size) <= MAX_EXPONENT:
             raise self.refuse("exponent", self.segment(node.right))
-        if not base.free_symbols:  # both constant: the float64 value first, so SymPy never meets a huge one
-            with np.errstate(all="ignore"):
-                value = np.power(float(_constant(base, self.numpy_of)), size)
-            if not abs(value) <= MAX_CONSTANT:
-                raise self.refuse("undefined" if np.isnan(value) else "too_large", self.segment(node))
-        return self.sympy.Pow(base, exponent)
-
-    def checked(self, expression, node):
-        """expression, if it is not a constant that is undefined (1/0, log(0), (−8)^(1/3)), complex or too large, and
-        holds no number beyond 2^±MAX_BITS: SymPy rewrites as it goes (exp(x + 1e15) is 6.7e434294481903251·e^x),
-        and such a number must never reach another power."""
-        if not _bounded(expression, self.sympy):
-            raise self.refuse("too_large", self.segment(node))
-        if expression.free_symbols:
-            return expression
-        try:
-            value = _constant(expression, self.numpy_of)
-        except _Unsupported:  # I, zoo, nan: SymPy's value of a complex or undefined constant
-            raise self.refuse("undefined", self.segment(node)) from None
-        if np.isnan(value):
-            raise self.refuse("undefined", self.segment(node))
-        if not abs(value) <= MAX_CONSTANT:
-            raise self.refuse("too_large", self.segment(node))
-        return expression
+        effective = abs(size) * graph.nesting[base]
+        if effective > MAX_EXPONENT:
+            raise self.refuse("exponent", f"{effective:g}")
+        return self.made(node, graph.power, base, size)
 
 
-MAX_BITS = 1100  # binary orders of magnitude of any number in a SymPy expression (1e±331)
-
-
-def _bounded(expression, sympy) -> bool:
-    """Whether every number in expression lies within 2^±MAX_BITS (or is 0), read from its integer parts or its
-    binary exponent, never by computing with it."""
-    for atom in expression.atoms(sympy.Number):
-        if atom.is_Rational:
-            if max(atom.p.bit_length(), atom.q.bit_length()) > MAX_BITS:
-                return False
-        elif atom.is_Float:
-            _, mantissa, exponent, bits = atom._mpf_
-            if mantissa and not -MAX_BITS <= exponent + bits <= MAX_BITS:
-                return False
-        elif not atom.is_finite:  # nan, oo
-            return False
-    return True
+def _formula(text: str, tree: ast.Expression) -> Formula:
+    """J, ∇J and the Hessian of the text as programs, and where they are defined."""
+    builder = _Builder(text)
+    root = builder.build(tree.body)
+    if builder.graph.is_constant(root):
+        raise refused("constant", text, text)
+    try:
+        read = differentiate(builder.graph, root, 2 if 1 in builder.axes else 1)
+    except ConstantError as error:  # a derivative's constant: x·10^100·10^100·10^100·10^100 has the slope 1e400
+        raise refused(error.reason, text, text) from None
+    if read.size > MAX_INSTRUCTIONS:  # each instruction is a numpy call per evaluation, in every update of a run
+        raise refused("too_complex", f"{read.size} instructions", text)
+    return read
 
 
 _FUNCTION_LATEX = {"sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "tanh": r"\tanh", "log": r"\log"}
 
 
 def _latex(node, text: str, dim: int) -> str:
-    """The formula as typed, in LaTeX, from Python's tree of it (SymPy's printer may call simplify, which is
-    unbounded): the user's own order and numbers, in θ in 1-D, x and y in 2-D."""
+    """The formula as typed, in LaTeX, from Python's tree of it: the user's own order and numbers, in θ in 1-D, x and
+    y in 2-D."""
     return (r"J(\theta) = " if dim == 1 else "J(x, y) = ") + _tex(node, text, r"\theta" if dim == 1 else "x")[0]
 
 
@@ -323,157 +276,48 @@ def _tex(node, source: str, first: str) -> tuple[str, int]:
         return f"e^{{{inner}}}", 4
     return rf"{_FUNCTION_LATEX[name]}\left({inner}\right)", 5
 
-
-def _size(expression, sympy) -> int:
-    return sum(1 for _ in sympy.preorder_traversal(expression))
-
-
-# --- SymPy → numpy ------------------------------------------------------------------------------------------------
-
-class _Unsupported(Exception):
-    """A node the numpy walk has no rule for (never one this module builds from the allow-list)."""
-
-
-def _walker(expression, numpy_of) -> Callable:
-    """A function of the variables' arrays (a tuple, one per axis) that computes expression with numpy: Python
-    closures over SymPy's tree, built once. Integer powers up to 16 are products, left to right."""
-    sympy = _sympy()[0]
-    if expression.is_Symbol:
-        axis = 0 if expression.name == "x" else 1
-        return lambda variables: variables[axis]
-    if expression.is_Number or expression.is_NumberSymbol:
-        if not expression.is_finite:  # nan, oo: an undefined constant
-            raise _Unsupported(str(expression))
-        constant = float(expression)
-        return lambda variables: constant
-    parts = [_walker(argument, numpy_of) for argument in expression.args]
-    if expression.is_Add:
-        def add(variables):
-            total = parts[0](variables)
-            for part in parts[1:]:
-                total = total + part(variables)
-            return total
-        return add
-    if expression.is_Mul:
-        coefficient, _ = expression.as_coeff_Mul()
-        if coefficient.is_Rational and coefficient.q != 1 and max(abs(coefficient.p), coefficient.q) <= 2**53:
-            # p/q · rest as (p · rest) / q: typed x/3 is x / 3, as written, not x · 0.333…
-            p, q, rest = float(coefficient.p), float(coefficient.q), parts[1:]
-
-            def fraction(variables):
-                total = rest[0](variables)
-                for part in rest[1:]:
-                    total = total * part(variables)
-                return (total if p == 1 else p * total) / q
-            return fraction
-
-        def multiply(variables):
-            total = parts[0](variables)
-            for part in parts[1:]:
-                total = total * part(variables)
-            return total
-        return multiply
-    if expression.is_Pow:
-        base, exponent = parts[0], expression.args[1]
-        if exponent.is_Integer and 1 <= abs(int(exponent)) <= 16:
-            count = abs(int(exponent))
-
-            def product(variables):
-                value = base(variables)
-                total = value
-                for _ in range(count - 1):
-                    total = total * value
-                return total if count == int(exponent) else 1.0 / total
-            return product
-        if exponent == sympy.S.Half:
-            return lambda variables: np.sqrt(base(variables))
-        if exponent == -sympy.S.Half:
-            return lambda variables: 1.0 / np.sqrt(base(variables))
-        power = parts[1]
-        return lambda variables: np.power(base(variables), power(variables))
-    function = numpy_of.get(expression.func)
-    if function is None or len(parts) != 1:
-        raise _Unsupported(type(expression).__name__)
-    (inner,) = parts
-    return lambda variables: function(inner(variables))
-
-
-def _constant(expression, numpy_of) -> float:
-    with np.errstate(all="ignore"):
-        return np.float64(_walker(expression, numpy_of)(()))
-
-
-def _on(walk: Callable, dim: int) -> Callable[[np.ndarray], np.ndarray]:
-    """walk as a function of θ shaped (lanes, dim), returning a new (lanes,) array: a constant is broadcast to every
-    lane, and a bare variable (J = x) copied, so no result is a view of θ."""
-    def evaluate(theta):
-        value = np.asarray(walk(tuple(theta[..., axis] for axis in range(dim))), dtype=float)
-        if value.shape != theta.shape[:-1] or np.may_share_memory(value, theta):
-            return np.array(np.broadcast_to(value, theta.shape[:-1]))
-        return value
-    return evaluate
-
-
-_CONDITIONS = {"positive": np.greater, "nonnegative": np.greater_equal, "nonzero": np.not_equal}
-
-
-def _conditions(expressions) -> list[tuple[str, str, object]]:
-    """Where the expressions are defined, as (reason, test, argument): "log" (argument > 0), "root" (≥ 0, or > 0
-    under a negative exponent), "division" (≠ 0). Every exponent is a constant (variable ones are refused)."""
-    sympy = _sympy()[0]
-    found = {}
-    for expression in expressions:
-        for node in sympy.preorder_traversal(expression):
-            if isinstance(node, sympy.log):
-                found[("log", "positive", node.args[0])] = None
-            elif node.is_Pow and node.args[0].free_symbols:
-                base, exponent = node.args
-                if float(exponent).is_integer():
-                    if exponent.is_negative:
-                        found[("division", "nonzero", base)] = None
-                else:
-                    found[("root", "positive" if exponent.is_negative else "nonnegative", base)] = None
-    return list(found)
-
-
 # --- the objective ------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
 class TypedObjective(Objective):
     """An Objective from a typed formula, started at 0 (or (0, 0)) by default. Beyond Objective's fields: the
-    text as read, its variables and its domain. minimizers and smoothness
-    hold on plot_range only (found numerically there); curvature is J'' in 1-D and the Hessian's largest
-    eigenvalue in 2-D (the curvature that limits a stable η)."""
+    text as read, its variables, what an update costs (instructions: J's program and ∇J's, constants and variables
+    included) and the programs (formula). minimizers and smoothness hold on plot_range only (found numerically
+    there); curvature is J'' in 1-D and the Hessian's largest eigenvalue in 2-D (the curvature that limits a stable
+    η)."""
 
     text: str = ""
     variables: tuple[str, ...] = ("x",)
-    domain_tests: tuple = field(default=(), repr=False)  # ((reason, test, argument as a function of θ), ...)
+    instructions: int = 0
+    formula: Formula | None = field(default=None, repr=False)
+
+    def _tests(self, theta: np.ndarray) -> list[np.ndarray]:
+        with np.errstate(all="ignore"):
+            arguments = formula.run(self.formula.domain, theta)
+            return [formula.TESTS[test](argument, 0.0)
+                    for argument, test in zip(arguments, self.formula.tests.tolist(), strict=True)]
 
     def domain(self, theta: np.ndarray) -> np.ndarray:
         """Lanes where J and ∇J are defined: θ (lanes, dim) -> (lanes,) bool."""
         inside = np.ones(theta.shape[:-1], dtype=bool)
-        with np.errstate(all="ignore"):
-            for _, test, argument in self.domain_tests:
-                inside &= _CONDITIONS[test](argument(theta), 0.0)
+        for passed in self._tests(theta):
+            inside &= passed
         return inside
 
     def undefined(self, point) -> tuple[str, ...]:
         """Why J or ∇J is undefined at one point (θ, or (x, y)): the reasons of the tests it fails, in order, each
         once ("log", "root", "division"); () where it is defined."""
         theta = np.reshape(np.asarray(point, dtype=float), (1, self.dim))
-        reasons = []
-        with np.errstate(all="ignore"):
-            for reason, test, argument in self.domain_tests:
-                if not _CONDITIONS[test](argument(theta), 0.0)[0] and reason not in reasons:
-                    reasons.append(reason)
-        return tuple(reasons)
+        failed = [reason for reason, passed in zip(self.formula.reasons, self._tests(theta), strict=True)
+                  if not passed[0]]
+        return tuple(dict.fromkeys(failed))
 
 
 def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
     """The objective a user typed, in 1-D (x, θ or theta) or 2-D (x and y), drawn and searched on plot_range
     (low, high) on every axis; a ParameterError (name "function", with .reason and .token) for anything refused.
-    Cached: the same text and range give the same object."""
-    screened = _screened(text)  # before the cache, so it never holds a refused (or 100 kB) text
+    Cached, refusals too: the same text and range give the same object, or an equal error."""
+    screened = _screened(text)  # before the cache, so it never holds a text of the wrong type, size or characters
     try:
         low, high = plot_range
     except (TypeError, ValueError):
@@ -481,73 +325,37 @@ def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
     low, high = as_finite("plot_range", low), as_finite("plot_range", high)
     if not low < high:
         raise ParameterError("plot_range", "two finite numbers low < high", plot_range)
-    return _parse(screened, low, high)
+    read = _read(screened, low, high)
+    if isinstance(read, ParameterError):  # a new error equal to the first, so tracebacks never pile up on one
+        raise ParameterError(read.name, read.accepted, read.value, str(read), reason=read.reason, token=read.token)
+    return read
 
 
-class _Late(BaseException):  # a BaseException, so that no `except Exception` inside SymPy swallows it
-    """The symbolic stage ran past SYMBOLIC_SECONDS."""
-
-
-def _within(seconds: float, work: Callable):
-    """work(), stopped by _Late once it has run for seconds: a trace function (this thread's only) checks the clock
-    at every Python call. SymPy is pure Python; the numbers it could multiply in C are bounded (MAX_BITS). Tracing
-    stops at the first _Late (CPython unsets a trace function that raises), so SymPy gets one interruption."""
-    deadline = time.perf_counter() + seconds
-    previous = sys.gettrace()
-
-    def trace(frame, event, argument):  # only in SymPy's own frames: never in a finalizer that GC runs meanwhile
-        if time.perf_counter() > deadline and frame.f_globals.get("__name__", "").startswith(("sympy", "mpmath")):
-            raise _Late
-    sys.settrace(trace)
+@functools.lru_cache(maxsize=128)
+def _read(text: str, low: float, high: float) -> TypedObjective | ParameterError:
     try:
-        return work()
-    finally:
-        sys.settrace(previous)
+        return _parse(text, low, high)
+    except ParameterError as error:
+        return error
 
 
-def _symbolic(text: str, tree):
-    """J, ∇J and the Hessian as numpy walks, the domain's tests, the dimension and whether J is a parabola."""
-    builder = _Builder(text)
-    expression = builder.build(tree.body)
-    if not expression.free_symbols:
-        raise refused("constant", text, text)
-    sympy, numpy_of = builder.sympy, builder.numpy_of
-    dim = 2 if 1 in builder.axes else 1
-    symbols = builder.symbols[:dim]
-    gradient = [sympy.diff(expression, symbol) for symbol in symbols]
-    hessian = {(i, j): sympy.diff(gradient[i], symbols[j]) for i in range(dim) for j in range(i, dim)}
-    size = sum(_size(part, sympy) for part in [*gradient, *hessian.values()])
-    if size > MAX_DERIVATIVE_NODES:  # each node is a numpy operation per evaluation, in every update of a run
-        raise refused("too_complex", f"{size} nodes in its derivatives", text)
-    try:
-        value = _on(_walker(expression, numpy_of), dim)
-        slopes = [_on(_walker(part, numpy_of), dim) for part in gradient]
-        seconds = {key: _on(_walker(part, numpy_of), dim) for key, part in hessian.items()}
-        tests = tuple((reason, test, _on(_walker(argument, numpy_of), dim))
-                      for reason, test, argument in _conditions([expression, *gradient]))
-    except _Unsupported as error:  # SymPy's derivative holds a complex or undefined number (I, zoo, nan)
-        raise refused("undefined", str(error), text) from None
-    # exactly quadratic (so the theory's closed forms are exact): a polynomial whose Hessian is a non-zero constant
-    quadratic = bool(expression.is_polynomial(*symbols) and not any(part.free_symbols for part in hessian.values())
-                     and any(float(_constant(part, numpy_of)) != 0 for part in hessian.values()))
-    return dim, value, slopes, seconds, tests, quadratic
-
-
-@functools.lru_cache(maxsize=64)
 def _parse(text: str, low: float, high: float) -> TypedObjective:
     tree = _tree(text)
-    _sympy()  # imported outside the deadline: the first import takes longer than reading any formula
-    try:
-        dim, value, slopes, seconds, tests, quadratic = _within(SYMBOLIC_SECONDS, lambda: _symbolic(text, tree))
-    except _Late:
-        raise refused("too_slow", f"over {SYMBOLIC_SECONDS} s", text) from None
+    read = _formula(text, tree)
+    dim = read.dim
+
+    def value(theta):
+        return formula.run(read.value, theta)[0]
 
     def grad(theta):
-        return np.stack([slope(theta) for slope in slopes], axis=-1)
+        return formula.columns(read.gradient, theta)
 
     def hess(theta):
-        rows = [[seconds[min(i, j), max(i, j)](theta) for j in range(dim)] for i in range(dim)]
-        return np.stack([np.stack(row, axis=-1) for row in rows], axis=-2)
+        entries = formula.run(read.hessian, theta)
+        if dim == 1:
+            return entries[0][..., None, None]
+        xx, xy, yy = entries
+        return np.stack([np.stack([xx, xy], axis=-1), np.stack([xy, yy], axis=-1)], axis=-2)
 
     if dim == 1:
         offsets = _antithetic(NOISE, DATA_SEED)  # the article curve's data set, so a typed parabola gets its noise
@@ -556,7 +364,7 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
             return grad(theta) + np.mean(offsets[idx], axis=-1)[..., None]
 
         def curvature(theta):
-            return seconds[0, 0](theta)
+            return formula.run(read.hessian, theta)[0]
     else:
         offsets = np.stack([_antithetic(NOISE, DATA_SEED), _antithetic(NOISE, DATA_SEED + 10)], axis=-1)  # (n, 2)
 
@@ -566,14 +374,14 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
         def curvature(theta):
             return np.linalg.eigvalsh(hess(theta))[..., -1]
 
-    latex = _latex(tree.body, text, dim)
     objective = TypedObjective(
-        "function", latex, value, grad, batch_grad, curvature, (low, high), (), None, dim=dim, text=text,
-        variables=("x", "y")[:dim], hessian=hess, domain_tests=tests, start=None if dim == 1 else (0.0, 0.0))
+        "function", _latex(tree.body, text, dim), value, grad, batch_grad, curvature, (low, high), (), None, dim=dim,
+        text=text, variables=("x", "y")[:dim], hessian=hess, start=None if dim == 1 else (0.0, 0.0),
+        instructions=read.instructions, formula=read)
     minimizers, smoothness, defined = (_search_1d if dim == 1 else _search_2d)(objective, low, high)
     if not defined:
         raise refused("nowhere_defined", text, text)
-    return replace(objective, minimizers=minimizers, smoothness=smoothness, quadratic=quadratic)
+    return replace(objective, minimizers=minimizers, smoothness=smoothness, quadratic=read.quadratic)
 
 
 def _search_1d(objective, low, high):

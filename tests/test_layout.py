@@ -37,11 +37,10 @@ def test_importing_the_engine_loads_no_presentation_library():
     assert not {name for name in loaded if name.startswith("gd.lab")}  # nothing of the lab either
 
 
-def test_importing_the_engine_loads_no_sympy_until_a_function_is_typed():
-    """SymPy (with mpmath) takes a third of a second to import: only gd.parse_objective loads it."""
-    assert not loaded_by("import gd; gd.minimize()") & {"sympy", "mpmath"}
-    assert not loaded_by("import gd; gd.minimize(); gd.each_stop(); import gd.typed") & {"sympy", "mpmath"}
-    assert {"sympy", "mpmath"} <= loaded_by("import gd; gd.minimize(gd.parse_objective('x^2'))")
+def test_reading_a_typed_function_loads_no_sympy():
+    """A formula is read and differentiated by gd.formula, on numpy: neither SymPy nor mpmath is ever loaded."""
+    loaded = loaded_by("import gd; gd.minimize(gd.parse_objective('x^2')); gd.parse_objective('sin(x)*y + log(y)')")
+    assert {"gd.typed", "gd.formula"} <= loaded and not loaded & {"sympy", "mpmath"}
 
 
 def test_no_engine_module_imports_the_lab_or_a_display_library():

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import gd
 from gd.lab import budget, views
 from gd.lab.budget import WorkCapError
-from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, DEFAULTS, Run, refusal, views_of
+from gd.lab.controls import CURVE_VIEWS, CUSTOM, DEFAULT_FUNCTION, DEFAULTS, Run, refusal, views_of
 from gd.lab.format import every_digit, number
 from gd.lab.links import read_url, to_url
 from gd.lab.text import speaking, t
@@ -60,16 +60,13 @@ def test_the_article_curve_typed_in_a_link_gives_exactly_the_articles_run():
     assert app.query_params["objective"] in (CUSTOM, [CUSTOM])
 
 
-BANANA_VIEWS = views_of(CUSTOM, BANANA)
-
-
-@pytest.mark.parametrize("view", BANANA_VIEWS)
+@pytest.mark.parametrize("view", CURVE_VIEWS)  # a typed surface's views (the next test), known before it is read
 def test_a_typed_surface_opens_in_every_view_it_has(view):
     noisy = {"variant": "sgd", "max_iter": "2000"} if view == "noise" else {}
     app = open_page(objective=CUSTOM, function=BANANA, theta0="-1.5,2", eta="0.001", etas="0.0005,0.001,0.002",
                     view=view, **noisy)
     assert not app.exception
-    assert [tab.label for tab in app.tabs] == [t(f"view.{name}") for name in BANANA_VIEWS]
+    assert [tab.label for tab in app.tabs] == [t(f"view.{name}") for name in views_of(CUSTOM, BANANA)]
     refusals = [plain(box.value) for box in app.error]
     assert all("would take up to" in said for said in refusals), refusals  # only the work cap may refuse
     if not refusals and view != "predict":
@@ -82,7 +79,7 @@ def test_a_typed_surface_opens_in_every_view_it_has(view):
 
 
 def test_a_typed_surface_has_the_curves_six_views_and_no_race():
-    assert BANANA_VIEWS == views_of("quadratic") == views_of(CUSTOM, ARTICLE)
+    assert views_of(CUSTOM, BANANA) == CURVE_VIEWS == views_of("quadratic") == views_of(CUSTOM, ARTICLE)
 
 
 @pytest.mark.parametrize("text", list(HOSTILE), ids=list(HOSTILE.values()))

@@ -41,7 +41,8 @@ def findings(path: Path) -> list[str]:
 
 def test_the_scan_covers_the_package_and_the_page():
     assert ROOT / "dashboard.py" in SOURCES and ROOT / "gd" / "run.py" in SOURCES
-    assert ROOT / "gd" / "typed.py" in SOURCES  # the typed function: text never reaches eval, exec or SymPy's
+    assert ROOT / "gd" / "typed.py" in SOURCES  # the typed function: text never reaches eval or exec
+    assert ROOT / "gd" / "formula.py" in SOURCES  # its graph and programs: no generated code
     assert ROOT / "gd" / "lab" / "links.py" in SOURCES and len(SOURCES) >= 22
 
 

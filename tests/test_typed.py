@@ -1,10 +1,10 @@
-"""Typed functions: hostile texts refused quickly and without side effects; valid ones equal to references written
-by hand; the typed article curve is the built-in one bit for bit; leaving the domain has its own status."""
+"""Typed functions: hostile texts refused without side effects, the same way every time; valid ones equal to
+references written by hand and to central differences; the typed article curve is the built-in one bit for bit;
+leaving the domain has its own status."""
 
 import builtins
 import math
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -41,12 +41,13 @@ NUMBERS = ["0x10", "0b11", "0o7", "1j", "2J", "1_000", "1e999", "1e16", "1000000
            "1e-101", "0e5x", "1e", "1.2.3", ".", "1__0", "00", "0_0"]
 POWERS = ["9**9**9", "9^9^9", "10**400", "(10**100)**100", "2**1000", "x**1000", "x**(10**3)", "x**-101",
           "9**9**9**9", "2**x", "x**x", "x**y", "x**sin(x)", "exp(1)**x", "(x+1)**(y+3)", "2**-(x+1e15)",
-          "0.1**(y-1e15)", "x**(101)", "x**(100.5)", "x^(-200)", "(x^50)^(3^5)", "x**(2**7)",
-          "tanh(log(((x+y+1)**100+1)**100 - 1)) + x", "tanh(log((x+y+1)**100 - 1))"]
-UNDEFINED = ["log(0)", "1/0", "x + 1/0", "0/0", "log(-1)", "sqrt(-1)", "(-8)**(1/3)", "x*0**-1", "x + 1e3/0.0",
-             "x + log(0)", "x + (-1)**0.5", "sqrt(-x**2 - 1)", "log(-x**2 - 1)", "1", "2 + 3", "x - x", "sin(1)",
-             "0*x", "exp(1000) + x", "x + 10**300*10**300", "x*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15"
-             "*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15"]
+          "0.1**(y-1e15)", "x**(101)", "x**(100.5)", "x^(-200)", "(x^50)^(3^5)", "x**(2**7)", "(x**100)**100",
+          "((x**10)**5)**3", "(-(x**60))**2", "sqrt(x**100)**3", "(x**-20)**-6"]
+UNDEFINED = ["log(0)", "1/0", "x + 1/0", "x/0", "x/(1 - 1)", "0/0", "log(-1)", "sqrt(-1)", "(-8)**(1/3)", "x*0**-1",
+             "x + 1e3/0.0", "x + log(0)", "x + (-1)**0.5", "sqrt(-x**2 - 1)", "log(-x**2 - 1)", "1", "2 + 3", "x - x",
+             "sin(1)", "0*x", "exp(1000) + x", "x + 10**300*10**300", "x*10**100*10**100*10**100*10**100",
+             "x*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15*1e15"
+             "*1e15*1e15"]
 DEEP = ["-" * 199 + "x", "-(" * 66 + "x" + ")" * 66, "sin(" * 40 + "x" + ")" * 40, "+".join(["x"] * 100),
         "x" + "**x" * 60, "(((((((((((((((((((((((((((((((((x)))))))))))))))))))))))))))))))))+" * 5,
         "*".join(["sin(x+1)"] * 22), "*".join([f"sin(x+{k})" for k in range(20)]),
@@ -64,20 +65,14 @@ EMBEDDED = [template.format(part) for part in ["__import__('os')", "x.real", "la
 HOSTILE = sorted(set(CODE + NUMBERS + POWERS + UNDEFINED + DEEP + HUGE + CONTROL + LOOKALIKES + EMBEDDED))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def sympy_loaded():
-    """Time the refusals, not SymPy's first import (measured in bench/README.md)."""
-    gd.parse_objective("x**2")
-
-
 def test_there_are_a_few_hundred_hostile_texts():
     assert len(HOSTILE) >= 300
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda text: repr(text[:30]))
-def test_a_hostile_text_is_refused_quickly_without_side_effects(text, monkeypatch, tmp_path, capsys):
-    """A ParameterError naming "function", with a reason code, in under a second; meanwhile nothing calls eval or
-    exec, compile is only asked for a tree (ast.parse), no file appears and nothing is printed."""
+def test_a_hostile_text_is_refused_without_side_effects(text, monkeypatch, tmp_path, capsys):
+    """A ParameterError naming "function", with a reason code; meanwhile nothing calls eval or exec, compile is only
+    asked for a tree (ast.parse), no file appears and nothing is printed."""
     compiled_modes, me = [], threading.get_ident()  # other threads (a page test's, the compiler's) go on as usual
     real = {name: getattr(builtins, name) for name in ("compile", "eval", "exec")}
 
@@ -97,11 +92,8 @@ def test_a_hostile_text_is_refused_quickly_without_side_effects(text, monkeypatc
     monkeypatch.setattr(builtins, "eval", forbidden("eval"))
     monkeypatch.setattr(builtins, "exec", forbidden("exec"))
     monkeypatch.chdir(tmp_path)
-    start = time.perf_counter()
     with pytest.raises(ParameterError) as refusal:
         gd.parse_objective(text)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
     assert refusal.value.name == "function" and refusal.value.reason in typed.REASONS
     assert len(str(refusal.value)) < 600 and "\n" not in str(refusal.value)
     assert list(tmp_path.iterdir()) == []
@@ -116,6 +108,8 @@ def test_a_hostile_text_is_refused_quickly_without_side_effects(text, monkeypatc
     ("-" * 40 + "x", "too_complex", "more than 30 levels"), ("z + x", "name", "z"), ("ln(x)", "function", "ln"),
     ("x.real(1)", "function", "x.real"), ("sin()", "arguments", "sin"), ("0x10 * x", "number", "0x10"),
     ("x**200", "exponent", "200"), ("9**9**9", "exponent", "9**9"), ("2**x", "variable_exponent", "x"),
+    ("(x**100)**100", "exponent", "10000"), ("(-(x**60))**2", "exponent", "120"), ("x/0", "undefined", "x/0"),
+    ("x*10**100*10**100*10**100*10**100", "too_large", "x*10**100*10**100*10**100*10**100"),  # slope 1e400
     ("x + 1e15**20*1e15", "too_large", "1e15**20*1e15"), ("x + 1/0", "undefined", "1/0"),
     ("x + log(0)", "undefined", "log(0)"),
     ("3", "constant", "3"), ("sqrt(-x**2 - 1)", "nowhere_defined", "sqrt(-x**2 - 1)"),
@@ -131,15 +125,13 @@ def test_each_refusal_says_its_rule_and_what_it_refused(text, reason, token):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="xyθ0123456789.+-*/^() −sincoetaqrlgbh", max_size=40))
 def test_any_text_is_an_objective_or_a_parameter_error(text):
-    """Random texts over the allowed characters: never another exception, never a warning, under a second."""
-    start = time.perf_counter()
+    """Random texts over the allowed characters: never another exception, never a warning."""
     try:
         objective = gd.parse_objective(text)
     except ParameterError as error:
         assert error.reason in typed.REASONS
     else:
         assert objective.dim in (1, 2)
-    assert time.perf_counter() - start < 1.0
 
 
 def column(values):
@@ -240,9 +232,10 @@ def test_typed_rosenbrock_has_its_minimum_and_runs_in_two_dimensions():
                     reason="the built-in rosenbrock arrives with the 2-D objectives (issue 14); until then only the "
                            "typed one exists")
 def test_typed_rosenbrock_is_the_built_in_one():
-    """On the built-in's span (so the same divergence bound): J is the same bit for bit (SymPy keeps the two terms,
-    each a product as the built-in writes it), ∇J to 1e-12 (SymPy sums its terms in another order), and batch
-    runs from the built-in's start the same to 1e-9 with the same status and update count."""
+    """On the built-in's span (so the same divergence bound): J is the same bit for bit (computed as typed, each
+    square a product as the built-in writes it), ∇J to 1e-12 (the product rule groups its factors otherwise than
+    the built-in's hand-written gradient), and batch runs from the built-in's start the same to 1e-9 with the same
+    status and update count."""
     built_in = gd.problems()["rosenbrock"]
     objective = gd.parse_objective(ROSENBROCK, plot_range=built_in.plot_range)
     assert objective.dim == built_in.dim == 2 and objective.plot_range == built_in.plot_range
@@ -458,11 +451,77 @@ def test_reference_formulas_agree_with_the_typed_article_curve():
     assert objective.grad(column(points))[:, 0].tolist() == [hand.grad(t) for t in points]
 
 
-def test_a_formula_stopped_at_the_deadline_leaves_sympy_working():
-    """SymPy interrupted mid-way (its caches, its assumptions) still reads the next formula right."""
-    with pytest.raises(ParameterError) as refusal:
-        gd.parse_objective("tanh(log(((x+y+1)**100+1)**100 - 1)) + x")
-    assert refusal.value.reason == "too_slow"
+# --- bounded by structure, not by a clock -----------------------------------------------------------------------
+
+def chain(steps, t):
+    """Value and derivative of a composition of one-argument steps (f, f') applied in order, by the chain rule."""
+    value, slope = t, 1.0
+    for f, df in steps:
+        value, slope = f(value), df(value) * slope
+    return value, slope
+
+
+BLOCK = [(math.sin, math.cos), (math.cos, lambda u: -math.sin(u)), (math.tan, lambda u: 1 / math.cos(u) ** 2),
+         (lambda u: math.exp(u) + 1, math.exp), (math.log, lambda u: 1 / u), (math.sqrt, lambda u: 0.5 / math.sqrt(u)),
+         (math.tanh, lambda u: 1 - math.tanh(u) ** 2)]
+NESTED = "tanh(sqrt(log(exp(tan(cos(sin(" * 3 + "x" + ")))) + 1)))" * 3  # 21 calls, 28 levels deep
+
+
+def central_gradient(objective, theta, h=1e-6):
+    steps = np.eye(objective.dim) * h
+    return np.stack([(objective.value(theta + step) - objective.value(theta - step)) / (2 * h) for step in steps],
+                    axis=-1)
+
+
+def central_hessian(objective, theta, h=1e-5):
+    steps = np.eye(objective.dim) * h
+    return np.stack([(objective.grad(theta + step) - objective.grad(theta - step)) / (2 * h) for step in steps],
+                    axis=-1)
+
+
+def test_a_deep_composition_of_every_function_is_read_by_the_chain_rule():
+    """SymPy could not read such a formula within its deadline on a busy machine; here it is the chain rule, by
+    hand, of sin, cos, tan, exp, log, sqrt and tanh three times over."""
+    objective = gd.parse_objective(NESTED)
+    points = np.linspace(-4.9, 4.9, 15)
+    expected = [chain(BLOCK * 3, t) for t in points]
+    np.testing.assert_allclose(objective.value(column(points)), [value for value, _ in expected], rtol=1e-12)
+    np.testing.assert_allclose(objective.grad(column(points))[:, 0], [slope for _, slope in expected], rtol=1e-10,
+                               atol=1e-14)
+    np.testing.assert_allclose(objective.hessian(column(points)), central_hessian(objective, column(points)),
+                               rtol=1e-5, atol=1e-8)
+
+
+SLOW = "tanh(log((x+y+1)**100 - 1))"  # two formulas SymPy took over half a second to read, once refused as too slow
+SLOWER = "tanh(log(((x+y+1)**100+1)**100 - 1)) + x"
+
+
+def test_formulas_once_refused_as_slow_are_read_and_equal_hand_formulas():
+    """J = tanh(log(s¹⁰⁰ − 1)) with s = x + y + 1 is defined where |s| > 1; its gradient is
+    (1 − tanh²)·100 s⁹⁹/(s¹⁰⁰ − 1) on both axes. The nested one is computed where float64 holds its powers."""
+    def hand(s):
+        inner = s**100 - 1
+        return math.tanh(math.log(inner)), (1 - math.tanh(math.log(inner)) ** 2) * 100 * s**99 / inner
+
+    objective = gd.parse_objective(SLOW)
+    points = np.array([[0.0, 0.001], [0.5, -0.49], [-2.0, -0.2], [1.0, 1.0], [-3.0, 0.5], [0.02, 0.0]])
+    expected = [hand(x + y + 1) for x, y in points]
+    np.testing.assert_allclose(objective.value(points), [value for value, _ in expected], rtol=1e-12)
+    np.testing.assert_allclose(objective.grad(points), [(slope, slope) for _, slope in expected], rtol=1e-10)
+    assert objective.undefined((0.0, -0.5)) == ("log",)  # s = 0.5: s¹⁰⁰ − 1 < 0
+    assert objective.undefined((0.0, 0.0)) == ("log", "division")  # s = 1: s¹⁰⁰ − 1 = 0
+
+    def nested(s):
+        power = (s**100 + 1) ** 100 - 1
+        slope = (1 - math.tanh(math.log(power)) ** 2) * 100 * (s**100 + 1) ** 99 * 100 * s**99 / power
+        return math.tanh(math.log(power)), slope
+
+    objective = gd.parse_objective(SLOWER)
+    points = np.array([[-0.05, 0.0], [0.0, -0.03], [0.0, 0.0], [0.01, 0.01], [0.05, -0.01]])
+    expected = [nested(x + y + 1) for x, y in points]
+    np.testing.assert_allclose(objective.value(points), [value for value, _ in expected] + points[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(objective.grad(points), [(slope + 1, slope) for _, slope in expected], rtol=1e-9)
+
     objective = gd.parse_objective("tanh(log((x + 2)**2 + 1)) + x^2/7", plot_range=(-4.0, 4.0))
     points = np.linspace(-4, 4, 9)
     np.testing.assert_allclose(objective.value(column(points)),
@@ -470,6 +529,129 @@ def test_a_formula_stopped_at_the_deadline_leaves_sympy_working():
     slope = [(1 - math.tanh(math.log((t + 2) ** 2 + 1)) ** 2) * 2 * (t + 2) / ((t + 2) ** 2 + 1) + 2 * t / 7
              for t in points]
     np.testing.assert_allclose(objective.grad(column(points))[:, 0], slope, rtol=1e-12, atol=1e-15)
+
+
+PRODUCT = "*".join(f"sin(x+{k})" for k in range(15))  # 149 nodes of Python's tree: at the node cap
+
+
+def test_a_product_at_the_node_cap_is_read_and_a_longer_one_refused():
+    objective = gd.parse_objective(PRODUCT)
+    points = np.array([-2.3, -0.7, 0.4, 1.9, 3.3])
+    factors = [[math.sin(t + k) for k in range(15)] for t in points]
+    slopes = [sum(math.cos(t + j) * math.prod(row[:j] + row[j + 1:]) for j in range(15))
+              for t, row in zip(points, factors, strict=True)]
+    np.testing.assert_allclose(objective.value(column(points)), [math.prod(row) for row in factors], rtol=1e-12)
+    np.testing.assert_allclose(objective.grad(column(points))[:, 0], slopes, rtol=1e-10, atol=1e-14)
+    with pytest.raises(ParameterError) as refusal:
+        gd.parse_objective("*".join(f"sin(x+{k})" for k in range(20)))
+    assert (refusal.value.reason, refusal.value.token) == ("too_complex", "199 nodes")
+
+
+def nested_roots(levels: int) -> str:
+    return "sqrt(x/y/" * levels + "x/y" + ")" * levels
+
+
+def test_the_instruction_cap_admits_a_formula_at_the_edge_of_the_caps_and_refuses_a_denser_one():
+    """Nested quotients under roots are the densest formulas found within MAX_NODES: 11 levels (128 nodes) read
+    within MAX_INSTRUCTIONS and equal their hand formula; 13 levels (150 nodes, 30 deep) do not."""
+    edge = nested_roots(11)
+    objective = gd.parse_objective(edge)
+    assert objective.formula.size <= typed.MAX_INSTRUCTIONS
+    assert objective.instructions == len(objective.formula.value) + len(objective.formula.gradient)
+
+    def hand(x, y):
+        value = math.sqrt(x / y / x / y)  # the innermost root, of ((x/y)/x)/y as Python reads x/y/x/y
+        for _ in range(10):
+            value = math.sqrt(x / y / value)
+        return value
+
+    points = np.array([[1.3, 0.7], [0.4, 2.2], [3.1, 1.9], [2.0, 0.5]])
+    np.testing.assert_allclose(objective.value(points), [hand(*point) for point in points], rtol=1e-12)
+    np.testing.assert_allclose(objective.grad(points), central_gradient(objective, points), rtol=1e-7)
+    with pytest.raises(ParameterError) as refusal:
+        gd.parse_objective(nested_roots(13))
+    count, unit = refusal.value.token.split()
+    assert refusal.value.reason == "too_complex" and unit == "instructions" and int(count) > typed.MAX_INSTRUCTIONS
+
+
+def test_an_update_evaluates_each_common_subexpression_once():
+    """Counted by hand: J = (x − 2.5)² − 1 loads x, 2.5 and 1 and computes x − 2.5, its square and J (6);
+    ∇J = 2·(x − 2.5) loads x, 2.5, 2 and computes x − 2.5 and the product (5). In sin(x)·sin(x) + sin(x) the sine
+    is one instruction."""
+    assert gd.parse_objective(ARTICLE).instructions == 11
+    assert len(gd.parse_objective("sin(x)*sin(x) + sin(x)").formula.value) == 4  # x, sin, ·, +
+
+
+def verdict(text):
+    try:
+        objective = gd.parse_objective(text)
+    except ParameterError as error:
+        return error.reason, error.token, str(error)
+    with np.errstate(all="ignore"):
+        return "read", objective.instructions, objective.value(np.ones((1, objective.dim))).tobytes()
+
+
+VALID_TEXTS = [case[0] for case in VALID_1D + VALID_2D] + [WAVY, NESTED, SLOW, SLOWER, PRODUCT, nested_roots(11)]
+
+
+def test_a_verdict_is_the_same_every_time():
+    """Reading is a pure function of the text: cleared from the cache and read again, every hostile and valid text
+    gets the same verdict, reason and token (a refusal is cached as an equal error, with a traceback of its own)."""
+    first = {text: verdict(text) for text in HOSTILE + VALID_TEXTS}
+    typed._read.cache_clear()
+    assert {text: verdict(text) for text in HOSTILE + VALID_TEXTS} == first
+    assert sum(outcome[0] == "read" for outcome in first.values()) == len(VALID_TEXTS)
+    with pytest.raises(ParameterError):
+        gd.parse_objective("(x**100)**100")
+    errors, hits = [], typed._read.cache_info().hits
+    for _ in range(2):
+        try:
+            gd.parse_objective("(x**100)**100")
+        except ParameterError as error:
+            errors.append(error)
+    assert typed._read.cache_info().hits == hits + 2  # read once, above, and cached as refused
+    assert errors[0] is not errors[1] and str(errors[0]) == str(errors[1])
+    assert (errors[0].reason, errors[0].token, errors[0].value) == (errors[1].reason, errors[1].token, "(x**100)**100")
+
+
+LEAVES = st.sampled_from(["x", "y", "x", "y", "x", "0.5", "2", "1.7"])
+FORMULAS = st.recursive(LEAVES, lambda inner: st.one_of(
+    st.tuples(st.sampled_from(typed.FUNCTIONS), inner).map(lambda call: f"{call[0]}({call[1]})"),
+    st.tuples(inner, st.sampled_from("+-*/"), inner).map(lambda parts: f"({parts[0]}){parts[1]}({parts[2]})"),
+    st.tuples(inner, st.sampled_from(["2", "3", "-1", "-2", "0.5", "1.5", "-0.5"])).map(
+        lambda power: f"({power[0]})**{power[1]}"),
+    inner.map(lambda part: f"-({part})"),
+), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(FORMULAS, st.lists(st.tuples(st.floats(-3, 3), st.floats(-3, 3)), min_size=4, max_size=4))
+def test_the_gradient_and_hessian_are_central_differences_of_the_value_and_gradient(text, points):
+    """Random formulas of the grammar, at random points where J and ∇J are defined: ∇J is the central difference of
+    J and the Hessian that of ∇J, wherever the difference is well-conditioned (it agrees with itself at half the
+    step) and the point is not at a kink."""
+    try:
+        objective = gd.parse_objective(text)
+    except ParameterError as error:
+        assert error.reason in typed.REASONS
+        return
+    theta = np.array(points)[:, :objective.dim]
+    with np.errstate(all="ignore"):
+        inside = objective.domain(theta) & np.isfinite(objective.value(theta))
+        for derivative, differences, h in [(objective.grad, central_gradient, 1e-5),
+                                           (objective.hessian, central_hessian, 1e-4)]:
+            exact = derivative(theta)
+            coarse, fine = (differences(objective, theta, step) for step in (h, h / 2))
+            scale = 1 + np.abs(fine)
+            # away from a kink of |u|: the forward and backward differences agree, and the derivative computed
+            # beside θ is the one at θ (d|u| = sign(u)·du is 0 where u = 0, even for |x·x|)
+            forward, backward = (differences(objective, theta + shift, h / 2) for shift in (h / 2, -h / 2))
+            beside = [derivative(theta + shift) for shift in (h / 10, -h / 10)]
+            steady = ((np.abs(coarse - fine) <= 1e-6 * scale) & (np.abs(forward - backward) <= 1e-3 * scale)
+                      & (np.abs(beside[0] - exact) <= 1e-3 * scale) & (np.abs(beside[1] - exact) <= 1e-3 * scale)
+                      & np.isfinite(exact))
+            for lane in np.flatnonzero(inside & np.all(steady, axis=tuple(range(1, fine.ndim)))):
+                np.testing.assert_allclose(exact[lane], fine[lane], rtol=1e-4, atol=1e-4, err_msg=text)
 
 
 def test_typed_quartic_is_the_built_in_one_bit_for_bit():
