@@ -4,8 +4,8 @@ python bench/budget.py              # search every view × objective × variant 
                                     # cap prices highest, then run the top ones, each in a fresh process (ε = 0, so
                                     # every run goes to the limit): seconds and peak RSS against the price
 python bench/budget.py --calibrate  # measure the compiled loop's cost per update, the table gd/lab/budget.py uses
-python bench/budget.py --calibrate --typed  # the same per node of a typed formula (the reference loop), for the
-                                    # page's "custom" objective: TYPED_FORMULAS, the worst per node taken
+python bench/budget.py --calibrate --typed  # the same per instruction of a typed formula (the reference loop), for the
+                                    # page's "custom" objective: TYPED_FORMULAS, the worst per instruction taken
 python bench/budget.py --calibrate --reference  # the numpy reference loop's cost per update of every built-in
                                     # (what runs while the compiled loop is prepared), theory.momentum_map's, and
                                     # budget.speed()'s measure on this machine
@@ -120,14 +120,15 @@ TYPED_FORMULAS = {  # the article curve typed, and large formulas of every funct
 
 
 def calibrate_typed() -> None:
-    """budget.COST_NS's "custom" rows: per node of the formula's tree (budget.nodes), the worst over TYPED_FORMULAS
-    and over gd and Adam, of (fixed ns per update, ns per lane of a shared run, ns per lane with its own samples)."""
+    """budget.COST_NS's "custom" rows: per instruction of the formula's programs (budget.instructions), the worst over
+    TYPED_FORMULAS and over gd and Adam, of (fixed ns per update, ns per lane of a shared run, ns per lane with its
+    own samples)."""
     print(describe())
     for kind, formulas in TYPED_FORMULAS.items():
         for (variant, batch), stop in itertools.product(SAMPLINGS, gd.STOPS):
             worst = [0.0, 0.0, 0.0]
             for text in formulas:
-                problem, nodes = gd.parse_objective(text), budget.nodes(text)
+                problem, size = gd.parse_objective(text), budget.instructions(text)
                 one = twelve = own = 0.0
                 for optimizer in ("gd", "adam"):
                     keywords = dict(epsilon=0.0, max_iter=TYPED_UPDATES, variant=variant, batch_size=batch,
@@ -145,7 +146,7 @@ def calibrate_typed() -> None:
                         own = max(own, per_update(own_samples, 1) / SEEDS)
                 per_lane = max((twelve - one) / 11, 0.0)
                 for index, value in enumerate((max(one - per_lane, 0.0), per_lane, own)):
-                    worst[index] = max(worst[index], value / nodes)
+                    worst[index] = max(worst[index], value / size)
             name = budget.sampling(variant, batch)
             print(f'    ("{kind}", "{name}", "{stop}"): ({worst[0]:.0f}, {worst[1]:.1f}, {worst[2]:.0f}),', flush=True)
 
@@ -180,8 +181,8 @@ def calibrate(objectives) -> None:
 
 def calibrate_reference(objectives) -> None:
     """budget.REFERENCE_NS: per objective and sampling, the worst over the stopping rules and gd and Adam of (fixed ns
-    per update, ns per lane of a shared run, ns per lane with its own samples) on the numpy loop; then MOMENTUM_NS
-    and SPEED_SECONDS."""
+    per update, ns per lane of a shared run, ns per lane with its own samples) on the numpy loop; then MOMENTUM_NS,
+    ARTICLE_NS and SPEED_SECONDS."""
     from gd.run import _compare, _seeds
 
     print(describe())
@@ -213,6 +214,11 @@ def calibrate_reference(objectives) -> None:
     per_lane = (per_map[cells] - per_map[1]) / (cells - 1)
     print(f"MOMENTUM_NS = ({round((per_map[1] - per_lane) / budget.MOMENTUM_UPDATES * 1e9)}, "
           f"{round(per_lane / budget.MOMENTUM_UPDATES * 1e9)})")
+    from gd.lab.views import article_loop
+
+    # ε = 0: every update of the 100,000
+    article = min(_timed(lambda: article_loop(0.1, 0.0, 0.0, 100_000)) for _ in range(5)) / 100_000
+    print(f"ARTICLE_NS = {round(article * 1e9)}")
     speed = min(_timed(lambda: _compare([0.1] * 5, "quadratic", {"max_iter": budget.SPEED_UPDATES, "epsilon": 0.0},
                                         "reference")) for _ in range(5))
     print(f"SPEED_SECONDS = {speed:.4f}")

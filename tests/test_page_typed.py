@@ -165,14 +165,15 @@ def test_the_cap_refuses_an_overpriced_typed_view_before_it_runs(monkeypatch):
                      view="theory"))
 
 
-def test_a_typed_update_is_priced_per_node_of_its_formula_the_article_curves_at_least():
+def test_a_typed_update_is_priced_per_instruction_of_its_formula_the_article_curves_at_least():
     def price(text):
         return budget.price(Run(objective=CUSTOM, function=text, view="compare"))[0]
 
     larger = "(x - 2.5)^2 - 1 + sin(x)*cos(x)"
-    ratio = budget.nodes(larger) / budget.nodes(DEFAULT_FUNCTION)
+    ratio = budget.instructions(larger) / budget.instructions(DEFAULT_FUNCTION)
     assert price(larger) / price(DEFAULT_FUNCTION) == pytest.approx(ratio)
-    assert budget.nodes("x^2") < budget.nodes(DEFAULT_FUNCTION) and price("x^2") == price(DEFAULT_FUNCTION)
+    assert budget.instructions("x^2") < budget.instructions(DEFAULT_FUNCTION)
+    assert price("x^2") == price(DEFAULT_FUNCTION)
     # the article curve typed is priced above what the built-in curve costs (the reference loop is slower)
     assert budget.price(Run(objective=CUSTOM))[0] > budget.price(Run())[0]
 

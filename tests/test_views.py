@@ -1,6 +1,7 @@
 """The view builders, called as plain functions (no Streamlit): what each view shows, checked against the
 engine run separately and against numbers written out from the article and the closed forms."""
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -298,10 +299,52 @@ def test_the_articles_code_with_the_articles_numbers():
     shown = views.article_code(DEFAULTS.for_view("headline"))
     assert shown.printed == "2.499891109642585 -0.0002177807148298072 -0.99999998814289 46"  # as the article prints
     assert shown.note.startswith("Run it and it prints exactly")
-    diverging = views.article_code(replace(DEFAULTS, eta=1.1).for_view("headline"))
-    assert diverging.printed is None and "diverged at update 106" in diverging.note
     other = views.article_code(replace(DEFAULTS, optimizer="adam").for_view("headline"))
     assert "your run above uses other settings" in other.note
+
+
+RUN_AS_SHOWN = """
+import json, sys
+namespace, error = {}, None
+try:
+    exec(sys.stdin.read(), namespace)
+except OverflowError as raised:
+    error = str(raised)
+history = namespace["theta_history"]
+print(json.dumps({"error": error, "updates": len(history) - 1, "last": history[-3:]}))
+"""
+
+
+@pytest.mark.parametrize("settings", [
+    {"eta": 0.01}, {"eta": 0.1}, {"eta": 0.9}, {"eta": 1.0}, {"eta": 1.1}, {"eta": 2.0}, {"eta": 10.0},
+    {"eta": 1.1, "max_iter": 1_000}, {"eta": 0.1, "epsilon": 0.0, "max_iter": 5_000},
+    {"eta": 1.0, "epsilon": 0.0, "max_iter": 300}, {"eta": 0.001, "max_iter": 20}, {"eta": 1.0001, "max_iter": 900},
+])
+def test_the_articles_code_ends_as_the_page_says(settings):
+    """The code the page shows, run as shown (Python floats, in its own process): the page's sentence says how it
+    ends. A diverging η stops it with OverflowError after 1,942 updates at η = 1.1 (323 at 2, 121 at 10): the page
+    said θ reaches inf and the loop never ends. It prints what the page prints otherwise; at the limit the page says
+    whether the loop would never end without it (θ no longer changes or only repeats, as the run's last θ show)."""
+    import subprocess
+    import sys
+
+    run = replace(DEFAULTS, **settings)
+    shown = views.article_code(run.for_view("headline"))
+    ran = subprocess.run([sys.executable, "-c", RUN_AS_SHOWN], input=shown.code, capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    fate = json.loads(ran[-1])
+    updates, last = fate["updates"], fate["last"]
+    if fate["error"] is not None:
+        assert fate["error"] == "(34, 'Numerical result out of range')"
+        assert shown.printed is None and f"stops after {updates:,} updates with OverflowError" in shown.note
+    else:
+        assert shown.printed == ran[-2] and "OverflowError" not in shown.note
+        at_limit = f"It ran to the limit of {run.max_iter:,} updates" in shown.note
+        assert at_limit == (updates == run.max_iter and not abs(
+            ((last[-1] - 2.5) ** 2 - 1) - ((last[-2] - 2.5) ** 2 - 1)) < run.epsilon)
+        repeating = last[-1] in last[:-1]
+        assert ("would never end" in shown.note) == (at_limit and repeating)
+    assert {1.1: 1_942, 2.0: 323, 10.0: 121}.get(settings["eta"], updates) == updates or "max_iter" in settings
 
 
 def test_the_flat_bottomed_quartic_has_no_closed_form_and_no_crash():

@@ -9,7 +9,6 @@ as if every run went to the iteration limit: most stop sooner, and `python bench
 worst the cap allows against its price (within about 5 % of it).
 """
 
-import ast
 import functools
 import threading
 import time
@@ -299,7 +298,7 @@ OWN_SAMPLES_FACTOR = 1.4  # seeds over 40,000 updates and more: 900 ns per lane-
 # (each block of fresh sample indices is new memory to fault in)
 MOMENTUM_NS = (10140, 18)  # theory.momentum_map: (fixed, per lane) ns per update (--calibrate --reference)
 MOMENTUM_UPDATES = 200  # theory.momentum_map's default: the page's map and its one measured (η, β)
-ARTICLE = {"variant": "batch", "optimizer": "gd", "schedule": "constant", "stop": "loss_change"}  # the article's loop
+ARTICLE_NS = 400  # the article's loop in Python floats (views.article_loop), ns per update (--calibrate --reference)
 LIMIT_FACTOR, LIMIT_FLOOR = 3.0, 1.0  # a builder's engine work is stopped past 3 × its price + 1 s of processor
 # time (gd.cpu_limit): a right price never comes near it, even on a busy machine (below), and a wrong one cannot become
 # a page of many seconds
@@ -323,20 +322,19 @@ class WorkCapError(Exception):
 
 @dataclass(frozen=True)
 class Call:
-    """One engine call of a builder: kind "shared" (minimize, compare: lanes share their samples), "own" (seeds),
-    "stops" (each_stop) or "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates); lanes; and the objective it is
-    priced as when it is not the run's own with the run's settings (the article's loop: "quadratic", ARTICLE)."""
+    """One call of a builder's: kind "shared" (minimize, compare: lanes share their samples), "own" (seeds), "stops"
+    (each_stop), "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates) or "article" (the article's loop in
+    Python floats, views.article_loop); and its lanes."""
 
     kind: str
     lanes: int
-    article: bool = False
 
 
 def calls(run: Run, builder: str) -> tuple[Call, ...]:
     """Every engine call the builder makes for run (views.py names each builder's calls by these names): what is
     priced, and what tests/test_budget.py checks against the calls really made."""
     shared = Call("shared", 1)
-    return {"headline": (shared,), "article": (Call("shared", 1, article=True),),
+    return {"headline": (shared,), "article": (Call("article", 1),),
             "compare": (Call("shared", len(run.etas)),),
             "theory": (Call("shared", len(run.etas)), Call("shared", run.sweep_points)),
             "stopping": (Call("stops", 1),), "geometry": (shared,) if _dim(run) > 1 else (),
@@ -368,11 +366,10 @@ def sampling(variant: str, batch_size: int) -> str:
     return f"minibatch{batch_size}" if variant == "minibatch" else variant
 
 
-@functools.lru_cache(maxsize=256)
-def nodes(text: str) -> int:
-    """Nodes of Python's tree of a typed formula (at most gd.typed.MAX_NODES): what a typed update's cost grows with
-    (the reference loop walks the formula's and its gradient's trees once per update)."""
-    return sum(1 for _ in ast.walk(ast.parse(problem_of("custom", text).text, mode="eval")))
+def instructions(text: str) -> int:
+    """The instructions of a typed formula's programs for J and ∇J (gd.formula): what a typed update's cost grows with
+    (the reference loop runs both once per update)."""
+    return problem_of(CUSTOM, text).instructions
 
 
 def _dim(run: Run) -> int:
@@ -415,8 +412,10 @@ def _costs(run: Run, reference: bool) -> tuple[float, ...]:
     name = priced_as(run)
     if reference and run.objective != CUSTOM:
         return _between(lambda size: REFERENCE_NS[(name, size)], run)
-    # custom rows are per node, and a formula smaller than the article curve costs the loop's own overhead, as it does
-    scale = 1 if run.objective != CUSTOM else max(nodes(run.function or DEFAULT_FUNCTION), nodes(DEFAULT_FUNCTION))
+    # custom rows are per instruction, and a formula smaller than the article curve costs the loop's own overhead, as
+    # it does
+    scale = 1 if run.objective != CUSTOM else max(instructions(run.function or DEFAULT_FUNCTION),
+                                                  instructions(DEFAULT_FUNCTION))
     return tuple(scale * cost for cost in _between(lambda size: COST_NS[(name, size, run.stop)], run))
 
 
@@ -425,8 +424,8 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
     if call.kind == "momentum":
         fixed, per_lane = MOMENTUM_NS
         return MOMENTUM_UPDATES * (fixed + per_lane * call.lanes) / 1e9
-    if call.article:
-        run = replace(run, objective="quadratic", function="", **ARTICLE)
+    if call.kind == "article":
+        return updates * ARTICLE_NS / 1e9
     fixed, per_lane, own = _costs(run, reference)
     if call.kind == "shared":
         return updates * (fixed + per_lane * call.lanes) / 1e9
@@ -436,10 +435,11 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
 
 
 def _megabytes(run: Run, call: Call, updates: int) -> float:
-    """The histories a call keeps: θ (dim numbers) and J per update and lane; each_stop its steps too."""
-    if call.kind == "momentum":
+    """The histories a call keeps: θ (dim numbers) and J per update and lane; each_stop its steps too (momentum's map
+    and the article's loop keep none)."""
+    if call.kind in ("momentum", "article"):
         return 0.0
-    dim = 1 if call.article else _dim(run)
+    dim = _dim(run)
     return call.lanes * (updates + 1) * (2 * dim + 1 if call.kind == "stops" else dim + 1) * 8 / 1e6
 
 

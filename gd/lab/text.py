@@ -430,12 +430,18 @@ ENGLISH = MappingProxyType({
     "theory.unknown": "No minimum of your function was found on its plot range, so J* and the curvature there are unknown and theory predicts nothing; the sweep below still shows what happens.",
     "theory.unknown.value": "unknown",
     "article.title": "The article's code, with your numbers",
-    "article.limit": "the article's loop had no limit: η > 1 would never end",
+    "article.limit": "the limit the article's loop lacked",
     "article.note": "Run it and it prints exactly the numbers above: the lab's engine makes the same updates.",
     "article.other": "The article's loop is plain gradient descent on its own curve with the |ΔJ| < ε rule; this is "
                      "what it prints with your η, θ₀, ε and limit (your run above uses other settings).",
-    "article.diverged": "With this η it overflows: θ reaches inf and J(θ) nan, and without the limit it would never "
-                        "end; the lab calls the run diverged at update {updates}, when |θ| passes its bound.",
+    "article.overflow": "Run as shown, it stops after {updates} updates with OverflowError: (θ − 2.5) ** 2 passes "
+                        "the largest float once |θ − 2.5| passes about 1.3e154, and Python's float power raises where "
+                        "numpy's would give inf. Without the limit it ends the same way. The lab's engine ends such a "
+                        "run as diverged long before, when |θ| passes its bound.",
+    "article.at_limit": "It ran to the limit of {limit} updates, which the article's loop lacked: {without}",
+    "article.without.never": "without it, the loop would never end, as θ no longer changes (or only repeats), so "
+                             "|ΔJ| = 0 is never below ε = {epsilon}.",
+    "article.without.on": "without it, the loop would go on past them.",
     "article.printed": "It prints:",
     "preset.caption": "Lessons in one click:",
     "preset.article": "The article's run",
@@ -839,10 +845,13 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "theory.unknown": "在绘图范围内没有找到你的函数的最小值，所以 J* 和那里的曲率未知，理论无法作出预测；下面的扫描仍然会显示实际发生了什么。",
     "theory.unknown.value": "未知",
     "article.title": "文章中的代码，填上你的数值",
-    "article.limit": "文章的循环没有上限：η > 1 时永远不会结束",
+    "article.limit": "文章的循环缺少的迭代上限",
     "article.note": "运行它，打印出的正是上面的数值：实验室的引擎做的是同样的更新。",
     "article.other": "文章的循环是在它自己的曲线上、用 |ΔJ| < ε 停止条件的普通梯度下降；这是它用你的 η、θ₀、ε 和上限打印出的结果（上面你的运行用的是别的设置）。",
-    "article.diverged": "这个 η 会让它溢出：θ 变成 inf，J(θ) 变成 nan，没有上限的话永远不会结束；实验室在第 {updates} 次更新、|θ| 超过界限时把这次运行判为已发散。",
+    "article.overflow": "照原样运行，它在 {updates} 次更新后因 OverflowError 而停止：一旦 |θ − 2.5| 超过约 1.3e154，(θ − 2.5) ** 2 就超出了最大的浮点数，Python 的浮点乘方会抛出异常，而 numpy 会得到 inf。没有上限时它也会这样结束。实验室的引擎早在 |θ| 超过界限时就把这次运行判为已发散。",
+    "article.at_limit": "它运行到了 {limit} 次更新的上限（文章的循环没有这个上限）：{without}",
+    "article.without.never": "没有上限的话，循环永远不会结束，因为 θ 不再变化（或只是来回重复），|ΔJ| = 0 永远不会小于 ε = {epsilon}。",
+    "article.without.on": "没有上限的话，循环还会继续运行下去。",
     "article.printed": "它会打印：",
     "preset.caption": "一键打开的课程：",
     "preset.article": "文章中的例子",

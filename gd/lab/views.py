@@ -501,23 +501,66 @@ print(theta, dj(theta), j(theta), len(theta_history))
 
 @dataclass(frozen=True)
 class ArticleCode:
-    """The article's loop with the run's η, θ₀, ε and an iteration limit, and what it prints."""
+    """The article's loop with the run's η, θ₀, ε and an iteration limit, and what it does run as shown."""
 
     code: str
-    printed: str | None  # None when the loop would overflow before its limit (the lab stops such a run earlier)
-    note: str
+    printed: str | None  # its last line, or None when it stops with OverflowError
+    note: str  # how it ended, and how that relates to the run above
+
+
+@dataclass(frozen=True)
+class ArticleRun:
+    """What ARTICLE_LOOP does, run as shown: it ended by its rule ("rule"), at its limit ("limit") or with
+    OverflowError ("overflow"), after `updates`; what it printed; whether θ had stopped changing (or repeated)."""
+
+    ended: str
+    updates: int
+    printed: str | None
+    repeating: bool
+
+
+def article_loop(eta: float, epsilon: float, theta0: float, max_iter: int) -> ArticleRun:
+    """ARTICLE_LOOP's statements with these numbers, in Python floats as the article runs them: Python's float power
+    raises OverflowError where numpy's gives inf, so a diverging η ends the loop with that error once |θ − 2.5|
+    passes about 1.3e154 (its (θ − 2.5) ** 2 past the largest float), not with θ at inf."""
+    def j(theta):
+        return (theta - 2.5) ** 2 - 1
+
+    def dj(theta):
+        return 2 * (theta - 2.5)
+
+    theta, count, ended, before = theta0, 1, "limit", (None, None)  # count: len(theta_history)
+    try:
+        while count <= max_iter:
+            gradient = dj(theta)
+            last_theta = theta
+            theta = theta - eta * gradient
+            count += 1
+            before = (last_theta, before[0])
+            if abs(j(theta) - j(last_theta)) < epsilon:
+                ended = "rule"
+                break
+        printed = f"{theta!r} {dj(theta)!r} {j(theta)!r} {count}"
+    except OverflowError:
+        return ArticleRun("overflow", count - 1, None, False)
+    return ArticleRun(ended, count - 1, printed, theta in before)
 
 
 @view("article")
 def article_code(run: Run) -> ArticleCode:
     """The article's loop on its own curve (its lost = and : restored, the limit it lacked added), with the sidebar's
-    η, θ₀ and ε: the engine's run of the same settings prints the same numbers, to the last digit."""
+    η, θ₀ and ε, and what it does run as shown (article_loop): with plain descent's settings it prints the numbers of
+    the run above, to the last digit."""
     code = ARTICLE_LOOP.format(eta=repr(float(run.eta)), epsilon=repr(float(run.epsilon)),
                                theta0=repr(float(run.theta0)), max_iter=run.max_iter, limit_comment=t("article.limit"))
-    result = gd.minimize("quadratic", eta=run.eta, theta0=run.theta0, epsilon=run.epsilon, max_iter=run.max_iter)
+    ran = article_loop(float(run.eta), float(run.epsilon), float(run.theta0), run.max_iter)
+    if ran.ended == "overflow":
+        return ArticleCode(code, None, t("article.overflow", updates=f"{ran.updates:,}"))
     yours = gd.Settings(run.objective, **run.keywords())
     plain = run.objective == "quadratic" and theory.plain(yours) and run.stop == "loss_change"
-    if result.status == "diverged":
-        return ArticleCode(code, None, t("article.diverged", updates=f"{result.iterations:,}"))
-    printed = f"{result.theta!r} {result.grad!r} {result.loss!r} {result.iterations + 1}"
-    return ArticleCode(code, printed, t("article.note") if plain else t("article.other"))
+    note = t("article.note") if plain else t("article.other")
+    if ran.ended == "limit":
+        without = t("article.without.never", epsilon=number(run.epsilon)) if ran.repeating else \
+            t("article.without.on")
+        note = t("article.at_limit", limit=f"{run.max_iter:,}", without=without) + " " + note
+    return ArticleCode(code, ran.printed, note)
