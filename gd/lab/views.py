@@ -197,9 +197,10 @@ def theory_view(run: Run) -> TheoryView:
         table = frames.predictions(results, [theory.predict(settings, result.eta) for result in results])
         note = t("theory.exact" if settings.problem.quadratic else "theory.local", curvature=number(curvature),
                  minimizer=number(minimizer), one=number(1 / curvature), two=number(2 / curvature))
+    elif not theory.curved(settings):  # no parabola fits the bottom: nothing to predict, whatever the settings
+        note = _flat_note(settings, "theory.flat")
     else:
-        note = t("theory.flat" if theory.plain(settings) and curvature <= 0 else "theory.none",
-                 minimizer=number(minimizer))
+        note = t("theory.none")
     regimes = frames.regimes(curvature, *sorted((run.sweep_low, run.sweep_high))) if theory.applies(settings) else None
     return _with_sweep(run, settings, note, table, settings.problem.quadratic if table is not None else None,
                        t("theory.intro"), r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)", regimes)
@@ -213,6 +214,10 @@ def _theory_2d(run: Run, results) -> TheoryView:
         return _with_sweep(run, settings, t("theory.unknown"), None, None, t("theory.eigen.intro"),
                            r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", None)
     basis = theory.eigenbasis(settings)
+    if not basis.curved:  # κ, the best η and momentum's best pair are undefined: the run and the sweep stay
+        return _with_sweep(run, settings, _flat_note(settings, "theory.eigen.flat"), None, None,
+                           t("theory.eigen.intro"),
+                           r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", None)
     low, high = basis.eigenvalues[0], basis.eigenvalues[-1]
     momentum_eta, momentum_beta = basis.momentum_best
     note = t("theory.eigen.exact" if basis.exact else "theory.eigen.local", low=number(low), high=number(high),
@@ -236,6 +241,15 @@ def _theory_2d(run: Run, results) -> TheoryView:
     regimes = frames.regimes(high, *sorted((run.sweep_low, run.sweep_high)))  # the steepest direction rules
     return _with_sweep(run, settings, note, table, basis.exact if table is not None else None, t("theory.eigen.intro"),
                        r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", regimes)
+
+
+def _flat_note(settings, key: str) -> str:
+    """Why theory predicts nothing where no parabola fits the bottom (theory.fits): the Hessian's eigenvalues (J'' in
+    one dimension) beside the curvature J has along their directions around θ*."""
+    basis = theory.eigenbasis(settings)
+    return t(key, minimizer=number(basis.minimizer), curvature=number(basis.eigenvalues),
+             measured=number(basis.measured), span=number(theory.fit_span(settings.problem)),
+             ratio=number(theory.FIT_RATIO))
 
 
 def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -> TheoryView:
