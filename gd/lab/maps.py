@@ -25,7 +25,16 @@ from contourpy import LineType, contour_generator
 import gd
 from gd import theory
 from gd.lab import frames
-from gd.lab.charts import CURVE_COLOR, EDGE_SHAPES, PATH_COLOR, STATUS_COLORS, STEP, TITLE_SEPARATOR, eta_color
+from gd.lab.charts import (
+    CURVE_COLOR,
+    EDGE_SHAPES,
+    EDGE_TEXT,
+    PATH_COLOR,
+    STATUS_COLORS,
+    STEP,
+    TITLE_SEPARATOR,
+    eta_color,
+)
 from gd.lab.controls import race_etas
 from gd.lab.format import number
 from gd.lab.text import spoken, t
@@ -53,9 +62,7 @@ SIDE_HEIGHT = 240  # px of the charts drawn beside a map (gaps, the regression's
 BACKGROUND = ("#f7f9fc", "#b4c1d0")  # the lowest band's shade, the highest's
 LINE_COLOR = "#5f6f82"
 EIGEN_COLOR = "#1f1f1f"
-EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12),
-             "bottom": ("center", 0, -12)}  # align, dx, dy of an edge marker's label
-MAP_EDGES = {**EDGE_SHAPES, "bottom": "triangle-down"}
+MAP_EDGES = EDGE_SHAPES  # a marker on each of the four edges
 ARROW_SHARE = 1 / 6  # the gradient arrow's length on the one-update map, as a share of the map's width
 
 
@@ -262,6 +269,8 @@ def _edge_point(point: np.ndarray, box) -> tuple[float, float, str]:
     offset = point - centre
     reach = np.abs(offset) / half  # how many half-widths out along each axis
     axis = int(np.argmax(reach))
+    if reach[axis] == 0:  # the centre itself (a run that left the domain from there): no ray, the top edge above it
+        return float(centre[0]), float(box[3]), "top"
     edge = centre + offset / reach[axis]
     side = ("left", "right")[bool(offset[0] > 0)] if axis == 0 else ("bottom", "top")[bool(offset[1] > 0)]
     return float(edge[0]), float(edge[1]), side
@@ -445,8 +454,18 @@ def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: 
     template = _panel_template(surface.name, spoken(), color, step is not None)
     spec = {**template, "layer": copy.deepcopy(template["layer"]),
             "title": {**template["title"], "text": title.split(TITLE_SEPARATOR)},
-            "datasets": {**template["datasets"], PATH: route.to_dict("records"), EDGES: edges.to_dict("records")}}
+            "datasets": {**template["datasets"], PATH: _records(route), EDGES: _records(edges)}}
     return spec if step is None else at(spec, step)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as a chart's inline data, as Altair writes them: a number that is not finite (∇J where J is
+    undefined) as null, which Vega reads as missing."""
+    return frame.astype(object).where(frame.map(_finite_or_text), None).to_dict("records")
+
+
+def _finite_or_text(value) -> bool:
+    return not isinstance(value, float) or bool(np.isfinite(value))
 
 
 def panels(results, titles=None) -> tuple[dict, ...]:

@@ -24,12 +24,12 @@ GEOMETRY_STEPS = 200  # updates the step-through view can show
 
 def view(name: str):
     """A view's builder: its text in its Run's language (the Run is its first argument), its engine work in the
-    heavy lane when the work cap prices it heavy."""
+    heavy lane when the work cap prices it heavy, its specs checked on the way out (charts.guarded)."""
     def wrap(builder):
         @functools.wraps(builder)
         def build(run: Run, *args, **keywords):
             with speaking(run.lang), budget.heavy_lane(name, run):
-                return builder(run, *args, **keywords)
+                return charts.guarded(builder(run, *args, **keywords))
 
         return build
 
@@ -131,6 +131,8 @@ def _convergence_caption(results, last: int) -> str:
         caption += t("section.convergence.horizon", last=f"{last:,}")
     if any(result.status == "diverged" for result in results):
         caption += t("section.convergence.diverged")
+    if not any(np.isfinite(result.losses).any() for result in results):  # nothing on the chart: say why
+        caption += t("section.convergence.none")
     return caption
 
 
@@ -318,10 +320,11 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
     zoom = frames.zooms(shown.history, problem.plot_range)
-    curves = pd.concat([frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})])
-    domains = {int(level): ([float(part["theta"].min()), float(part["theta"].max())],
-                            [float(part["loss"].min()), float(part["loss"].max())])
-               for level, part in curves.groupby("zoom")}
+    levels = [frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})]
+    domains = {int(part["zoom"].iloc[0]): ([float(part["theta"].min()), float(part["theta"].max())],
+                                           list(frames.window(part["loss"]))) for part in levels}
+    curves = pd.concat([frames.clip(part, *domains[int(part["zoom"].iloc[0])][1]) for part in levels])
+    cut = any(frames.cut(part, *domains[int(part["zoom"].iloc[0])][1]) for part in levels)
     sentences = []
     for row, level in zip(updates.itertuples(), zoom, strict=True):
         move = row.theta_next - row.theta
@@ -331,7 +334,8 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
                      slope=number(row.slope), eta=number(run.eta), step=number(move), next=number(row.theta_next),
                      direction=direction)
         sentences.append(sentence + (t("geometry.zoomed", times=f"{2**int(level):,}") if level else ""))
-    return StepThrough(charts.geometry(curves, frames.step_shapes(updates, problem, zoom)).to_dict(),
+    return StepThrough(charts.with_domains(charts.geometry(curves, frames.step_shapes(updates, problem, zoom),
+                                                           cut).to_dict(), *domains[0]),
                        tuple(sentences), tuple(int(level) for level in zoom), domains)
 
 
@@ -375,8 +379,9 @@ def noise(run: Run) -> NoiseView:
                          maps.cloud_map(maps.surface_map(target(run)), maps.cloud(results)), sentence,
                          charts.spread(spread, floor, "loss").to_dict())
     minimizer = theory.local_curvature(results[0].settings)[0] if results[0].settings.problem.minimizers else None
-    sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
-                 mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
+    with np.errstate(all="ignore"):  # a seed's run that overflowed makes the mean inf and the spread nan: said so
+        sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
+                     mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
     return NoiseView(caption, charts.band(frames.band(results), minimizer).to_dict(), sentence,
                      charts.spread(spread, minimizer).to_dict())
 
