@@ -320,11 +320,11 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
     zoom = frames.zooms(shown.history, problem.plot_range)
-    levels = [frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})]
-    domains = {int(part["zoom"].iloc[0]): ([float(part["theta"].min()), float(part["theta"].max())],
-                                           list(frames.window(part["loss"]))) for part in levels}
-    curves = pd.concat([frames.clip(part, *domains[int(part["zoom"].iloc[0])][1]) for part in levels])
-    cut = any(frames.cut(part, *domains[int(part["zoom"].iloc[0])][1]) for part in levels)
+    parts = {level: frames.curve(problem, zoom=level) for level in sorted({0, *map(int, zoom)})}
+    domains = {level: ([float(part["theta"].min()), float(part["theta"].max())], list(frames.window(part["loss"])))
+               for level, part in parts.items()}  # J's axis from the finite values, cut past a pole (frames.window)
+    curves = pd.concat([frames.clip(part, *domains[level][1]) for level, part in parts.items()])
+    cut = any(frames.cut(part, *domains[level][1]) for level, part in parts.items())
     sentences = []
     for row, level in zip(updates.itertuples(), zoom, strict=True):
         move = row.theta_next - row.theta
