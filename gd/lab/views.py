@@ -320,7 +320,9 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
     zoom = frames.zooms(shown.history, problem.plot_range)
-    parts = {level: frames.curve(problem, zoom=level) for level in sorted({0, *map(int, zoom)})}
+    levels = sorted({0, *map(int, zoom)})  # about 30 at most: a run diverges 1e8 times its scale away (27 doublings)
+    points = min(frames.CURVE_POINTS, charts.MAX_ROWS // len(levels))  # so this is CURVE_POINTS, but said
+    parts = {level: frames.curve(problem, points, zoom=level) for level in levels}
     domains = {level: ([float(part["theta"].min()), float(part["theta"].max())], list(frames.window(part["loss"])))
                for level, part in parts.items()}  # J's axis from the finite values, cut past a pole (frames.window)
     curves = pd.concat([frames.clip(part, *domains[level][1]) for level, part in parts.items()])
