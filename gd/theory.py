@@ -20,6 +20,11 @@ so each direction has its own regime, descent is stable for η < 2/λmax, the be
 (b ← βb + g, θ ← θ − ηb; the same trajectory as θ ← θ − ηg + β(θ − θ_prev)) does best at
 η = 4/(√λmax + √λmin)², β = ((√κ − 1)/(√κ + 1))², with rate (√κ − 1)/(√κ + 1). Exact on the
 quadratic surfaces (ravine, linear_regression_2d), local elsewhere (H at the minimum nearest θ₀).
+
+All of this needs a parabola that fits the bottom (see fits): where a direction is flat (λ = 0, as θ⁴ at 0), bends
+down (λ < 0), is not a number, or the curvature J has around θ* is not the Hessian's there (a kink, |θ|, or a flat
+bottom found a little off its lowest point), κ, 1/L, 2/L, the best η and momentum's best (η, β) are undefined and
+theory predicts nothing: applies() is false, predict and predict_directions give None, Eigenbasis.curved is false.
 """
 
 import math
@@ -41,6 +46,9 @@ REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")
 OUTCOMES = ("converges", "zigzags", "stops_short", "diverges")
 BUCKETS = ((1, 10), (11, 100), (101, 1_000), (1_001, math.inf))  # "roughly how many updates"
 BLOCK = 1024  # rows of a history whose gradients outcome() takes at once
+FIT_SPAN = 1e-3  # a parabola fits J at θ* if J's curvature across θ* ± FIT_SPAN · the plot's width (a pixel or two
+FIT_RATIO = 2.0  # of a map) is within this factor of the Hessian's: a flat bottom found 1e-7 off gives λ ~ 1e-13,
+# whose parabola is off by a factor of a million there, while any smooth bottom is within a few per cent
 
 
 def regime(eta: float, curvature: float) -> str:
@@ -71,10 +79,44 @@ def plain(settings) -> bool:
 
 def applies(settings) -> bool:
     """Closed forms exist for plain gradient descent (see plain), in one dimension, where a minimizer is known (a
-    typed function may have none on its range) and a parabola fits the bottom (J''(θ*) > 0: the flat-bottomed
-    quartic has none)."""
-    return (plain(settings) and settings.problem.dim == 1 and bool(settings.problem.minimizers)
-            and local_curvature(settings)[1] > 0)
+    typed function may have none on its range) and a parabola fits the bottom (fits: the flat-bottomed quartic,
+    J''(θ*) = 0, has none)."""
+    return plain(settings) and settings.problem.dim == 1 and bool(settings.problem.minimizers) and curved(settings)
+
+
+def fit_span(problem) -> float:
+    """h: how far from θ* fits() measures J's curvature, FIT_SPAN of the plot's widest axis."""
+    return FIT_SPAN * max(high - low for low, high in problem.bounds)
+
+
+def measured_curvatures(problem, minimizer, directions) -> np.ndarray:
+    """J's own curvature along each direction vᵢ (rows, unit length) at θ*: the change of ∇J·vᵢ from θ* − h vᵢ to
+    θ* + h vᵢ over 2h (h = fit_span); nan where ∇J is undefined there."""
+    vectors = np.reshape(np.asarray(directions, dtype=float), (-1, problem.dim))
+    h = fit_span(problem)
+    points = np.reshape(np.asarray(minimizer, dtype=float), (1, -1)) + h * np.concatenate([vectors, -vectors])
+    with np.errstate(all="ignore"):
+        slopes = gradient(problem, points)
+        return np.einsum("ij,ij->i", slopes[:len(vectors)] - slopes[len(vectors):], vectors) / (2 * h)
+
+
+def fits(eigenvalues, measured) -> bool:
+    """Whether the parabola J* + ½ Σᵢ λᵢ ((θ − θ*)·vᵢ)² fits J at its minimum: every λᵢ a finite positive number, and
+    J's curvature measured along vᵢ (measured_curvatures) within a factor FIT_RATIO of it. Fails on a flat direction
+    (λ = 0), one that bends down or is not a number, a kink (|θ|: J'' = 0 beside a jump of J'), and a flat bottom
+    found a little off its lowest point (a tiny λ > 0 there, where J curves far more across h)."""
+    values, measured = np.asarray(eigenvalues, dtype=float), np.asarray(measured, dtype=float)
+    if not (np.all(np.isfinite(values)) and np.all(values > 0)):
+        return False
+    with np.errstate(all="ignore"):
+        ratio = measured / values
+    return bool(np.all((ratio >= 1 / FIT_RATIO) & (ratio <= FIT_RATIO)))
+
+
+def curved(settings) -> bool:
+    """In one dimension: a parabola fits J at the minimizer nearest θ₀ (fits, with L = J''(θ*))."""
+    minimizer, curvature = local_curvature(settings)
+    return fits([curvature], measured_curvatures(settings.problem, [minimizer], [[1.0]]))
 
 
 def reversals(gradients: np.ndarray) -> int:
@@ -247,37 +289,47 @@ class Eigenbasis:
     eigenvectors: tuple[tuple[float, ...], ...]  # vᵢ, one per eigenvalue, unit length
     coefficients: tuple[float, ...]  # cᵢ = vᵢ·(θ₀ − θ*)
     exact: bool  # J is quadratic, so H is the same everywhere; else a local fit at θ*
+    measured: tuple[float, ...]  # J's own curvature along each vᵢ around θ* (measured_curvatures)
 
     @property
-    def condition(self) -> float:
+    def curved(self) -> bool:
+        """A parabola fits J at θ* (fits): without it every number below is None."""
+        return fits(self.eigenvalues, self.measured)
+
+    @property
+    def condition(self) -> float | None:
         """κ = λmax/λmin."""
-        return self.eigenvalues[-1] / self.eigenvalues[0]
+        return self.eigenvalues[-1] / self.eigenvalues[0] if self.curved else None
 
     @property
-    def stability_limit(self) -> float:
+    def stability_limit(self) -> float | None:
         """2/λmax: plain descent converges for η below it (every |1 − ηλᵢ| < 1)."""
-        return 2.0 / self.eigenvalues[-1]
+        return 2.0 / self.eigenvalues[-1] if self.curved else None
 
     @property
-    def best_eta(self) -> float:
+    def best_eta(self) -> float | None:
         """2/(λmin + λmax): the constant η whose slowest direction is fastest (|1 − ηλmin| = |1 − ηλmax|)."""
-        return 2.0 / (self.eigenvalues[0] + self.eigenvalues[-1])
+        return 2.0 / (self.eigenvalues[0] + self.eigenvalues[-1]) if self.curved else None
 
     @property
-    def best_rate(self) -> float:
+    def best_rate(self) -> float | None:
         """(κ − 1)/(κ + 1): the factor on ‖θ − θ*‖ per update at best_eta, in the worst direction."""
-        return (self.condition - 1) / (self.condition + 1)
+        return (self.condition - 1) / (self.condition + 1) if self.curved else None
 
     @property
-    def momentum_best(self) -> tuple[float, float]:
+    def momentum_best(self) -> tuple[float, float] | None:
         """(η, β) = (4/(√λmax + √λmin)², ((√κ − 1)/(√κ + 1))²) for torch's SGD momentum (dampening 0), b ← βb + g,
         θ ← θ − ηb: the heavy ball θ ← θ − αg + β(θ − θ_prev) with α = η."""
+        if not self.curved:
+            return None
         low, high = math.sqrt(self.eigenvalues[0]), math.sqrt(self.eigenvalues[-1])
         return 4.0 / ((high + low) * (high + low)), self.momentum_rate * self.momentum_rate
 
     @property
-    def momentum_rate(self) -> float:
+    def momentum_rate(self) -> float | None:
         """(√κ − 1)/(√κ + 1): the asymptotic factor per update at momentum_best."""
+        if not self.curved:
+            return None
         root = math.sqrt(self.condition)
         return (root - 1) / (root + 1)
 
@@ -301,10 +353,16 @@ def eigenbasis(settings) -> Eigenbasis:
     problem = settings.problem
     start = np.reshape(np.asarray(settings.theta0, dtype=float), problem.dim)
     minimizer = min(problem.points, key=lambda point: float(norm((point - start)[None, :])[0]))
-    values, vectors = np.linalg.eigh(problem.hessian(minimizer[None, :])[0])
+    with np.errstate(all="ignore"):
+        hessian = problem.hessian(minimizer[None, :])[0]
+    if np.all(np.isfinite(hessian)):
+        values, vectors = np.linalg.eigh(hessian)
+    else:  # undefined at θ* (a kink the formula's derivative cannot say): no direction to name
+        values, vectors = np.full(problem.dim, np.nan), np.eye(problem.dim)
     return Eigenbasis(tuple(float(v) for v in minimizer), tuple(float(v) for v in values),
                       tuple(tuple(float(v) for v in column) for column in vectors.T),
-                      tuple(float(c) for c in vectors.T @ (start - minimizer)), problem.quadratic)
+                      tuple(float(c) for c in vectors.T @ (start - minimizer)), problem.quadratic,
+                      tuple(float(v) for v in measured_curvatures(problem, minimizer, vectors.T)))
 
 
 @dataclass(frozen=True)
@@ -345,6 +403,8 @@ def predict_directions(settings, eta: float) -> DirectionalPrediction | None:
     if not plain(settings) or not settings.problem.minimizers:  # a typed function may have none on its range
         return None
     basis, problem = eigenbasis(settings), settings.problem
+    if not basis.curved:  # no parabola fits the bottom
+        return None
     model, rule = _Model(basis), STOPS[settings.stop]
     floor = settings.problem.min_value
     bound = divergence_bound(settings.theta0, problem.plot_range)

@@ -633,3 +633,48 @@ def test_the_saddle_point_is_not_a_minimum():
     assert not theory.at_minimum(result)
     ravine = gd.minimize("ravine", eta=0.1)
     assert ravine.status == "converged" and theory.at_minimum(ravine)
+
+
+# --- where no parabola fits the bottom ------------------------------------------------------------------------------
+
+# formula: its Hessian at its minimum (0, 0) or 0 (or at the point given), written by hand
+FLAT = {"x^4 + y^2": [[0, 0], [0, 2]], "(x^2 + y^2)^2": [[0, 0], [0, 0]], "x^4 + 0*y": [[0, 0], [0, 0]],
+        "abs(x) + y^2": [[0, 0], [0, 2]],  # |x|'' = 0 beside the kink: its slope jumps by 2 there
+        "(x - 0.33)^4 + y^2": [[0, 0], [0, 2]]}  # found a little off 0.33, where H has a tiny λ > 0
+CURVED = {"x^2 + y^2": [[2, 0], [0, 2]], "1e-6*x^2 + y^2": [[2e-6, 0], [0, 2]],
+          "(1 - x)^2 + 100*(y - x^2)^2": [[802, -400], [-400, 200]]}  # Rosenbrock's, at (1, 1)
+
+
+@pytest.mark.parametrize("text", FLAT)
+def test_a_flat_direction_at_the_minimum_leaves_kappa_and_the_best_eta_undefined(text):
+    """The Hessian written by hand has λmin = 0: no quadratic fits, so nothing is divided by it, and plain descent
+    gets no prediction."""
+    assert np.linalg.eigvalsh(np.array(FLAT[text], dtype=float))[0] == 0
+    settings = gd.Settings(gd.parse_objective(text), theta0=(0.5, 0.5))
+    basis = theory.eigenbasis(settings)
+    assert not basis.curved
+    assert (basis.condition, basis.best_eta, basis.best_rate, basis.momentum_best, basis.momentum_rate,
+            basis.stability_limit) == (None,) * 6
+    assert theory.predict_directions(settings, 0.1) is None
+
+
+@pytest.mark.parametrize("text", CURVED)
+def test_a_curved_minimum_keeps_its_condition_number(text):
+    hand = np.linalg.eigvalsh(np.array(CURVED[text], dtype=float))
+    basis = theory.eigenbasis(gd.Settings(gd.parse_objective(text), theta0=(0.5, 0.5)))
+    assert basis.curved and basis.eigenvalues == pytest.approx(tuple(hand), rel=1e-9)
+    assert basis.condition == pytest.approx(hand[-1] / hand[0], rel=1e-9)
+    assert basis.best_eta == pytest.approx(2 / (hand[0] + hand[-1]), rel=1e-9)
+
+
+def test_the_measured_curvature_is_the_slopes_change_across_the_minimum():
+    """On θ⁴ the slope 4θ³ goes from −4h³ to 4h³ across ±h: a curvature of 4h², not J''(0) = 0; on |θ| from −1 to 1:
+    1/h, with J'' = 0; on a parabola exactly its L."""
+    h = theory.fit_span(gd.parse_objective("x^4"))
+    assert h == pytest.approx(theory.FIT_SPAN * 10)  # a typed function is drawn on (−5, 5)
+    for text, expected in (("x^4", 4 * h * h), ("abs(x)", 1 / h), ("3*x^2", 6.0)):
+        measured = theory.measured_curvatures(gd.parse_objective(text), [0.0], [[1.0]])
+        assert measured[0] == pytest.approx(expected, rel=1e-9)
+    assert not theory.applies(gd.Settings(gd.parse_objective("x^4")))
+    assert not theory.applies(gd.Settings(gd.parse_objective("abs(x)")))
+    assert theory.applies(gd.Settings(gd.parse_objective("3*x^2")))

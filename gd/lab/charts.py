@@ -1,8 +1,15 @@
-"""Altair chart builders for the curves: tidy frames in, Vega-Lite out (gd.lab.maps draws the surfaces)."""
+"""Altair chart builders for the curves: tidy frames in, Vega-Lite out (gd.lab.maps draws the surfaces); and the
+check every view's specs pass on their way out (guarded)."""
+
+import dataclasses
+import json
+import math
+import warnings
 
 import altair as alt
 import pandas as pd
 
+from gd.lab import frames
 from gd.lab.text import t
 from gd.stopping import STATUSES
 
@@ -15,8 +22,13 @@ ETA_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#72b7b2", 
               "#bab0ac", "#1f1f1f", "#7a0177")
 PANEL_HEIGHT = 290  # px with its three-line title and axes (Streamlit fits the whole chart in it)
 TITLE_SEPARATOR = " · "  # panel titles are drawn one part per line, so they never widen a panel
-EDGE_SHAPES = {"left": "triangle-left", "right": "triangle-right", "top": "triangle-up"}
-EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12)}  # align, dx, dy
+EDGE_SHAPES = {"left": "triangle-left", "right": "triangle-right", "top": "triangle-up", "bottom": "triangle-down"}
+EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12),
+             "bottom": ("center", 0, -12)}  # align, dx, dy of an edge marker's label
+# Rows a chart's dataset may hold: Altair's own max_rows, past which it raises MaxRowsError. The lab stays under it
+# by construction (runs thinned to frames.PATH_POINTS, a map's contours to maps.CONTOUR_ROWS, its background to
+# maps.GRID_CELLS²) and guarded() checks it again on the specs it builds by hand (maps.panel's filled templates).
+MAX_ROWS = 5_000
 
 
 def eta_color(index: int) -> str:
@@ -39,8 +51,8 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
     column's width, so panels stack on a phone."""
     low, high, bottom, top = plot
     x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[low, high], nice=False))
-    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[bottom, top]))
-    layers = [alt.Chart(curve).mark_line(color=CURVE_COLOR).encode(x, y),
+    y = alt.Y("loss:Q", title=loss_title(frames.cut(curve, bottom, top)), scale=alt.Scale(domain=[bottom, top]))
+    layers = [alt.Chart(frames.clip(curve, bottom, top)).mark_line(color=CURVE_COLOR).encode(x, y),
               alt.Chart(path).mark_line(
                   color=color, strokeWidth=1.5, clip=True,
                   point=alt.OverlayMarkDef(shape="diamond", size=40, color=color, filled=True, clip=True),
@@ -59,6 +71,11 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
     return alt.layer(*layers).properties(
         height=PANEL_HEIGHT, width="container",
         title=alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal"))
+
+
+def loss_title(cut: bool) -> str:
+    """The J axis's title, saying so where the curve runs off the plot and is drawn at its edge (frames.window)."""
+    return t("chart.loss.cut") if cut else "J(θ)"
 
 
 def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[float, float], unit: str = "k"
@@ -121,6 +138,7 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
     else:
         y = alt.Y("grad:Q", title=t("chart.final_grad"), scale=alt.Scale(type="log"))
     color = _status_color()
+    frame = frame[["eta", "updates", "grad", "status"]]  # what is drawn (a surface's θ is a pair, J may be nan)
     layers = []
     if regimes is not None and not regimes.empty:
         layers.append(alt.Chart(regimes).mark_rect(opacity=0.8).encode(
@@ -149,16 +167,17 @@ STEP = "step"  # the chart parameter that picks which update the step-through ch
 ZOOM = "zoom"  # the one that picks the curve drawn at that update's zoom (frames.zooms)
 
 
-def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame]) -> alt.LayerChart:
+def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = False) -> alt.LayerChart:
     """Every update of a run in one chart, the parameter STEP choosing which is drawn: the curve, θ_k with its
     tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameters (and
-    the axes' domains, which follow a run that leaves the plot: ZOOM picks the curve drawn for them)."""
+    the axes' domains, which follow a run that leaves the plot: ZOOM picks the curve drawn for them). cut: the curve
+    runs off the plot at some zoom and is drawn at its edge there (frames.clip)."""
     step, zoom = alt.param(name=STEP, value=0), alt.param(name=ZOOM, value=0)
     shown = alt.datum.k == step
     start = curve[curve["zoom"] == 0]
     x_scale = alt.Scale(domain=[start["theta"].min(), start["theta"].max()], nice=False)
     x = alt.X("theta:Q", title="θ", scale=x_scale)
-    y = alt.Y("loss:Q", title="J(θ)", scale=alt.Scale(domain=[start["loss"].min(), start["loss"].max()]))
+    y = alt.Y("loss:Q", title=loss_title(cut), scale=alt.Scale(domain=list(frames.window(start["loss"]))))
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
@@ -216,7 +235,7 @@ def spread(spread: pd.DataFrame, marked: float | None, field: str = "theta") -> 
     marks = [] if marked is None else [
         alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x=f"{field}:Q")]
     return alt.layer(
-        alt.Chart(spread).mark_bar().encode(
+        alt.Chart(spread[["seed", field, "updates", "status"]]).mark_bar().encode(  # not θ: a pair on a surface
             x=alt.X(f"{field}:Q", bin=bins, title=name),
             y=alt.Y("count():Q", title=t("chart.seeds")),
             color=_status_color(),
@@ -233,3 +252,76 @@ def schedule(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("factor:Q", title="ηₜ / η", scale=alt.Scale(domainMin=0)),
         tooltip=[alt.Tooltip("t:Q", title="t"), alt.Tooltip("factor:Q", title="ηₜ / η", format=".4g")],
     ).properties(height=150, width="container")
+
+
+# --- the check at the bottom ---------------------------------------------------------------------------------------
+
+
+class UnshowableWarning(RuntimeWarning):
+    """A view built a spec holding a number JSON cannot carry (inf or nan): Vega would refuse the whole chart. The
+    spec is sent with null there instead; the tests make this warning an error."""
+
+
+def problems(spec) -> list[str]:
+    """What in a chart spec (or any nest of dicts, lists and tuples) Vega cannot draw: each number that is not finite,
+    by where it is ("layer[0].encoding.y.scale.domain[1] = inf"), and each inline dataset over MAX_ROWS."""
+    found = []
+
+    def walk(part, where):
+        if isinstance(part, float) and not math.isfinite(part):
+            found.append(f"{where} = {part}")
+        elif isinstance(part, dict):
+            for key, value in part.items():
+                walk(value, f"{where}.{key}" if where else str(key))
+        elif isinstance(part, list | tuple):
+            for index, value in enumerate(part):
+                walk(value, f"{where}[{index}]")
+
+    walk(spec, "")
+    if isinstance(spec, dict):
+        datasets = [(f"datasets.{name}", rows) for name, rows in spec.get("datasets", {}).items()]
+        found += [f"{name}: {len(rows):,} rows" for name, rows in datasets if len(rows) > MAX_ROWS]
+    return found
+
+
+def _finite(part):
+    """A copy with every number that is not finite made None (JSON's null: Vega skips the row or the bound)."""
+    if isinstance(part, float):
+        return part if math.isfinite(part) else None
+    if isinstance(part, dict):
+        return {key: _finite(value) for key, value in part.items()}
+    if isinstance(part, list | tuple):
+        return type(part)(_finite(value) for value in part)
+    return part
+
+
+def _checked(part, where: str):
+    """part as the page may send it: unchanged when JSON carries it (the usual case, checked at C speed), else with
+    null for each number that is not finite and an UnshowableWarning naming them; a dataset over MAX_ROWS raises."""
+    if not isinstance(part, dict | list | tuple):
+        return part
+    try:
+        json.dumps(part, allow_nan=False)
+        if not (isinstance(part, dict) and any(len(rows) > MAX_ROWS for rows in part.get("datasets", {}).values())):
+            return part
+    except (ValueError, TypeError):  # TypeError: not JSON at all (a frame inside a tuple), so not a chart
+        pass
+    found = problems(part)
+    too_long = [problem for problem in found if problem.endswith(" rows")]
+    if too_long:
+        raise ValueError(f"{where}: a chart's data passes {MAX_ROWS:,} rows: {', '.join(too_long)}")
+    if not found:
+        return part
+    warnings.warn(f"{where}: not finite, sent as null: {'; '.join(found[:5])}", UnshowableWarning, stacklevel=3)
+    return _finite(part)
+
+
+def guarded(result):
+    """A view's result (a frozen dataclass of specs, sentences and tables, or a spec) as the page may draw it: every
+    field that is a dict, list or tuple (the chart specs, the step-through's domains) passed through _checked."""
+    if not dataclasses.is_dataclass(result):
+        return _checked(result, type(result).__name__)
+    changed = {field.name: _checked(getattr(result, field.name), f"{type(result).__name__}.{field.name}")
+               for field in dataclasses.fields(result)}
+    return dataclasses.replace(result, **{name: value for name, value in changed.items()
+                                          if value is not getattr(result, name)})

@@ -19,6 +19,8 @@ PATH_POINTS = 200  # points per run a chart receives
 CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make at most about 2.2 MB
 CURVE_POINTS = 141  # the article's np.linspace(-1, 6, 141)
 GAP_FLOOR = 1e-16  # J − J* below this is drawn at this height (a log axis has no zero)
+GAP_CEILING = 1e300  # and the convergence chart's axis ends by this (a thousand times a start near 1e308 is inf)
+CUT_SPREAD = 3.0  # a curve's plot reaches this many times the spread of its middle 90 % of J beyond it (window)
 
 
 def thin(count: int, limit: int = PATH_POINTS) -> np.ndarray:
@@ -75,30 +77,55 @@ def trajectories(results) -> list[pd.DataFrame]:
     return frames
 
 
+def window(losses) -> tuple[float, float]:
+    """The J a curve's plot shows: the range of its finite values, cut CUT_SPREAD times the spread of their middle
+    90 % beyond it where a few run far off (a pole, 1/(θ − 1) near 1, or exp(θ²) at the ends), so that the rest is
+    not drawn as a flat line; (0, 1) where none is finite. Every curve built in is drawn whole."""
+    losses = np.asarray(losses, dtype=float)
+    finite = losses[np.isfinite(losses)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = np.quantile(finite, [0.05, 0.95])
+    reach = CUT_SPREAD * (high - low)
+    return float(max(finite.min(), low - reach)), float(min(finite.max(), high + reach))
+
+
+def clip(curve: pd.DataFrame, bottom: float, top: float) -> pd.DataFrame:
+    """The curve as drawn between bottom and top: J past them (or infinite) at the edge; where J is undefined (nan)
+    there is no point, so the line breaks."""
+    return curve.assign(loss=np.clip(curve["loss"].to_numpy(dtype=float), bottom, top))
+
+
+def cut(curve: pd.DataFrame, bottom: float, top: float) -> bool:
+    """Whether clip moves any point of the curve: J runs off the plot somewhere."""
+    loss = curve["loss"].to_numpy(dtype=float)
+    return bool(np.any(~np.isnan(loss) & ((loss < bottom) | (loss > top))))
+
+
 def box(curve: pd.DataFrame) -> tuple[float, float, float, float]:
-    """What a panel shows: θ from … to, J from … to (the curve's own range)."""
-    return tuple(float(value) for value in (curve["theta"].min(), curve["theta"].max(), curve["loss"].min(),
-                                            curve["loss"].max()))
+    """What a panel shows: θ from … to (the curve's range), J from … to (window)."""
+    return (float(curve["theta"].min()), float(curve["theta"].max()), *window(curve["loss"]))
 
 
 def escapes(result, plot: tuple[float, float, float, float]) -> pd.DataFrame:
     """Where a run is when it is outside the plot: its last point, and the farthest one when that is another,
-    each drawn on the plot's edge (side "left", "right" or "top") with its value, so that a run that leaves is
-    seen to leave and where it went."""
+    each drawn on the plot's edge (side "left", "right", "top", or "bottom" where J fell below the plot) with its
+    value, so that a run that leaves is seen to leave and where it went."""
     low, high, bottom, top = plot
     history, losses = np.asarray(result.history, dtype=float), np.asarray(result.losses, dtype=float)
     with np.errstate(all="ignore"):
-        outside = ~np.isfinite(history) | ~np.isfinite(losses) | (history < low) | (history > high) | (losses > top)
+        outside = (~np.isfinite(history) | ~np.isfinite(losses) | (history < low) | (history > high) | (losses > top)
+                   | (losses < bottom))
         distance = np.where(np.isfinite(history), np.abs(history - (low + high) / 2), np.inf)
     last = len(history) - 1
     shown = [k for k in dict.fromkeys((last, int(np.argmax(np.where(outside, distance, -1.0))))) if outside[k]]
     rows = []
     for k in shown:
         theta, loss = history[k], losses[k]
-        side = "left" if theta < low else "right" if theta > high else "top"
+        side = "left" if theta < low else "right" if theta > high else "bottom" if loss < bottom else "top"
         rows.append({"k": k, "side": side, "label": f"θ{subscript(k)} = {number(theta)}",
                      "theta": float(np.clip(np.nan_to_num(theta, nan=high, posinf=high, neginf=low), low, high)),
-                     "loss": float(np.clip(np.nan_to_num(loss, nan=top, posinf=top), bottom, top))})
+                     "loss": float(np.clip(np.nan_to_num(loss, nan=top, posinf=top, neginf=bottom), bottom, top))})
     return pd.DataFrame(rows, columns=["k", "side", "label", "theta", "loss"])
 
 
@@ -138,9 +165,14 @@ def gaps(results) -> pd.DataFrame:
 
 
 def gap_span(gaps: pd.DataFrame) -> tuple[float, float]:
-    """The gaps the convergence chart draws: from the smallest to a thousand times the largest start, so a run that
-    grows is seen to grow before it leaves at the top."""
-    return float(gaps["gap"].min()), float(gaps.loc[gaps["k"] == 0, "gap"].max()) * 1e3
+    """The gaps the convergence chart draws (the finite ones, gaps()): from the smallest to a thousand times the
+    largest start, so a run that grows is seen to grow before it leaves at the top, and at most GAP_CEILING; (GAP_FLOOR,
+    1) when no run has a finite gap (each started where J is undefined or infinite)."""
+    if gaps.empty:
+        return GAP_FLOOR, 1.0
+    starts = gaps.loc[gaps["k"] == 0, "gap"]
+    top = float(starts.max()) * 1e3 if len(starts) else float(gaps["gap"].max())
+    return float(gaps["gap"].min()), min(top, GAP_CEILING)
 
 
 def horizon(results) -> int:
@@ -191,7 +223,8 @@ def summary(results) -> pd.DataFrame:
 def sweep(results) -> pd.DataFrame:
     """The grid search per η: updates, final |dJ| (floored at GAP_FLOOR for the log axis) and status."""
     table = summary(results)
-    size = [float(np.linalg.norm(np.ravel(grad))) for grad in table["grad"]]  # |dJ|, or ‖∇J‖ in 2-D
+    with np.errstate(all="ignore"):  # a gradient past 1e154 has no square: its norm is inf, drawn at no height
+        size = [float(np.linalg.norm(np.ravel(grad))) for grad in table["grad"]]  # |dJ|, or ‖∇J‖ in 2-D
     return table.assign(grad=np.maximum(size, GAP_FLOOR))
 
 

@@ -25,7 +25,16 @@ from contourpy import LineType, contour_generator
 import gd
 from gd import theory
 from gd.lab import frames
-from gd.lab.charts import CURVE_COLOR, EDGE_SHAPES, PATH_COLOR, STATUS_COLORS, STEP, TITLE_SEPARATOR, eta_color
+from gd.lab.charts import (
+    CURVE_COLOR,
+    EDGE_SHAPES,
+    EDGE_TEXT,
+    PATH_COLOR,
+    STATUS_COLORS,
+    STEP,
+    TITLE_SEPARATOR,
+    eta_color,
+)
 from gd.lab.controls import MOMENTUM_CELLS, race_etas
 from gd.lab.format import number
 from gd.lab.text import spoken, t
@@ -37,6 +46,12 @@ GRID_CELLS = 40  # background rects per axis: 1,600 per map
 CONTOUR_GRID = 100  # samples per axis the contour lines are interpolated from
 LEVELS = 12  # contour lines per map
 LINE_POINTS = 32  # vertices a contour line keeps at most (every vertex stays on its level: only some are dropped)
+FEWEST_POINTS = 4  # vertices a line may be cut down to when a map has many lines (a closed one stays a triangle)
+# Vertices of a map's contour lines at most: 2.3 times the busiest built-in map's (Himmelblau's, 854), so those are
+# drawn as they always were; a typed J such as sin(x*y) has hundreds of lines (10,000 vertices, sin(10x)·sin(10y)
+# 57,000). With the background's 1,600 rects at most, a map's base is under 3,600 rows, under Altair's 5,000 rows
+# a dataset (charts.MAX_ROWS), and a side by side of 12 maps, each carrying its base, sends under 45,000 rows.
+CONTOUR_ROWS = 2_000
 COORDINATE_DIGITS = 4  # significant digits of the map's span a contour vertex or rect edge keeps (1e-4 of it)
 LOG_ABOVE = 100.0  # log-spaced levels on a surface that is not quadratic and whose J − J* on the map passes this
 LINEAR_TOP = 0.75  # evenly spaced levels reach this quantile of J on the map
@@ -47,9 +62,7 @@ SIDE_HEIGHT = 240  # px of the charts drawn beside a map (gaps, the regression's
 BACKGROUND = ("#f7f9fc", "#b4c1d0")  # the lowest band's shade, the highest's
 LINE_COLOR = "#5f6f82"
 EIGEN_COLOR = "#1f1f1f"
-EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12),
-             "bottom": ("center", 0, -12)}  # align, dx, dy of an edge marker's label
-MAP_EDGES = {**EDGE_SHAPES, "bottom": "triangle-down"}
+MAP_EDGES = EDGE_SHAPES  # a marker on each of the four edges
 ARROW_SHARE = 1 / 6  # the gradient arrow's length on the one-update map, as a share of the map's width
 
 
@@ -97,28 +110,52 @@ def contour_levels(problem, values: np.ndarray) -> tuple[np.ndarray, bool]:
     return floor + gaps, log
 
 
-def _thin_line(count: int) -> np.ndarray:
-    """Indices of a line's vertices to keep: at most LINE_POINTS, evenly spread, the first and last always (a closed
-    line stays closed)."""
-    if count <= LINE_POINTS:
+def _thin_line(count: int, most: int = LINE_POINTS) -> np.ndarray:
+    """Indices of a line's vertices to keep: at most `most`, evenly spread, the first and last always (a closed line
+    stays closed)."""
+    if count <= most:
         return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, LINE_POINTS).round().astype(int))
+    return np.unique(np.linspace(0, count - 1, most).round().astype(int))
 
 
-def _contours(problem, box, levels) -> pd.DataFrame:
+def _budget(lengths: list[np.ndarray]) -> tuple[list[int], int]:
+    """Which levels to draw and how many vertices a line keeps, so that the map holds at most CONTOUR_ROWS: every
+    level with up to LINE_POINTS vertices a line if that fits, else fewer vertices a line (down to FEWEST_POINTS),
+    else every second level, every third, … (a map with fewer levels is still a true map; one with lines left out
+    is not). lengths: the vertex counts of each level's lines."""
+    mosts = np.arange(LINE_POINTS, FEWEST_POINTS - 1, -1)
+    rows = np.array([np.minimum(counts[:, None], mosts[None, :]).sum(axis=0) for counts in lengths])  # level, most
+    for stride in range(1, len(lengths) + 1):
+        kept = list(range(stride // 2, len(lengths), stride))  # from the middle of each stride: both ends thinned
+        fitting = np.flatnonzero(rows[kept].sum(axis=0) <= CONTOUR_ROWS)
+        if fitting.size:
+            return kept, int(mosts[fitting[0]])
+    return [len(lengths) // 2], FEWEST_POINTS  # one level whose lines alone pass the cap: its longest are drawn
+
+
+def _contours(problem, box, levels) -> tuple[pd.DataFrame, np.ndarray]:
+    """The contour lines at (some of) levels, at most CONTOUR_ROWS vertices in all (_budget), and the levels drawn."""
     xs, ys = np.linspace(box[0], box[1], CONTOUR_GRID), np.linspace(box[2], box[3], CONTOUR_GRID)
     generator = contour_generator(xs, ys, _values(problem, xs, ys), line_type=LineType.Separate)
-    parts, piece = [], 0
-    for index, lines in enumerate(generator.multi_lines(levels)):
-        for line in lines:
-            if len(line) < 2:
-                continue
-            kept = np.round(line[_thin_line(len(line))], _digits(box))
-            parts.append(pd.DataFrame({"level": index, "piece": piece, "order": np.arange(len(kept)),
-                                       "x": kept[:, 0], "y": kept[:, 1]}))
-            piece += 1
-    columns = ["level", "piece", "order", "x", "y"]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    lines = [[line for line in level if len(line) >= 2] for level in generator.multi_lines(levels)]
+    kept, most = _budget([np.array([len(line) for line in level], dtype=int) for level in lines])
+    over = sum(min(len(line), most) for level in kept for line in lines[level]) > CONTOUR_ROWS
+    parts, rows = [], 0
+    for index, level in enumerate(kept):
+        for line in sorted(lines[level], key=len, reverse=True) if over else lines[level]:  # over: the longest first
+            vertices = line[_thin_line(len(line), most)]
+            if rows + len(vertices) > CONTOUR_ROWS:
+                break
+            parts.append((index, vertices))
+            rows += len(vertices)
+    if not parts:
+        return pd.DataFrame(columns=["level", "piece", "order", "x", "y"]), np.asarray(levels)[kept]
+    vertices = np.round(np.concatenate([part for _, part in parts]), _digits(box))
+    sizes = [len(part) for _, part in parts]
+    return pd.DataFrame({"level": np.repeat([index for index, _ in parts], sizes),
+                         "piece": np.repeat(np.arange(len(parts)), sizes),
+                         "order": np.concatenate([np.arange(size) for size in sizes]),
+                         "x": vertices[:, 0], "y": vertices[:, 1]}), np.asarray(levels)[kept]
 
 
 def _digits(box) -> int:
@@ -188,11 +225,12 @@ def _surface(name: str, problem) -> SurfaceMap:
     box = _box(problem)
     xs, ys = np.linspace(box[0], box[1], CONTOUR_GRID), np.linspace(box[2], box[3], CONTOUR_GRID)
     levels, log = contour_levels(problem, _values(problem, xs, ys))
+    contours, levels = _contours(problem, box, levels)
     marks = pd.DataFrame([{"kind": "minimum", "x": x, "y": y} for x, y in problem.minimizers]
                          + [{"kind": "saddle", "x": x, "y": y} for x, y in problem.saddles],
                          columns=["kind", "x", "y"])
-    return SurfaceMap(name, box, levels, log, _background(problem, box, levels), _contours(problem, box, levels),
-                      eigen_lines(problem, box), marks)
+    return SurfaceMap(name, box, levels, log, _background(problem, box, levels), contours, eigen_lines(problem, box),
+                      marks)
 
 
 # --- what a run adds ----------------------------------------------------------------------------------------------
@@ -231,6 +269,8 @@ def _edge_point(point: np.ndarray, box) -> tuple[float, float, str]:
     offset = point - centre
     reach = np.abs(offset) / half  # how many half-widths out along each axis
     axis = int(np.argmax(reach))
+    if reach[axis] == 0:  # the centre itself (a run that left the domain from there): no ray, the top edge above it
+        return float(centre[0]), float(box[3]), "top"
     edge = centre + offset / reach[axis]
     side = ("left", "right")[bool(offset[0] > 0)] if axis == 0 else ("bottom", "top")[bool(offset[1] > 0)]
     return float(edge[0]), float(edge[1]), side
@@ -414,8 +454,18 @@ def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: 
     template = _panel_template(surface.name, spoken(), color, step is not None)
     spec = {**template, "layer": copy.deepcopy(template["layer"]),
             "title": {**template["title"], "text": title.split(TITLE_SEPARATOR)},
-            "datasets": {**template["datasets"], PATH: route.to_dict("records"), EDGES: edges.to_dict("records")}}
+            "datasets": {**template["datasets"], PATH: _records(route), EDGES: _records(edges)}}
     return spec if step is None else at(spec, step)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as a chart's inline data, as Altair writes them: a number that is not finite (∇J where J is
+    undefined) as null, which Vega reads as missing."""
+    return frame.astype(object).where(frame.map(_finite_or_text), None).to_dict("records")
+
+
+def _finite_or_text(value) -> bool:
+    return not isinstance(value, float) or bool(np.isfinite(value))
 
 
 def panels(results, titles=None) -> tuple[dict, ...]:

@@ -140,6 +140,7 @@ ENGLISH = MappingProxyType({
     "explain.diverged.loss": "J(θ) overflowed to infinity",
     "chart.status": "status",
     "chart.gap": "J(θₖ) − J*",
+    "chart.loss.cut": "J(θ), drawn at the edge where it runs off the plot",
     "chart.updates": "updates to stop",
     "chart.final_grad": "final |dJ(θ)|",
     "chart.unit.k": "updates k",
@@ -202,6 +203,7 @@ ENGLISH = MappingProxyType({
     "section.convergence.same": " Lines coincide here, each pair drawing one line: {pairs}.",
     "section.convergence.horizon": " The axis ends at update {last}, 1.5 times the longest run that stopped on its own; ▶ marks each run that goes on, with its last update.",
     "section.convergence.diverged": " ✕ marks the update where a run diverged.",
+    "section.convergence.none": " No run has a finite J to draw: each started where J is undefined or infinite.",
     "section.convergence.same.parabola": " Lines coincide here, each pair drawing one line: {pairs}. On a parabola "
                                          "η and 2/L − η shrink the gap by the same factor (1 − ηL)² per update.",
     "section.convergence.pair": "η = {first} and η = {second}",
@@ -232,13 +234,22 @@ ENGLISH = MappingProxyType({
     "theory.local": "This objective is not a parabola. Near its minimum θ* = {minimizer} it curves like one with "
                     "L = J''(θ*) = {curvature}, so the predictions below are local: right near θ*, not far from it "
                     "(1/L = {one}, 2/L = {two}).",
-    "theory.flat": "This objective is flat at its minimum θ* = {minimizer} (J''(θ*) = 0): no parabola fits its "
-                   "bottom, so there is no closed form. The steps shrink with the gradient and descent slows to a crawl; "
-                   "the sweep below shows it.",
+    "theory.flat": "No prediction: no parabola fits the bottom of this objective at its minimum θ* = {minimizer}. A "
+                   "parabola needs J''(θ*) to be a positive number and J to curve that much around θ* (within a "
+                   "factor of {ratio}); here J''(θ*) = {curvature}, while J's curvature measured across θ* ± {span} "
+                   "is {measured}. So there is no L, no 1/L or 2/L and no regime for any η; the sweep below shows "
+                   "what happens.",
     "theory.eigen.intro": "On a quadratic in two dimensions, plain gradient descent is exact in each eigendirection: θₖ − θ* = Σᵢ (1 − ηλᵢ)ᵏ cᵢ vᵢ, where λᵢ are the Hessian's eigenvalues, vᵢ its eigenvectors and cᵢ the parts of θ₀ − θ* along them. Each direction has its own regime; the steepest, λmax, decides stability, the flattest, λmin, the speed.",
     "theory.eigen.exact": "This surface is a quadratic, so the predictions below are exact: λmin = {low}, λmax = {high}, condition number κ = {condition}. Stable for η < 2/λmax = {limit}; the best constant η is 2/(λmin + λmax) = {best}, shrinking the distance by (κ − 1)/(κ + 1) = {rate} per update; momentum's best (η, β) is ({momentum_eta}, {momentum_beta}), shrinking it by (√κ − 1)/(√κ + 1) = {momentum_rate}.",
     "theory.eigen.local": "This surface is not a quadratic. At the minimum nearest θ₀, θ* = {minimizer}, its Hessian has λmin = {low} and λmax = {high} (κ = {condition}), so the predictions below are local: stable for η < 2/λmax = {limit}, the best constant η {best} (a factor {rate} per update), momentum's best (η, β) = ({momentum_eta}, {momentum_beta}) (a factor {momentum_rate}).",
     "theory.eigen.regimes": "λ₁ = {low}: {first}; λ₂ = {high}: {second}",
+    "theory.eigen.flat": "No prediction: no quadratic fits the bottom of this surface at the minimum nearest θ₀, "
+                         "θ* = {minimizer}. Its Hessian's eigenvalues there are {curvature}, and J's curvature along "
+                         "their directions, measured across θ* ± {span}, is {measured}; a quadratic needs every "
+                         "eigenvalue positive and matched by J's curvature (within a factor of {ratio}). At least one "
+                         "direction here is flat, bends down, is undefined or curves otherwise than its eigenvalue "
+                         "says, so the condition number κ, the stability limit, the best η and momentum's best "
+                         "(η, β) are undefined. The run and the sweep below still show what happens.",
     "theory.none": "Closed forms exist for plain gradient descent with the full batch and a constant η. Choose those "
                    "in the sidebar to see predictions; the sweep below still shows what happens.",
     "stopping.caption": "Your run (the sidebar's η and settings) under every stopping rule, side by side: where each "
@@ -590,6 +601,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "explain.diverged.loss": "J(θ) 溢出为无穷大",
     "chart.status": "状态",
     "chart.gap": "J(θₖ) − J*",
+    "chart.loss.cut": "J(θ)，超出图框的部分画在边上",
     "chart.updates": "停止前的更新次数",
     "chart.final_grad": "最终 |dJ(θ)|",
     "chart.unit.k": "更新次数 k",
@@ -642,6 +654,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "section.convergence.same": "这里有线重合，每一对画出的是同一条线：{pairs}。",
     "section.convergence.horizon": "横轴止于第 {last} 次更新，即自行停下的运行中最长那次的 1.5 倍；▶ 标出继续运行的每一次，并写出它的最后一次更新。",
     "section.convergence.diverged": "✕ 标出运行发散的那次更新。",
+    "section.convergence.none": "没有任何一次运行有有限的 J 值可画：每次运行都从 J 没有定义或为无穷大的地方开始。",
     "section.convergence.same.parabola": "这里有线重合，每一对画出的是同一条线：{pairs}。在抛物线上，η 和 2/L − η 每次更新都把差距乘以同一个因子 (1 − ηL)²。",
     "section.convergence.pair": "η = {first} 和 η = {second}",
     "section.table": "最终数值",
@@ -662,11 +675,12 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "theory.intro": "在抛物线 J(θ) = J* + (L/2)(θ − θ*)² 上，普通梯度下降有闭式解：每次更新，到最小值的距离都乘以 r = 1 − ηL。所以一切由 |r| 决定：η < 1/L 时从一侧慢慢逼近，η = 1/L 时一步到位，1/L < η < 2/L 时会越过最小值但仍不断靠近，η = 2/L 时在两点之间永远来回跳，η > 2/L 时则越跳越远。",
     "theory.exact": "这个目标函数是 L = {curvature} 的抛物线，所以下面的预测是精确的（舍入误差可能让临界点相差一次更新）：1/L = {one}，2/L = {two}。",
     "theory.local": "这个目标函数不是抛物线。在它的最小值 θ* = {minimizer} 附近，它弯曲得像一条 L = J''(θ*) = {curvature} 的抛物线，所以下面的预测只在局部成立：紧挨 θ* 时准确，离得远就不准了（1/L = {one}，2/L = {two}）。",
-    "theory.flat": "这个目标函数在最小值 θ* = {minimizer} 处是平的（J''(θ*) = 0）：没有抛物线能贴合它的底部，所以没有闭式解。步长随梯度一起变小，下降越来越慢；下面的扫描能看到这一点。",
+    "theory.flat": "无法预测：这个目标函数在最小值 θ* = {minimizer} 处的底部，没有抛物线能贴合。抛物线要求 J''(θ*) 是正数，并且 J 在 θ* 附近确实弯曲得这么多（相差不超过 {ratio} 倍）；这里 J''(θ*) = {curvature}，而在 θ* ± {span} 范围内测得 J 的曲率是 {measured}。所以没有 L，没有 1/L 或 2/L，任何 η 都没有对应的区间；下面的扫描会显示实际发生了什么。",
     "theory.eigen.intro": "在二维的二次函数上，普通梯度下降在每个特征方向上都是精确的：θₖ − θ* = Σᵢ (1 − ηλᵢ)ᵏ cᵢ vᵢ，其中 λᵢ 是海森矩阵的特征值，vᵢ 是特征向量，cᵢ 是 θ₀ − θ* 在 vᵢ 上的分量。每个方向各有自己的区间；最陡的方向 λmax 决定稳定性，最平的方向 λmin 决定速度。",
     "theory.eigen.exact": "这个曲面是二次的，所以下面的预测是精确的：λmin = {low}，λmax = {high}，条件数 κ = {condition}。稳定性上限 η < 2/λmax = {limit}；最好的固定 η = 2/(λmin + λmax) = {best}，每次更新把距离乘以 (κ − 1)/(κ + 1) = {rate}；动量法最好的 (η, β) = ({momentum_eta}, {momentum_beta})，每次乘以 (√κ − 1)/(√κ + 1) = {momentum_rate}。",
     "theory.eigen.local": "这个曲面不是二次的。在离 θ₀ 最近的最小值 θ* = {minimizer} 处，海森矩阵的特征值是 λmin = {low}、λmax = {high}（κ = {condition}），所以下面的预测只在局部成立：稳定性上限 η < 2/λmax = {limit}，最好的固定 η = {best}（每次乘以 {rate}），动量法最好的 (η, β) = ({momentum_eta}, {momentum_beta})（每次乘以 {momentum_rate}）。",
     "theory.eigen.regimes": "λ₁ = {low}：{first}；λ₂ = {high}：{second}",
+    "theory.eigen.flat": "无法预测：在离 θ₀ 最近的最小值 θ* = {minimizer} 处，没有二次函数能贴合这个曲面的底部。那里海森矩阵的特征值是 {curvature}，而在 θ* ± {span} 范围内沿对应特征向量测得 J 的曲率是 {measured}；二次函数要求每个特征值都是正数，并且与 J 的曲率相符（相差不超过 {ratio} 倍）。这里至少有一个方向是平的、向下弯、没有定义，或者弯曲程度与特征值不符，所以条件数 κ、稳定性上限、最好的 η 和动量法最好的 (η, β) 都没有定义。下面的运行和扫描仍然会显示实际发生了什么。",
     "theory.none": "只有普通梯度下降、全批量、固定 η 时才有闭式解。在侧边栏选择这些设置即可看到预测；下面的扫描仍然会显示实际发生了什么。",
     "stopping.caption": "你的运行（侧边栏中的 η 和设置）在每种停止条件下的结果，并排对比：每种条件在哪里停下，停下的地方是不是最小值。最后一列没有停止条件：只有迭代次数上限能结束它。",
     "stopping.trap": "展示文章中的陷阱（η = 1）",

@@ -25,12 +25,12 @@ GEOMETRY_STEPS = 200  # updates the step-through view can show
 def view(name: str):
     """A view's builder: its text in its Run's language (the Run is its first argument), its engine work metered by
     the work cap as the builder `name` (budget.calls names what it runs): in the heavy lane when heavy, stopped past
-    its processor-time limit."""
+    its processor-time limit; its specs checked on the way out (charts.guarded)."""
     def wrap(builder):
         @functools.wraps(builder)
         def build(run: Run, *args, **keywords):
             with speaking(run.lang), budget.metered(name, run):
-                return builder(run, *args, **keywords)
+                return charts.guarded(builder(run, *args, **keywords))
 
         return build
 
@@ -132,6 +132,8 @@ def _convergence_caption(results, last: int) -> str:
         caption += t("section.convergence.horizon", last=f"{last:,}")
     if any(result.status == "diverged" for result in results):
         caption += t("section.convergence.diverged")
+    if not any(np.isfinite(result.losses).any() for result in results):  # nothing on the chart: say why
+        caption += t("section.convergence.none")
     return caption
 
 
@@ -197,9 +199,10 @@ def theory_view(run: Run) -> TheoryView:
         table = frames.predictions(results, [theory.predict(settings, result.eta) for result in results])
         note = t("theory.exact" if settings.problem.quadratic else "theory.local", curvature=number(curvature),
                  minimizer=number(minimizer), one=number(1 / curvature), two=number(2 / curvature))
+    elif not theory.curved(settings):  # no parabola fits the bottom: nothing to predict, whatever the settings
+        note = _flat_note(settings, "theory.flat")
     else:
-        note = t("theory.flat" if theory.plain(settings) and curvature <= 0 else "theory.none",
-                 minimizer=number(minimizer))
+        note = t("theory.none")
     regimes = frames.regimes(curvature, *sorted((run.sweep_low, run.sweep_high))) if theory.applies(settings) else None
     return _with_sweep(run, settings, note, table, settings.problem.quadratic if table is not None else None,
                        t("theory.intro"), r"\theta_k - \theta^* = (1 - \eta L)^k\,(\theta_0 - \theta^*)", regimes)
@@ -213,6 +216,10 @@ def _theory_2d(run: Run, results) -> TheoryView:
         return _with_sweep(run, settings, t("theory.unknown"), None, None, t("theory.eigen.intro"),
                            r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", None)
     basis = theory.eigenbasis(settings)
+    if not basis.curved:  # κ, the best η and momentum's best pair are undefined: the run and the sweep stay
+        return _with_sweep(run, settings, _flat_note(settings, "theory.eigen.flat"), None, None,
+                           t("theory.eigen.intro"),
+                           r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", None)
     low, high = basis.eigenvalues[0], basis.eigenvalues[-1]
     momentum_eta, momentum_beta = basis.momentum_best
     note = t("theory.eigen.exact" if basis.exact else "theory.eigen.local", low=number(low), high=number(high),
@@ -236,6 +243,15 @@ def _theory_2d(run: Run, results) -> TheoryView:
     regimes = frames.regimes(high, *sorted((run.sweep_low, run.sweep_high)))  # the steepest direction rules
     return _with_sweep(run, settings, note, table, basis.exact if table is not None else None, t("theory.eigen.intro"),
                        r"\theta_k - \theta^* = \sum_i (1 - \eta \lambda_i)^k\, c_i v_i", regimes)
+
+
+def _flat_note(settings, key: str) -> str:
+    """Why theory predicts nothing where no parabola fits the bottom (theory.fits): the Hessian's eigenvalues (J'' in
+    one dimension) beside the curvature J has along their directions around θ*."""
+    basis = theory.eigenbasis(settings)
+    return t(key, minimizer=number(basis.minimizer), curvature=number(basis.eigenvalues),
+             measured=number(basis.measured), span=number(theory.fit_span(settings.problem)),
+             ratio=number(theory.FIT_RATIO))
 
 
 def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -> TheoryView:
@@ -304,10 +320,13 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
     zoom = frames.zooms(shown.history, problem.plot_range)
-    curves = pd.concat([frames.curve(problem, zoom=level) for level in sorted({0, *zoom.tolist()})])
-    domains = {int(level): ([float(part["theta"].min()), float(part["theta"].max())],
-                            [float(part["loss"].min()), float(part["loss"].max())])
-               for level, part in curves.groupby("zoom")}
+    levels = sorted({0, *map(int, zoom)})  # about 30 at most: a run diverges 1e8 times its scale away (27 doublings)
+    points = min(frames.CURVE_POINTS, charts.MAX_ROWS // len(levels))  # so this is CURVE_POINTS, but said
+    parts = {level: frames.curve(problem, points, zoom=level) for level in levels}
+    domains = {level: ([float(part["theta"].min()), float(part["theta"].max())], list(frames.window(part["loss"])))
+               for level, part in parts.items()}  # J's axis from the finite values, cut past a pole (frames.window)
+    curves = pd.concat([frames.clip(part, *domains[level][1]) for level, part in parts.items()])
+    cut = any(frames.cut(part, *domains[level][1]) for level, part in parts.items())
     sentences = []
     for row, level in zip(updates.itertuples(), zoom, strict=True):
         move = row.theta_next - row.theta
@@ -317,7 +336,8 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
                      slope=number(row.slope), eta=number(run.eta), step=number(move), next=number(row.theta_next),
                      direction=direction)
         sentences.append(sentence + (t("geometry.zoomed", times=f"{2**int(level):,}") if level else ""))
-    return StepThrough(charts.geometry(curves, frames.step_shapes(updates, problem, zoom)).to_dict(),
+    return StepThrough(charts.with_domains(charts.geometry(curves, frames.step_shapes(updates, problem, zoom),
+                                                           cut).to_dict(), *domains[0]),
                        tuple(sentences), tuple(int(level) for level in zoom), domains)
 
 
@@ -361,8 +381,9 @@ def noise(run: Run) -> NoiseView:
                          maps.cloud_map(maps.surface_map(target(run)), maps.cloud(results)), sentence,
                          charts.spread(spread, floor, "loss").to_dict())
     minimizer = theory.local_curvature(results[0].settings)[0] if results[0].settings.problem.minimizers else None
-    sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
-                 mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
+    with np.errstate(all="ignore"):  # a seed's run that overflowed makes the mean inf and the spread nan: said so
+        sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
+                     mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
     return NoiseView(caption, charts.band(frames.band(results), minimizer).to_dict(), sentence,
                      charts.spread(spread, minimizer).to_dict())
 
