@@ -418,7 +418,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     st.vega_lite_chart(view.convergence, width="stretch")
     st.subheader(t("section.table"))
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
-    st.download_button(t("download.csv"), data=view.csv, file_name="trajectories.csv", mime="text/csv",
+    st.download_button(t("download.csv"), data=view.csv, file_name=view.download_name, mime="text/csv",
                        help=view.download_help, on_click="ignore")
     return run
 

@@ -120,6 +120,10 @@ def test_csv_holds_every_point_of_a_short_run_at_full_precision():
     assert len(table) == sum(result.iterations + 1 for result in results) == 46 + 107
     first = table[table["eta"] == 0.1]
     assert first["theta"].tolist() == results[0].history.tolist()
+    rows = frames.csv(frames.points(results)).decode().splitlines()  # each number as Python's repr writes it
+    assert rows[46] == ",".join(repr(value) for value in (0.1, 45, 2.499891109642585, -0.99999998814289,
+                                                            -0.0002177807148298072))  # the article's last line
+    assert rows[1].startswith("0.1,0,")  # not 0.10000000000000001
     assert first["loss"].tolist() == results[0].losses.tolist()
     assert first["grad"].tolist() == [2 * (theta - 2.5) for theta in results[0].history]
 

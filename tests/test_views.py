@@ -354,3 +354,9 @@ def test_the_flat_bottomed_quartic_has_no_closed_form_and_no_crash():
     explanation = views.headline(replace(DEFAULTS, objective="quartic", epsilon=0.0, max_iter=50,
                                          theta0=1.125, eta=1.0).for_view("headline")).explanation
     assert explanation.startswith("Hit the limit") and "1/L" not in explanation
+
+
+def test_the_download_is_named_for_what_it_holds():
+    assert views.compare(DEFAULTS.for_view("compare")).download_name == "quadratic_points_eta_0.01_0.1_0.9_1_1.1.csv"
+    typed = replace(DEFAULTS, objective="custom", function="x^2", etas=(0.25, 1e-05))
+    assert views.compare(typed.for_view("compare")).download_name == "your-function_points_eta_0.25_1e-05.csv"

@@ -14,9 +14,9 @@ import pandas as pd
 import gd
 from gd import theory
 from gd.lab import budget, charts, frames, maps
-from gd.lab.controls import STOPPING_LAB, Run, problem_of, race_etas, target, title
+from gd.lab.controls import CUSTOM, STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
-from gd.lab.format import every_digit, number, updates
+from gd.lab.format import every_digit, number, number_text, updates
 from gd.lab.text import speaking, t
 
 GEOMETRY_STEPS = 200  # updates the step-through view can show
@@ -109,6 +109,7 @@ class CompareView:
     columns: dict[str, str]
     points: pd.DataFrame  # what the CSV download holds (frames.points)
     download_help: str
+    download_name: str  # what the file holds: the objective, its points, the compared η
 
     def csv(self) -> bytes:
         """The download, made only when it is asked for (and not kept)."""
@@ -150,7 +151,15 @@ def compare(run: Run) -> CompareView:
                        charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
                        _convergence_caption(results, last), table, _columns(table),
                        (maps.points if problem.dim > 1 else frames.points)(results),
-                       t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2))
+                       t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
+                       download_name(run))
+
+
+def download_name(run: Run) -> str:
+    """The CSV's file name, saying what it holds: "quadratic_points_eta_0.01_0.1_0.9_1_1.1.csv" (a typed function is
+    "your-function"); in ASCII, whatever the page's language, as a file system and a script expect."""
+    objective = "your-function" if run.objective == CUSTOM else run.objective
+    return f"{objective}_points_eta_{'_'.join(number_text(eta) for eta in run.etas)}.csv"
 
 
 @dataclass(frozen=True)
