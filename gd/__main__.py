@@ -17,7 +17,9 @@ from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, Paramete
 from gd.run import START
 from gd.typed import ACCEPTED
 
-COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")
+COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")  # Result's fields, as --json names them
+HEADERS = {"eta": "column.eta", "theta": "column.theta", "grad": "column.grad", "loss": "column.loss",
+           "iterations": "column.updates", "status": "column.status"}  # the table's, in --lang's words
 
 
 def _one_line(message: str) -> str:
@@ -100,10 +102,11 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps([{key: _finite_or_none(value) for key, value in row.items()} for row in rows], indent=2))
         return 0
-    print("\t".join(COLUMNS))  # machine-readable, as the CSV's; the sentences speak --lang
-    with speaking(args.lang):
+    with speaking(args.lang):  # the table is for people, in --lang's words; --json is for programs
+        print("\t".join(t(HEADERS[column]) for column in COLUMNS))
         for row, result in zip(rows, results, strict=True):
-            print("\t".join(repr(row[column]) if isinstance(row[column], float) else str(row[column])
+            print("\t".join(repr(row[column]) if isinstance(row[column], float) else
+                            t(f"status.{row[column]}") if column == "status" else str(row[column])
                             for column in COLUMNS))
             print(f"  {explain(result)}")
     return 0

@@ -31,10 +31,14 @@ def refuse_constants(token):
     raise AssertionError(f"non-standard JSON constant {token}")
 
 
-def table_rows(out):
-    """The data rows: the lines after the header that are not the indented explanation."""
+HEADERS = {"en": ["η", "final θ", "dJ(θ)", "J(θ)", "updates", "status"],
+           "zh": ["η", "最终 θ", "dJ(θ)", "J(θ)", "更新次数", "状态"]}  # the page's column names, written out
+
+
+def table_rows(out, lang="en"):
+    """The data rows: the lines after the header (in the language asked for) that are not the indented explanation."""
     lines = out.splitlines()
-    assert lines[0].split("\t") == list(COLUMNS)
+    assert lines[0].split("\t") == HEADERS[lang]
     return [line.split("\t") for line in lines[1:] if not line.startswith("  ")]
 
 
@@ -170,9 +174,9 @@ def test_no_finite_input_prints_a_warning(objective, theta0, eta, epsilon):
 
 def test_the_sentences_speak_chinese_with_lang_zh(capsys):
     assert run(["--eta", "0.1", "1", "1.1", "--lang", "zh"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split("\t") == list(COLUMNS)  # the columns stay machine-readable
-    sentences = [line for line in lines if line.startswith("  ")]
+    out = capsys.readouterr().out
+    assert [row[5] for row in table_rows(out, "zh")] == ["已收敛", "停滞", "已发散"]  # headers and statuses in Chinese
+    sentences = [line for line in out.splitlines() if line.startswith("  ")]
     assert sentences[0].strip().startswith("45 次更新后收敛") and "已发散" not in sentences[0]
     assert "J(5) = J(0)" in sentences[1] and sentences[2].strip().startswith("在第 106 次更新时发散")
     assert run(["--eta", "0.1"]) == 0
@@ -206,7 +210,7 @@ def _finite(value):
 def test_leaving_the_domain_is_said_so(capsys, lang, said):
     assert run(["--function", "log(x)", "--theta0", "0.5", "--lang", lang]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split("\t")[-1] == "left_domain"
+    assert lines[1].split("\t")[-1] == {"en": "left the domain", "zh": "离开定义域"}[lang]
     assert lines[2] == f"  {said}"
 
 

@@ -6,18 +6,22 @@ axes, legends and tooltips of every chart (from its Vega-Lite spec)."""
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gd.lab.controls import CURVE_VIEWS, VIEWS
-from gd.lab.text import CHINESE, ENGLISH, t
+import gd
+from gd.lab import views
+from gd.lab.controls import CURVE_VIEWS, DEFAULTS, VIEWS
+from gd.lab.explain import explain
+from gd.lab.text import CHINESE, ENGLISH, speaking, t
 
 # English a Chinese page may show: the names of methods and tools, the CSV's column names, the language switch,
 # and symbols. Everything else in a Chinese page is Chinese.
 ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn", "torch", "optim", "n_iter_no_change",
                       "CSV", "MSE", "SGD", "BGD", "Mini", "Batch", "GD", "epoch", "English", "Language", "eta",
-                      "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e",
+                      "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e", "Python", "numpy", "OverflowError",
                       "Rosenbrock", "Himmelblau",  # their functions' names, written so in Chinese too
                       "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs"}  # what a typed formula may call
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -151,3 +155,18 @@ def test_switching_the_language_keeps_the_open_view_and_the_settings():
     assert app.query_params["view"] in ("stopping", ["stopping"])
     assert app.text_input(key="eta").value == "0.5"
     assert [tab.label for tab in app.tabs][2] == CHINESE["view.stopping"]
+
+
+def test_chinese_sentences_read_as_chinese():
+    """No doubled brackets around a pair, a measure word after a count of runs, no space before 的, one kind of minus
+    in a worked step."""
+    with speaking("zh"):
+        converged = explain(gd.minimize("ravine", eta=0.1))
+        stalled = explain(gd.minimize(gd.parse_objective("x^2 + y^2"), eta=1.0, theta0=(1.0, 1.0)))
+        assert "（(" not in converged and "((" not in converged
+        assert "J(-1, -1) = J(1, 1)" in stalled and "J((" not in stalled
+        assert t("race.label", rule=t("optimizer.gd.title")) == "普通梯度下降的 η"
+    noise = views.noise(replace(DEFAULTS, variant="sgd", seeds=5, lang="zh", max_iter=20).for_view("noise"))
+    assert "5 个达到上限" in noise.spread_sentence
+    steps = views.step_through(DEFAULTS.for_view("geometry"), views.headline(DEFAULTS.for_view("headline")))
+    assert "-0.1 × (-5)" in steps.sentences[0] and "−0.1" not in steps.sentences[0]

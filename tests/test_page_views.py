@@ -103,7 +103,7 @@ def update_sentence(app) -> str:
 def test_one_update_shows_the_minus_sign_at_work():
     app = open_view("geometry")
     sentence = update_sentence(app)
-    assert "−η·dJ = −0.1 × (-5) = 0.5, so θ₁ = 0.5" in sentence
+    assert "−η·dJ = -0.1 × (-5) = 0.5, so θ₁ = 0.5" in sentence
     clean(app.select_slider(key="step").set_value(4).run())
     run = gd.minimize()
     sentence = update_sentence(app)

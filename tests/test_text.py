@@ -62,7 +62,7 @@ def test_any_mix_of_constructs_is_shown_as_text(text):
 
 
 @pytest.mark.parametrize("text", [t("explain.diverged", what="|θ| passed 6e+08", limit=" (2/L = 1)",
-                                    updates="106", eta="1.1"), "J(5) = J(0)", "−η·dJ = −0.1 × (-5) = 0.5",
+                                    updates="106", eta="1.1"), "J(5) = J(0)", "−η·dJ = -0.1 × (-5) = 0.5",
                                   "a *b* _c_ [d](e) $f$ :red[g] # h"])
 def test_escaped_sentences_render_as_written(text):
     children = rendered_inline(escaped(text))

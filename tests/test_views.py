@@ -147,7 +147,7 @@ def test_one_update_shows_the_minus_sign_at_work():
     steps = views.step_through(DEFAULTS, shown)
     assert steps.updates == 45
     assert steps.sentences[0].startswith("Update 1: at θ₀ = 0 the slope is dJ = -5.")
-    assert "−η·dJ = −0.1 × (-5) = 0.5, so θ₁ = 0.5" in steps.sentences[0]
+    assert "−η·dJ = -0.1 × (-5) = 0.5, so θ₁ = 0.5" in steps.sentences[0]
     theta3 = 2.5 - 2.5 * 0.8**3  # θ_k = 2.5 + (1 − 2η)^k (θ₀ − 2.5)
     assert steps.sentences[3].startswith(f"Update 4: at θ₃ = {theta3:.6g}")
     chart = steps.at(3)

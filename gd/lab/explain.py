@@ -3,7 +3,7 @@
 import numpy as np
 
 from gd import theory
-from gd.lab.format import number, updates
+from gd.lab.format import argument, number, updates
 from gd.lab.text import t
 from gd.run import gradient
 from gd.stopping import LEFT_DOMAIN, divergence_bound, norm
@@ -75,7 +75,8 @@ def explain(result) -> str:
         return said + (_saddle(result) or ("" if theory.at_minimum(result) else t("explain.not_minimum", **values)))
     if result.status == "stalled":
         last_two = np.stack([_gradient_at(problem, result.history[-2]), np.reshape(result.grad, problem.dim)])
-        reason = t(f"explain.stalled.{settings.stop}", theta=values["theta"], previous=number(result.history[-2]))
+        reason = t(f"explain.stalled.{settings.stop}", theta=argument(result.theta),
+                   previous=argument(result.history[-2]))
         why = t("explain.stalled.why.jump" if reversals(last_two) else
                 "explain.stalled.why.slow" if _larger_eta_helps(result) else "explain.stalled.why.small")
         return t("explain.stalled", reason=reason, why=why, **values)

@@ -14,6 +14,12 @@ def number(value, digits: int = 6) -> str:
     return f"{float(np.ravel(value)[0]):.{digits}g}"
 
 
+def argument(value, digits: int = 6) -> str:
+    """number() as the argument of J: J(2.5) and J(1.5, 0), not J((1.5, 0))."""
+    shown = number(value, digits)
+    return shown[1:-1] if np.size(value) > 1 else shown
+
+
 def number_text(value: float) -> str:
     """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
     short = f"{value:g}"

@@ -99,7 +99,7 @@ ENGLISH = MappingProxyType({
     "status.max_iter": "hit the limit",
     "status.diverged": "diverged",
     "explain.converged": "Converged after {updates}: the stopping rule fired at θ = {theta}, where the gradient "
-                         "{grad} is small next to the first one ({grad0}).",
+                         "{grad} is small next to the first one, {grad0}.",
     "explain.not_minimum": " But J keeps falling past θ = {theta}: the curve only flattens here, and this is not a "
                            "minimum.",
     "explain.max_iter.falling": "Ran to the limit of {updates} with J still falling at θ = {theta} (gradient {grad}): "
@@ -269,7 +269,7 @@ ENGLISH = MappingProxyType({
     "geometry.pause": "Pause",
     "geometry.none": "Your run made no update (it diverged at θ₀), so there is no step to draw.",
     "geometry.gd": "Update {number}: at θ{here} = {theta} the slope is dJ = {slope}. The update adds −η·dJ = "
-                   "−{eta} × ({slope}) = {step}, so θ{after} = {next}: {direction}",
+                   "-{eta} × ({slope}) = {step}, so θ{after} = {next}: {direction}",
     "geometry.other": "Update {number}: at θ{here} = {theta} the slope of J is dJ = {slope}. The step taken was "
                       "{step}, to θ{after} = {next}, not exactly −η·dJ: the update rule, the schedule or the sampled "
                       "examples changed it. Still, {direction}",
@@ -283,6 +283,7 @@ ENGLISH = MappingProxyType({
     "noise.spread.map": "Where the seeds end: J from {low} to {high} (J* = {floor}). Updates to stop: from {first} to {last}, median {median} ({statuses}).",
     "momentum.sentence": "Theory's best pair is η = {eta}, β = {beta}, shrinking the distance by {rate} per update. Yours, η = {chosen_eta} and β = {chosen_beta}, measures {measured}.",
     "race.label": "η for {rule}",
+    "noise.count": "{count} {status}",
     "column.optimizer": "update rule",
     "noise.caption": "{seeds} runs of {variant} descent that differ only in the random seed that picks the "
                      "examples: the line is the mean θₖ, the band holds the middle 80 % of the runs, the dashed "
@@ -573,7 +574,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "status.stalled": "停滞",
     "status.max_iter": "达到上限",
     "status.diverged": "已发散",
-    "explain.converged": "{updates}后收敛：停止条件在 θ = {theta} 处触发，这里的梯度 {grad} 与最初的梯度（{grad0}）相比已经很小。",
+    "explain.converged": "{updates}后收敛：停止条件在 θ = {theta} 处触发，这里的梯度 {grad} 与最初的梯度 {grad0} 相比已经很小。",
     "explain.not_minimum": " 但 J 在 θ = {theta} 之后仍在下降：这里只是曲线变平了，并不是最小值。",
     "explain.max_iter.falling": "运行到了 {updates}的上限，而 J 在 θ = {theta} 处仍在下降（梯度为 {grad}）：前方没有可以到达的最小值，所以提高上限只会让它继续下降，增大 ε 只会让它更早停下，两者都不会停在最小值处。",
     "explain.saddle": " 但这里是鞍点 {saddle}，不是最小值：梯度在这里同样为零；从通向它的那条线上出发的运行永远离不开这条线。噪声（随机梯度下降）或离开这条线的起点能让它逃出来。",
@@ -694,7 +695,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "geometry.play.help": "每 {seconds} 秒显示下一次更新，直到最后一次。",
     "geometry.pause": "暂停",
     "geometry.none": "你的运行没有做任何更新（它在 θ₀ 处就已发散），所以没有可画的步子。",
-    "geometry.gd": "第 {number} 次更新：在 θ{here} = {theta} 处，斜率 dJ = {slope}。更新加上 −η·dJ = −{eta} × ({slope}) = {step}，所以 θ{after} = {next}：{direction}",
+    "geometry.gd": "第 {number} 次更新：在 θ{here} = {theta} 处，斜率 dJ = {slope}。更新加上 −η·dJ = -{eta} × ({slope}) = {step}，所以 θ{after} = {next}：{direction}",
     "geometry.other": "第 {number} 次更新：在 θ{here} = {theta} 处，J 的斜率 dJ = {slope}。实际走的一步是 {step}，到达 θ{after} = {next}，并不正好等于 −η·dJ：更新规则、学习率调度或抽到的样本改变了它。不过，{direction}",
     "geometry.right": "斜率为负（向右是下坡），所以负斜率方向指向右边。",
     "geometry.left": "斜率为正（向左是下坡），所以负斜率方向指向左边。",
@@ -704,7 +705,8 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "noise.switch": "切换到随机梯度下降",
     "noise.spread.map": "各个随机种子停在哪里：J 从 {low} 到 {high}（J* = {floor}）。停止前的更新次数：从 {first} 到 {last}，中位数 {median}（{statuses}）。",
     "momentum.sentence": "理论上最好的一对是 η = {eta}、β = {beta}，每次更新把距离缩小为 {rate} 倍。你的 η = {chosen_eta}、β = {chosen_beta}，实测为 {measured}。",
-    "race.label": "{rule} 的 η",
+    "race.label": "{rule}的 η",
+    "noise.count": "{count} 个{status}",
     "column.optimizer": "更新规则",
     "noise.caption": "{seeds} 次{variant}的运行，只有挑选样本的随机种子不同：实线是 θₖ 的均值，色带覆盖中间 80% 的运行，虚线是最小值点。",
     "noise.spread": "各个随机种子停在哪里：θ 从 {low} 到 {high}，均值 {mean}，标准差 {sd}。停止前的更新次数：从 {first} 到 {last}，中位数 {median}（{statuses}）。",

@@ -377,7 +377,8 @@ def noise(run: Run) -> NoiseView:
     results = gd.seeds(run.eta, list(range(run.seeds)), target(run), **run.keywords())
     spread = frames.spread(results)
     counts = spread["status"].value_counts()
-    statuses = t("list.separator").join(f"{count} {t(f'status.{status}')}" for status, count in counts.items())
+    statuses = t("list.separator").join(t("noise.count", count=count, status=t(f"status.{status}"))
+                                        for status, count in counts.items())
     took = {"first": f"{spread['updates'].min():,}", "median": f"{spread['updates'].median():,.0f}",
             "last": f"{spread['updates'].max():,}", "statuses": statuses}
     caption = t("noise.caption", seeds=run.seeds, variant=title("variant", run.variant))
