@@ -180,8 +180,26 @@ def test_a_tab_the_new_objective_lacks_gives_way_to_side_by_side():
 
 
 def test_side_by_side_says_what_a_maps_marks_mean_not_a_curves():
-    """The curves' caption speaks of "the same curve"; on a surface the map's own (contours, ◆ minimum, + saddle)."""
-    on_a_map = [plain(caption.value) for caption in open_page(objective="himmelblau").caption]
-    assert plain(t("map.caption")) in on_a_map and plain(t("section.compare.caption")) not in on_a_map
-    on_a_curve = [plain(caption.value) for caption in open_page().caption]
-    assert plain(t("section.compare.caption")) in on_a_curve and plain(t("map.caption")) not in on_a_curve
+    """The curves' caption speaks of "the same curve"; on a surface the map's own (contours, ◆ minimum, and + saddle
+    point only where the surface has one)."""
+    on_a_map = " ".join(plain(caption.value) for caption in open_page(objective="himmelblau").caption)
+    assert plain(t("map.caption.contours")) in on_a_map and plain(t("map.caption.saddle")) in on_a_map
+    assert plain(t("section.compare.caption")) not in on_a_map
+    on_a_curve = " ".join(plain(caption.value) for caption in open_page().caption)
+    assert plain(t("section.compare.caption")) in on_a_curve and plain(t("map.caption.contours")) not in on_a_curve
+
+
+@pytest.mark.parametrize("name", sorted(gd.SURFACES))
+def test_a_maps_caption_names_only_the_marks_it_draws(name):
+    """Dashed lines are named where the map draws a dashed layer (the eigen-directions, on a quadratic), a saddle's
+    cross where the surface has a saddle point: the saddle's caption named dashed lines that were not drawn."""
+    from gd.lab import maps
+
+    surface = maps.surface_map(name)
+    caption = maps.legend_note(surface)
+    spec = maps.panel(surface, maps.path(gd.minimize(name, eta=1e-3, max_iter=5)), maps.escapes(
+        gd.minimize(name, eta=1e-3, max_iter=5), surface.box), "title", "#000", step=5)
+    dashed = any(isinstance(layer.get("mark"), dict) and layer["mark"].get("strokeDash")
+                 for layer in spec.get("layer", []))
+    assert (t("map.caption.eigen") in caption) == dashed == gd.SURFACES[name].quadratic
+    assert (t("map.caption.saddle") in caption) == bool(gd.SURFACES[name].saddles)

@@ -11,6 +11,7 @@ import gd
 from gd.lab import views
 from gd.lab.controls import DEFAULT_ETAS, DEFAULTS
 from gd.lab.format import number
+from gd.lab.text import t
 
 ARTICLE_THETA = 2.499891109642585  # the article prints these for η = 0.1, θ₀ = 0, ε = 1e-8
 ARTICLE_GRAD = -0.0002177807148298072
@@ -360,3 +361,29 @@ def test_the_download_is_named_for_what_it_holds():
     assert views.compare(DEFAULTS.for_view("compare")).download_name == "quadratic_points_eta_0.01_0.1_0.9_1_1.1.csv"
     typed = replace(DEFAULTS, objective="custom", function="x^2", etas=(0.25, 1e-05))
     assert views.compare(typed.for_view("compare")).download_name == "your-function_points_eta_0.25_1e-05.csv"
+
+
+def test_the_sweeps_advice_follows_its_runs_and_the_cap():
+    """When no η of the sweep converged, the advice comes from the sweep's runs (run here with gd.compare) and from
+    the cap: with ε = 0 nothing can converge (it said: raise the limit, right after the cap had lowered it)."""
+    from gd.lab import budget
+
+    def advice(**settings):
+        run = replace(DEFAULTS, view="theory", **settings)
+        statuses = {result.status for result in gd.compare(list(run.sweep_etas()), **run.keywords())}
+        return views.theory_view(run.for_view("theory")).sweep_none, statuses
+
+    said, statuses = advice(epsilon=0.0, max_iter=2_000)
+    assert statuses <= {"max_iter", "diverged"} and said == t("section.sweep.none.epsilon") and "raise" not in said
+    said, statuses = advice(sweep_low=1.5, sweep_high=10.0)
+    assert statuses == {"diverged"} and said == t("section.sweep.none.diverged")
+    said, statuses = advice(sweep_low=1e-6, sweep_high=1e-5, max_iter=100)
+    assert "max_iter" in statuses and said == t("section.sweep.none.limit")
+    heavy = replace(DEFAULTS, objective="logistic_regression", view="theory", sweep_low=1e-6, sweep_high=1e-5,
+                    sweep_points=200, etas=(1e-6,))
+    with pytest.raises(budget.WorkCapError) as refused:
+        budget.check(heavy)
+    at_the_cap = replace(heavy, max_iter=refused.value.fits)
+    with pytest.raises(budget.WorkCapError):
+        budget.check(replace(at_the_cap, max_iter=2 * at_the_cap.max_iter))
+    assert views.theory_view(at_the_cap.for_view("theory")).sweep_none == t("section.sweep.none.capped")

@@ -810,6 +810,11 @@ def step_sentence(shapes: pd.DataFrame, k: int) -> str:
              next=number(np.array([row.x_next, row.y_next])))
 
 
-def legend_note() -> str:
-    """What the map's marks mean, for a caption under it."""
-    return t("map.caption")
+def legend_note(surface: SurfaceMap) -> str:
+    """What this map's marks mean, for a caption under it: only the marks it draws (a saddle's cross where it has a
+    saddle point, the eigen-directions on a quadratic)."""
+    kinds = set(surface.marks["kind"])
+    parts = ["map.caption.contours", *(["map.caption.minimum"] if "minimum" in kinds else []),
+             *(["map.caption.saddle"] if "saddle" in kinds else []),
+             *(["map.caption.eigen"] if not surface.eigen.empty else []), "map.caption.edge"]
+    return t("map.caption.join").join(t(part) for part in parts[:-1]) + t(parts[-1])

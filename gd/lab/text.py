@@ -214,7 +214,14 @@ ENGLISH = MappingProxyType({
                              "converged in the fewest updates{best}. Where the curvature L is known, dashed lines mark "
                              "η = 1/L and the stability limit η = 2/L.",
     "section.sweep.best": " (η = {eta}, {updates})",
-    "section.sweep.none": "No η in this range converged: widen the range or raise the iteration limit.",
+    "section.sweep.none": "No η in this range converged: every run stalled or diverged; widen the range.",
+    "section.sweep.none.epsilon": "No η can converge with ε = 0: the stopping rule never fires, so every run goes to "
+                                  "the iteration limit (or diverges); the charts show where each got.",
+    "section.sweep.none.limit": "No η in this range converged within the iteration limit: raise it, or move the "
+                                "range nearer the best η.",
+    "section.sweep.none.capped": "No η in this range converged within the iteration limit, and a higher one would "
+                                 "be over the cap here: use fewer sweep points, or move the range nearer the best η.",
+    "section.sweep.none.diverged": "No η in this range converged: every run diverged; move the range to smaller η.",
     "section.schedule": "Learning rate over the updates ({title})",
     "view.compare": "Side by side",
     "view.theory": "Why: theory",
@@ -485,8 +492,12 @@ ENGLISH = MappingProxyType({
     "map.fit": "fitted value",
     "map.seed": "seed",
     "map.update": "Update {number}: at θ{here} = {theta} the gradient is ∇J = {grad}; the step lands at θ{after} = {next}.",
-    "map.caption": "Contour lines of J over a shaded background; ◆ minimum, + saddle point; dashed lines: the "
-                   "eigen-directions through the minimum. A run that leaves the map is marked on its edge with its value.",
+    "map.caption.contours": "Contour lines of J over a shaded background",
+    "map.caption.minimum": "◆ minimum",
+    "map.caption.saddle": "+ saddle point",
+    "map.caption.eigen": "dashed lines: the eigen-directions through the minimum",
+    "map.caption.join": "; ",
+    "map.caption.edge": ". A run that leaves the map is marked on its edge with its value.",
     "map.race.caption": "Every update rule from the same start, each with its own η (the one of 1, 2, 5 × 10ᵏ that "
                         "reaches a minimum in the fewest updates, unless you change it). Move the step to see how far "
                         "each has come.",
@@ -662,7 +673,11 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "section.sweep": "学习率扫描（即文章中的网格搜索）",
     "section.sweep.caption": "理论适用的地方会着色：蓝色 η < 1/L，从一侧单调逼近；黄色 1/L < η < 2/L，振荡但收敛；红色 η > 2/L，发散。共 {points} 个 η 值，从 {low} 到 {high}，其余设置相同。◆ 标出用最少更新次数收敛的 η{best}。曲率 L 已知时，虚线标出 η = 1/L 和稳定性上限 η = 2/L。",
     "section.sweep.best": "（η = {eta}，{updates}）",
-    "section.sweep.none": "这个范围内没有一个 η 收敛：请扩大范围，或提高迭代次数上限。",
+    "section.sweep.none": "这个范围内没有一个 η 收敛：每次运行不是停滞就是发散；请扩大范围。",
+    "section.sweep.none.epsilon": "ε = 0 时没有一个 η 能收敛：停止条件永远不会触发，所以每次运行都会跑到迭代次数上限（或者发散）；图中显示了每次运行到达的位置。",
+    "section.sweep.none.limit": "这个范围内没有一个 η 在迭代次数上限内收敛：请提高上限，或把范围移近最好的 η。",
+    "section.sweep.none.capped": "这个范围内没有一个 η 在迭代次数上限内收敛，而更高的上限在这里会超出开销上限：请减少扫描点数，或把范围移近最好的 η。",
+    "section.sweep.none.diverged": "这个范围内没有一个 η 收敛：每次运行都发散了；请把范围移向更小的 η。",
     "section.schedule": "学习率随更新的变化（{title}）",
     "view.compare": "并排对比",
     "view.theory": "理论解释",
@@ -899,8 +914,12 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "map.fit": "拟合值",
     "map.seed": "随机种子",
     "map.update": "第 {number} 次更新：在 θ{here} = {theta} 处，梯度 ∇J = {grad}；这一步到达 θ{after} = {next}。",
-    "map.caption": "阴影背景上画的是 J 的等高线；◆ 是最小值，+ 是鞍点；虚线是穿过最小值的特征向量方向。跑出地图的运行，"
-                   "会在地图边缘标出它的位置和数值。",
+    "map.caption.contours": "阴影背景上画的是 J 的等高线",
+    "map.caption.minimum": "◆ 是最小值",
+    "map.caption.saddle": "+ 是鞍点",
+    "map.caption.eigen": "虚线是穿过最小值的特征向量方向",
+    "map.caption.join": "；",
+    "map.caption.edge": "。跑出地图的运行，会在地图边缘标出它的位置和数值。",
     "map.race.caption": "所有更新规则从同一个起点出发，各用自己的学习率 η（默认取 1、2、5 × 10ᵏ 中用最少更新次数到达最小值的"
                         "那一个，你也可以改）。拖动步数，看每一种走到了哪里。",
     "map.momentum.caption": "在峡谷函数上，动量法对每一组 η 和 β 收敛得有多快：到最小值的距离每次更新缩小的倍数，"

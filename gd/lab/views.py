@@ -14,12 +14,13 @@ import pandas as pd
 import gd
 from gd import theory
 from gd.lab import budget, charts, frames, maps
-from gd.lab.controls import CUSTOM, STOPPING_LAB, Run, problem_of, race_etas, target, title
+from gd.lab.controls import CUSTOM, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, number_text, updates
 from gd.lab.text import speaking, t
 
 GEOMETRY_STEPS = 200  # updates the step-through view can show
+MAX_ITER_HIGH = NUMBERS["max_iter"].high  # the page's largest iteration limit
 
 
 def view(name: str):
@@ -146,7 +147,7 @@ def compare(run: Run) -> CompareView:
     table = frames.shown(frames.summary(results))
     gaps, last = frames.gaps(results), frames.horizon(results)
     span = frames.gap_span(gaps)
-    caption = maps.legend_note() if problem.dim > 1 else t("section.compare.caption")
+    caption = maps.legend_note(maps.surface_map(target(run))) if problem.dim > 1 else t("section.compare.caption")
     return CompareView(caption, panels(results),
                        charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
                        _convergence_caption(results, last), table, _columns(table),
@@ -273,10 +274,23 @@ def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -
     return TheoryView(
         intro, latex, note, exact, table, {} if table is None else _columns(table),
         t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best_note),
-        t("section.sweep.none") if best is None else None,
+        _sweep_none(run, sweep) if best is None else None,
         tuple(charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes).to_dict()
               for measure in charts.SWEEP_MEASURES),
         formulas(run))
+
+
+def _sweep_none(run: Run, sweep: pd.DataFrame) -> str:
+    """Why no η of the sweep converged, and what would change that, from the sweep's own runs: with ε = 0 no rule can
+    fire; runs that hit the limit need a higher one, where the cap allows it (never the advice to raise a limit the
+    cap has just lowered); runs that all diverged, smaller η."""
+    if run.epsilon == 0:
+        return t("section.sweep.none.epsilon")
+    if (sweep["status"] == "max_iter").any():
+        higher = replace(run, view="theory", max_iter=min(2 * run.max_iter, int(MAX_ITER_HIGH)))
+        fits = higher.max_iter > run.max_iter and budget.price(higher)[0] <= budget.SECONDS
+        return t("section.sweep.none.limit" if fits else "section.sweep.none.capped")
+    return t("section.sweep.none.diverged" if (sweep["status"] == "diverged").all() else "section.sweep.none")
 
 
 @dataclass(frozen=True)
