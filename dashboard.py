@@ -22,6 +22,7 @@ from gd.lab.controls import (
     NUMBERS,
     PRESETS,
     RACE,
+    SURFACE_OWN,
     UNITS,
     VIEWS,
     Run,
@@ -206,8 +207,8 @@ def choice(key: str, on_change=None) -> str:
 
 def restart() -> None:
     """A new objective starts from its own point: θ₀ (and the race's η) typed for another one mean nothing here. A
-    surface brings its own η and compared η, and going back to a curve brings the curves' (within the curves, η
-    stays)."""
+    surface brings its own η, compared η and iteration limit, and going back to a curve brings the curves' (within
+    the curves, η stays)."""
     for key in ("theta0", *RACE):  # the start, and the race's η: both the objective's own
         st.session_state.pop(key, None)
         st.session_state.setdefault("good", {}).pop(key, None)
@@ -216,7 +217,7 @@ def restart() -> None:
     open_tab(view if view in views_of(objective, function) else DEFAULTS.view)
     was_a_surface = st.session_state.get("on_a_surface", False)
     if problem_of(objective, function).dim > 1 or was_a_surface:
-        for key, value in (surface_defaults(objective) or {"eta": DEFAULTS.eta, "etas": DEFAULTS.etas}).items():
+        for key, value in (surface_defaults(objective) or {key: getattr(DEFAULTS, key) for key in SURFACE_OWN}).items():
             put(key, value)
 
 

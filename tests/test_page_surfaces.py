@@ -157,7 +157,7 @@ def test_a_new_objective_starts_from_its_own_point_with_its_own_learning_rates()
 def test_a_link_to_a_surface_without_learning_rates_opens_with_the_surfaces_own():
     app = open_page(objective="rosenbrock")
     defaults = surface_defaults("rosenbrock")
-    assert defaults == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004)}
+    assert defaults == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000}
     runs = gd.compare(list(defaults["etas"]), "rosenbrock")
     assert {result.status for result in runs} == {"max_iter", "converged", "diverged"}  # slow, good, too large
     titles = [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]

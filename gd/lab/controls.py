@@ -107,14 +107,21 @@ def target(run) -> str | Objective:
     return problem_of(run.objective, run.function) if run.objective == CUSTOM else run.objective
 
 
+SURFACE_OWN = ("eta", "etas", "max_iter")  # what a surface brings of its own (surface_defaults)
+SURFACE_LIMITS = {"logistic_regression_2d": 4_000}  # its theory view at 10,000 updates is over the cap: 66 runs of
+# 64 examples through exp and log per update (2.4 µs a lane), and its maps
+
+
 def surface_defaults(objective: str, function: str = "") -> dict:
     """What a surface starts with where the curves' defaults would only diverge (η = 0.1 on Rosenbrock): η is
-    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it; nothing for a curve, nor for a typed
-    function (no race was run on it: the curves' η, changed by the learner where they diverge)."""
+    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it, and the iteration limit at which
+    every view it has fits the cap at these defaults; nothing for a curve, nor for a typed function (no race was run
+    on it: the curves' η, changed by the learner where they diverge)."""
     if objective == CUSTOM or problems()[objective].dim == 1:
         return {}
     eta = RACE_ETAS[objective]["gd"]
-    return {"eta": eta, "etas": tuple(round(eta * factor, 12) for factor in SPREAD)}
+    return {"eta": eta, "etas": tuple(round(eta * factor, 12) for factor in SPREAD),
+            "max_iter": SURFACE_LIMITS.get(objective, NUMBERS["max_iter"].default)}
 
 
 def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = ()) -> dict[str, float]:
