@@ -8,7 +8,7 @@ import streamlit as st
 
 import gd
 from gd import theory
-from gd.lab import budget, frames, views
+from gd.lab import budget, frames, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
@@ -50,7 +50,6 @@ from gd.work import WorkLimitError
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
-PLAY_SECONDS = 0.8  # one update per tick while playing
 PANELS_PER_ROW = 4  # side-by-side panels in one row on a wide screen
 
 
@@ -481,25 +480,30 @@ def step_through_view(run: Run, _shown: views.Headline) -> views.StepThrough:
     return views.step_through(run, _shown)
 
 
-def toggle_play(key: str, first, last) -> None:
-    playing = not st.session_state.get("playing", False)
-    st.session_state["playing"] = playing
-    if playing and st.session_state.get(key) == last:  # at the end (played there, or opened there): start over
-        st.session_state[key] = first
+def toggle_play(key: str, options: list) -> None:
+    playing, place = state.play_pressed(st.session_state.get("playing", False),
+                                        options.index(st.session_state[key]), len(options) - 1)
+    st.session_state["playing"], st.session_state[key] = playing, options[place]
 
 
 def play_ui(key: str, options: list, draw, hint: str, opening=None) -> None:
-    """A slider over options (the updates to show) with Play/Pause: while playing, a fragment moves one option on
-    every PLAY_SECONDS and the last one stops the play. draw(option) draws what the option shows; the slider opens
-    at opening (the first option unless given)."""
+    """A slider over options (the updates to show) with Play/Pause and its speed: while playing, a fragment moves one
+    option on every tick (state.play_tick) and the last one stops the play; only the fragment reruns, and each tick
+    changes only the charts' player row, so the browser moves them in place. draw(option) draws what the option
+    shows; the slider opens at opening (the first option unless given)."""
     opening = options[0] if opening is None else opening
     if st.session_state.get(key) not in options:  # new, or left from another run's updates
         st.session_state[key] = opening
     playing = st.session_state.get("playing", False)
-    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play,
-              args=(key, options[0], options[-1]),
-              help=t("geometry.play.help", seconds=PLAY_SECONDS), key=f"{key}_play")
-    st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=PLAY_SECONDS if playing else None)()
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(key, options),
+                  help=t("geometry.play.help"), key=f"{key}_play")
+        st.session_state.setdefault("play_speed", 1.0)
+        speed = st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key="play_speed",
+                                     format_func=lambda speed: f"{speed:g}×",
+                                     help=t("help.speed", seconds=state.PLAY_SECONDS))
+    seconds = state.tick_seconds(speed or 1.0)
+    st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=seconds if playing else None)()
 
 
 def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
@@ -507,9 +511,7 @@ def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
     stops the play (and the ticks: the page reruns without them)."""
     place = options.index(st.session_state[key])
     if playing:
-        place = min(place + 1, len(options) - 1)
-        if place == len(options) - 1:
-            st.session_state["playing"] = False
+        place, st.session_state["playing"] = state.play_tick(place, len(options) - 1)
     st.session_state[key] = options[place]
     if len(options) > 1:
         shown = st.select_slider(t("label.step"), options, key=key, help=hint, format_func=lambda k: f"{k:,}")
