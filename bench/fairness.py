@@ -234,8 +234,8 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
             # so their browser runs at lower priority (--heavy-nice), leaving the cores to the server and the light
             # visitor as their own machines would. --heavy-nice 0 measures them at equal priority.
             others = await playwright.chromium.launch(executable_path=niced(args.heavy_nice), args=CHROMIUM_FLAGS)
-            heavy = [asyncio.create_task(heavy_page(others, server.url, index, heavy_runs(top, HEAVY_LINKS, index), stop,
-                                                    firsts[index], record)) for index, top in enumerate(tops)]
+            heavy = [asyncio.create_task(heavy_page(others, server.url, index, heavy_runs(top, HEAVY_LINKS, index),
+                                                    stop, firsts[index], record)) for index, top in enumerate(tops)]
             await asyncio.gather(*(event.wait() for event in firsts))
             phase = Phase(server.pid)
             for eta in light_etas(args.changes, 1):
