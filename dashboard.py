@@ -1,14 +1,17 @@
 """The lab's page: widgets in, the views gd.lab builds, drawn. The only module that imports Streamlit."""
 
 import ctypes
+import gc
+import threading
+import time
 from dataclasses import fields, replace
 from functools import partial
 
 import streamlit as st
 
 import gd
-from gd import theory
-from gd.lab import budget, frames, state, views
+from gd import theory, typed
+from gd.lab import budget, frames, maps, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
@@ -65,8 +68,44 @@ def return_freed_memory() -> bool:
     return bool(libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024))
 
 
+CACHED = []  # every cached view of the page
+
+
 def cached(builder, entries: int):
-    return st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
+    view = st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
+    CACHED.append(view)
+    return view
+
+
+def give_back_memory() -> None:
+    """Drop every cached view and what the lab and the engine cache for visitors' settings, then return the freed
+    memory to the system: a server nobody is using holds no more than a fresh one that has shown one page."""
+    for view in CACHED:
+        view.clear()
+    maps.forget()
+    typed.forget()
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: Python's own free lists only
+        pass
+
+
+@st.cache_resource
+def last_run() -> dict:
+    """Once per server: when a page last ran (main() writes it), and a thread that gives the caches' memory back
+    once the server is idle (state.idle): caches serve a busy server, an idle one returns what they hold."""
+    seen = {"at": time.monotonic(), "given_back": False}
+
+    def watch():
+        while True:
+            time.sleep(state.IDLE_SECONDS / 4)
+            if not seen["given_back"] and state.idle(seen["at"], time.monotonic()):
+                seen["given_back"] = True
+                give_back_memory()
+
+    threading.Thread(target=watch, name="give back memory when idle", daemon=True).start()
+    return seen
 
 
 headline_view = cached(views.headline, 256)
@@ -474,10 +513,12 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
-@st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
-def step_through_view(run: Run, _shown: views.Headline) -> views.StepThrough:
+def _step_through(run: Run, _shown: views.Headline) -> views.StepThrough:
     """_shown is run's own headline, so the cache keys on run alone (Streamlit does not hash _-named arguments)."""
     return views.step_through(run, _shown)
+
+
+step_through_view = cached(_step_through, 64)
 
 
 def toggle_play(key: str, options: list) -> None:
@@ -686,6 +727,7 @@ PLAYERS = ("geometry", "race", "regression")  # the views with a Play button
 
 def main() -> None:
     return_freed_memory()
+    last_run().update(at=time.monotonic(), given_back=False)
     follow_address()
     keep_view_controls()
     lang = language_ui()

@@ -13,7 +13,7 @@ against gd.minimize on the way.
 Prints the machine, the number of settings, the median time per setting, RSS at the start, every 50
 settings and at the end, the peak (VmHWM), whether the peak is under 500 MB, and whether RSS plateaued; then the
 page is closed, its session ends, and RSS is read again after --settle seconds: it should return to within 10 % of
-its start (RSS after one page view of the defaults, the page then closed: a warm server with no visitor).
+its start (RSS after one page view of each kind, the page then closed: a warm server with no visitor).
 --formulas: every setting a typed function of its own instead (1-D and 2-D in turn, every view of a curve), as a
 stranger trying hundreds of formulas would.
 MB here is 10⁶ bytes.
@@ -175,16 +175,18 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             try:
-                warm = browser.new_page()
-                warm.goto(url + "/?lang=en", wait_until="domcontentloaded", timeout=PAGE_WAIT_MS)
-                warm.evaluate(SETTLED, {"heading": t("section.run", eta=number(Run().eta)), "timeout": PAGE_WAIT_MS,
-                                        "poll": 20})
+                warm = browser.new_page()  # each kind of page once: the defaults, and with --formulas, a typed
+                for run in [Run(), *([formula(-1), formula(-2)] if args.formulas else [])]:  # 1-D and a 2-D one
+                    warm.goto(url + "/?" + urlencode(to_url(run)), wait_until="domcontentloaded",
+                              timeout=PAGE_WAIT_MS)
+                    warm.evaluate(SETTLED, {"heading": t("section.run", eta=number(run.eta)), "timeout": PAGE_WAIT_MS,
+                                            "poll": 20})
                 warm.close()
                 time.sleep(args.settle)
                 started = memory(server.pid)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.on("pageerror", lambda error: failures.append(f"page error: {error}"))
-                print(f"server RSS at start (one page of the defaults viewed and closed): {started['VmRSS']:.1f} MB")
+                print(f"server RSS at start (one page of each kind viewed and closed): {started['VmRSS']:.1f} MB")
                 for i, run in enumerate(runs):
                     link = url + "/?" + urlencode(to_url(run))
                     begin = time.perf_counter()

@@ -26,3 +26,26 @@ def test_a_tick_moves_one_on_and_the_last_stops_the_play():
 
 def test_the_speeds_divide_the_tick():
     assert [state.tick_seconds(speed) for speed in state.PLAY_SPEEDS] == [1.6, 0.8, 0.4]
+
+
+def test_a_server_is_idle_once_no_page_has_run_for_a_while():
+    assert not state.idle(100.0, 100.0 + state.IDLE_SECONDS - 0.5)
+    assert state.idle(100.0, 100.0 + state.IDLE_SECONDS)
+
+
+def test_forgetting_empties_what_the_lab_and_the_engine_cache_for_visitors():
+    """What the page's idle server drops: typed readings and typed maps, every map's specs; the built-in maps stay."""
+    import gd
+    from gd import typed
+    from gd.lab import maps
+
+    gd.parse_objective("x^2 + y^2 + 0.5*x")
+    maps.surface_map(gd.parse_objective("x^2 + y^2 + 0.5*x"))
+    maps.panel(maps.surface_map("ravine"), maps.path(gd.minimize("ravine", max_iter=3)),
+               maps.escapes(gd.minimize("ravine", max_iter=3), maps.surface_map("ravine").box), "t", "#000")
+    caches = (typed._read, maps._typed_map, maps._base_spec, maps._template_text)
+    assert all(cache.cache_info().currsize for cache in caches)
+    maps.forget()
+    typed.forget()
+    assert not any(cache.cache_info().currsize for cache in caches)
+    assert maps._named_map.cache_info().currsize  # the six built-in surfaces' maps stay

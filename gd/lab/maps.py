@@ -214,6 +214,13 @@ def surface_map(objective) -> SurfaceMap:
     return _typed_map(objective) if objective.startswith(TYPED) else _named_map(objective)
 
 
+def forget() -> None:
+    """Drop what the maps cache for the visitors' settings: typed surfaces' maps and every map's specs (the built-in
+    surfaces' own maps stay: there are six, and every visitor's page needs them)."""
+    for cache in (_typed_map, _base_spec, _template_text):
+        cache.cache_clear()
+
+
 @functools.cache
 def _named_map(name: str) -> SurfaceMap:
     return _surface(name, gd.SURFACES[name])
