@@ -2,11 +2,9 @@
 separately, in every view it has, and a hostile one shows one clear message naming the control. App tests through
 Streamlit's AppTest; the expected numbers come from separate engine runs."""
 
-import json
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import charts, metrics, open_page, plain
 
 import gd
 from gd.lab import budget, views
@@ -23,25 +21,6 @@ HOSTILE = {  # text: the rule of gd.typed that refuses it
     "__import__('os').system('x')": "character", "9**9**9": "exponent", "x.__class__": "character",
     "x" * 100_000: "too_long", "lambda: 1": "character", "ｘ": "character",
 }
-
-
-def open_page(**query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def charts(app) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
-
-
-def plain(text: str) -> str:
-    return text.replace("\\", "")
 
 
 def test_the_article_curve_typed_in_a_link_gives_exactly_the_articles_run():
