@@ -8,6 +8,7 @@ here, and many times that on a machine whose cores are busy with other work; onl
 import json
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
@@ -47,3 +48,8 @@ def plain(markdown: str) -> str:
     """A sentence of the page without the backslashes that escape it for Markdown."""
     return markdown.replace("\\", "")
 
+
+def seen(markdown: str) -> str:
+    """The text a reader sees of a line of the page's Markdown, rendered as CommonMark renders it."""
+    return "".join(token.content for block in MarkdownIt("commonmark").parse(markdown) if block.children
+                   for token in block.children)

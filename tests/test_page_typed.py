@@ -4,7 +4,8 @@ Streamlit's AppTest; the expected numbers come from separate engine runs."""
 
 import numpy as np
 import pytest
-from app import charts, metrics, open_page, plain
+from app import charts, metrics, open_page, plain, seen
+from test_text import INVISIBLE, unseen
 
 import gd
 from gd.lab import budget, views
@@ -93,6 +94,19 @@ def test_a_hostile_function_typed_keeps_the_last_good_one_and_says_why(text, lan
         assert "Traceback" not in said and "ParameterError" not in said
     assert metrics(app) == kept
     assert app.query_params["function"] in ("x^2", ["x^2"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refused_character_that_hides_or_reorders_text_is_shown_as_its_escape(lang):
+    """U+202E in the field was echoed raw in the refusal, and reversed the sentence after it; each such character is
+    named by its escape, and the box holds none of them."""
+    app = open_page(objective=CUSTOM, function="x^2", lang=lang)
+    for char, escape in INVISIBLE.items():
+        app.text_input(key="function").set_value(f"x {char}+ 1").run()
+        assert not app.exception and len(app.error) == 1
+        said = seen(app.error[0].value)
+        assert f"“{escape}”" in said or f"「{escape}」" in said, (char, said)
+        assert f"x {escape}+ 1" in said and not unseen(said), (char, said)
 
 
 def test_a_refusal_names_the_refused_token_in_the_visitors_language():
