@@ -102,7 +102,7 @@ def test_the_fitted_line_at_each_update_is_the_runs_w_and_b():
 
 
 def test_a_start_typed_as_a_pair_reopens_from_a_link_exactly():
-    run = Run(objective="himmelblau", theta0=(-4.0, 0.1234567), view="compare")
+    run = Run(objective="himmelblau", theta0=(-4.0, 0.1234567), view="compare", **surface_defaults("himmelblau"))
     query = to_url(run)
     assert query["theta0"] == "-4,0.1234567"
     values, problems = read_url(query)
