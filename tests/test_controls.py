@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_text import INVISIBLE, unseen
 
 import gd
 from gd import params
@@ -12,13 +13,17 @@ from gd.lab.controls import (
     DEFAULTS,
     HYPERPARAMETERS,
     MAX_ETAS,
+    MAX_TEXT,
     NUMBERS,
     READS,
     SETTINGS,
     Run,
     help_text,
     parse_etas,
+    read_control,
+    refusal,
 )
+from gd.lab.text import speaking
 from gd.params import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +94,32 @@ def test_twelve_etas_are_allowed_and_thirteen_are_not():
     assert len(parse_etas(",".join(str(0.01 * k) for k in range(1, 13)))) == 12
     with pytest.raises(ParameterError):
         parse_etas(",".join(str(0.01 * k) for k in range(1, 14)))
+
+
+@pytest.mark.parametrize("key", ["etas", "eta", "theta0", "max_iter", "objective", "adam_beta1", "race_adam"])
+def test_a_text_past_the_limit_is_refused_whole_never_cut_and_read(key):
+    """0.1 and 400 spaces and ",5" was read as 0.1: the first 400 characters, a list of one η."""
+    text = "0.1" + " " * MAX_TEXT + ",5"
+    with pytest.raises(ParameterError) as refused:
+        read_control(key, text)
+    assert refused.value.name == key
+    assert read_control("etas", "0.1" + " " * (MAX_TEXT - 5) + ",5") == (0.1, 5.0)  # at the limit: read, all of it
+    for language, said in (("en", f"at most {MAX_TEXT} characters (this one has {len(text)})"),
+                           ("zh", f"最多 {MAX_TEXT} 个字符的文本（这个值有 {len(text)} 个字符）")):
+        with speaking(language):
+            assert said in refusal(refused.value)
+
+
+@pytest.mark.parametrize(("char", "escape"), INVISIBLE.items(), ids=repr)
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_refused_character_is_named_by_its_visible_escape(char, escape, language):
+    """The refusal quotes the character it refused: one that reorders or hides text is shown as its escape."""
+    with pytest.raises(ParameterError) as refused:
+        read_control("function", f"x {char}+ 1")
+    with speaking(language):
+        said = refusal(refused.value)
+    assert f"“{escape}”" in said or f"「{escape}」" in said
+    assert not unseen(said)
 
 
 def test_keywords_build_the_chosen_rules_with_their_hyperparameters():

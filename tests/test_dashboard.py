@@ -1,9 +1,7 @@
 """App tests: the page, driven through Streamlit's AppTest, shows what the engine computes."""
 
-import json
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import charts, clean, metrics, open_page
 
 import gd
 from gd.lab import budget
@@ -17,34 +15,12 @@ from gd.lab.text import t
 ARTICLE_THETA = 2.499891109642585  # printed by the article's loop
 
 
-def clean(app) -> AppTest:
-    """No exception, and no red box but a diverged run's own explanation."""
-    assert not app.exception
-    assert all(box.value.startswith("Diverged") for box in app.error), [box.value for box in app.error]
-    return app
-
-
-def open_page(query=None) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def metrics(app) -> dict:
-    return {metric.label: metric.value for metric in app.metric}
-
-
 def expected_metrics(**keywords) -> dict:
     """The metrics of gd.minimize(**keywords), as the page formats them."""
     result = gd.minimize(**keywords)
     return {"final θ": number(result.theta), "dJ(θ)": number(result.grad), "J(θ)": number(result.loss),
             "updates": f"{result.iterations:,}", "status": result.status if result.status != "max_iter" else
             "hit the limit"}
-
-
-def charts(app) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
 
 
 def panel_titles(app) -> list[str]:

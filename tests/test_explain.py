@@ -20,7 +20,7 @@ def test_converged_sentence_gives_the_count_and_both_gradients():
     assert f"after {result.iterations} updates" in sentence
     assert "θ = 2.49989" in sentence
     assert "-0.000217781" in sentence  # the final gradient
-    assert "(-5)" in sentence  # dJ(0) = 2·(0 − 2.5)
+    assert sentence.endswith("next to the first one, -5.")  # dJ(0) = 2·(0 − 2.5)
 
 
 def test_large_counts_have_thousands_separators():

@@ -2,7 +2,7 @@
 blanks the page. App tests through Streamlit's AppTest; the expected numbers come from separate engine runs."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import metrics, open_page, plain
 
 import gd
 from gd.lab import budget
@@ -12,26 +12,11 @@ from gd.lab.format import number
 from gd.lab.text import quoted, t
 
 
-def open_page(query=None) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def metrics(app) -> dict:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def plain(text: str) -> str:
-    return text.replace("\\", "")  # the page escapes its own sentences for Markdown
-
-
 def errors(app) -> list[str]:
     return [plain(box.value) for box in app.error]
 
 
-def typed(app, key: str, text: str) -> AppTest:
+def typed(app, key: str, text: str):
     app.text_input(key=key).set_value(text).run()
     assert not app.exception
     return app

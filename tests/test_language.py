@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import new_page
 
 import gd
 from gd.lab import views
@@ -32,8 +32,8 @@ SETTINGS = [{}, {"variant": "sgd", "max_iter": "300"}, {"optimizer": "adam", "sc
             {"objective": "custom", "function": "x^4/4 - x^2 + 0.3*x", "max_iter": "300"}]
 
 
-def open_page(lang: str, **query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+def open_page(lang: str, **query):
+    app = new_page()
     app.query_params["lang"] = lang
     for key, value in query.items():
         app.query_params[key] = value
@@ -64,7 +64,7 @@ def chart_text(spec, found: list[str]) -> None:
                 found.extend(str(value) for key, value in row.items() if key in ("panel", "label"))
 
 
-def readable(app: AppTest) -> list[str]:
+def readable(app) -> list[str]:
     """Every string of the page a visitor can read."""
     found = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
@@ -130,7 +130,7 @@ def test_without_lang_in_the_link_the_browser_decides():
     chinese, english = CHINESE["page.title"], ENGLISH["page.title"]
     for locale, title in (("zh-CN", chinese), ("zh-TW", chinese), ("en-US", english), ("de-DE", english),
                           (None, english)):
-        app = AppTest.from_file("../dashboard.py", default_timeout=60)
+        app = new_page()
         app.context["locale"] = locale
         app.run()
         assert app.title[0].value == title, locale

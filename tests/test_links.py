@@ -1,51 +1,99 @@
 """Hostile links: whatever a URL carries, the page opens, uses the defaults for what it cannot use,
-names every refused value in one warning, renders none of it as markup and evaluates none of it."""
+names every refused value in one warning, renders none of it as markup and evaluates none of it; and the link
+the page then shows reopens that same page.
+
+The link's round trip is proved on the pure functions with many examples (gd.lab.links.read_url and to_url, and
+each typed control's text and back); the whole page, which is costly to open, on the hardest links and a few
+random ones: that it builds the Run those functions describe."""
 
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from app import metrics, new_page, open_page, plain
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from streamlit.testing.v1 import AppTest
+from test_text import unseen, visible
 
 import gd
 from gd.lab import budget
 from gd.lab.budget import WorkCapError
-from gd.lab.controls import CHOICES, DEFAULTS, HYPERPARAMETERS, NUMBERS, Run, hyperparameters_of, refusal
-from gd.lab.format import number
+from gd.lab.controls import (
+    CHOICES,
+    CUSTOM,
+    DEFAULT_FUNCTION,
+    DEFAULTS,
+    HYPERPARAMETERS,
+    MAX_TEXT,
+    NUMBERS,
+    OPTIONS,
+    RACE,
+    RACE_ETAS,
+    Run,
+    control_text,
+    fits,
+    hyperparameters_of,
+    race_etas,
+    read_control,
+    refusal,
+    spec_of,
+    start_of,
+    surface_defaults,
+    target,
+)
+from gd.lab.format import number, number_text
 from gd.lab.links import SHOWN_TEXT, read_url, to_url, warning
-from gd.lab.text import t
+from gd.lab.text import speaking, t
 
 HOSTILE = [
     "", " ", "nan", "NaN", "-nan", "inf", "-Infinity", "1e400", "-1e400", "-1", "0", "1", "0.5", "1e-300",
     "2.5", "100000", "1e5", "9" * 400, "1" * 5000, "0x10", "1_000", "１", "True", "None", "[]", "{}",
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "__import__('os').system('id')",
     "eval('1+1')", "{{7*7}}", "${7*7}", "[x](javascript:alert(1))", "**bold** _it_", "$$\\frac{1}{0}$$",
-    "0.1,0.2", "0.1,,abc", ",".join(["0.5"] * 20), "adam", "quadratic", "minibatch", "grad_norm", "\x00",
-    "\u202e1", "../../etc/passwd", "%3Cscript%3E", "a\nb",
+    "0.1,0.2", "0.1,,abc", ",".join(["0.5"] * 20), "adam", "quadratic", "minibatch", "grad_norm", "race", "zh",
+    "\x00", "\u202e1", "x\u2066+1", "\u200b", "x\t+1", "../../etc/passwd", "%3Cscript%3E", "a\nb",
+    "0.1" + " " * MAX_TEXT + ",5",
 ]
-KNOWN = sorted({*NUMBERS, *HYPERPARAMETERS, *CHOICES, "etas"})
-keys = st.one_of(st.sampled_from(KNOWN), st.sampled_from(["foo", "x" * 300, "<b>", "eta ", "ETA", "", "$x$"]),
-                 st.text(max_size=20))
-values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60),
-                   st.floats(allow_nan=True, allow_infinity=True).map(repr))
-queries = st.dictionaries(keys, values, min_size=1, max_size=5)
+TYPED = (*NUMBERS, *HYPERPARAMETERS, *RACE, "etas")  # the controls typed as text (and theta0, one of NUMBERS)
+KNOWN = sorted({*TYPED, *OPTIONS, "function"})
+FUNCTIONS = ["(x - 2.5)^2 - 1", "x^4/4 - x^2 + 0.3*x", " x^2 ", "(1-x)^2 + 100*(y-x^2)^2", "x^2 + 3*y^2"]
 
+
+def number_texts(key: str):
+    """Plain numbers in a number control's range, written as a link would write them; its default among them."""
+    spec = spec_of(key)
+    if spec.integer:
+        return st.integers(int(spec.low), int(spec.high)).map(str)
+    inside = st.floats(spec.low, spec.high, exclude_min=spec.low_open, exclude_max=spec.high_open)
+    return st.one_of(st.just(number_text(spec.default)), inside.map(number_text))
+
+
+def good_text(key: str):
+    """A text the control accepts."""
+    if key in OPTIONS:
+        return st.sampled_from(OPTIONS[key])
+    if key == "function":
+        return st.sampled_from(FUNCTIONS)
+    if key == "etas":
+        return st.one_of(st.just(",".join(map(number_text, DEFAULTS.etas))),
+                         st.lists(number_texts("eta"), min_size=1, max_size=12).map(",".join))
+    if key == "theta0":
+        return st.lists(number_texts("theta0"), min_size=1, max_size=2).map(",".join)
+    return number_texts(key)
+
+
+hostile = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60), st.floats().map(repr))
+known = st.sampled_from(KNOWN).flatmap(lambda key: st.tuples(st.just(key), st.one_of(good_text(key), hostile)))
+unknown = st.tuples(st.one_of(st.sampled_from(["foo", "x" * 300, "<b>", "eta ", "ETA", "", "$x$", "\u202e"]),
+                              st.text(max_size=20)).filter(lambda key: key not in KNOWN), hostile)
+queries = st.lists(st.one_of(known, known, unknown), min_size=1, max_size=6).map(dict)
 
 MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # GitHub-flavoured, as Streamlit's
 
 
-def visible(text: str) -> str:
-    """What quoted() promises to show: the text, with each unprintable character as its escape (and, invisible,
-    a word joiner after the colon of ":material/")."""
-    shown = "".join(char if char.isprintable() else char.encode("unicode_escape").decode() for char in text)
-    return shown.replace(":material/", ":\u2060material/")
-
-
 def assert_shown_as_text(markdown: str, user_texts: list[str]) -> None:
-    """Rendered, the Markdown is one paragraph of plain text and code spans, and every text the user gave appears
-    whole and unchanged inside a code span."""
+    """Rendered, the Markdown is one paragraph of plain text and code spans, every text the user gave appears
+    whole and unchanged inside a code span, and nothing in it hides or reorders the sentence."""
     tokens = MARKDOWN.parse(markdown)
     assert [token.type for token in tokens] == ["paragraph_open", "inline", "paragraph_close"], markdown
     children = tokens[1].children
@@ -53,56 +101,167 @@ def assert_shown_as_text(markdown: str, user_texts: list[str]) -> None:
     spans = [child.content for child in children if child.type == "code_inline"]
     for text in user_texts:
         assert any(visible(text) in span for span in spans), (text, spans)
+    assert not unseen("".join(child.content for child in children).replace("\u2060", "")), markdown
 
 
-def open_page(query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
+IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",)}
 
 
 def expected_run(accepted: dict) -> Run:
-    """The Run the page should build from the values a link may set, defaults for the rest."""
-    fields = {key: value for key, value in accepted.items() if hasattr(DEFAULTS, key)}
-    variant = fields.get("variant", DEFAULTS.variant)
+    """The Run the page builds from the values a link set: a surface's own η and compared η under them, the
+    objective's own start unless a θ₀ of its dimension is given, a batch size for mini-batches and a seed for
+    sampled descent only, the chosen rules' hyperparameters, the open view's own controls (its race η, on top of
+    the surface's), defaults for the rest."""
+    objective = accepted.get("objective", DEFAULTS.objective)
+    function = accepted.get("function", DEFAULT_FUNCTION).strip() if objective == CUSTOM else ""
+    fields = {**surface_defaults(objective, function),
+              **{key: value for key, value in accepted.items() if hasattr(DEFAULTS, key)}, "function": function}
+    if not fits(fields.get("theta0"), objective, function):
+        fields["theta0"] = start_of(objective, function)
+    variant, view = fields.get("variant", DEFAULTS.variant), fields.get("view", DEFAULTS.view)
     if variant != "minibatch":
         fields.pop("batch_size", None)
     if variant == "batch":
         fields.pop("seed", None)
+    for name, keys in IN_VIEW.items():
+        if view != name or (name == "noise" and variant == "batch"):  # the noise view has no seeds for batch descent
+            for key in keys:
+                fields.pop(key, None)
     chosen = [("optimizer", fields.get("optimizer", DEFAULTS.optimizer)),
               ("schedule", fields.get("schedule", DEFAULTS.schedule))]
     hyperparameters = tuple((f"{name}_{spec.name}", accepted.get(f"{name}_{spec.name}", spec.default))
                             for kind, name in chosen for spec in hyperparameters_of(kind, name))
-    return Run(**fields, hyperparameters=hyperparameters)
+    race = tuple((f"race_{name}", accepted.get(f"race_{name}", eta))
+                 for name, eta in race_etas(objective).items()) if view == "race" and objective in RACE_ETAS else ()
+    return Run(**fields, hyperparameters=hyperparameters, race=race)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None)
 @given(queries)
-def test_any_link_opens_with_defaults_for_what_it_cannot_use(query):
+def test_any_link_is_read_into_checked_values_and_one_warning_that_shows_it_as_text(query):
+    values, problems = read_url(query)
+    assert sorted([*values, *(problem.key for problem in problems)]) == sorted(query)  # each once: used or named
+    for key, value in values.items():
+        if key in OPTIONS:
+            assert value in OPTIONS[key]
+        elif key != "function":
+            assert all(math.isfinite(number) for number in (value if isinstance(value, tuple) else (value,)))
+    for language in ("en", "zh"):
+        with speaking(language):
+            if problems:
+                assert_shown_as_text(warning(problems),  # (a view the objective lacks is named by its tab)
+                                     [problem.raw[:SHOWN_TEXT] for problem in problems
+                                      if problem.refused and problem.objective is None]
+                                     + [problem.key[:SHOWN_TEXT] for problem in problems if problem.refused is None])
+
+
+@settings(max_examples=500, deadline=None)
+@given(queries)
+@example({"objective": "rosenbrock", "eta": "0.1", "etas": "0.01,0.1,0.9,1,1.1"})  # a surface at the curves' η
+def test_the_link_of_the_page_a_link_opens_reopens_that_page(query):
+    """What a link sets is what the page's own link (to_url of its Run) sets again, and each typed control shows
+    its value as a text that reads back as exactly that value."""
+    accepted, _ = read_url(query)
+    run = expected_run(accepted)
+    again, problems = read_url(to_url(run))
+    assert problems == []
+    assert expected_run(again) == run
+    for key, value in accepted.items():
+        if key in TYPED:
+            assert read_control(key, control_text(key, value)) == value
+
+
+def over_the_cap(run: Run) -> WorkCapError | None:
+    """The cap's refusal of the open view, for the views the page builds under the cap (not the step-through and the
+    quiz, which reuse the headline run; nor the noise view of batch descent, which has no noise to show)."""
+    if run.view in ("geometry", "predict") or (run.view == "noise" and run.variant == "batch"):
+        return None
+    try:
+        budget.check(run)
+    except WorkCapError as refused:
+        return refused
+    return None
+
+
+def link_query(app) -> dict[str, str]:
+    """The page's own link, as AppTest holds it (a value or a list of one)."""
+    return {key: value[-1] if isinstance(value, list) else value for key, value in app.query_params.items()}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(queries)
+@example({"eta": "<script>alert(1)</script>", "x" * 300: "1", "\u202e": "a\nb", "etas": "0.1,,abc",
+          "max_iter": "9" * 400, "theta0": ":material/warning:"})  # markup, direction controls, long names
+@example({"objective": "double_well", "variant": "minibatch", "batch_size": "8", "seed": "3", "optimizer": "adam",
+          "adam_beta1": "0.8", "schedule": "step", "step_every": "7", "stop": "grad_norm", "max_iter": "500",
+          "etas": "0.02,0.3", "view": "noise", "seeds": "7", "lang": "zh", "theta0": "nan"})  # every choice, in 中文
+@example({"objective": "logistic_regression", "max_iter": "100000", "view": "theory", "sweep_points": "200",
+          "etas": ",".join(str(0.01 * k) for k in range(1, 13))})  # over the cap
+@example({"objective": "rosenbrock", "view": "race", "race_adam": "0.5", "eta": "0.1", "etas": "0.01"})  # surface
+@example({"objective": CUSTOM, "function": "x^2 + 3*y^2", "theta0": "1,2", "view": "race", "seed": "4",
+          "variant": "batch", "batch_size": "3"})  # a typed surface has no race; unused seed and batch size
+@example({"objective": "ravine", "theta0": "3", "view": "momentum", "etas": "0.1" + " " * MAX_TEXT + ",5"})
+@example({"theta0": "1,2", "view": "race", "function": "x^3", "lang": "en"})  # a pair, a view, a formula: not here
+def test_any_link_opens_the_page_it_describes(query):
+    """The page opens without an exception, with one warning (in its language) that is exactly the one naming what
+    the link gave and could not be used, the run of the Run the link describes (its metrics are the engine's, run
+    separately), the cap's refusal if that Run is over it, and the Run's own link in the address bar."""
     app = open_page(query)
     assert not app.exception
     accepted, problems = read_url(query)
-    first_words = t("page.link_problems", problems="")[:20]
-    warnings = [box.value for box in app.warning if box.value.replace("\\", "").startswith(first_words)]
-    if problems:
-        assert warnings == [warning(problems)]
-        assert_shown_as_text(warnings[0], [problem.raw[:SHOWN_TEXT] for problem in problems if problem.refused]
-                             + [problem.key[:SHOWN_TEXT] for problem in problems if problem.refused is None])
-    else:
-        assert not warnings
     run = expected_run(accepted)
-    try:
-        budget.check(run)
-    except WorkCapError:
-        assert any("over the cap" in error.value for error in app.error)
-    result = gd.minimize(run.objective, eta=run.eta, **run.keywords())
-    shown = {metric.label: metric.value for metric in app.metric}
-    assert shown["final θ"] == number(result.theta) and shown["updates"] == f"{result.iterations:,}"
+    with speaking(run.lang):
+        first_words = t("page.link_problems", problems="")[:20]
+        warnings = [box.value for box in app.warning if plain(box.value).startswith(first_words)]
+        assert warnings == ([warning(problems)] if problems else [])
+        refused = over_the_cap(run)
+        if refused is not None:
+            said = t("error.cap.fix", fits=f"{refused.fits:,}", fewer=t(f"error.cap.fewer.{run.view}"))
+            assert any(said in plain(box.value) for box in app.error), [box.value for box in app.error]
+        result = gd.minimize(target(run), eta=run.eta, **run.keywords())
+        shown = metrics(app)
+        assert shown[t("metric.theta")] == number(result.theta)
+        assert shown[t("metric.updates")] == f"{result.iterations:,}"
+    assert link_query(app) == to_url(run)
+
+
+@pytest.mark.parametrize("key", ["etas", "eta", "max_iter", "view", "adam_beta1", "race_adam"])
+def test_a_value_past_the_limit_is_refused_not_cut_and_read(key):
+    """"0.1", 400 spaces and ",5" was read as the one η 0.1; now the warning names the control and the limit."""
+    raw = "0.1" + " " * MAX_TEXT + ",5"
+    values, problems = read_url({key: raw, "objective": "ravine"})
+    assert values == {"objective": "ravine"} and [problem.key for problem in problems] == [key]
+    with speaking("en"):
+        assert f"{key} must be text of at most {MAX_TEXT} characters (this one has {len(raw)})" in plain(
+            warning(problems))
+    with speaking("zh"):
+        assert f"{key} 必须是 最多 {MAX_TEXT} 个字符的文本（这个值有 {len(raw)} 个字符）" in plain(warning(problems))
+
+
+@pytest.mark.parametrize(("query", "english", "chinese"), [
+    ({"view": "race"}, "The article's parabola has no view “Optimizer race”, so “Side by side” opened instead",
+     "文章中的抛物线没有「优化器竞赛」视图，因此打开的是「并排对比」"),
+    ({"objective": "rosenbrock", "view": "momentum"}, "Rosenbrock", "Rosenbrock"),
+    ({"objective": CUSTOM, "function": "x^2 + y^2", "view": "regression"}, "Your function has no view", "你的函数没有"),
+    ({"objective": "double_well", "view": "race", "lang": "zh"}, "has no view “Optimizer race”",
+     "没有「优化器竞赛」视图"),
+])
+def test_a_view_the_objective_lacks_is_named_with_the_one_opened_instead(query, english, chinese):
+    values, problems = read_url(query)
+    assert "view" not in values and [problem.key for problem in problems] == ["view"]
+    with speaking("en"):
+        assert english in plain(warning(problems)) and "opened instead" in plain(warning(problems))
+    with speaking("zh"):
+        assert chinese in plain(warning(problems)) and "因此打开的是「并排对比」" in plain(warning(problems))
+
+
+@pytest.mark.parametrize("view", ["race", "momentum"])
+def test_a_view_the_objective_has_is_no_problem(view):
+    assert read_url({"objective": "ravine", "view": view}) == ({"objective": "ravine", "view": view}, [])
 
 
 def test_a_repeated_parameter_uses_its_last_value():
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+    app = new_page()
     app.query_params["eta"] = ["0.5", "0.9"]
     app.run()
     assert {metric.label: metric.value for metric in app.metric}["final θ"] == number(gd.minimize(eta=0.9).theta)

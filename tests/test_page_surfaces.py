@@ -1,11 +1,9 @@
 """The page on the 2-D surfaces (issue 14): every surface opens in every view it has, and what each view shows is what
 the engine computes when run separately. App tests through Streamlit's AppTest."""
 
-import json
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import charts, open_page, plain
 
 import gd
 from gd import theory
@@ -15,22 +13,6 @@ from gd.lab.format import number
 from gd.lab.frames import panel_title
 from gd.lab.links import read_url, to_url
 from gd.lab.text import t
-
-
-def open_page(**query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def charts(app) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
-
-
-def plain(text: str) -> str:
-    return text.replace("\\", "")
-
 
 CASES = [(name, view) for name in gd.SURFACES for view in views_of(name)]
 
@@ -120,7 +102,7 @@ def test_the_fitted_line_at_each_update_is_the_runs_w_and_b():
 
 
 def test_a_start_typed_as_a_pair_reopens_from_a_link_exactly():
-    run = Run(objective="himmelblau", theta0=(-4.0, 0.1234567), view="compare")
+    run = Run(objective="himmelblau", theta0=(-4.0, 0.1234567), view="compare", **surface_defaults("himmelblau"))
     query = to_url(run)
     assert query["theta0"] == "-4,0.1234567"
     values, problems = read_url(query)

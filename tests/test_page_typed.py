@@ -2,11 +2,10 @@
 separately, in every view it has, and a hostile one shows one clear message naming the control. App tests through
 Streamlit's AppTest; the expected numbers come from separate engine runs."""
 
-import json
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import charts, metrics, open_page, plain, seen
+from test_text import INVISIBLE, unseen
 
 import gd
 from gd.lab import budget, views
@@ -23,25 +22,6 @@ HOSTILE = {  # text: the rule of gd.typed that refuses it
     "__import__('os').system('x')": "character", "9**9**9": "exponent", "x.__class__": "character",
     "x" * 100_000: "too_long", "lambda: 1": "character", "ｘ": "character",
 }
-
-
-def open_page(**query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def charts(app) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
-
-
-def plain(text: str) -> str:
-    return text.replace("\\", "")
 
 
 def test_the_article_curve_typed_in_a_link_gives_exactly_the_articles_run():
@@ -111,6 +91,19 @@ def test_a_hostile_function_typed_keeps_the_last_good_one_and_says_why(text, lan
         assert "Traceback" not in said and "ParameterError" not in said
     assert metrics(app) == kept
     assert app.query_params["function"] in ("x^2", ["x^2"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refused_character_that_hides_or_reorders_text_is_shown_as_its_escape(lang):
+    """U+202E in the field was echoed raw in the refusal, and reversed the sentence after it; each such character is
+    named by its escape, and the box holds none of them."""
+    app = open_page(objective=CUSTOM, function="x^2", lang=lang)
+    for char, escape in INVISIBLE.items():
+        app.text_input(key="function").set_value(f"x {char}+ 1").run()
+        assert not app.exception and len(app.error) == 1
+        said = seen(app.error[0].value)
+        assert f"“{escape}”" in said or f"「{escape}」" in said, (char, said)
+        assert f"x {escape}+ 1" in said and not unseen(said), (char, said)
 
 
 def test_a_refusal_names_the_refused_token_in_the_visitors_language():

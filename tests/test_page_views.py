@@ -4,7 +4,7 @@ import json
 
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import clean, open_page, plain
 
 import gd
 from gd import theory
@@ -13,24 +13,13 @@ from gd.lab.format import number
 from gd.lab.text import t
 
 
-def clean(app) -> AppTest:
-    """No exception, and no red box but a diverged run's own explanation."""
-    assert not app.exception
-    assert all(box.value.startswith("Diverged") for box in app.error), [box.value for box in app.error]
-    return app
-
-
 def main_buttons(app) -> list:
     """The open view's buttons (the lessons above the tabs have keys "preset_…")."""
     return [button for button in app.button if not str(button.key).startswith("preset_")]
 
 
-def open_view(view, **query) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    app.query_params["view"] = view
-    for key, value in query.items():
-        app.query_params[key] = value
-    return clean(app.run())
+def open_view(view, **query):
+    return clean(open_page(view=view, **query))
 
 
 def charts(app) -> list[dict]:
@@ -48,10 +37,6 @@ def charts(app) -> list[dict]:
 
 def rows(arrow: bytes) -> list[dict]:
     return pa.ipc.open_stream(arrow).read_all().to_pylist()
-
-
-def plain(markdown: str) -> str:
-    return markdown.replace("\\", "")
 
 
 def test_theory_puts_prediction_beside_measurement_for_every_compared_eta():

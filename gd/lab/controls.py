@@ -11,7 +11,7 @@ import numpy as np
 
 from gd import params
 from gd.lab.format import accepted, number_text
-from gd.lab.text import LANGUAGES, has, t
+from gd.lab.text import LANGUAGES, has, t, visible
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS
 from gd.params import Hyperparameter, ParameterError, read_number
@@ -23,7 +23,7 @@ from gd.typed import MAX_LENGTH, parse_objective
 from gd.variants import VARIANTS
 
 MAX_ETAS = 12  # learning rates compared side by side: one panel each
-MAX_TEXT = 400  # characters of a typed or linked value read at all: 12 η of 17 digits and their commas fit
+MAX_TEXT = 400  # characters of a typed or linked value: 12 η of 17 digits and their commas fit; longer is refused
 
 NUMBERS = {spec.name: spec for spec in (
     params.THETA0.narrowed(-100.0, 100.0),  # the curves are drawn near their minima
@@ -169,8 +169,10 @@ def refusal(error: ParameterError) -> str:
     bounded controls never make."""
     if error.spec is not None or error.options is not None:
         return accepted(error.spec, options=error.options)
+    if error.reason == "too_long" and error.name != "function":  # a text past MAX_TEXT, refused unread
+        return t("accepted.too_long", limit=MAX_TEXT, length=len(error.value))
     if error.name == "function":  # what a formula may hold, and the rule this text broke, naming what it refused
-        token = error.token if len(error.token) <= 40 else error.token[:40] + "…"
+        token = visible(error.token if len(error.token) <= 40 else error.token[:40] + "…")  # U+202E as \u202e
         return t("function.refused", accepted=t("accepted.function", limit=MAX_LENGTH),
                  reason=t(f"function.reason.{error.reason}", token=token, limit=MAX_LENGTH))
     return t("accepted.etas", count=MAX_ETAS) if error.name == "etas" else error.accepted
@@ -221,7 +223,10 @@ def fits(theta0, objective: str, function: str = "") -> bool:
 def read_control(key: str, text: str, spec: Hyperparameter | None = None):
     """A control's value from its text, as a visitor typed it or a link gave it: a choice, the η list, θ₀ (one number
     or two), or a plain number in the control's range (spec, if given, else spec_of(key)); else a ParameterError
-    naming it."""
+    naming it. A text longer than MAX_TEXT is refused whole, never cut and read (a typed function has its own,
+    shorter limit, which gd.typed says)."""
+    if key != "function" and len(text) > MAX_TEXT:
+        raise ParameterError(key, f"text of at most {MAX_TEXT} characters", text, reason="too_long")
     if key in OPTIONS:
         return params.choose(key, text, OPTIONS[key])
     if key == "etas":

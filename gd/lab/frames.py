@@ -16,7 +16,7 @@ from gd.stopping import STATUSES
 from gd.theory import at_minimum
 
 PATH_POINTS = 200  # points per run a chart receives
-CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make at most about 2.2 MB
+CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make up to 2.2 MB on a curve, 3.4 MB on a surface
 CURVE_POINTS = 141  # the article's np.linspace(-1, 6, 141)
 GAP_FLOOR = 1e-16  # J − J* below this is drawn at this height (a log axis has no zero)
 GAP_CEILING = 1e300  # and the convergence chart's axis ends by this (a thousand times a start near 1e308 is inf)

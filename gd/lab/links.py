@@ -5,7 +5,7 @@ control's range, a name must be one of the registry's. A bad value is dropped (i
 and named in one warning, where what the link gave is shown as text (text.quoted).
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -14,7 +14,6 @@ from gd.lab.controls import (
     DEFAULT_FUNCTION,
     DEFAULTS,
     HYPERPARAMETERS,
-    MAX_TEXT,
     NUMBERS,
     OPTIONS,
     RACE,
@@ -23,20 +22,25 @@ from gd.lab.controls import (
     race_etas,
     read_control,
     refusal,
+    surface_defaults,
+    title,
+    views_of,
 )
 from gd.lab.format import number_text
-from gd.lab.text import escaped, markdown, quoted
+from gd.lab.text import escaped, markdown, quoted, t
 from gd.params import ParameterError
 
 SHOWN_TEXT = 40  # characters of a bad value repeated back in a warning
 
 
 class Problem(NamedTuple):
-    """A link parameter that was not used: its key, the value it gave, and why (None: there is no such control)."""
+    """A link parameter that was not used: its key, the value it gave, and why (None: there is no such control);
+    for a view the link's objective does not have, that objective."""
 
     key: str
     raw: str
     refused: ParameterError | None = None
+    objective: str | None = None
 
 
 def read_url(params) -> tuple[dict, list[Problem]]:
@@ -48,9 +52,15 @@ def read_url(params) -> tuple[dict, list[Problem]]:
             problems.append(Problem(str(key), str(raw)))
             continue
         try:
-            values[key] = read_control(key, str(raw)[:MAX_TEXT])
+            values[key] = read_control(key, str(raw))
         except ParameterError as error:
             problems.append(Problem(key, str(raw), error))
+    objective = values.get("objective", DEFAULTS.objective)
+    shown = views_of(objective, values.get("function", ""))
+    if values.get("view", DEFAULTS.view) not in shown:  # the race on a curve: the page opens its first view
+        view = values.pop("view")
+        problems.append(Problem("view", view, ParameterError("view", f"one of {', '.join(shown)}", view,
+                                                             options=shown), objective))
     return values, problems
 
 
@@ -60,10 +70,17 @@ def _shown(text: str) -> str:
 
 def warning(problems: list[Problem]) -> str:
     """The one warning that names every refused link value (as Markdown; what the link gave is quoted as text)."""
-    said = [markdown("link.unknown", name=_shown(problem.key)) if problem.refused is None else
-            markdown("link.refused", name=escaped(problem.key), accepted=escaped(refusal(problem.refused)),
-                     raw=_shown(problem.raw)) for problem in problems]
-    return markdown("page.link_problems", problems="; ".join(said))
+    return markdown("page.link_problems", problems="; ".join(map(_said, problems)))
+
+
+def _said(problem: Problem) -> str:
+    if problem.refused is None:
+        return markdown("link.unknown", name=_shown(problem.key))
+    if problem.objective is not None:
+        return markdown("link.view_missing", objective=escaped(title("objective", problem.objective)),
+                        view=escaped(t(f"view.{problem.raw}")), shown=escaped(t(f"view.{DEFAULTS.view}")))
+    return markdown("link.refused", name=escaped(problem.key), accepted=escaped(refusal(problem.refused)),
+                    raw=_shown(problem.raw))
 
 
 def share(base: str | None, run: Run) -> str:
@@ -72,8 +89,10 @@ def share(base: str | None, run: Run) -> str:
 
 
 def to_url(run: Run) -> dict[str, str]:
-    """The query parameters that reopen this view: the values that differ from the defaults, and the language
-    always (with none in a link, the browser's language decides, and the receiver's may not be the sender's)."""
+    """The query parameters that reopen this view: the values that differ from the defaults (a surface's own η and
+    compared η: η = 0.1 on Rosenbrock must be said, the link would open at its 0.002), and the language always (with
+    none in a link, the browser's language decides, and the receiver's may not be the sender's)."""
+    own = replace(DEFAULTS, **surface_defaults(run.objective, run.function))  # the defaults of this objective
     query = {}
     for key, value in asdict(run).items():
         if key == "lang":
@@ -88,7 +107,7 @@ def to_url(run: Run) -> dict[str, str]:
             defaults = race_etas(run.objective) if run.objective in RACE_ETAS else {}
             query.update({name: number_text(eta) for name, eta in value
                           if eta != defaults.get(name.removeprefix("race_"))})
-        elif value != getattr(DEFAULTS, key):
+        elif value != getattr(own, key):
             if isinstance(value, tuple):  # the η list, or a 2-D start
                 query[key] = ",".join(map(number_text, value))
             elif isinstance(value, float):

@@ -167,6 +167,7 @@ ENGLISH = MappingProxyType({
                     "learning rates side by side. Numbers come from the gd engine; nothing is rounded until shown.",
     "link.unknown": "unknown link parameter “{name}” was ignored",
     "link.refused": "{name} must be {accepted}; the link gave “{raw}”, so the default is used",
+    "link.view_missing": "{objective} has no view “{view}”, so “{shown}” opened instead",
     "error.cap": "This view would take up to {seconds} s and {megabytes} MB on the server ({runs} runs of up to "
                  "{limit} updates each), over what one view may cost ({cap_seconds} s, {cap_megabytes} MB).",
     "error.cap.fix": "Lower the iteration limit to {fits} or less{fewer}.",
@@ -416,6 +417,7 @@ ENGLISH = MappingProxyType({
     "accepted.integers": "an integer from {low} to {high}",
     "accepted.one_of": "one of {options}",
     "accepted.etas": "1 to {count} learning rates separated by commas",
+    "accepted.too_long": "text of at most {limit} characters (this one has {length:,})",
     "list.separator": ", ",
     # a function typed by the visitor (objective "custom", gd.typed)
     "objective.custom.title": "Your function",
@@ -640,6 +642,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "page.caption": "θ ← θ − η·∇J(θ)：改动一个控件，看看更新会怎样变化，几个学习率并排对比。所有数值都直接来自计算引擎，只在显示时才取舍位数。",
     "link.unknown": "未知的链接参数「{name}」已被忽略",
     "link.refused": "{name} 必须是 {accepted}；链接给出的是「{raw}」，因此改用默认值",
+    "link.view_missing": "{objective}没有「{view}」视图，因此打开的是「{shown}」",
     "error.cap": "这个视图在服务器上最多需要 {seconds} 秒和 {megabytes} MB（{runs} 次运行，每次最多 {limit} 次更新），超过了一个视图允许的开销（{cap_seconds} 秒，{cap_megabytes} MB）。",
     "error.cap.fix": "请把迭代次数上限降到 {fits} 或以下{fewer}。",
     "error.cap.fewer.compare": "，或者少对比几个 η",
@@ -845,6 +848,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "accepted.integers": "{low} 到 {high} 之间的整数",
     "accepted.one_of": "以下之一：{options}",
     "accepted.etas": "1 到 {count} 个学习率，用逗号分隔",
+    "accepted.too_long": "最多 {limit} 个字符的文本（这个值有 {length:,} 个字符）",
     "list.separator": "，",
     # 访客自己输入的函数（目标函数 "custom"，gd.typed）
     "objective.custom.title": "你的函数",
@@ -995,18 +999,32 @@ def markdown(key: str, **parts) -> str:
     return "".join(pieces)
 
 
+# Characters Python counts as printable that draw nothing: Unicode's default-ignorable code points outside the
+# control, format and separator categories (DerivedCoreProperties.txt): the combining grapheme joiner, the Hangul
+# fillers, Khmer's inherent vowels, the Mongolian and the other variation selectors.
+_BLANK = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0"
+                    "\U000e0100-\U000e01ef]")
+
+
+def visible(text) -> str:
+    """A visitor's text with every character that is not printable or draws nothing written as its escape: line
+    breaks and tabs as \\n and \\t, direction and other format controls (U+202E would reverse the sentence around
+    it, U+200B hides) as \\u202e, \\u200b, so a message that repeats the text cannot be reordered or hidden by it."""
+    return "".join(char if char.isprintable() and not _BLANK.match(char) else
+                   char.encode("unicode_escape").decode("ascii") for char in str(text))
+
+
 def quoted(text) -> str:
     """Text a visitor typed or a link carried, as Markdown that shows it as text, whatever it holds.
 
     It becomes one inline code span, inside which neither CommonMark nor Streamlit's extensions read anything: no
     emphasis, links, HTML or entities (&lt; stays &lt;), directives (:red[…]), icons (:material/…:), emoji
-    shortcodes or math. Every character that is not printable — line breaks and tabs (which could end the span or
-    start a code block), invisible and bidirectional controls (U+202E would reverse the sentence around it) — is
-    written as its visible escape (\\n, \\u202e). The fence is longer than any run of backticks inside.
+    shortcodes or math. Every invisible character — line breaks and tabs (which could end the span or start a
+    code block), invisible and bidirectional controls — is written as its visible escape (visible()). The fence
+    is longer than any run of backticks inside.
     Streamlit rewrites every ":material/" of a Markdown source before parsing it, code spans included, so an
     invisible word joiner (U+2060) is put after that colon: the span still reads ":material/".
     """
-    shown = "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-                    for char in str(text)).replace(":material/", ":\u2060material/")
+    shown = visible(text).replace(":material/", ":\u2060material/")
     fence = "`" * (1 + max((len(run) for run in re.findall("`+", shown)), default=0))
     return f"{fence} {shown} {fence}"  # CommonMark strips the one space on each side

@@ -44,9 +44,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}  # a common laptop screen
 PHONE = {"width": 390, "height": 844}  # a common phone screen, held upright
-HEALTH_WAIT = 120  # seconds for the server to answer /_stcore/health
-FIRST_LOAD_WAIT = 240  # the first script run imports numpy, pandas and altair cold
-LATER_WAIT = 90  # every later rerun or page load
+# Every wait below is on the page's state; these are hang guards, never speed limits.
+HEALTH_WAIT = 300  # seconds for the server to answer /_stcore/health
+FIRST_LOAD_WAIT = 300  # the first script run imports numpy, pandas and altair cold
+LATER_WAIT = 180  # every later rerun or page load: a hang guard (a busy machine may take many times the usual)
 POLL_MS = 200
 CHARTS = len(DEFAULT_ETAS) + 1  # the first tab: a panel per compared η, and the convergence chart
 METRICS = ("theta", "grad", "loss", "updates", "status")
@@ -462,22 +463,36 @@ def click_through_every_view(page, shots, lang: str, size: str) -> None:
         assert query_of(page)["lang"] == [lang]
 
 
+# Counts the script runs that start from now on (a tick of a playing fragment is one).
+COUNT_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__runs = 0;
+  new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') window.__runs++; })
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
 def assert_play_steps_through(page) -> None:
-    """Play advances the update on its own (a fragment that reruns every PLAY_SECONDS), and Pause stops it."""
+    """Play advances the update on its own (a fragment that reruns every PLAY_SECONDS), and Pause stops it: after
+    the pause the player says Play again, and for as long as three ticks took while playing (on this machine, at
+    this load) no script run starts and the update stays."""
     def shown_step() -> int:
         return int(re.findall(r"\d+", page.locator('[data-testid="stSlider"]').inner_text())[0])
 
     start = shown_step()
     page.get_by_role("button", name=t("geometry.play"), exact=True).click()
-    deadline = time.monotonic() + LATER_WAIT
-    while shown_step() < start + 2:
-        assert time.monotonic() < deadline, "play did not advance the update"
+    started = time.monotonic()
+    while shown_step() < start + 3:
+        assert time.monotonic() < started + LATER_WAIT, "play did not advance the update"
         page.wait_for_timeout(POLL_MS)
+    three_ticks = time.monotonic() - started
     page.get_by_role("button", name=t("geometry.pause"), exact=True).click()
     settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1, "the stopped player")
+    page.get_by_role("button", name=t("geometry.play"), exact=True).wait_for()  # the button says Play again
     stopped = shown_step()
-    page.wait_for_timeout(3000)  # nearly four ticks
-    assert shown_step() == stopped
+    page.evaluate(COUNT_RUNS)
+    page.wait_for_timeout(1000 * three_ticks)  # a window measured in ticks as they came here, not a deadline
+    assert page.evaluate("() => window.__runs") == 0 and shown_step() == stopped
 
 
 def test_the_browser_console_has_no_errors(app, console):

@@ -1,0 +1,55 @@
+"""What the app tests share: the page opened through Streamlit's AppTest, and how they read it.
+
+A script run is given RUN_WAIT seconds: a hang guard, not a speed limit. A page run takes well under a second
+here, and many times that on a machine whose cores are busy with other work; only a script that never ends
+(a hang, a loop) reaches it.
+"""
+
+import json
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+RUN_WAIT = 300  # seconds one script run may take before AppTest gives up on it
+
+
+def new_page() -> AppTest:
+    """The page, not yet run: set its query parameters or context, then .run() it."""
+    return AppTest.from_file(str(DASHBOARD), default_timeout=RUN_WAIT)
+
+
+def open_page(query: dict | None = None, /, **more) -> AppTest:
+    """The page opened from a link with these query parameters (a list gives a parameter once per value), run."""
+    app = new_page()
+    for key, value in {**(query or {}), **more}.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def clean(app: AppTest) -> AppTest:
+    """No exception, and no red box but a diverged run's own explanation."""
+    assert not app.exception
+    assert all(box.value.startswith("Diverged") for box in app.error), [box.value for box in app.error]
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def charts(app: AppTest) -> list[dict]:
+    """The Vega-Lite spec of every chart in the main area, in page order."""
+    return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
+
+
+def plain(markdown: str) -> str:
+    """A sentence of the page without the backslashes that escape it for Markdown."""
+    return markdown.replace("\\", "")
+
+
+def seen(markdown: str) -> str:
+    """The text a reader sees of a line of the page's Markdown, rendered as CommonMark renders it."""
+    return "".join(token.content for block in MarkdownIt("commonmark").parse(markdown) if block.children
+                   for token in block.children)
