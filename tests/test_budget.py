@@ -6,7 +6,7 @@ import threading
 from dataclasses import replace
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app import open_page
 
 import gd
 from gd import theory
@@ -105,10 +105,7 @@ def test_every_view_opens_at_its_defaults_and_calls_the_engine_only_inside_price
     """The page, as a link to each objective opens it, walked through every view it has: no view is refused at the
     objective's own defaults (logistic regression's theory was), nothing is drawn in red, and no engine call escapes
     the cap, the run above the tabs included."""
-    app = AppTest.from_file("../dashboard.py", default_timeout=300)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
+    app = open_page(query)
     run = Run(objective=query["objective"], function=query.get("function", ""))
     labels = [tab.label for tab in app.tabs]
     assert len(labels) == len(views_of(run.objective, run.function))

@@ -309,7 +309,7 @@ def test_the_default_view_in_chinese(server, context, shots):
 def test_csv_download_has_the_points_of_every_run(app):
     with app.expect_download() as download:
         app.get_by_role("button", name=t("download.csv")).click()
-    assert download.value.suggested_filename == "trajectories.csv"
+    assert download.value.suggested_filename == "quadratic_points_eta_0.01_0.1_0.9_1_1.1.csv"  # what it holds
     assert Path(download.value.path()).read_bytes() == frames.csv(frames.points(gd.compare(DEFAULT_ETAS)))
 
 
@@ -493,6 +493,54 @@ def assert_play_steps_through(page) -> None:
     page.evaluate(COUNT_RUNS)
     page.wait_for_timeout(1000 * three_ticks)  # a window measured in ticks as they came here, not a deadline
     assert page.evaluate("() => window.__runs") == 0 and shown_step() == stopped
+
+
+@pytest.mark.parametrize("objective", ["quadratic", "ravine"])
+def test_switching_the_language_there_and_back_keeps_every_view(server, context, shots, objective):
+    """On every view of a curve and a surface: to 中文 and back to English, the page stays whole and on the same view
+    (the browser sent a choice's label in the other language back as its value, and the page became an error
+    box: AppTest does not reproduce it, a browser does)."""
+    from gd.lab.controls import views_of
+
+    page, _ = open_page(context, server["url"] + f"/?objective={objective}&lang=en", FIRST_LOAD_WAIT)
+    try:
+        for view in views_of(objective):
+            page.get_by_role("tab", name=t(f"view.{view}"), exact=True).click()
+            settle(page, lambda snap: len(snap["metrics"]) == len(METRICS), f"the {view} view")
+            for lang in ("zh", "en"):
+                page.locator('[data-testid="stSidebar"]').get_by_text(t(f"language.{lang}"), exact=True).click()
+                with speaking(lang):
+                    title = t("metric.theta")
+                    snapshot = settle(page, lambda snap, title=title: bool(snap["metrics"])
+                                      and snap["metrics"][0][0] == title, f"the {view} view in {lang}")
+                    assert snapshot["exceptions"] == 0, (view, lang)
+                    assert page.get_by_role("tab", name=t(f"view.{view}"), exact=True).get_attribute(
+                        "aria-selected") == "true", (view, lang)
+                assert query_of(page).get("view", ["compare"]) == [view] and query_of(page)["lang"] == [lang]
+                assert query_of(page).get("objective", ["quadratic"]) == [objective]
+        screenshot(page, shots, f"language-round-trip-{objective}.png")
+    finally:
+        page.close()
+
+
+def test_back_and_forward_move_through_what_the_learner_did(server, context):
+    """η 0.1 → 0.3 → 0.5, then the browser's Back: the page shows η = 0.3 and stays there (it wrote η = 0.5 back
+    a second later); Back again: the defaults; Forward: 0.3 again."""
+    page, _ = open_page(context, server["url"] + "/?lang=en", FIRST_LOAD_WAIT)
+    try:
+        for eta in ("0.3", "0.5"):
+            fill(page, "eta", t("label.eta"), eta)
+            settle(page, lambda snap, eta=eta: snap["metrics"] == expected_metrics(float(eta)), f"η = {eta}")
+        for move, eta in ((page.go_back, 0.3), (page.go_back, 0.1), (page.go_forward, 0.3)):
+            move()
+            settle(page, lambda snap, eta=eta: complete(snap) and snap["metrics"] == expected_metrics(eta),
+                   f"η = {eta} after {move.__name__}")
+            page.wait_for_timeout(1500)  # the page used to write the later η back after a moment: it must stay
+            snapshot = settle(page, complete, f"η = {eta}, a moment later")
+            assert snapshot["metrics"] == expected_metrics(eta)
+            assert query_of(page).get("eta", ["0.1"]) == [f"{eta:g}"]
+    finally:
+        page.close()
 
 
 def test_the_browser_console_has_no_errors(app, console):
