@@ -358,18 +358,19 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
         return np.stack([np.stack([xx, xy], axis=-1), np.stack([xy, yy], axis=-1)], axis=-2)
 
     if dim == 1:
-        offsets = _antithetic(NOISE, DATA_SEED)  # the article curve's data set, so a typed parabola gets its noise
+        offsets = _antithetic(NOISE, DATA_SEED)[None, :]  # the article curve's data: a typed parabola gets its noise
 
         def batch_grad(theta, idx):  # as objectives._curve: the mean of the offsets aᵢ of the batch
-            return grad(theta) + np.mean(offsets[idx], axis=-1)[..., None]
+            return grad(theta) + np.mean(offsets[0][idx], axis=-1)[..., None]
 
         def curvature(theta):
             return formula.run(read.hessian, theta)[0]
     else:
-        offsets = np.stack([_antithetic(NOISE, DATA_SEED), _antithetic(NOISE, DATA_SEED + 10)], axis=-1)  # (n, 2)
+        offsets = np.stack([_antithetic(NOISE, DATA_SEED), _antithetic(NOISE, DATA_SEED + 10)])  # (2, n)
 
-        def batch_grad(theta, idx):
-            return grad(theta) + np.mean(offsets[idx], axis=-2)
+        def batch_grad(theta, idx):  # as surfaces._surface: one axis at a time, each mean pairwise
+            return grad(theta) + np.stack([np.mean(offsets[0][idx], axis=-1), np.mean(offsets[1][idx], axis=-1)],
+                                          axis=-1)
 
         def curvature(theta):
             return np.linalg.eigvalsh(hess(theta))[..., -1]
@@ -377,7 +378,7 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
     objective = TypedObjective(
         "function", _latex(tree.body, text, dim), value, grad, batch_grad, curvature, (low, high), (), None, dim=dim,
         text=text, variables=("x", "y")[:dim], hessian=hess, start=None if dim == 1 else (0.0, 0.0),
-        instructions=read.instructions, formula=read)
+        compiled=("typed", offsets), instructions=read.instructions, formula=read)
     minimizers, smoothness, defined = (_search_1d if dim == 1 else _search_2d)(objective, low, high)
     if not defined:
         raise refused("nowhere_defined", text, text)
