@@ -1,7 +1,8 @@
 """The compiled loop: gd.run's numpy loop written out for numba, equal to it bit for bit.
 
 The readable reference is gd.run._reference (numpy, vectorized over lanes); this is the fast path
-for every objective, update rule and schedule that names a kind listed here. The loop is the
+for every objective, update rule and schedule that names a kind listed here, a formula typed by a
+user included: its programs are data to gd.interpreter, compiled once with the rest. The loop is the
 same: updates outside, lanes inside, a lane that stops is skipped from then on; each update runs in
 phases (gradients, steps, losses, tests), each a loop over the running lanes, and while every lane
 runs, the loops on a curve are one per kind, which the compiler vectorizes. On a 2-D surface θ is
@@ -13,7 +14,10 @@ the same order of operations, because floating point is not associative:
   reproduced in _sum, then one division by the count;
 - powers with an integer exponent (β1ᵗ, γᵗ) are libm's pow, as Python's float ** int is:
   numba's own float ** int multiplies repeatedly, so the exponent is made a float first;
-- exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp).
+- exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp), and so are a
+  typed formula's functions (gd.formula._libm calls the C functions numba binds);
+- a typed formula's domain is tested (gd.interpreter.outside) only where a lane diverges, as
+  stopping.ended does: left_domain if θ_k is finite and outside it or θ_{k−1} was.
 
 Compiled with cache=True (the first process compiles, in about 7 s; later ones load the cache),
 nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
@@ -544,7 +548,7 @@ def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule,
                 status[lane] = CONVERGED if _norm(probe, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
                 stopped += 1
-        if stopped:  # keep the running lanes, in order
+        if stopped:  # keep the running lanes, in order (and a typed formula's J and ∇J of each)
             kept = 0
             for idx in range(m):
                 if status[active[idx]] == RUNNING:
@@ -588,7 +592,7 @@ def gradients(problem, theta: np.ndarray) -> np.ndarray:
 
 def _program(problem) -> interpreter.Code:
     """The objective's formula as the interpreter's Code: a typed one's programs, else none."""
-    return interpreter.code(getattr(problem, "formula", None) if problem.compiled[0] == "typed" else None)
+    return interpreter.code(problem.formula if problem.compiled[0] == "typed" else None)
 
 
 def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool = False):

@@ -22,14 +22,16 @@ Every stage is bounded by the text's size and structure, none by a clock: a verd
 text (so refusals are cached too), the same on a busy machine as on an idle one. The variables are this module's
 own, so no name a user typed is ever looked up. Values, gradients and Hessians are straight-line programs run with
 numpy (gd.formula.run), computed in the order typed: small integer powers are products, as the built-in curves
-write them, so typed "(x - 2.5)**2 - 1" gives the article's curve bit for bit. |u| is differentiated as sign(u)
-and sign(u) as 0 (its second derivative away from the kink). The formula's LaTeX is written from Python's tree, as
-typed.
+write them, so typed "(x - 2.5)**2 - 1" gives the article's curve bit for bit. On the compiled loop (the objective's
+compiled form is ("typed", the offsets)) the same programs are data to gd.interpreter, with the same numbers. |u| is
+differentiated as sign(u) and sign(u) as 0 (its second derivative away from the kink). The formula's LaTeX is
+written from Python's tree, as typed.
 
 What is said about the function holds on its plot range, not beyond: minimizers are found on a grid of the range
 and refined (bisection of J' in 1-D, Newton in 2-D); none found means the list is empty, and the theory tab has
 no prediction; L is the largest |J''| (the Hessian's spectral norm) on the grid. Per-example noise is the built-in
-curves' (objectives._curve): offsets aᵢ·(θ − c) in antithetic pairs that sum to zero, the article curve's data.
+curves' (objectives._curve): offsets aᵢ·(θ − c) in antithetic pairs that sum to zero, the article curve's data; in
+2-D a second such set on y, each axis's batch mean summed pairwise as the built-in surfaces' (gd.surfaces).
 A typed function has a domain: the points where J and ∇J are defined (logarithm of a positive number, even root
 of a non-negative one, no division by zero); a run that reaches a point outside it ends with the status
 LEFT_DOMAIN (gd.stopping), not "diverged". J is called quadratic (so the theory's closed forms are exact) when it
