@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit
 
 from gd import interpreter, work
-from gd.interpreter import GRADIENT, UPDATE, interpret, outside
+from gd.interpreter import GRADIENT, UPDATE, interpret, interpret_here, outside
 from gd.stopping import LEFT_DOMAIN, PATIENCE, STATUSES, diverged, divergence_bound, ended, norm, tolerance
 from gd.variants import Epochs, examples_per_update
 
@@ -495,7 +495,7 @@ def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule,
         elif objective == 2:
             calm = _losses(2, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == TYPED:
-            interpret(program, UPDATE, theta, active[:m], registers, results)
+            interpret_here(program, UPDATE, theta, active[:m], registers, results)
             for idx in range(m):
                 lane = active[idx]
                 previous, value = loss[lane], results[idx, 0]

@@ -197,6 +197,18 @@ def _function(operation, x):
     return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else x
 
 
+# _interpret's body compiled into its caller, for the loop's one call per update: the call itself (some 90 arguments,
+# the arrays' parts) cost 60 ns, as much as the article curve's instructions at one lane
+_interpret_here = njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")(_interpret.py_func)
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def interpret_here(program, section, theta, lanes, registers, results):
+    """interpret(), compiled into the caller (once: each call site compiles the interpreter again)."""
+    _interpret_here(program, program.bounds[section], program.bounds[section + 1], program.firsts[section],
+                    program.firsts[section + 1], theta, lanes, registers, results)
+
+
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
 def _power(a, exponent, out, count):
     """formula._power: an integer exponent up to PRODUCTS in size a product left to right (1 over it below 0), ±1/2 a
