@@ -368,6 +368,20 @@ def _losses(kind, theta, m, rule, bound, epsilon, step, loss, before, row):
     return calm if rule == 0 or rule == 2 else 0
 
 
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _typed_losses(lane, idx, results, theta, rule, bound, epsilon, step, loss, before, g, row):
+    """A typed formula's J and ∇J at lane's new θ (results[idx]) into loss and its history row, the previous J into
+    before, ∇J into g for the next update. Returns 1 if the lane surely goes on (as _losses; 1-D only), else 0."""
+    previous, value = loss[lane], results[idx, 0]
+    before[lane], loss[lane], row[lane] = previous, value, value
+    for d in range(g.shape[1]):
+        g[lane, d] = results[idx, 1 + d]
+    if g.shape[1] > 1:
+        return 0
+    measure = abs(value - previous) if rule == 0 else abs(step[lane, 0])
+    return int((abs(theta[lane, 0]) <= bound) & (abs(value) < math.inf) & (measure >= epsilon))
+
+
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule, epsilon, bound, tolerance,
              rates, theta, loss, first, second, best, stale, status, iterations,
@@ -407,6 +421,9 @@ def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule,
     epoch, offset = 0, 0  # update k's batch is orders[row, epoch, offset:offset + size]
     if objective == TYPED:  # J and ∇J where each running lane starts this block
         interpret(program, UPDATE, theta, active[:m], registers, results)
+        for idx in range(m):
+            for d in range(dim):
+                g[active[idx], d] = results[idx, 1 + d]
     for j in range(table.shape[1]):
         if m == 0:
             return
@@ -428,15 +445,11 @@ def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule,
                 _slopes(1, theta, m, sampled, shift, g)
             else:
                 _slopes(2, theta, m, sampled, shift, g)
-        elif objective == TYPED:  # ∇J (computed with J), plus the batch's mean offset on each axis
+        elif objective == TYPED:  # ∇J, in g since J was computed (phase 3), plus the batch's mean offset on each axis
             sampled = orders.shape[0] > 0
             if sampled and shared:  # the same for every lane
                 for d in range(dim):
                     probe[0, d] = _row_mean(data, d, orders[0, epoch], offset, count, scratch)
-            for idx in range(m):
-                lane = active[idx]
-                for d in range(dim):
-                    g[lane, d] = results[idx, 1 + d]
             if sampled:  # (not added to a full batch's gradient: −0 + 0 is +0)
                 for idx in range(m):
                     lane = active[idx]
@@ -496,13 +509,14 @@ def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule,
             calm = _losses(2, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == TYPED:
             interpret_here(program, UPDATE, theta, active[:m], registers, results)
-            for idx in range(m):
-                lane = active[idx]
-                previous, value = loss[lane], results[idx, 0]
-                before[lane], loss[lane], losses[k + 1, lane] = previous, value, value
-                if dim == 1:  # as _losses: the lanes that surely go on
-                    measure = abs(value - previous) if rule == 0 else abs(step[lane, 0])
-                    calm += int((abs(theta[lane, 0]) <= bound) & (abs(value) < math.inf) & (measure >= epsilon))
+            if dense and dim == 1:  # lane idx is active[idx]: a loop the compiler vectorizes
+                for lane in range(m):
+                    calm += _typed_losses(lane, lane, results, theta, rule, bound, epsilon, step, loss, before, g,
+                                          losses[k + 1])
+            else:
+                for idx in range(m):
+                    calm += _typed_losses(active[idx], idx, results, theta, rule, bound, epsilon, step, loss, before,
+                                          g, losses[k + 1])
             if not (dim == 1 and (rule == 0 or rule == 2)):
                 calm = 0
         else:
