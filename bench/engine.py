@@ -15,16 +15,17 @@ times faster the engine is), medians of --repeats runs, ε = 0 so no lane stops 
    12 and 72 lanes × 10,000 updates, against plain Python-float loops of the same update on (x, y)
    (history list of pairs, |ΔJ| test every update; the sampled indices drawn before the clock).
 4. Typed formulas on the compiled loop (issue 21): the article curve typed against the built-in quadratic
-   and typed Rosenbrock against the built-in one, gd/batch and adam/sgd, at 1, 5 and 72 lanes × 10,000
-   updates, beside the article's own loop in Python floats; the target is a typed formula within 3× of
-   its built-in per update. Processor time (time.thread_time), the least of --repeats runs, since the
-   machine is shared.
+   and typed Rosenbrock against the built-in one, gd/batch and adam/sgd, at 1, 5 and 72 lanes (200,000 /
+   lanes updates, at least 10,000, so that each run takes milliseconds), beside the article's own loop in
+   Python floats; the target is a typed formula within 3× of its built-in per update. Processor time
+   (time.thread_time), the least of --repeats runs, the two taking turns, since the machine is shared.
 
 The plain loops' cost per (η, update) does not depend on how many η there are; they run 3 η.
 Run: python bench/engine.py [--repeats 3] [--part all|1d|2d|typed]
 """
 
 import argparse
+import functools
 import itertools
 import math
 import statistics
@@ -215,15 +216,18 @@ TYPED_CASES = (  # name, the built-in, its formula typed, keywords, the η span 
 )
 
 
-def least_processor_seconds(work, repeats: int) -> float:
-    """The least processor time of this thread over repeats runs of work (after one run to warm up)."""
-    work()
-    times = []
-    for _ in range(repeats):
-        start = time.thread_time()
+def least_processor_seconds(works, repeats: int) -> list[float]:
+    """The least processor time of this thread over repeats runs of each work, the works taking turns (so that a
+    change of the machine's load weighs on all of them alike), after one run each to warm up."""
+    for work in works:
         work()
-        times.append(time.thread_time() - start)
-    return min(times)
+    least = [math.inf] * len(works)
+    for _ in range(repeats):
+        for index, work in enumerate(works):
+            start = time.thread_time()
+            work()
+            least[index] = min(least[index], time.thread_time() - start)
+    return least
 
 
 def typed(repeats: int) -> None:
@@ -241,14 +245,11 @@ def typed(repeats: int) -> None:
         formula = gd.parse_objective(text, plot_range=problem.plot_range)
         start = problem.start if problem.start is not None else gd.params.THETA0.default
         for lanes in TYPED_LANES:
-            etas = list(np.geomspace(*span, lanes))
-
-            def per_update(objective, etas=etas, keywords=keywords, start=start) -> float:
-                seconds = least_processor_seconds(lambda: gd.compare(
-                    etas, objective, epsilon=0.0, max_iter=UPDATES, theta0=start, **keywords), repeats)
-                return seconds / (len(etas) * UPDATES) * 1e9
-
-            native, interpreted = per_update(built_in), per_update(formula)
+            etas, updates = list(np.geomspace(*span, lanes)), max(UPDATES, 200_000 // lanes)
+            runs = [functools.partial(gd.compare, etas, objective, epsilon=0.0, max_iter=updates, theta0=start,
+                                      **keywords) for objective in (built_in, formula)]
+            native, interpreted = (seconds / (lanes * updates) * 1e9
+                                   for seconds in least_processor_seconds(runs, repeats))
             ratio = interpreted / native
             against = f"{plain / interpreted:>20.1f}×" if built_in == "quadratic" and not keywords else ""
             print(f"{name:<20} {lanes:>6} {native:>12.1f} {interpreted:>9.1f} {ratio:>6.2f}× "
