@@ -1,14 +1,17 @@
 """The lab's page: widgets in, the views gd.lab builds, drawn. The only module that imports Streamlit."""
 
 import ctypes
+import gc
+import threading
+import time
 from dataclasses import fields, replace
 from functools import partial
 
 import streamlit as st
 
 import gd
-from gd import theory
-from gd.lab import budget, frames, views
+from gd import theory, typed
+from gd.lab import budget, frames, maps, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
@@ -50,7 +53,6 @@ from gd.work import WorkLimitError
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 CACHE_SECONDS = 3600  # a cached view lives an hour: enough for a lesson, bounded for a public server
-PLAY_SECONDS = 0.8  # one update per tick while playing
 PANELS_PER_ROW = 4  # side-by-side panels in one row on a wide screen
 
 
@@ -66,8 +68,44 @@ def return_freed_memory() -> bool:
     return bool(libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024))
 
 
+CACHED = []  # every cached view of the page
+
+
 def cached(builder, entries: int):
-    return st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
+    view = st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
+    CACHED.append(view)
+    return view
+
+
+def give_back_memory() -> None:
+    """Drop every cached view and what the lab and the engine cache for visitors' settings, then return the freed
+    memory to the system: a server nobody is using holds no more than a fresh one that has shown one page."""
+    for view in CACHED:
+        view.clear()
+    maps.forget()
+    typed.forget()
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: Python's own free lists only
+        pass
+
+
+@st.cache_resource
+def last_run() -> dict:
+    """Once per server: when a page last ran (main() writes it), and a thread that gives the caches' memory back
+    once the server is idle (state.idle): caches serve a busy server, an idle one returns what they hold."""
+    seen = {"at": time.monotonic(), "given_back": False}
+
+    def watch():
+        while True:
+            time.sleep(state.IDLE_SECONDS / 4)
+            if not seen["given_back"] and state.idle(seen["at"], time.monotonic()):
+                seen["given_back"] = True
+                give_back_memory()
+
+    threading.Thread(target=watch, name="give back memory when idle", daemon=True).start()
+    return seen
 
 
 headline_view = cached(views.headline, 256)
@@ -475,31 +513,38 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
-@st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
-def step_through_view(run: Run, _shown: views.Headline) -> views.StepThrough:
+def _step_through(run: Run, _shown: views.Headline) -> views.StepThrough:
     """_shown is run's own headline, so the cache keys on run alone (Streamlit does not hash _-named arguments)."""
     return views.step_through(run, _shown)
 
 
-def toggle_play(key: str, first, last) -> None:
-    playing = not st.session_state.get("playing", False)
-    st.session_state["playing"] = playing
-    if playing and st.session_state.get(key) == last:  # at the end (played there, or opened there): start over
-        st.session_state[key] = first
+step_through_view = cached(_step_through, 64)
+
+
+def toggle_play(key: str, options: list) -> None:
+    playing, place = state.play_pressed(st.session_state.get("playing", False),
+                                        options.index(st.session_state[key]), len(options) - 1)
+    st.session_state["playing"], st.session_state[key] = playing, options[place]
 
 
 def play_ui(key: str, options: list, draw, hint: str, opening=None) -> None:
-    """A slider over options (the updates to show) with Play/Pause: while playing, a fragment moves one option on
-    every PLAY_SECONDS and the last one stops the play. draw(option) draws what the option shows; the slider opens
-    at opening (the first option unless given)."""
+    """A slider over options (the updates to show) with Play/Pause and its speed: while playing, a fragment moves one
+    option on every tick (state.play_tick) and the last one stops the play; only the fragment reruns, and each tick
+    changes only the charts' player row, so the browser moves them in place. draw(option) draws what the option
+    shows; the slider opens at opening (the first option unless given)."""
     opening = options[0] if opening is None else opening
     if st.session_state.get(key) not in options:  # new, or left from another run's updates
         st.session_state[key] = opening
     playing = st.session_state.get("playing", False)
-    st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play,
-              args=(key, options[0], options[-1]),
-              help=t("geometry.play.help", seconds=PLAY_SECONDS), key=f"{key}_play")
-    st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=PLAY_SECONDS if playing else None)()
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(key, options),
+                  help=t("geometry.play.help"), key=f"{key}_play")
+        st.session_state.setdefault("play_speed", 1.0)
+        speed = st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key="play_speed",
+                                     format_func=lambda speed: f"{speed:g}×",
+                                     help=t("help.speed", seconds=state.PLAY_SECONDS))
+    seconds = state.tick_seconds(speed or 1.0)
+    st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=seconds if playing else None)()
 
 
 def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
@@ -507,9 +552,7 @@ def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
     stops the play (and the ticks: the page reruns without them)."""
     place = options.index(st.session_state[key])
     if playing:
-        place = min(place + 1, len(options) - 1)
-        if place == len(options) - 1:
-            st.session_state["playing"] = False
+        place, st.session_state["playing"] = state.play_tick(place, len(options) - 1)
     st.session_state[key] = options[place]
     if len(options) > 1:
         shown = st.select_slider(t("label.step"), options, key=key, help=hint, format_func=lambda k: f"{k:,}")
@@ -684,6 +727,7 @@ PLAYERS = ("geometry", "race", "regression")  # the views with a Play button
 
 def main() -> None:
     return_freed_memory()
+    last_run().update(at=time.monotonic(), given_back=False)
     follow_address()
     keep_view_controls()
     lang = language_ui()

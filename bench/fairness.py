@@ -11,7 +11,7 @@ own, so every change misses the headline cache (the comparison below it is keyed
 is cached and not rebuilt). Between changes it waits --pause seconds.
 
 - Phase A: the light page alone (after two warm-up changes, not counted).
-- Phase B: the same while three heavy pages keep opening shared links (gd.lab.links.to_url) of the
+- Phase B: the same while --heavy pages (default 3) keep opening shared links (gd.lab.links.to_url) of the
   highest-priced settings of bench.budget.candidates() for the theory, noise and compare views (each at the
   largest iteration limit the cap allows). Each heavy page opens a new link as soon as the previous view
   has settled (every chart drawn); every link lowers the iteration limit by one and nudges η, so every load
@@ -27,7 +27,7 @@ flight, the server's CPU (/proc/<pid>/stat) and that of this script's other desc
 server's RSS and peak (VmHWM). The heavy pages' metrics are checked against gd.minimize after the server
 has stopped. Gives up after --timeout seconds (exit status 1); exit status 1 also when a check failed or a
 browser console error was seen.
-Run: python bench/fairness.py [--changes 15] [--pause 1.0] [--timeout 360]
+Run: python bench/fairness.py [--changes 15] [--pause 1.0] [--timeout 360] [--heavy 3] [--heavy-nice 19]
 """
 
 import argparse
@@ -65,11 +65,12 @@ CAP_PREFIX = t("error.cap", seconds="\0", megabytes="", runs=0, limit="", cap_se
                cap_megabytes="").split("\0")[0]
 
 
-def heavy_runs(top: Run, count: int) -> list[Run]:
-    """count links of one heavy setting: each a step lower in the iteration limit and with its own η, within the cap."""
+def heavy_runs(top: Run, count: int, page: int = 0) -> list[Run]:
+    """count links of one heavy setting: each a step lower in the iteration limit and with its own η (each page's
+    its own), within the cap."""
     runs = []
     for i in range(count):
-        run = replace(top, max_iter=top.max_iter - i, eta=float(f"{0.1 + i * 1e-4:.6g}"))
+        run = replace(top, max_iter=top.max_iter - i, eta=float(f"{0.1 + page * 0.01 + i * 1e-4:.6g}"))
         budget.check(run)  # raises if a link would be refused
         runs.append(run)
     return runs
@@ -233,8 +234,8 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
             # so their browser runs at lower priority (--heavy-nice), leaving the cores to the server and the light
             # visitor as their own machines would. --heavy-nice 0 measures them at equal priority.
             others = await playwright.chromium.launch(executable_path=niced(args.heavy_nice), args=CHROMIUM_FLAGS)
-            heavy = [asyncio.create_task(heavy_page(others, server.url, index, heavy_runs(top, HEAVY_LINKS), stop,
-                                                    firsts[index], record)) for index, top in enumerate(tops)]
+            heavy = [asyncio.create_task(heavy_page(others, server.url, index, heavy_runs(top, HEAVY_LINKS, index),
+                                                    stop, firsts[index], record)) for index, top in enumerate(tops)]
             await asyncio.gather(*(event.wait() for event in firsts))
             phase = Phase(server.pid)
             for eta in light_etas(args.changes, 1):
@@ -266,13 +267,16 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between two η changes (default 1)")
     parser.add_argument("--timeout", type=float, default=360, help="seconds for the whole run (default 360)")
     parser.add_argument("--poll-ms", type=int, default=50, help="how often the light page looks for the update")
+    parser.add_argument("--heavy", type=int, default=3,
+                        help="heavy pages beside the light one, taking the heavy views in turn (default 3)")
     parser.add_argument("--heavy-nice", type=int, default=19,
                         help="niceness of the heavy visitors' browser (default 19; 0: the same priority as the rest)")
     args = parser.parse_args()
     print(describe())
     print(code_version())
     ranked = candidates()
-    tops = [next(run for run in ranked if run.view == view) for view in HEAVY_VIEWS]
+    tops = [next(run for run in ranked if run.view == HEAVY_VIEWS[index % len(HEAVY_VIEWS)])
+            for index in range(args.heavy)]
     for top in tops:
         seconds, megabytes = budget.price(top)
         print(f"heavy page: {top.view:<8} {top.objective}, {top.variant}, {top.optimizer}, stop {top.stop}, "
@@ -306,7 +310,7 @@ def main() -> int:
           f"Enter → new metrics painted")
     print(f"{'phase':<36} {'n':>3} {'median':>9} {'worst':>9} {'server CPU':>11} {'Chromium CPU':>13} "
           f"{'machine':>8} {'RSS':>9}")
-    names = {"A": "A: light page alone", "B": "B: beside 3 heavy pages", "C": "C: alone again, after"}
+    names = {"A": "A: light page alone", "B": f"B: beside {args.heavy} heavy pages", "C": "C: alone again, after"}
     for name, seconds in times.items():
         if not seconds or name not in phases:
             print(f"{names[name]:<36} none measured")

@@ -11,9 +11,13 @@ chart drawn) the server's VmRSS and VmHWM are read from /proc/<pid>/status. The 
 against gd.minimize on the way.
 
 Prints the machine, the number of settings, the median time per setting, RSS at the start, every 50
-settings and at the end, the peak (VmHWM), whether the peak is under 500 MB, and whether RSS plateaued.
+settings and at the end, the peak (VmHWM), whether the peak is under 500 MB, and whether RSS plateaued; then the
+page is closed, its session ends, and RSS is read again after --settle seconds: it should return to within 10 % of
+its start (RSS after one page view of each kind, the page then closed: a warm server with no visitor).
+--formulas: every setting a typed function of its own instead (1-D and 2-D in turn, every view of a curve), as a
+stranger trying hundreds of formulas would.
 MB here is 10⁶ bytes.
-Run: python bench/memory.py [--settings 300]
+Run: python bench/memory.py [--settings 300] [--formulas] [--settle 10]
 """
 
 import argparse
@@ -35,7 +39,7 @@ from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
 
 import gd  # noqa: E402
 from gd.lab import budget  # noqa: E402
-from gd.lab.controls import CHOICES, Run  # noqa: E402
+from gd.lab.controls import CHOICES, CURVE_VIEWS, CUSTOM, Run  # noqa: E402
 from gd.lab.format import number  # noqa: E402
 from gd.lab.links import to_url  # noqa: E402
 from gd.lab.text import t  # noqa: E402
@@ -127,8 +131,26 @@ def setting(i: int) -> Run:
             run = replace(run, max_iter=run.max_iter // 2)
 
 
+def formula(i: int) -> Run:
+    """The i-th typed function: a formula of its own, in x (even i) or x and y (odd i), each view of a curve in turn,
+    within the cap."""
+    a, b = _six(1 + (i % 37) / 10), _six(0.1 + (i % 11) / 7)
+    text = (f"(x - {a})^2 + {b}*sin({i % 7 + 1}*x)" if i % 2 == 0 else
+            f"(x - {a})^2 + {_six(2 + i % 5)}*(y + {b})^2 + sin(x*y)/{i % 9 + 3}")
+    run = Run(objective=CUSTOM, function=text, theta0=0.0 if i % 2 == 0 else (0.0, 0.0), eta=_six(0.01 + i * 1e-4),
+              view=CURVE_VIEWS[i % len(CURVE_VIEWS)], variant="sgd" if CURVE_VIEWS[i % len(CURVE_VIEWS)] == "noise"
+              else "batch", max_iter=2_000)
+    while True:
+        try:
+            budget.check(run)
+            return run
+        except budget.WorkCapError:
+            run = replace(run, max_iter=run.max_iter // 2)
+
+
 def expected_metrics(run: Run) -> list[list[str]]:
-    result = gd.minimize(run.objective, eta=run.eta, **run.keywords())
+    result = gd.minimize(gd.parse_objective(run.function) if run.objective == CUSTOM else run.objective,
+                         eta=run.eta, **run.keywords())
     values = {"theta": number(result.theta), "grad": number(result.grad), "loss": number(result.loss),
               "updates": f"{result.iterations:,}", "status": t(f"status.{result.status}")}
     return [[t(f"metric.{key}"), values[key]] for key in METRICS]
@@ -137,24 +159,34 @@ def expected_metrics(run: Run) -> list[list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settings", type=int, default=300, help="distinct settings to open (default 300)")
+    parser.add_argument("--formulas", action="store_true", help="a typed function of its own in every setting")
+    parser.add_argument("--settle", type=float, default=10, help="seconds after the page closed before RSS is read")
     args = parser.parse_args()
     print(describe())
     print(code_version())
-    runs = [setting(i) for i in range(args.settings)]
-    for name in ("eta", "etas", "sweep_low"):  # what the headline, comparison and sweep caches are keyed on
+    runs = [(formula if args.formulas else setting)(i) for i in range(args.settings)]
+    for name in ("function",) if args.formulas else ("eta", "etas", "sweep_low"):  # what the caches are keyed on
         assert len({getattr(run, name) for run in runs}) == len(runs), f"two settings share a value of {name}"
     from playwright.sync_api import sync_playwright
 
     times, failures, samples = [], [], []
     with served("dashboard.py") as server:
         url = server.url
-        started = memory(server.pid)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             try:
+                warm = browser.new_page()  # each kind of page once: the defaults, and with --formulas, a typed
+                for run in [Run(), *([formula(-1), formula(-2)] if args.formulas else [])]:  # 1-D and a 2-D one
+                    warm.goto(url + "/?" + urlencode(to_url(run)), wait_until="domcontentloaded",
+                              timeout=PAGE_WAIT_MS)
+                    warm.evaluate(SETTLED, {"heading": t("section.run", eta=number(run.eta)), "timeout": PAGE_WAIT_MS,
+                                            "poll": 20})
+                warm.close()
+                time.sleep(args.settle)
+                started = memory(server.pid)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.on("pageerror", lambda error: failures.append(f"page error: {error}"))
-                print(f"server RSS at start (before any page): {started['VmRSS']:.1f} MB")
+                print(f"server RSS at start (one page of each kind viewed and closed): {started['VmRSS']:.1f} MB")
                 for i, run in enumerate(runs):
                     link = url + "/?" + urlencode(to_url(run))
                     begin = time.perf_counter()
@@ -174,6 +206,9 @@ def main() -> int:
                               f"peak {samples[-1]['VmHWM']:7.1f} MB, median "
                               f"{statistics.median(times[-EVERY:]) * 1e3:6.0f} ms per setting "
                               f"over the last {min(EVERY, len(times))}", flush=True)
+                page.close()
+                time.sleep(args.settle)
+                after = memory(server.pid)
             finally:
                 browser.close()
     server_log = server.log
@@ -192,6 +227,9 @@ def main() -> int:
     print(f"peak under {TARGET_MB} MB: {'yes' if peak < TARGET_MB else 'NO'}")
     print(f"plateau: {'yes' if plateau else 'NO'} (RSS grew {first_half:+.1f} MB over the first half, "
           f"{second_half:+.1f} MB over the second; plateau means the second half grew < 5% of the half-way RSS)")
+    returned = after["VmRSS"] <= 1.1 * started["VmRSS"]
+    print(f"after the session ended ({args.settle:g} s): RSS {after['VmRSS']:.1f} MB, "
+          f"{after['VmRSS'] / started['VmRSS'] - 1:+.0%} of the start: within 10 % {'yes' if returned else 'NO'}")
     print(f"pages that failed (timeout, exception, or metrics ≠ gd.minimize): {len(failures)}")
     for failure in failures[:5]:
         print("  " + failure[:1500])

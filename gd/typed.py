@@ -333,6 +333,11 @@ def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
     return read
 
 
+def forget() -> None:
+    """Drop every cached reading, read or refused (a server with no visitor gives its memory back)."""
+    _read.cache_clear()
+
+
 @functools.lru_cache(maxsize=128)
 def _read(text: str, low: float, high: float) -> TypedObjective | ParameterError:
     try:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import gd
 from gd import theory
-from gd.lab import budget, views
+from gd.lab import budget, maps, views
 from gd.lab.budget import Call, WorkCapError
 from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, DEFAULTS, MOMENTUM_CELLS, Run, surface_defaults, views_of
 
@@ -29,7 +29,7 @@ def engine_calls(monkeypatch):
 
     def counting(function, kind):
         def counted(*args, **keywords):
-            calls.append((*kind(*args, **keywords), budget.priced()))
+            calls.append((*kind(*args, **keywords), budget.priced().calls))
             return function(*args, **keywords)
         return counted
 
@@ -37,6 +37,13 @@ def engine_calls(monkeypatch):
         monkeypatch.setattr(gd, name, counting(getattr(gd, name), kind))
     monkeypatch.setattr(theory, "momentum_map", counting(
         theory.momentum_map, lambda etas, betas, *_, updates=200, **__: ("momentum", len(etas) * len(betas), updates)))
+    surface_map = maps.surface_map
+
+    def drawn(objective):  # a surface's map (its contours, computed the first time) drawn inside a builder
+        assert budget.priced().maps, f"a map of {objective} drawn where no map was priced"
+        return surface_map(objective)
+
+    monkeypatch.setattr(maps, "surface_map", drawn)
     return calls
 
 

@@ -240,9 +240,9 @@ def test_the_race_gaps_are_each_runs_loss_above_the_minimum_and_the_step_moves_o
         assert np.array_equal(rows["gap"].to_numpy(), expected)
     spec = maps.race_gap_chart(gaps, 5)
     moved = maps.at(spec, 40)
-    assert [param["value"] for param in moved["params"] if param["name"] == charts.STEP] == [40]
-    assert {key: value for key, value in moved.items() if key != "params"} == \
-        {key: value for key, value in spec.items() if key != "params"}
+    assert moved["datasets"][charts.PLAYER] == [{charts.STEP: 40.0}]
+    assert {**moved, "datasets": {**moved["datasets"], charts.PLAYER: None}} == \
+        {**spec, "datasets": {**spec["datasets"], charts.PLAYER: None}}  # only the player's row moved
 
 
 # --- momentum's map --------------------------------------------------------------------------------------------
@@ -348,8 +348,9 @@ def test_a_stepped_charts_parameter_starts_where_asked_and_filters_its_layers():
     surface = maps.surface_map("ravine")
     runs = maps.race_runs("ravine")
     spec = maps.race(surface, maps.race_paths(runs), 12)
-    assert [param for param in spec["params"] if param["name"] == charts.STEP] == [{"name": charts.STEP,
-                                                                                   "value": 12}]
+    assert spec["datasets"][charts.PLAYER] == [{charts.STEP: 12.0}]
+    (step,) = [param for param in spec["params"] if param["name"] == charts.STEP]
+    assert f"data('{charts.PLAYER}')[0].{charts.STEP}" in step["expr"]  # read from the player's row
     stepped = [layer for layer in layers_of(spec) if any(step.get("filter") == f"datum.k <= {charts.STEP}"
                                                          for step in layer.get("transform", []))]
     assert len(stepped) == 2  # the paths and their heads

@@ -110,7 +110,8 @@ def test_one_update_shows_the_minus_sign_at_work():
     assert sentence.startswith(f"Update 4: at θ₃ = {number(run.history[3])}")
     assert f"θ₄ = {number(run.history[4])}" in sentence
     spec = charts(app)[0]
-    assert {param["name"]: param["value"] for param in spec["params"]} == {"step": 3, "zoom": 0}
+    (player,) = spec["datasets"]["player"]
+    assert (player["step"], player["zoom"]) == (3, 0)
     arrow = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
     drawn = [row for row in spec["datasets"][arrow["data"]["name"]] if row["k"] == 3]
     assert drawn[0]["theta_next"] == pytest.approx(run.history[4])

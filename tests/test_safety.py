@@ -14,15 +14,34 @@ FORBIDDEN_ATTRIBUTES = {"loads", "load", "unsafe_load", "full_load"}  # on the m
 STRING_EVALUATORS = {"sympify", "parse_expr", "lambdify", "S", "eval", "exec"}  # SymPy's eval/exec of text, by any name
 
 
+# The one process the engine starts: the compiled loop's compiler (gd/compiled.py), a fixed command of this Python.
+FIXED_COMMANDS = {"compiled.py"}
+
+
+def fixed_command(call: ast.Call) -> bool:
+    """A subprocess call whose command is a list of this interpreter (sys.executable) and string constants: nothing a
+    visitor gave can reach it."""
+    command = call.args[0] if call.args else None
+    return isinstance(command, ast.List) and all(
+        (isinstance(part, ast.Constant) and isinstance(part.value, str))
+        or (isinstance(part, ast.Attribute) and part.attr == "executable" and isinstance(part.value, ast.Name)
+            and part.value.id == "sys") for part in command.elts)
+
+
 def findings(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
             found.append(f"{path.name}:{node.lineno} calls {node.func.id}()")
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "subprocess"
+                and not fixed_command(node)):
+            found.append(f"{path.name}:{node.lineno} starts a process whose command is not fixed")
         if isinstance(node, ast.Import):
             found += [f"{path.name}:{node.lineno} imports {alias.name}" for alias in node.names
-                      if alias.name.split(".")[0] in FORBIDDEN_MODULES]
+                      if alias.name.split(".")[0] in FORBIDDEN_MODULES
+                      and not (alias.name == "subprocess" and path.name in FIXED_COMMANDS)]
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in FORBIDDEN_MODULES:
             found.append(f"{path.name}:{node.lineno} imports from {node.module}")
         if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES
@@ -57,3 +76,8 @@ def test_the_scan_finds_what_it_looks_for(tmp_path):
                        "pickle.loads(b'')\nst.markdown(text, unsafe_allow_html=True)\n"
                        "sympy.sympify(text)\nparse_expr(text)\nsympy.lambdify(x, e)\nsympy.S(text)\nbuiltins.eval(t)\n")
     assert len(findings(planted)) == 12
+    started = tmp_path / "compiled.py"  # the one file that may start a process: only a fixed command
+    started.write_text("import subprocess\nimport sys\nsubprocess.run([sys.executable, '-c', 'print(1)'])\n"
+                       "subprocess.run([sys.executable, '-c', text])\nsubprocess.run(command)\n")
+    assert findings(started) == ["compiled.py:4 starts a process whose command is not fixed",
+                                 "compiled.py:5 starts a process whose command is not fixed"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import gd
-from gd.lab import views
+from gd.lab import charts, views
 from gd.lab.controls import DEFAULT_ETAS, DEFAULTS
 from gd.lab.format import number
 from gd.lab.text import t
@@ -152,12 +152,13 @@ def test_one_update_shows_the_minus_sign_at_work():
     theta3 = 2.5 - 2.5 * 0.8**3  # θ_k = 2.5 + (1 − 2η)^k (θ₀ − 2.5)
     assert steps.sentences[3].startswith(f"Update 4: at θ₃ = {theta3:.6g}")
     chart = steps.at(3)
-    assert [param["value"] for param in chart["params"] if param["name"] == "step"] == [3]
+    assert chart["datasets"][charts.PLAYER][0][charts.STEP] == 3
     arrow = layer_of(chart, "rule")
     drawn = [row for row in rows(chart, arrow) if row["k"] == 3]  # what the chart's filter k == step keeps
     assert drawn[0]["theta_next"] == pytest.approx(2.5 - 2.5 * 0.8**4, rel=1e-14)
     assert arrow["transform"] == [{"filter": "(datum.k === step)"}]
-    assert steps.at(3)["datasets"] == steps.chart["datasets"]  # a step changes the parameter, not the data
+    assert {**steps.at(3), "datasets": None} == {**steps.chart, "datasets": None}  # the spec stays as it is
+    assert {**steps.at(3)["datasets"], charts.PLAYER: None} == {**steps.chart["datasets"], charts.PLAYER: None}
 
 
 def test_the_step_through_follows_a_diverging_run_with_its_axes():
@@ -168,21 +169,23 @@ def test_the_step_through_follows_a_diverging_run_with_its_axes():
     assert steps.updates == 106
     for k in (0, 2, 50, 105):
         chart = steps.at(k)
-        arrow = layer_of(chart, "rule")
-        x_domain = arrow["encoding"]["x"]["scale"]["domain"]
+        (player,) = chart["datasets"][charts.PLAYER]  # the step, the zoom and the axes' domains the chart reads
+        x_domain, y_domain = [player["x_low"], player["x_high"]], [player["y_low"], player["y_high"]]
         ends = (shown.history[k], shown.history[k + 1])
         assert x_domain[0] <= min(ends) and max(ends) <= x_domain[1]
-        assert all(layer["encoding"]["x"]["scale"]["domain"] == x_domain for layer in chart["layer"])
+        scaled = [layer["encoding"][axis]["scale"]["domain"] for layer in chart["layer"]
+                  for axis in ("x", "y") if "scale" in layer.get("encoding", {}).get(axis, {})]
+        assert scaled and all(domain in ({"expr": "[x_low, x_high]"}, {"expr": "[y_low, y_high]"}) for domain in scaled)
         zoomed = [{"filter": "(datum.zoom === zoom)"}]
         (curve,) = [layer for layer in chart["layer"] if layer.get("transform") == zoomed]
-        zoom = {param["name"]: param["value"] for param in chart["params"]}["zoom"]
+        zoom = player["zoom"]
         drawn = [row for row in rows(chart, curve) if row["zoom"] == zoom]
         assert min(row["theta"] for row in drawn) == x_domain[0] and max(row["theta"] for row in drawn) == x_domain[1]
         loss = [row["loss"] for row in drawn]
-        assert curve["encoding"]["y"]["scale"]["domain"] == [min(loss), max(loss)]
+        assert y_domain == [min(loss), max(loss)]
         assert all(min(loss) <= (end - 2.5) ** 2 - 1 <= max(loss) for end in ends)  # both points inside, in J too
         assert ("axes follow it" in steps.sentences[k]) == (zoom > 0)
-    assert steps.at(0)["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-1.0, 6.0]
+    assert [steps.at(0)["datasets"][charts.PLAYER][0][name] for name in ("x_low", "x_high")] == [-1.0, 6.0]
 
 
 def test_the_step_through_writes_subscripts_and_draws_the_tangent():

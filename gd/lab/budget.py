@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from gd import compiled
 from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, MOMENTUM_CELLS, RACE, Run, problem_of
@@ -24,7 +25,7 @@ SECONDS = 1.5  # what one view may cost on the server, priced as if every run we
 MEGABYTES = 100  # what one view's histories may hold: with frames, charts and copies, at most 150 MB of the server
 MAP_SECONDS = 0.75  # drawing a surface's view beside its runs: up to 12 maps and the convergence chart, the first of
 # a surface in a fresh process included (0.45 s warm, up to 0.8 s cold; bench/budget.py --objectives ravine …)
-HEAVY_SECONDS = 0.05  # a view priced above this waits for the one heavy lane (see heavy_lane)
+HEAVY_SECONDS = 0.05  # a builder priced above this waits for the one heavy lane (see metered)
 
 # ns per update: (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling,
 # stop); the worst over gd and Adam (own samples: 50 seeds, the page's most), from
@@ -455,8 +456,12 @@ def _megabytes(run: Run, call: Call, updates: int) -> float:
     return call.lanes * (updates + 1) * (2 * dim + 1 if call.kind == "stops" else dim + 1) * 8 / 1e6
 
 
+MAP_VIEWS = ("compare", "theory", "stopping", "noise", "race", "geometry", "regression")  # the builders that draw a
+# surface's maps (and compute the map itself, the first time a typed surface is drawn)
+
+
 def _draws_maps(run: Run, builder: str) -> bool:
-    return _dim(run) > 1 and builder in ("compare", "theory", "stopping", "noise", "race")
+    return _dim(run) > 1 and builder in MAP_VIEWS
 
 
 def cost(run: Run, priced: tuple[Call, ...], updates: int | None = None, reference: bool | None = None,
@@ -530,8 +535,9 @@ def metered(builder: str, run: Run):
     other core to every light request, such as an η change), and stopped by gd.cpu_limit past LIMIT_FACTOR × its
     price + LIMIT_FLOOR of processor time, so that a wrong price cannot become a page of many seconds. Taken inside a
     builder, so that a view already cached never waits; the cap itself is checked by the page (check)."""
-    seconds = cost(run, calls(run, builder), maps=_draws_maps(run, builder))[0]
-    token = _priced.set(calls(run, builder))
+    maps = _draws_maps(run, builder)
+    seconds = cost(run, calls(run, builder), maps=maps)[0]
+    token = _priced.set(Priced(calls(run, builder), maps))
     try:
         with _HEAVY if seconds > HEAVY_SECONDS else nullcontext(), cpu_limit(LIMIT_FACTOR * seconds + LIMIT_FLOOR):
             yield
@@ -539,10 +545,17 @@ def metered(builder: str, run: Run):
         _priced.reset(token)
 
 
-_priced: ContextVar[tuple[Call, ...]] = ContextVar("priced calls", default=())
+class Priced(NamedTuple):
+    """What was priced for the builder running in a thread: its engine calls, and whether drawing a surface's maps."""
+
+    calls: tuple[Call, ...] = ()
+    maps: bool = False
 
 
-def priced() -> tuple[Call, ...]:
-    """The calls priced for the builder running in this thread (empty outside one): what tests hold the engine's real
-    calls against."""
-    return _priced.get()
+_priced: ContextVar[Priced | None] = ContextVar("priced", default=None)
+
+
+def priced() -> Priced:
+    """What was priced for the builder running in this thread (nothing outside one): what tests hold the engine's real
+    calls, and the maps really drawn, against."""
+    return _priced.get() or Priced()

@@ -165,19 +165,42 @@ def _guides(smoothness: float) -> list[alt.Chart]:
 
 STEP = "step"  # the chart parameter that picks which update the step-through chart shows
 ZOOM = "zoom"  # the one that picks the curve drawn at that update's zoom (frames.zooms)
+DOMAIN = ("x_low", "x_high", "y_low", "y_high")  # the step-through's axes, which follow a run out of the plot
+PLAYER = "player"  # the one-row dataset a stepped chart's parameters read (played, at_step)
+
+
+def player_param(name: str) -> alt.Parameter:
+    """A parameter whose value is the PLAYER row's field `name`: the page moves a stepped chart by replacing that row
+    alone (at_step), so the chart's spec stays the same and the browser updates the chart in place (Streamlit
+    replaces a dataset of an unchanged spec in the Vega view) instead of drawing it anew at every step."""
+    return alt.param(name=name, expr=f"length(data('{PLAYER}')) ? data('{PLAYER}')[0].{name} : 0")
+
+
+def played(spec: dict, **values) -> dict:
+    """A finished stepped chart's spec with its PLAYER row (values, as floats: Vega reads integers from Arrow as
+    BigInt) and an invisible layer that reads it, so that Vega keeps the dataset."""
+    reader = {"data": {"name": PLAYER}, "mark": {"type": "point", "opacity": 0, "aria": False}}
+    return at_step({**spec, "layer": [*spec["layer"], reader]}, **values)
+
+
+def at_step(spec: dict, **values) -> dict:
+    """A stepped chart's spec showing other values: only its PLAYER row differs."""
+    return {**spec, "datasets": {**spec.get("datasets", {}), PLAYER: [{key: float(value) for key, value in
+                                                                        values.items()}]}}
 
 
 def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = False) -> alt.LayerChart:
     """Every update of a run in one chart, the parameter STEP choosing which is drawn: the curve, θ_k with its
-    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameters (and
-    the axes' domains, which follow a run that leaves the plot: ZOOM picks the curve drawn for them). cut: the curve
-    runs off the plot at some zoom and is drawn at its edge there (frames.clip)."""
-    step, zoom = alt.param(name=STEP, value=0), alt.param(name=ZOOM, value=0)
+    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameters, read
+    from the PLAYER row (played): STEP, the axes' domains DOMAIN, which follow a run that leaves the plot, and ZOOM,
+    which picks the curve drawn for them. cut: the curve runs off the plot at some zoom and is drawn at its edge
+    there (frames.clip)."""
+    step, zoom = player_param(STEP), player_param(ZOOM)
+    domain = [player_param(name) for name in DOMAIN]
     shown = alt.datum.k == step
-    start = curve[curve["zoom"] == 0]
-    x_scale = alt.Scale(domain=[start["theta"].min(), start["theta"].max()], nice=False)
+    x_scale = alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[0]}, {DOMAIN[1]}]"), nice=False)
     x = alt.X("theta:Q", title="θ", scale=x_scale)
-    y = alt.Y("loss:Q", title=loss_title(cut), scale=alt.Scale(domain=list(frames.window(start["loss"]))))
+    y = alt.Y("loss:Q", title=loss_title(cut), scale=alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[2]}, {DOMAIN[3]}]")))
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
@@ -193,19 +216,7 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = F
             x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
         points.mark_text(dy=-14, fontSize=13).encode(x, y, text="label:N"),
-    ).add_params(step, zoom).properties(height=320, width="container")
-
-
-def with_domains(spec: dict, x: list[float], y: list[float]) -> dict:
-    """A layered chart's spec with every layer's x and y scale domain set, nothing else changed."""
-    def layer(part: dict) -> dict:
-        encoding = dict(part.get("encoding", {}))
-        for channel, domain in (("x", x), ("y", y)):
-            if "scale" in encoding.get(channel, {}):
-                encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": domain}}
-        return {**part, "encoding": encoding}
-
-    return {**spec, "layer": [layer(part) for part in spec["layer"]]}
+    ).add_params(step, zoom, *domain).properties(height=320, width="container")
 
 
 def band(band: pd.DataFrame, minimizer: float | None) -> alt.LayerChart:

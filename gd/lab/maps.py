@@ -33,7 +33,10 @@ from gd.lab.charts import (
     STATUS_COLORS,
     STEP,
     TITLE_SEPARATOR,
+    at_step,
     eta_color,
+    played,
+    player_param,
 )
 from gd.lab.controls import MOMENTUM_CELLS, race_etas
 from gd.lab.format import number
@@ -209,6 +212,13 @@ def surface_map(objective) -> SurfaceMap:
     elif not isinstance(objective, str):
         objective = objective.name
     return _typed_map(objective) if objective.startswith(TYPED) else _named_map(objective)
+
+
+def forget() -> None:
+    """Drop what the maps cache for the visitors' settings: typed surfaces' maps and every map's specs (the built-in
+    surfaces' own maps stay: there are six, and every visitor's page needs them)."""
+    for cache in (_typed_map, _base_spec, _template_text):
+        cache.cache_clear()
 
 
 @functools.cache
@@ -401,24 +411,21 @@ def _map(surface: SurfaceMap, layers: list, title: str | None = None, step: int 
     shared with the cache, to be read (serialised), never written."""
     chart = alt.layer(*layers)
     if step is not None:
-        chart = chart.add_params(_step_param(step))
+        chart = chart.add_params(player_param(STEP))
     properties = {"height": height, "width": "container"}
     if title:
         properties["title"] = alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal")
     spec = chart.properties(**properties).to_dict()
     base = _base_spec(surface.name, spoken())
-    return {**spec, "layer": copy.deepcopy(base["layer"]) + spec["layer"],
+    spec = {**spec, "layer": copy.deepcopy(base["layer"]) + spec["layer"],
             "datasets": {**base["datasets"], **spec.get("datasets", {})}}
+    return spec if step is None else played(spec, step=step)
 
 
 def at(spec: dict, step: int) -> dict:
-    """A chart's spec with its parameter STEP set to step, nothing else changed (the page's slider and play)."""
-    return {**spec, "params": [{**param, "value": step} if param["name"] == STEP else param
-                               for param in spec.get("params", [])]}
-
-
-def _step_param(step: int) -> alt.Parameter:
-    return alt.param(name=STEP, value=int(step))
+    """A stepped chart's spec at another step: only its PLAYER row changes (the page's slider and play), so the
+    browser moves the chart in place."""
+    return at_step(spec, step=step)
 
 
 # --- side by side: one map per η ----------------------------------------------------------------------------------
@@ -566,13 +573,13 @@ def race_gap_chart(gaps: pd.DataFrame, step: int) -> dict:
     tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("k:Q", title="k"),
                alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
     base = alt.Chart(gaps)
-    return alt.layer(
+    return played(alt.layer(
         base.mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip),
         _heads(base.transform_filter(f"datum.k <= {STEP}"), ["rule"]).mark_circle(
             size=50, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip),
         alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(k=STEP).mark_rule(
             color="#555", strokeDash=[4, 4]).encode(x="k:Q"),
-    ).add_params(_step_param(step)).properties(height=SIDE_HEIGHT, width="container").to_dict()
+    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container").to_dict(), step=step)
 
 
 # --- momentum's map over (η, β) -----------------------------------------------------------------------------------
@@ -707,7 +714,7 @@ def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logist
     y_scale = alt.Scale(domain=[-0.05, 1.05]) if logistic else alt.Scale(zero=False)
     shown = alt.Chart(fitted.assign(x=_rounded(fitted["x"]), fit=_rounded(fitted["fit"]))).transform_filter(
         f"datum.k <= {STEP}")
-    return alt.layer(
+    return played(alt.layer(
         alt.Chart(data).mark_circle(size=28, color=CURVE_COLOR, opacity=0.8).encode(
             x=x, y=alt.Y("y:Q", title=y_title, scale=y_scale),
             tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]),
@@ -716,7 +723,7 @@ def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logist
             x=x, y=alt.Y("fit:Q", scale=y_scale), order="x:Q",
             tooltip=[alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", format=".4g"),
                      alt.Tooltip("fit:Q", title=t("map.fit"), format=".4g")]),
-    ).add_params(_step_param(step)).properties(height=SIDE_HEIGHT, width="container").to_dict()
+    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container").to_dict(), step=step)
 
 
 # --- noise: where the seeds' runs end -----------------------------------------------------------------------------

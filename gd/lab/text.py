@@ -272,7 +272,9 @@ ENGLISH = MappingProxyType({
     "geometry.caption": "Why the minus sign: the update moves θ against the slope. Step through the first "
                         "{steps} updates of your run, or press play.",
     "geometry.play": "Play",
-    "geometry.play.help": "Show one update after another, every {seconds} s, until the last one.",
+    "geometry.play.help": "Show one update after another, at the speed beside it, until the last one.",
+    "label.speed": "Speed",
+    "help.speed": "How fast Play moves: 1× is one update every {seconds} s.",
     "geometry.pause": "Pause",
     "geometry.none": "Your run made no update (it diverged at θ₀), so there is no step to draw.",
     "geometry.gd": "Update {number}: at θ{here} = {theta} the slope is dJ = {slope}. The update adds −η·dJ = "
@@ -707,7 +709,9 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "stopping.line": "{rule}：{sentence}",
     "geometry.caption": "为什么有个负号：更新让 θ 逆着斜率移动。逐一查看这次运行的前 {steps} 次更新，或者点击播放。",
     "geometry.play": "播放",
-    "geometry.play.help": "每 {seconds} 秒显示下一次更新，直到最后一次。",
+    "geometry.play.help": "按旁边选定的速度逐次显示更新，直到最后一次。",
+    "label.speed": "速度",
+    "help.speed": "播放的快慢：1× 是每 {seconds} 秒一次更新。",
     "geometry.pause": "暂停",
     "geometry.none": "你的运行没有做任何更新（它在 θ₀ 处就已发散），所以没有可画的步子。",
     "geometry.gd": "第 {number} 次更新：在 θ{here} = {theta} 处，斜率 dJ = {slope}。更新加上 −η·dJ = -{eta} × ({slope}) = {step}，所以 θ{after} = {next}：{direction}",

@@ -327,11 +327,11 @@ class StepThrough:
         return len(self.sentences)
 
     def at(self, k: int) -> dict:
-        """The chart showing update k + 1: only the parameters and the axes' domains change, nothing is computed."""
-        values = {charts.STEP: k, charts.ZOOM: self.zooms[k]}
-        spec = {**self.chart, "params": [{**param, "value": values.get(param["name"], param.get("value"))}
-                                         for param in self.chart["params"]]}
-        return charts.with_domains(spec, *self.domains[self.zooms[k]])
+        """The chart showing update k + 1: only its PLAYER row changes (the step, the zoom and the axes' domains),
+        nothing is computed."""
+        (x_low, x_high), (y_low, y_high) = self.domains[self.zooms[k]]
+        return charts.at_step(self.chart, step=k, zoom=self.zooms[k], x_low=x_low, x_high=x_high, y_low=y_low,
+                              y_high=y_high)
 
 
 @view("geometry")
@@ -359,9 +359,10 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
                      slope=number(row.slope), eta=number(run.eta), step=number(move), next=number(row.theta_next),
                      direction=direction)
         sentences.append(sentence + (t("geometry.zoomed", times=f"{2**int(level):,}") if level else ""))
-    return StepThrough(charts.with_domains(charts.geometry(curves, frames.step_shapes(updates, problem, zoom),
-                                                           cut).to_dict(), *domains[0]),
-                       tuple(sentences), tuple(int(level) for level in zoom), domains)
+    (x_low, x_high), (y_low, y_high) = domains[0]
+    chart = charts.played(charts.geometry(curves, frames.step_shapes(updates, problem, zoom), cut).to_dict(), step=0,
+                          zoom=0, x_low=x_low, x_high=x_high, y_low=y_low, y_high=y_high)
+    return StepThrough(chart, tuple(sentences), tuple(int(level) for level in zoom), domains)
 
 
 def _step_through_map(run: Run) -> StepThrough:
