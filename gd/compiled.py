@@ -19,7 +19,7 @@ the same order of operations, because floating point is not associative:
 - a typed formula's domain is tested (gd.interpreter.outside) only where a lane diverges, as
   stopping.ended does: left_domain if θ_k is finite and outside it or θ_{k−1} was.
 
-Compiled with cache=True (the first process compiles, in about 7 s; later ones load the cache),
+Compiled with cache=True (the first process compiles, in about 20 s; later ones load the cache),
 nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
 (x / 0 is ±inf or NaN, as in numpy) and without numba's reference counting (_nrt=False: its
 atomic counts cost more than the update itself), so the kernels allocate nothing: descend()
@@ -664,7 +664,7 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
             names)
 
 
-# The first process on a fresh checkout compiles for about 7 s (later ones load numba's cache in about 0.15 s).
+# The first process on a fresh checkout compiles for about 20 s (later ones load numba's cache in about 0.15 s).
 # So the kernel is compiled in the background, started by the first run that could use it, and until it is ready
 # runs go to the reference loop, which gives the same numbers: a fresh server answers at once. The compiling itself
 # happens in a separate process: numba's compiler holds the GIL for seconds, which would stall every
