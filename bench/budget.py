@@ -4,8 +4,9 @@ python bench/budget.py              # search every view × objective × variant 
                                     # cap prices highest, then run the top ones, each in a fresh process (ε = 0, so
                                     # every run goes to the limit): seconds and peak RSS against the price
 python bench/budget.py --calibrate  # measure the compiled loop's cost per update, the table gd/lab/budget.py uses
-python bench/budget.py --calibrate --typed  # the same per instruction of a typed formula (the reference loop), for the
-                                    # page's "custom" objective: TYPED_FORMULAS, the worst per instruction taken
+python bench/budget.py --calibrate --typed  # the same per instruction of a typed formula (the compiled loop's
+                                    # interpreter), for the page's "custom" objective: TYPED_FORMULAS, the worst per
+                                    # instruction taken; with --reference, the numpy loop's rows of typed formulas
 python bench/budget.py --calibrate --reference  # the numpy reference loop's cost per update of every built-in
                                     # (what runs while the compiled loop is prepared), theory.momentum_map's, and
                                     # budget.speed()'s measure on this machine
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,47 +110,62 @@ def search(top: int, objectives) -> None:
               f"{run.max_iter:>8,} {seconds:6.2f}s {took:6.2f}s {megabytes:6.0f} {peak:7.0f} MB", flush=True)
 
 
-TYPED_UPDATES = 2_000  # a typed function runs on the reference loop, 10–100 times slower: fewer updates suffice
-TYPED_FORMULAS = {  # the article curve typed, and large formulas of every function gd.typed allows, in 1-D and 2-D
-    "custom": ("(x - 2.5)^2 - 1",
+TYPED_UPDATES = 2_000  # the numpy loop is 10–100 times slower than the compiled one: fewer updates suffice
+TYPED_FORMULAS = {  # the article curve typed, large formulas of every function gd.typed allows, and chains of calls of
+    # the C library, each lane's dearest instructions (in 1-D and 2-D)
+    "custom": ("(x - 2.5)^2 - 1", "sin(sin(sin(sin(sin(sin(sin(sin(x))))))))",
                "sin(x)*exp(-x^2/9)+cos(2*x)*tanh(x)+log(1+x^2)*sqrt(4+x^2)+abs(x-1)*sin(x)^2+exp(cos(x))*tanh(sin(x))",
                "tanh(sin(x))*exp(cos(x)/3)*log(2+sin(x))*sqrt(5+cos(3*x))+sin(cos(x))*exp(tanh(x))*x^2/9+abs(x)*cos(x)"),
-    "custom_2d": ("(1 - x)^2 + 100*(y - x^2)^2",
+    "custom_2d": ("(1 - x)^2 + 100*(y - x^2)^2", "sin(sin(sin(sin(sin(x*y)))))*tan(tan(tan(x - y)/3)/3)",
                   "tanh(sin(x*y))*exp(cos(x)/3)*log(2+sin(y))*sqrt(5+cos(3*x*y))+sin(cos(x+y))*exp(tanh(y))*x^2/9"
                   "+abs(x)*y^2"),
 }
 
 
-def calibrate_typed() -> None:
-    """budget.COST_NS's "custom" rows: per instruction of the formula's programs (budget.instructions), the worst over
-    TYPED_FORMULAS and over gd and Adam, of (fixed ns per update, ns per lane of a shared run, ns per lane with its
-    own samples)."""
+def calibrate_typed(reference: bool) -> None:
+    """budget.COST_NS's "custom" rows (the compiled loop), or with reference budget.REFERENCE_NS's (the numpy loop, the
+    worst over the stopping rules as well): per instruction of the formula's programs for J and ∇J
+    (budget.instructions), the worst over TYPED_FORMULAS and over gd and Adam, of (fixed ns per update, ns per lane of
+    a shared run, ns per lane with its own samples)."""
+    from gd import compiled
+    from gd.run import _compare, _seeds
+
+    engine, updates = ("reference", TYPED_UPDATES) if reference else ("compiled", CALIBRATION_UPDATES)
+    if not reference:
+        gd.minimize()
+        compiled.wait()
+
+    def per_update(work, repeats=2) -> float:
+        return min(_timed(work) for _ in range(repeats)) / updates * 1e9
+
     print(describe())
     for kind, formulas in TYPED_FORMULAS.items():
-        for (variant, batch), stop in itertools.product(SAMPLINGS, gd.STOPS):
-            worst = [0.0, 0.0, 0.0]
-            for text in formulas:
-                problem, size = gd.parse_objective(text), budget.instructions(text)
-                one = twelve = own = 0.0
-                for optimizer in ("gd", "adam"):
-                    keywords = dict(epsilon=0.0, max_iter=TYPED_UPDATES, variant=variant, batch_size=batch,
-                                    optimizer=optimizer, stop=stop, theta0=start_of("custom", text))
-
-                    def per_update(work, repeats=2) -> float:
-                        return min(_timed(work) for _ in range(repeats)) / TYPED_UPDATES * 1e9
-
-                    one = max(one, per_update(lambda: gd.minimize(problem, eta=1e-4, **keywords)))  # noqa: B023
-                    twelve = max(twelve, per_update(lambda: gd.compare([1e-4] * 12, problem, **keywords)))  # noqa: B023
-                    if variant != "batch":
-                        def own_samples():
-                            return gd.seeds(1e-4, list(range(SEEDS)), problem, **keywords)  # noqa: B023
-
-                        own = max(own, per_update(own_samples, 1) / SEEDS)
-                per_lane = max((twelve - one) / 11, 0.0)
-                for index, value in enumerate((max(one - per_lane, 0.0), per_lane, own)):
-                    worst[index] = max(worst[index], value / size)
+        for variant, batch in SAMPLINGS:
             name = budget.sampling(variant, batch)
-            print(f'    ("{kind}", "{name}", "{stop}"): ({worst[0]:.0f}, {worst[1]:.1f}, {worst[2]:.0f}),', flush=True)
+            over_stops = [0.0, 0.0, 0.0]
+            for stop in gd.STOPS:
+                worst = [0.0, 0.0, 0.0]
+                for text in formulas:
+                    problem, size = gd.parse_objective(text), budget.instructions(text)
+                    one = twelve = own = 0.0
+                    for optimizer in ("gd", "adam"):
+                        keywords = dict(epsilon=0.0, max_iter=updates, variant=variant, batch_size=batch,
+                                        optimizer=optimizer, stop=stop, theta0=start_of("custom", text))
+                        one = max(one, per_update(partial(_compare, [1e-4], problem, keywords, engine)))
+                        twelve = max(twelve, per_update(partial(_compare, [1e-4] * 12, problem, keywords, engine)))
+                        if variant != "batch":
+                            own = max(own, per_update(partial(_seeds, 1e-4, list(range(SEEDS)), problem, keywords,
+                                                              engine), 1) / SEEDS)
+                    per_lane = max((twelve - one) / 11, 0.0)
+                    for index, value in enumerate((max(one - per_lane, 0.0), per_lane, own)):
+                        worst[index] = max(worst[index], value / size)
+                over_stops = [max(a, b) for a, b in zip(over_stops, worst, strict=True)]
+                if not reference:
+                    print(f'    ("{kind}", "{name}", "{stop}"): ({worst[0]:.1f}, {worst[1]:.2f}, {worst[2]:.1f}),',
+                          flush=True)
+            if reference:
+                print(f'    ("{kind}", "{name}"): ({over_stops[0]:.0f}, {over_stops[1]:.1f}, {over_stops[2]:.0f}),',
+                      flush=True)
 
 
 def calibrate(objectives) -> None:
@@ -233,7 +250,8 @@ def _timed(work) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
-    parser.add_argument("--typed", action="store_true", help="with --calibrate: the typed functions' rows")
+    parser.add_argument("--typed", action="store_true", help="with --calibrate: the typed functions' rows (with "
+                        "--reference too: their numpy loop's)")
     parser.add_argument("--reference", action="store_true", help="with --calibrate: the numpy loop's rows")
     parser.add_argument("--objectives", nargs="+", default=None,
                         help="calibrate or search only these (default: every one)")
@@ -243,7 +261,7 @@ def main() -> None:
     if args.child:
         child(args.child)
     elif args.calibrate and args.typed:
-        calibrate_typed()
+        calibrate_typed(args.reference)
     elif args.calibrate and args.reference:
         calibrate_reference(args.objectives or list(gd.problems()))
     elif args.calibrate:

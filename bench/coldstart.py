@@ -6,7 +6,8 @@ directory, as on a fresh clone; "warm" reuses the cache the cold run wrote. Meas
 - import: `import gd`;
 - first page: then the default run and a 12-η comparison (what the first page view asks for);
 - compiled: from the start until the compiled loop is ready (it compiles in a background thread while
-  the reference loop, which gives the same numbers, answers).
+  the reference loop, which gives the same numbers, answers);
+- cache: what the cold run left in numba's cache (the kernels, compiled), in MB.
 
 --old DIR runs the same script against another checkout (e.g. a clone at the commit before numba).
 Run: python bench/coldstart.py [--old /tmp/old-checkout] [--repeats 3]
@@ -57,7 +58,9 @@ def measure(checkout: Path, repeats: int) -> dict[str, dict]:
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as cache:
             figures["cold"].append(probe(checkout, cache))
+            figures["cold"][-1]["cache"] = sum(path.stat().st_size for path in Path(cache).rglob("*")) / 1e6
             figures["warm"].append(probe(checkout, cache))
+            figures["warm"][-1]["cache"] = figures["cold"][-1]["cache"]
     return {kind: {key: (None if runs[0][key] is None else statistics.median(run[key] for run in runs))
                    for key in runs[0]} for kind, runs in figures.items()}
 
@@ -69,11 +72,13 @@ def main() -> None:
     args = parser.parse_args()
     print(describe())
     rows = [("this checkout", ROOT)] + ([("old checkout", args.old)] if args.old else [])
-    print(f"{'':<14} {'cache':<5} {'import gd':>10} {'first page':>11} {'compiled':>9}   (s from process start)")
+    print(f"{'':<14} {'cache':<5} {'import gd':>10} {'first page':>11} {'compiled':>9} {'cache MB':>9}   "
+          f"(s from process start)")
     for name, checkout in rows:
         for kind, figures in measure(checkout, args.repeats).items():
             ready = "—" if figures["compiled"] is None else f"{figures['compiled']:.2f}"
-            print(f"{name:<14} {kind:<5} {figures['import']:>10.2f} {figures['page']:>11.2f} {ready:>9}")
+            print(f"{name:<14} {kind:<5} {figures['import']:>10.2f} {figures['page']:>11.2f} {ready:>9} "
+                  f"{figures['cache']:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,18 @@ times faster the engine is), medians of --repeats runs, ε = 0 so no lane stops 
 3. Two dimensions (issue 14): gd/batch on the ravine and adam/sgd on Rosenbrock, θ a pair, at 1, 5,
    12 and 72 lanes × 10,000 updates, against plain Python-float loops of the same update on (x, y)
    (history list of pairs, |ΔJ| test every update; the sampled indices drawn before the clock).
+4. Typed formulas on the compiled loop (issue 21): the article curve typed against the built-in quadratic
+   and typed Rosenbrock against the built-in one, gd/batch and adam/sgd, at 1, 5 and 72 lanes (200,000 /
+   lanes updates, at least 10,000, so that each run takes milliseconds), beside the article's own loop in
+   Python floats; the target is a typed formula within 3× of its built-in per update. Processor time
+   (time.thread_time), the least of --repeats runs, the two taking turns, since the machine is shared.
 
 The plain loops' cost per (η, update) does not depend on how many η there are; they run 3 η.
-Run: python bench/engine.py [--repeats 3] [--part all|1d|2d]
+Run: python bench/engine.py [--repeats 3] [--part all|1d|2d|typed]
 """
 
 import argparse
+import functools
 import itertools
 import math
 import statistics
@@ -199,6 +205,57 @@ def surfaces(repeats: int) -> None:
             print(f"{name:<20} {lanes:>6,} {UPDATES:>7,} {fast:>10.1f} {plain:>9.1f} {plain / fast:>6.1f}×")
 
 
+TYPED_LANES = (1, 5, 72)
+TYPED_TARGET = 3.0  # issue 21: a typed formula at most this many times its built-in's cost per update
+TYPED_CASES = (  # name, the built-in, its formula typed, keywords, the η span of the lanes
+    ("article gd/batch", "quadratic", "(x - 2.5)^2 - 1", {}, (1e-3, 0.99)),
+    ("article adam/sgd", "quadratic", "(x - 2.5)^2 - 1", {"optimizer": "adam", "variant": "sgd"}, (1e-3, 0.99)),
+    ("rosenbrock gd/batch", "rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", {}, (1e-5, 1e-3)),
+    ("rosenbrock adam/sgd", "rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", {"optimizer": "adam", "variant": "sgd"},
+     (1e-4, 0.05)),
+)
+
+
+def least_processor_seconds(works, repeats: int) -> list[float]:
+    """The least processor time of this thread over repeats runs of each work, the works taking turns (so that a
+    change of the machine's load weighs on all of them alike), after one run each to warm up."""
+    for work in works:
+        work()
+    least = [math.inf] * len(works)
+    for _ in range(repeats):
+        for index, work in enumerate(works):
+            start = time.thread_time()
+            work()
+            least[index] = min(least[index], time.thread_time() - start)
+    return least
+
+
+def typed(repeats: int) -> None:
+    """Typed formulas against their built-ins, on the compiled loop; each typed one on its built-in's drawn range
+    and from its start, so that the two runs make the same updates (the article curve's bit for bit)."""
+    article = gd.parse_objective("(x - 2.5)^2 - 1", plot_range=gd.OBJECTIVES["quadratic"].plot_range)
+    same = gd.minimize(article, eta=0.1, max_iter=2_000).history.tolist() == article_loop(0.1, 2_000)[:46]
+    print(f"typed article curve = the article's loop (45 updates): {same}")
+    plain = plain_ns(lambda eta: article_loop(eta, UPDATES), UPDATES, repeats)
+    print(f"the article's loop in Python floats: {plain:.1f} ns per update")
+    print(f"\n{'case (typed)':<20} {'lanes':>6} {'built-in ns':>12} {'typed ns':>9} {'ratio':>7} {'target':>12} "
+          f"{'article loop / typed':>21}")
+    for name, built_in, text, keywords, span in TYPED_CASES:
+        problem = gd.problems()[built_in]
+        formula = gd.parse_objective(text, plot_range=problem.plot_range)
+        start = problem.start if problem.start is not None else gd.params.THETA0.default
+        for lanes in TYPED_LANES:
+            etas, updates = list(np.geomspace(*span, lanes)), max(UPDATES, 200_000 // lanes)
+            runs = [functools.partial(gd.compare, etas, objective, epsilon=0.0, max_iter=updates, theta0=start,
+                                      **keywords) for objective in (built_in, formula)]
+            native, interpreted = (seconds / (lanes * updates) * 1e9
+                                   for seconds in least_processor_seconds(runs, repeats))
+            ratio = interpreted / native
+            against = f"{plain / interpreted:>20.1f}×" if built_in == "quadratic" and not keywords else ""
+            print(f"{name:<20} {lanes:>6} {native:>12.1f} {interpreted:>9.1f} {ratio:>6.2f}× "
+                  f"{TYPED_TARGET:>5.0f}× {'met' if ratio <= TYPED_TARGET else 'MISSED':<6} {against}", flush=True)
+
+
 def median_seconds(work, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -229,13 +286,15 @@ def check_plain_loops() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--part", choices=("all", "1d", "2d"), default="all")
+    parser.add_argument("--part", choices=("all", "1d", "2d", "typed"), default="all")
     args = parser.parse_args()
     print(describe())
     compiled.wait()  # time the compiled loop, not the reference that serves while it compiles
-    if args.part != "1d":
+    if args.part in ("all", "typed"):
+        typed(args.repeats)
+    if args.part in ("all", "2d"):
         surfaces(args.repeats)
-    if args.part == "2d":
+    if args.part in ("2d", "typed"):
         return
     print(check_plain_loops())
     headline = (("gd/batch", {}, lambda: article_loop),

@@ -1,7 +1,8 @@
 """The compiled loop: gd.run's numpy loop written out for numba, equal to it bit for bit.
 
 The readable reference is gd.run._reference (numpy, vectorized over lanes); this is the fast path
-for every objective, update rule and schedule that names a kind listed here. The loop is the
+for every objective, update rule and schedule that names a kind listed here, a formula typed by a
+user included: its programs are data to gd.interpreter, compiled once with the rest. The loop is the
 same: updates outside, lanes inside, a lane that stops is skipped from then on; each update runs in
 phases (gradients, steps, losses, tests), each a loop over the running lanes, and while every lane
 runs, the loops on a curve are one per kind, which the compiler vectorizes. On a 2-D surface θ is
@@ -13,9 +14,12 @@ the same order of operations, because floating point is not associative:
   reproduced in _sum, then one division by the count;
 - powers with an integer exponent (β1ᵗ, γᵗ) are libm's pow, as Python's float ** int is:
   numba's own float ** int multiplies repeatedly, so the exponent is made a float first;
-- exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp).
+- exp, log1p, cos, hypot are libm's in both (objectives.py avoids numpy's SIMD exp), and so are a
+  typed formula's functions (gd.formula._libm calls the C functions numba binds);
+- a typed formula's domain is tested (gd.interpreter.outside) only where a lane diverges, as
+  stopping.ended does: left_domain if θ_k is finite and outside it or θ_{k−1} was.
 
-Compiled with cache=True (the first process compiles, in about 7 s; later ones load the cache),
+Compiled with cache=True (the first process compiles, in about 20 s; later ones load the cache),
 nogil=True (a long run leaves other threads of a server free to run), error_model="numpy"
 (x / 0 is ±inf or NaN, as in numpy) and without numba's reference counting (_nrt=False: its
 atomic counts cost more than the update itself), so the kernels allocate nothing: descend()
@@ -32,19 +36,23 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from gd import work
-from gd.stopping import PATIENCE, STATUSES, diverged, divergence_bound, norm, tolerance
+from gd import interpreter, work
+from gd.interpreter import GRADIENT, UPDATE, interpret, interpret_here, outside
+from gd.stopping import LEFT_DOMAIN, PATIENCE, STATUSES, diverged, divergence_bound, ended, norm, tolerance
 from gd.variants import Epochs, examples_per_update
 
 OBJECTIVES = ("quadratic", "double_well", "quartic", "linear_regression", "logistic_regression",  # θ a number
-              "ravine", "rosenbrock", "himmelblau", "saddle", "linear_regression_2d", "logistic_regression_2d")  # pairs
+              "ravine", "rosenbrock", "himmelblau", "saddle", "linear_regression_2d", "logistic_regression_2d",  # pairs
+              "typed")  # a typed formula (gd.typed), in either: its programs run by gd.interpreter
+TYPED = OBJECTIVES.index("typed")
 OPTIMIZERS = {"gd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "adagrad": ("eps",),
               "rmsprop": ("alpha", "eps"), "adam": ("beta1", "beta2", "eps")}  # name: its hyperparameters, in order
 SCHEDULES = {"constant": (), "step": ("gamma", "every"), "exponential": ("gamma",), "inverse_time": ("gamma",),
              "cosine": ("period", "floor"), "invscaling": ("power",)}
 STOPS = ("loss_change", "grad_norm", "step_size", "no_improvement")
 RUNNING = -1  # status codes are indices into STATUSES
-CONVERGED, STALLED, DIVERGED = (STATUSES.index(name) for name in ("converged", "stalled", "diverged"))
+CONVERGED, STALLED, DIVERGED, OUTSIDE = (STATUSES.index(name) for name in ("converged", "stalled", "diverged",
+                                                                           LEFT_DOMAIN))
 LOGE2 = math.log(2.0)  # numpy's NPY_LOGE2, rounded to a double
 BLOCK_UPDATES = 2**17  # lane-updates between two checks of gd.work's limit
 
@@ -239,6 +247,15 @@ def _norm(v, lane):
     return total
 
 
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _finite(v, lane):
+    """Whether every entry of row lane of v is finite."""
+    for i in range(v.shape[1]):
+        if not math.isfinite(v[lane, i]):
+            return False
+    return True
+
+
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _factor(kind, p, t):
     """schedules.py's factor(t)."""
@@ -351,16 +368,36 @@ def _losses(kind, theta, m, rule, bound, epsilon, step, loss, before, row):
     return calm if rule == 0 or rule == 2 else 0
 
 
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
+def _typed_losses(lane, idx, results, theta, rule, bound, epsilon, step, loss, before, g, row):
+    """A typed formula's J and ∇J at lane's new θ (results[idx]) into loss and its history row, the previous J into
+    before, ∇J into g for the next update. Returns 1 if the lane surely goes on (as _losses; 1-D only), else 0."""
+    previous, value = loss[lane], results[idx, 0]
+    before[lane], loss[lane], row[lane] = previous, value, value
+    for d in range(g.shape[1]):
+        g[lane, d] = results[idx, 1 + d]
+    if g.shape[1] > 1:
+        return 0
+    measure = abs(value - previous) if rule == 0 else abs(step[lane, 0])
+    return int((abs(theta[lane, 0]) <= bound) & (abs(value) < math.inf) & (measure >= epsilon))
+
+
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
-def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon, bound, tolerance,
+def _advance(objective, data, program, optimizer, hyper, schedule, timing, rule, epsilon, bound, tolerance,
              rates, theta, loss, first, second, best, stale, status, iterations,
              orders, shared, size, start,
-             history, losses, steps, g, step, before, active, probe, scratch, whole, table):
+             history, losses, steps, g, step, before, active, probe, scratch, whole, registers, results, arguments,
+             table):
     """Updates start … start + table.shape[1] − 1 of every lane still running, in place; a lane that stops gets
     its status and iteration count. orders (seeds, epochs, n): the sampled epochs, the first of them the one
     update start falls in (start is a multiple of the updates per epoch); empty for batch.
-    g, step (lanes, dim), before (lanes), active (lanes), probe (1, dim), scratch (2n), whole (empty), table: work
-    space, since nothing is allocated here (no NRT). θ has one coordinate (the curves) or two (the surfaces).
+    g, step (lanes, dim), before (lanes), active (lanes), probe (1, dim), scratch (2n), whole (empty), registers
+    (gd.interpreter.registers), results (lanes, 1 + dim), arguments (1, tests), table: work space, since nothing is
+    allocated here (no NRT). θ has one coordinate (the curves) or two (the surfaces).
+
+    A typed formula (objective TYPED; program its gd.interpreter.Code, an empty one for the others) is run over every
+    running lane at once, J and ∇J together after each step (results[idx]: J and ∇J at θ of lane active[idx]): the
+    next update's gradient, and the tests', are the ones computed with J.
 
     Each update runs in phases, each one loop over the running lanes (active[:m]): gradients, steps, losses,
     then the tests. A lane's operations are the same and in the same order as in one loop over lanes doing all
@@ -382,6 +419,11 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             active[m] = lane
             m += 1
     epoch, offset = 0, 0  # update k's batch is orders[row, epoch, offset:offset + size]
+    if objective == TYPED:  # J and ∇J where each running lane starts this block
+        interpret(program, UPDATE, theta, active[:m], registers, results)
+        for idx in range(m):
+            for d in range(dim):
+                g[active[idx], d] = results[idx, 1 + d]
     for j in range(table.shape[1]):
         if m == 0:
             return
@@ -403,6 +445,17 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 _slopes(1, theta, m, sampled, shift, g)
             else:
                 _slopes(2, theta, m, sampled, shift, g)
+        elif objective == TYPED:  # ∇J, in g since J was computed (phase 3), plus the batch's mean offset on each axis
+            sampled = orders.shape[0] > 0
+            if sampled and shared:  # the same for every lane
+                for d in range(dim):
+                    probe[0, d] = _row_mean(data, d, orders[0, epoch], offset, count, scratch)
+            if sampled:  # (not added to a full batch's gradient: −0 + 0 is +0)
+                for idx in range(m):
+                    lane = active[idx]
+                    for d in range(dim):
+                        g[lane, d] += probe[0, d] if shared else _row_mean(data, d, orders[lane, epoch], offset, count,
+                                                                           scratch)
         else:
             sampled = orders.shape[0] > 0
             for idx in range(m):
@@ -454,6 +507,18 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
             calm = _losses(1, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
         elif objective == 2:
             calm = _losses(2, theta, m, rule, bound, epsilon, step, loss, before, losses[k + 1])
+        elif objective == TYPED:
+            interpret_here(program, UPDATE, theta, active[:m], registers, results)
+            if dense and dim == 1:  # lane idx is active[idx]: a loop the compiler vectorizes
+                for lane in range(m):
+                    calm += _typed_losses(lane, lane, results, theta, rule, bound, epsilon, step, loss, before, g,
+                                          losses[k + 1])
+            else:
+                for idx in range(m):
+                    calm += _typed_losses(active[idx], idx, results, theta, rule, bound, epsilon, step, loss, before,
+                                          g, losses[k + 1])
+            if not (dim == 1 and (rule == 0 or rule == 2)):
+                calm = 0
         else:
             for idx in range(m):
                 lane = active[idx]
@@ -462,11 +527,17 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 losses[k + 1, lane] = loss[lane]
         # 4. divergence, then the stopping rule
         stopped = 0
+        typed = objective == TYPED
         for idx in range(0 if calm == m else m):
             lane = active[idx]
             value, previous = loss[lane], before[lane]
             if not (_norm(theta, lane) <= bound and math.isfinite(value)):
                 status[lane], iterations[lane] = DIVERGED, k + 1
+                # stopping.ended: left the domain if θ_k is finite and outside it, or θ_{k−1} (history row k) was
+                point = active[idx:idx + 1]
+                if typed and ((_finite(theta, lane) and outside(program, theta, point, registers, arguments))
+                              or outside(program, history[k], point, registers, arguments)):
+                    status[lane] = OUTSIDE
                 stopped += 1
                 continue
             fired = False
@@ -480,18 +551,24 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
                 if math.isnan(best[lane]) or value < best[lane]:  # np.fmin
                     best[lane] = value
             if rule == 1 or fired:  # the full gradient, at one call site: grad_norm's measure, or the status's
-                _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                if not typed:
+                    _grad(objective, data, theta, lane, whole, nothing, nothing, probe, scratch)
+                else:
+                    for d in range(dim):
+                        probe[0, d] = results[idx, 1 + d]
                 if rule == 1:
                     fired = _norm(probe, 0) < epsilon
             if fired:
                 status[lane] = CONVERGED if _norm(probe, 0) <= tolerance else STALLED
                 iterations[lane] = k + 1
                 stopped += 1
-        if stopped:  # keep the running lanes, in order
+        if stopped:  # keep the running lanes, in order (and a typed formula's J and ∇J of each)
             kept = 0
             for idx in range(m):
                 if status[active[idx]] == RUNNING:
                     active[kept] = active[idx]
+                    for column in range(results.shape[1] if typed else 0):
+                        results[kept, column] = results[idx, column]
                     kept += 1
             m = kept
         if orders.shape[0]:
@@ -501,8 +578,12 @@ def _advance(objective, data, optimizer, hyper, schedule, timing, rule, epsilon,
 
 
 @njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
-def _gradients(kind, data, theta, out, g, scratch, whole):
-    """∇J of every row of theta into out: objectives.py's grad() on a whole history at once."""
+def _gradients(kind, data, program, theta, out, g, scratch, whole, rows, registers):
+    """∇J of every row of theta into out: objectives.py's grad() on a whole history at once (a typed formula's
+    program over rows, the indices of every row, a block at a time)."""
+    if kind == TYPED:
+        interpret(program, GRADIENT, theta, rows, registers, out)
+        return
     nothing = whole.size
     for row in range(theta.shape[0]):
         _grad(kind, data, theta, row, whole, nothing, nothing, g, scratch)
@@ -516,9 +597,16 @@ def gradients(problem, theta: np.ndarray) -> np.ndarray:
     kind, data = problem.compiled
     theta = np.ascontiguousarray(theta, dtype=float)
     out = np.empty_like(theta)
-    _gradients(OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float), theta, out,
-               np.empty((1, theta.shape[1])), np.empty(2 * data.shape[1]), np.empty(0, dtype=np.intp))
+    program = _program(problem)
+    _gradients(OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float), program, theta, out,
+               np.empty((1, theta.shape[1])), np.empty(2 * data.shape[1]), np.empty(0, dtype=np.intp),
+               np.arange(len(theta)), interpreter.registers(program, len(theta)))
     return out
+
+
+def _program(problem) -> interpreter.Code:
+    """The objective's formula as the interpreter's Code: a typed one's programs, else none."""
+    return interpreter.code(problem.formula if problem.compiled[0] == "typed" else None)
 
 
 def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool = False):
@@ -534,20 +622,24 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
         loss = problem.value(theta)
         initial_grad_norm = float(norm(problem.grad(theta[:1]))[0])
         gone = bool(diverged(theta[:1], loss[:1], divergence_bound(settings.theta0, problem.plot_range))[0])
+        start_status = STATUSES.index(ended(problem, theta[:1], theta[:1])[0]) if gone else RUNNING
     history[0], losses[0] = theta, loss
-    status = np.full(lanes, DIVERGED if gone else RUNNING, dtype=np.int64)
+    status = np.full(lanes, start_status, dtype=np.int64)
     iterations = np.zeros(lanes, dtype=np.int64)
     first, second = np.zeros((lanes, dim)), np.zeros((lanes, dim))
     best, stale = loss.copy(), np.zeros(lanes, dtype=np.int64)
     optimizer, schedule = settings.optimizer, settings.schedule
-    fixed = (OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float),
+    program = _program(problem)
+    fixed = (OBJECTIVES.index(kind), np.ascontiguousarray(data, dtype=float), program,
              list(OPTIMIZERS).index(optimizer.name), _numbers(OPTIMIZERS[optimizer.name], optimizer.hyperparameters),
              list(SCHEDULES).index(schedule.name), _numbers(SCHEDULES[schedule.name], schedule.hyperparameters),
              STOPS.index(settings.stop), settings.epsilon, divergence_bound(settings.theta0, problem.plot_range),
              tolerance(initial_grad_norm),
              np.asarray(rates, dtype=float), theta, loss, first, second, best, stale, status, iterations)
     space = (np.empty((lanes, dim)), np.empty((lanes, dim)), np.empty(lanes), np.empty(lanes, dtype=np.intp),
-            np.empty((1, dim)), np.empty(2 * problem.n_examples), np.empty(0, dtype=np.intp))
+             np.empty((1, dim)), np.empty(2 * problem.n_examples), np.empty(0, dtype=np.intp),
+             interpreter.registers(program, lanes), np.empty((lanes, 1 + dim)),
+             np.empty((1, max(1, len(program.tests)))))
     size = examples_per_update(settings.variant, settings.batch_size)
     n = problem.n_examples
     per_epoch = -(-n // size) if size else 1  # updates per epoch
@@ -572,7 +664,7 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
             names)
 
 
-# The first process on a fresh checkout compiles for about 7 s (later ones load numba's cache in about 0.15 s).
+# The first process on a fresh checkout compiles for about 20 s (later ones load numba's cache in about 0.15 s).
 # So the kernel is compiled in the background, started by the first run that could use it, and until it is ready
 # runs go to the reference loop, which gives the same numbers: a fresh server answers at once. The compiling itself
 # happens in a separate process: numba's compiler holds the GIL for seconds, which would stall every

@@ -17,20 +17,26 @@ clock. d|u| = sign(u)·du and d sign(u) = 0 (away from the kink); d tan u = (1 +
 
 program() turns outputs into a Program: instruction i computes register i from registers before it, each node
 reachable from the outputs once (shared subexpressions are computed once). It is plain data (numpy arrays of
-opcodes, operands and numbers), so that an interpreter compiled per lane can run it without generated code;
-run() and columns() interpret it with numpy over every lane at once. An integer power up to 16 is a product left
-to right (u·u·u·u, as the built-in curves write it; 1 / that product for a negative one), u^(±1/2) is np.sqrt
-(1/np.sqrt), any other power np.power.
+opcodes, operands and numbers), so that the compiled loop's interpreter (gd.interpreter) runs it without generated
+code; run() and columns() interpret it with numpy over every lane at once, and the two give the same numbers bit
+for bit. An integer power up to 16 is a product left to right (u·u·u·u, as the built-in curves write it; 1 / that
+product for a negative one), u^(±1/2) is np.sqrt (1/np.sqrt), any other power the C library's pow; sin cos tan exp
+log tanh are the C library's too (_libm: numpy's own SIMD exp, log, tan, tanh and power differ from it in the last
+bit, and the compiled loop calls the C library).
 
 A formula is defined where every log's argument is > 0, every non-integer power's base is ≥ 0 (> 0 under a negative
 exponent) and every divisor (a denominator, the base of a negative integer power) is ≠ 0: conditions() lists these
 tests of a graph's nodes in preorder.
 """
 
+import ctypes
 import functools
+import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import _helperlib
 
 # opcodes: instruction i writes register i; operands are earlier registers (-1 where unused)
 CONSTANT = 0  # numbers[i]
@@ -55,6 +61,32 @@ class ConstantError(ValueError):
         self.reason = reason
 
 
+def _libm(name: str, arity: int = 1):
+    """The C library's function name, elementwise over an array (and a number, for pow): the function numba binds for
+    its compiled code (numba._helperlib), so that gd.interpreter computes the same numbers. math's function is the
+    C library's where it returns; where the C function gives inf or NaN it raises instead, and then the whole array
+    goes through numba's binding itself (ctypes), which gives that inf or NaN with the kernel's sign (math's log is
+    glibc's newer one, whose NaN has the other sign)."""
+    fast = getattr(math, name)
+    exact = ctypes.CFUNCTYPE(ctypes.c_double, *[ctypes.c_double] * arity)(_helperlib.c_helpers[name])
+
+    def apply(values, *number):
+        values = np.asarray(values, dtype=float)
+        flat = values.ravel().tolist()
+        with_number = [itertools.repeat(float(part)) for part in number]
+        try:
+            result = np.fromiter(map(fast, flat, *with_number), float, len(flat))
+        except (OverflowError, ValueError):
+            result = np.fromiter(map(exact, flat, *with_number), float, len(flat))
+        return result.reshape(values.shape)
+
+    return apply
+
+
+_SIN, _COS, _TAN, _EXP, _LOG, _TANH = (_libm(name) for name in ("sin", "cos", "tan", "exp", "log", "tanh"))
+_POW = _libm("pow", 2)
+
+
 def _power(base, exponent: float):
     if exponent.is_integer() and 1 <= abs(exponent) <= PRODUCTS:
         total = base
@@ -65,14 +97,14 @@ def _power(base, exponent: float):
         return np.sqrt(base)
     if exponent == -0.5:
         return 1.0 / np.sqrt(base)
-    return np.power(base, exponent)
+    return _POW(base, exponent)
 
 
 _APPLY = {  # opcode: (first, second, number) -> its value; the one place where a node is computed
     ADD: lambda a, b, _: a + b, SUBTRACT: lambda a, b, _: a - b, MULTIPLY: lambda a, b, _: a * b,
     DIVIDE: lambda a, b, _: a / b, NEGATE: lambda a, _, __: -a, POWER: lambda a, _, p: _power(a, p),
-    SIN: lambda a, _, __: np.sin(a), COS: lambda a, _, __: np.cos(a), TAN: lambda a, _, __: np.tan(a),
-    EXP: lambda a, _, __: np.exp(a), LOG: lambda a, _, __: np.log(a), TANH: lambda a, _, __: np.tanh(a),
+    SIN: lambda a, _, __: _SIN(a), COS: lambda a, _, __: _COS(a), TAN: lambda a, _, __: _TAN(a),
+    EXP: lambda a, _, __: _EXP(a), LOG: lambda a, _, __: _LOG(a), TANH: lambda a, _, __: _TANH(a),
     ABS: lambda a, _, __: np.abs(a), SIGN: lambda a, _, __: np.sign(a),
 }
 
@@ -390,7 +422,8 @@ def columns(program: Program, theta: np.ndarray) -> np.ndarray:
 class Formula:
     """J, ∇J and the Hessian (dim 1: J''; dim 2: its entries xx, xy, yy) as programs, and where J and ∇J are
     defined: the domain program's outputs are arguments, each to pass tests[k] (a TESTS code) or be undefined for
-    reasons[k] ("log", "root", "division")."""
+    reasons[k] ("log", "root", "division"). update computes J and ∇J together (outputs J, then ∇J's entries), each
+    node once: what the compiled loop runs after each update (the numbers are value's and gradient's)."""
 
     dim: int
     value: Program
@@ -400,6 +433,7 @@ class Formula:
     tests: np.ndarray  # (k,) int8
     reasons: tuple[str, ...]
     quadratic: bool  # J is a polynomial whose Hessian entries are constants, not all zero: exactly quadratic
+    update: Program
 
     @property
     def instructions(self) -> int:
@@ -423,4 +457,4 @@ def differentiate(graph: Graph, root: int, dim: int) -> Formula:
     return Formula(dim, graph.program([root]), graph.program(gradient), graph.program(hessian),
                    graph.program([argument for _, _, argument in conditions]),
                    np.array([test for _, test, _ in conditions], dtype=np.int8),
-                   tuple(reason for reason, _, _ in conditions), quadratic)
+                   tuple(reason for reason, _, _ in conditions), quadratic, graph.program([root, *gradient]))

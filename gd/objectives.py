@@ -1,9 +1,10 @@
 """What is minimised: each objective is a finite sum J(θ) = (1/n) Σ jᵢ(θ) over a fixed data set.
 
 An objective may also carry a compiled form, (kind, data): the name of its value and gradient in
-gd.compiled and the data set they read. The compiled loop runs only objectives that have one and
-must equal this module's numpy code bit for bit; an objective without one (compiled=None) runs on
-the readable numpy loop in gd.run.
+gd.compiled and the data set they read ("typed" for a formula a user typed: gd.typed's programs,
+run by gd.interpreter). The compiled loop runs only objectives that have one and must equal this
+module's numpy code bit for bit; an objective without one (compiled=None) runs on the readable
+numpy loop in gd.run.
 
 Arrays are dimension-agnostic: θ has shape (lanes, dim), value() returns (lanes,), the gradients
 (lanes, dim) and hessian() (lanes, dim, dim), so a 2-D surface (gd.surfaces) needs no second loop.

@@ -1,8 +1,8 @@
 """The one loop: every learning rate a lane of one array, advanced together until each stops.
 
 Two forms of it give the same numbers bit for bit: the readable numpy loop here (_reference), and
-gd.compiled, which runs every objective, update rule and schedule that has a compiled form; any
-other (an objective typed by a user, a rule made by hand) runs here.
+gd.compiled, which runs every objective (a function typed by a user too, through gd.interpreter),
+update rule and schedule that has a compiled form; any other (a rule made by hand) runs here.
 
 minimize(eta=…) is compare([eta])[0]. Every operation on θ is elementwise per lane, so a lane's
 numbers do not depend on which other lanes run beside it: compare(etas)[i] equals

@@ -22,14 +22,16 @@ Every stage is bounded by the text's size and structure, none by a clock: a verd
 text (so refusals are cached too), the same on a busy machine as on an idle one. The variables are this module's
 own, so no name a user typed is ever looked up. Values, gradients and Hessians are straight-line programs run with
 numpy (gd.formula.run), computed in the order typed: small integer powers are products, as the built-in curves
-write them, so typed "(x - 2.5)**2 - 1" gives the article's curve bit for bit. |u| is differentiated as sign(u)
-and sign(u) as 0 (its second derivative away from the kink). The formula's LaTeX is written from Python's tree, as
-typed.
+write them, so typed "(x - 2.5)**2 - 1" gives the article's curve bit for bit. On the compiled loop (the objective's
+compiled form is ("typed", the offsets)) the same programs are data to gd.interpreter, with the same numbers. |u| is
+differentiated as sign(u) and sign(u) as 0 (its second derivative away from the kink). The formula's LaTeX is
+written from Python's tree, as typed.
 
 What is said about the function holds on its plot range, not beyond: minimizers are found on a grid of the range
 and refined (bisection of J' in 1-D, Newton in 2-D); none found means the list is empty, and the theory tab has
 no prediction; L is the largest |J''| (the Hessian's spectral norm) on the grid. Per-example noise is the built-in
-curves' (objectives._curve): offsets aᵢ·(θ − c) in antithetic pairs that sum to zero, the article curve's data.
+curves' (objectives._curve): offsets aᵢ·(θ − c) in antithetic pairs that sum to zero, the article curve's data; in
+2-D a second such set on y, each axis's batch mean summed pairwise as the built-in surfaces' (gd.surfaces).
 A typed function has a domain: the points where J and ∇J are defined (logarithm of a positive number, even root
 of a non-negative one, no division by zero); a run that reaches a point outside it ends with the status
 LEFT_DOMAIN (gd.stopping), not "diverged". J is called quadratic (so the theory's closed forms are exact) when it
@@ -363,18 +365,19 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
         return np.stack([np.stack([xx, xy], axis=-1), np.stack([xy, yy], axis=-1)], axis=-2)
 
     if dim == 1:
-        offsets = _antithetic(NOISE, DATA_SEED)  # the article curve's data set, so a typed parabola gets its noise
+        offsets = _antithetic(NOISE, DATA_SEED)[None, :]  # the article curve's data: a typed parabola gets its noise
 
         def batch_grad(theta, idx):  # as objectives._curve: the mean of the offsets aᵢ of the batch
-            return grad(theta) + np.mean(offsets[idx], axis=-1)[..., None]
+            return grad(theta) + np.mean(offsets[0][idx], axis=-1)[..., None]
 
         def curvature(theta):
             return formula.run(read.hessian, theta)[0]
     else:
-        offsets = np.stack([_antithetic(NOISE, DATA_SEED), _antithetic(NOISE, DATA_SEED + 10)], axis=-1)  # (n, 2)
+        offsets = np.stack([_antithetic(NOISE, DATA_SEED), _antithetic(NOISE, DATA_SEED + 10)])  # (2, n)
 
-        def batch_grad(theta, idx):
-            return grad(theta) + np.mean(offsets[idx], axis=-2)
+        def batch_grad(theta, idx):  # as surfaces._surface: one axis at a time, each mean pairwise
+            return grad(theta) + np.stack([np.mean(offsets[0][idx], axis=-1), np.mean(offsets[1][idx], axis=-1)],
+                                          axis=-1)
 
         def curvature(theta):
             return np.linalg.eigvalsh(hess(theta))[..., -1]
@@ -382,7 +385,7 @@ def _parse(text: str, low: float, high: float) -> TypedObjective:
     objective = TypedObjective(
         "function", _latex(tree.body, text, dim), value, grad, batch_grad, curvature, (low, high), (), None, dim=dim,
         text=text, variables=("x", "y")[:dim], hessian=hess, start=None if dim == 1 else (0.0, 0.0),
-        instructions=read.instructions, formula=read)
+        compiled=("typed", offsets), instructions=read.instructions, formula=read)
     minimizers, smoothness, defined = (_search_1d if dim == 1 else _search_2d)(objective, low, high)
     if not defined:
         raise refused("nowhere_defined", text, text)

@@ -12,7 +12,7 @@ import gd
 from gd import theory
 from gd.lab import budget, maps, views
 from gd.lab.budget import Call, WorkCapError
-from gd.lab.controls import CUSTOM, DEFAULTS, MOMENTUM_CELLS, Run, surface_defaults, views_of
+from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, DEFAULTS, MOMENTUM_CELLS, Run, surface_defaults, views_of
 
 LIMIT = gd.Settings.max_iter
 KINDS = {"compare": lambda etas, *_, max_iter=LIMIT, **__: ("shared", len(etas), max_iter),
@@ -154,7 +154,7 @@ def test_an_update_is_priced_by_what_it_costs(compiled_prices):
     samplings = ("batch", "sgd", "minibatch16", "minibatch64")
     typed = ("custom", "custom_2d")  # a typed function's rows, per instruction of its programs (test_page_typed.py)
     assert set(budget.COST_NS) == set(itertools.product((*gd.problems(), *typed), samplings, gd.STOPS))
-    assert set(budget.REFERENCE_NS) == set(itertools.product(gd.problems(), samplings))
+    assert set(budget.REFERENCE_NS) == set(itertools.product((*gd.problems(), *typed), samplings))
 
 
 def test_while_the_compiled_loop_is_prepared_runs_are_priced_on_the_numpy_loop(monkeypatch):
@@ -171,10 +171,15 @@ def test_while_the_compiled_loop_is_prepared_runs_are_priced_on_the_numpy_loop(m
     with pytest.raises(WorkCapError) as refused:
         budget.check(heavy)
     assert refused.value.warming
-    typed = Run(objective=CUSTOM, max_iter=1_000_000 // 1_000)  # a typed function runs on the numpy loop always
-    assert budget.price(typed)[0] == budget.price(typed, reference=False)[0]
+    typed = Run(objective=CUSTOM, view="theory")  # a typed function too, per instruction of its formula
+    fixed, per_lane, _ = budget.REFERENCE_NS[("custom", "batch")]
+    size = budget.instructions(DEFAULT_FUNCTION)
+    by_hand = 10_000 * size * ((fixed + per_lane) + (fixed + per_lane * 5) + (fixed + per_lane * 60)) / 1e9
+    assert budget.price(typed)[0] == pytest.approx(by_hand * budget.speed(), rel=1e-12)
+    assert budget.price(typed)[0] > 5 * budget.price(typed, reference=False)[0]
     monkeypatch.setattr(budget, "warming", lambda: False)
     budget.check(heavy)
+    assert budget.price(typed)[0] == budget.price(typed, reference=False)[0]
 
 
 def test_the_machine_factor_scales_prices_only_past_the_slack(monkeypatch):
@@ -206,8 +211,10 @@ def test_the_cap_refuses_a_view_priced_over_it_and_says_what_fits():
         budget.check(replace(heavy, max_iter=fits + 1))
 
 
-def test_the_run_above_the_tabs_is_priced_alone():
-    """A typed function at the largest limit: the headline alone is over the cap (it took 18 s unpriced)."""
+def test_the_run_above_the_tabs_is_priced_alone(monkeypatch):
+    """A typed function at the largest limit, on the numpy loop (a fresh server's first seconds): the headline alone is
+    over the cap (it took 18 s unpriced)."""
+    monkeypatch.setattr(budget, "warming", lambda: True)
     run = Run(objective=CUSTOM, function="(x-2.5)^2-1", max_iter=100_000, epsilon=0.0)
     with pytest.raises(WorkCapError) as refused:
         budget.check_headline(run)

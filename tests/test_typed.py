@@ -172,7 +172,7 @@ VALID_1D = [  # text, J, J', J'' by hand (math module), points
 @pytest.mark.parametrize(("text", "f", "df", "d2f", "points"), VALID_1D, ids=[case[0] for case in VALID_1D])
 def test_value_gradient_and_curvature_equal_hand_formulas(text, f, df, d2f, points):
     objective = gd.parse_objective(text)
-    assert objective.dim == 1 and objective.compiled is None
+    assert objective.dim == 1 and objective.compiled[0] == "typed"
     theta = column(points)
     values, grads = objective.value(theta), objective.grad(theta)
     assert values.shape == (len(points),) and grads.shape == (len(points), 1)
@@ -357,9 +357,11 @@ def test_the_latex_is_the_formula_as_typed():
 WAVY = "sin(3*x) + x^2/10 + exp(-x^2) + log(x^2 + 1) + tanh(x)*abs(x)"
 
 
-def test_a_typed_function_runs_on_the_reference_loop():
+def test_a_typed_function_has_the_compiled_loop():
+    """Its programs are data to the compiled loop's interpreter (tests/test_typed_compiled.py holds the two loops
+    equal)."""
     settings = gd.Settings(gd.parse_objective(WAVY))
-    assert not compiled.available(settings)
+    assert compiled.available(settings)
     assert isinstance(settings.objective, typed.TypedObjective) and settings.problem is settings.objective
 
 

@@ -208,42 +208,43 @@ COST_NS = {
     ("logistic_regression_2d", "minibatch64", "grad_norm"): (700, 4399, 4950),
     ("logistic_regression_2d", "minibatch64", "step_size"): (878, 2562, 3456),
     ("logistic_regression_2d", "minibatch64", "no_improvement"): (938, 2524, 3313),
-    # a typed function (objective "custom"), on the numpy reference loop: ns per update PER INSTRUCTION of the
-    # formula's programs for J and ∇J (instructions()), the worst over bench/budget.py's TYPED_FORMULAS (the article
-    # curve typed, the most per instruction, and large formulas of every allowed function), from
-    # `python bench/budget.py --calibrate --typed` (2,000 updates, best of 2, processor time, AMD EPYC at load 2-4)
-    ("custom", "batch", "loss_change"): (3033, 4.9, 0),
-    ("custom", "batch", "grad_norm"): (2142, 15.7, 0),
-    ("custom", "batch", "step_size"): (1864, 70.0, 0),
-    ("custom", "batch", "no_improvement"): (2126, 4.9, 0),
-    ("custom", "sgd", "loss_change"): (2271, 5.8, 57),
-    ("custom", "sgd", "grad_norm"): (2548, 6.2, 64),
-    ("custom", "sgd", "step_size"): (2275, 5.4, 58),
-    ("custom", "sgd", "no_improvement"): (2643, 9.1, 67),
-    ("custom", "minibatch16", "loss_change"): (2403, 3.3, 122),
-    ("custom", "minibatch16", "grad_norm"): (2644, 4.8, 126),
-    ("custom", "minibatch16", "step_size"): (2377, 5.4, 124),
-    ("custom", "minibatch16", "no_improvement"): (2674, 170.8, 240),
-    ("custom", "minibatch64", "loss_change"): (2589, 7.6, 302),
-    ("custom", "minibatch64", "grad_norm"): (2872, 6.6, 394),
-    ("custom", "minibatch64", "step_size"): (2592, 42.2, 303),
-    ("custom", "minibatch64", "no_improvement"): (3131, 4.7, 344),
-    ("custom_2d", "batch", "loss_change"): (1131, 7.1, 0),
-    ("custom_2d", "batch", "grad_norm"): (1498, 6.2, 0),
-    ("custom_2d", "batch", "step_size"): (1178, 6.0, 0),
-    ("custom_2d", "batch", "no_improvement"): (1241, 5.7, 0),
-    ("custom_2d", "sgd", "loss_change"): (1414, 4.6, 36),
-    ("custom_2d", "sgd", "grad_norm"): (1871, 6.2, 44),
-    ("custom_2d", "sgd", "step_size"): (1425, 6.8, 37),
-    ("custom_2d", "sgd", "no_improvement"): (1743, 4.8, 39),
-    ("custom_2d", "minibatch16", "loss_change"): (1436, 6.0, 76),
-    ("custom_2d", "minibatch16", "grad_norm"): (2174, 3.9, 84),
-    ("custom_2d", "minibatch16", "step_size"): (2112, 37.3, 98),
-    ("custom_2d", "minibatch16", "no_improvement"): (1644, 9.1, 78),
-    ("custom_2d", "minibatch64", "loss_change"): (1592, 11.4, 209),
-    ("custom_2d", "minibatch64", "grad_norm"): (1994, 14.0, 224),
-    ("custom_2d", "minibatch64", "step_size"): (1673, 24.5, 197),
-    ("custom_2d", "minibatch64", "no_improvement"): (1838, 40.0, 233),
+    # a typed function (objective "custom"; "custom_2d" in two dimensions), on the compiled loop's interpreter
+    # (gd.interpreter): ns per update PER INSTRUCTION of the formula's programs for J and ∇J (instructions()), the worst
+    # over bench/budget.py's TYPED_FORMULAS (the article curve typed, the most fixed cost per instruction; large
+    # formulas of every allowed function; chains of calls of the C library, the most per lane), from `python
+    # bench/budget.py --calibrate --typed` (20,000 updates, best of 2, processor time, AMD EPYC at load 2-5)
+    ("custom", "batch", "loss_change"): (7.7, 5.12, 0.0),
+    ("custom", "batch", "grad_norm"): (7.8, 5.41, 0.0),
+    ("custom", "batch", "step_size"): (7.7, 5.10, 0.0),
+    ("custom", "batch", "no_improvement"): (7.6, 5.33, 0.0),
+    ("custom", "sgd", "loss_change"): (11.4, 4.92, 5.8),
+    ("custom", "sgd", "grad_norm"): (11.6, 5.21, 6.1),
+    ("custom", "sgd", "step_size"): (11.5, 4.97, 5.9),
+    ("custom", "sgd", "no_improvement"): (11.4, 5.12, 6.2),
+    ("custom", "minibatch16", "loss_change"): (26.1, 4.92, 32.2),
+    ("custom", "minibatch16", "grad_norm"): (25.7, 5.25, 27.8),
+    ("custom", "minibatch16", "step_size"): (28.3, 4.98, 25.9),
+    ("custom", "minibatch16", "no_improvement"): (27.0, 5.20, 26.8),
+    ("custom", "minibatch64", "loss_change"): (77.0, 4.49, 70.9),
+    ("custom", "minibatch64", "grad_norm"): (74.5, 4.82, 61.4),
+    ("custom", "minibatch64", "step_size"): (76.8, 4.70, 60.7),
+    ("custom", "minibatch64", "no_improvement"): (73.2, 5.02, 60.2),
+    ("custom_2d", "batch", "loss_change"): (4.6, 2.55, 0.0),
+    ("custom_2d", "batch", "grad_norm"): (4.4, 2.55, 0.0),
+    ("custom_2d", "batch", "step_size"): (4.2, 2.41, 0.0),
+    ("custom_2d", "batch", "no_improvement"): (4.1, 2.34, 0.0),
+    ("custom_2d", "sgd", "loss_change"): (6.1, 2.56, 3.2),
+    ("custom_2d", "sgd", "grad_norm"): (5.9, 2.77, 3.7),
+    ("custom_2d", "sgd", "step_size"): (6.3, 2.69, 3.7),
+    ("custom_2d", "sgd", "no_improvement"): (6.2, 2.58, 3.3),
+    ("custom_2d", "minibatch16", "loss_change"): (12.8, 2.51, 14.8),
+    ("custom_2d", "minibatch16", "grad_norm"): (12.1, 2.74, 14.5),
+    ("custom_2d", "minibatch16", "step_size"): (12.1, 2.63, 14.0),
+    ("custom_2d", "minibatch16", "no_improvement"): (12.4, 2.62, 13.7),
+    ("custom_2d", "minibatch64", "loss_change"): (34.9, 2.44, 29.9),
+    ("custom_2d", "minibatch64", "grad_norm"): (30.7, 2.66, 27.4),
+    ("custom_2d", "minibatch64", "step_size"): (32.1, 2.55, 31.8),
+    ("custom_2d", "minibatch64", "no_improvement"): (31.0, 2.47, 27.2),
 }
 # ns per update on the numpy reference loop, which answers while the compiled one is not ready (a fresh server's first
 # seconds): (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling), the worst
@@ -293,6 +294,17 @@ REFERENCE_NS = {
     ("logistic_regression_2d", "sgd"): (69660, 7468, 9544),
     ("logistic_regression_2d", "minibatch16"): (73988, 8523, 11064),
     ("logistic_regression_2d", "minibatch64"): (77101, 12644, 17129),
+    # a typed function, PER INSTRUCTION of its programs for J and ∇J as in COST_NS, the worst over TYPED_FORMULAS too,
+    # from `python bench/budget.py --calibrate --typed --reference` (2,000 updates, AMD EPYC at load 4; the numpy loop
+    # takes its sin, cos, tan, exp, log, tanh and pow from the C library, element by element, as the compiled one does)
+    ("custom", "batch"): (3731, 54.5, 0),
+    ("custom", "sgd"): (2782, 65.8, 116),
+    ("custom", "minibatch16"): (2708, 58.6, 148),
+    ("custom", "minibatch64"): (2937, 57.3, 323),
+    ("custom_2d", "batch"): (1733, 38.2, 0),
+    ("custom_2d", "sgd"): (1962, 32.0, 72),
+    ("custom_2d", "minibatch16"): (2740, 58.1, 107),
+    ("custom_2d", "minibatch64"): (2339, 28.3, 189),
 }
 EACH_STOP_FACTOR = 1.6  # gd.each_stop runs once and records its steps, then scans the history for every rule
 OWN_SAMPLES_FACTOR = 1.4  # seeds over 40,000 updates and more: 900 ns per lane-update, not the calibration's 651
@@ -393,9 +405,9 @@ def warming() -> bool:
 
 
 def on_reference(run: Run) -> bool:
-    """Whether the run's loop is the numpy reference: a typed function always, a built-in until the compiled loop is
-    ready (compiled.ready() starts preparing it)."""
-    return run.objective == CUSTOM or warming()
+    """Whether the run's loop is the numpy reference: until the compiled loop is ready (compiled.ready() starts
+    preparing it), for a typed function as for a built-in."""
+    return warming()
 
 
 def _between(costs, run: Run) -> tuple[float, ...]:
@@ -411,12 +423,12 @@ def _between(costs, run: Run) -> tuple[float, ...]:
 def _costs(run: Run, reference: bool) -> tuple[float, ...]:
     """ns per update (fixed, per lane of a shared run, per lane with its own samples) of the run's loop."""
     name = priced_as(run)
-    if reference and run.objective != CUSTOM:
-        return _between(lambda size: REFERENCE_NS[(name, size)], run)
     # custom rows are per instruction, and a formula smaller than the article curve costs the loop's own overhead, as
     # it does
     scale = 1 if run.objective != CUSTOM else max(instructions(run.function or DEFAULT_FUNCTION),
                                                   instructions(DEFAULT_FUNCTION))
+    if reference:
+        return tuple(scale * cost for cost in _between(lambda size: REFERENCE_NS[(name, size)], run))
     return tuple(scale * cost for cost in _between(lambda size: COST_NS[(name, size, run.stop)], run))
 
 
@@ -490,8 +502,7 @@ def _refuse_over(run: Run, priced) -> None:
         spent, memory = priced(middle)
         low, high = (middle, high) if spent <= SECONDS and memory <= MEGABYTES else (low, middle - 1)
     compiled_price = priced(None, False)
-    warming = on_reference(run) and run.objective != CUSTOM and compiled_price[0] <= SECONDS \
-        and compiled_price[1] <= MEGABYTES
+    warming = on_reference(run) and compiled_price[0] <= SECONDS and compiled_price[1] <= MEGABYTES
     raise WorkCapError(run, runs(run), seconds, megabytes, low, warming)
 
 
