@@ -25,7 +25,6 @@ from gd.lab.controls import (
     NUMBERS,
     PRESETS,
     RACE,
-    SURFACE_OWN,
     UNITS,
     VIEWS,
     Run,
@@ -40,12 +39,11 @@ from gd.lab.controls import (
     refusal,
     spec_of,
     start_of,
-    surface_defaults,
     title,
     views_of,
 )
 from gd.lab.format import accepted, number
-from gd.lab.links import read_url, share, to_url, warning
+from gd.lab.links import share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
 from gd.typed import MAX_LENGTH
@@ -120,32 +118,34 @@ article_view = cached(views.article_code, 64)
 
 
 def follow_address() -> None:
-    """The address is the page's state. A link opened (once per session; with no language in it, the browser's
-    decides), and later the browser's Back and Forward (each change the page made wrote one step of its history,
-    page()): whenever the address is not the one the page last wrote, its values become the controls' — those it
-    names, and the defaults of those it leaves out (an address holds only what differs from them)."""
+    """The address is the page's state: a link opened (with no language in it, the browser's decides), and later the
+    browser's Back and Forward — whenever the page did not write the address it finds (state.follows), it takes its
+    settings from it (state.address_followed)."""
     query = st.query_params.to_dict()
-    opened = "link_problems" in st.session_state
-    if opened and query == st.session_state.get("address"):
+    if not state.follows(query, st.session_state.get("address")):
         return
-    values, problems = read_url(query)
-    values.setdefault("lang", st.session_state["lang"] if opened else language_of(st.context.locale))
-    values = {**surface_defaults(values.get("objective", DEFAULTS.objective), values.get("function", "")), **values}
-    reset_controls()
-    for key, value in values.items():
-        if key != "view":
-            put(key, value)
-    open_tab(values.get("view", DEFAULTS.view))
+    opened = "address" in st.session_state
+    change, problems = state.address_followed(
+        query, st.session_state["lang"] if opened else language_of(st.context.locale))
+    apply(change)
     st.session_state["link_problems"] = problems
     st.session_state.pop("link_run", None)
 
 
-def reset_controls() -> None:
-    """Every control's state dropped, so that each is drawn at its default (the language and the open tab aside)."""
-    controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
-    for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values()]:
+def apply(change: state.Change) -> None:
+    """A transition's change to the controls' state (a reset drops every control's state but the language and the
+    open tab, so that each is drawn at its default)."""
+    if change.reset:
+        controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
+        for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values(), "good"]:
+            st.session_state.pop(key, None)
+    for key in change.drop:
         st.session_state.pop(key, None)
-    st.session_state.pop("good", None)
+        st.session_state.setdefault("good", {}).pop(key, None)
+    for key, value in change.put.items():
+        put(key, value)
+    if change.view is not None:
+        open_tab(change.view)
 
 
 def language_ui() -> str:
@@ -232,9 +232,11 @@ def worded(key: str, default) -> str:
 
 
 def keep(key: str, widget: str, then=None) -> None:
+    """A worded widget's value kept under its own key; then(the value before), if given."""
+    previous = st.session_state.get(key)
     st.session_state[key] = st.session_state[widget]
     if then is not None:
-        then()
+        then(previous)
 
 
 def choice(key: str, on_change=None) -> str:
@@ -243,20 +245,9 @@ def choice(key: str, on_change=None) -> str:
                         format_func=labels(f"{key}.{{}}.title"), on_change=keep, args=(key, widget, on_change))
 
 
-def restart() -> None:
-    """A new objective starts from its own point: θ₀ (and the race's η) typed for another one mean nothing here. A
-    surface brings its own η, compared η and iteration limit, and going back to a curve brings the curves' (within
-    the curves, η stays)."""
-    for key in ("theta0", *RACE):  # the start, and the race's η: both the objective's own
-        st.session_state.pop(key, None)
-        st.session_state.setdefault("good", {}).pop(key, None)
-    objective, function = st.session_state["objective"], good_function()
-    view = st.session_state.get("view", DEFAULTS.view)  # the open tab stays open if the new objective has it
-    open_tab(view if view in views_of(objective, function) else DEFAULTS.view)
-    was_a_surface = st.session_state.get("on_a_surface", False)
-    if problem_of(objective, function).dim > 1 or was_a_surface:
-        for key, value in (surface_defaults(objective) or {key: getattr(DEFAULTS, key) for key in SURFACE_OWN}).items():
-            put(key, value)
+def restart(previous: str) -> None:
+    apply(state.objective_changed(st.session_state["objective"], previous, good_function(),
+                                  st.session_state.get("view", DEFAULTS.view)))
 
 
 def good_function() -> str:
@@ -265,15 +256,7 @@ def good_function() -> str:
 
 
 def new_function() -> None:
-    """A typed function of another dimension starts from its own start: a θ₀ typed for a curve means nothing on a
-    surface, nor the other way round."""
-    try:
-        dim = problem_of(CUSTOM, st.session_state["function"].strip()).dim
-    except ParameterError:
-        return  # refused: the last good function, and its θ₀, stay
-    if dim != problem_of(CUSTOM, good_function()).dim:
-        st.session_state.pop("theta0", None)
-        st.session_state.setdefault("good", {}).pop("theta0", None)
+    apply(state.function_changed(st.session_state["function"], good_function()))
 
 
 def function_ui() -> str:
@@ -632,13 +615,7 @@ def pair_ui(key: str, view, widths: list[int]) -> None:
 
 
 def apply_preset(name: str) -> None:
-    """A lesson's settings: every control back at its default, then the lesson's own, and its view open."""
-    lesson = PRESETS[name]
-    reset_controls()
-    for key, value in lesson.items():
-        if key != "view":
-            put(key, value)
-    open_tab(lesson["view"])
+    apply(state.lesson(name))
 
 
 def presets_ui() -> None:
@@ -752,7 +729,6 @@ def page(lang: str) -> None:
     link_box = st.empty()  # the bad link's warning, until the learner changes something
     presets_ui()
     run = sidebar_ui(lang)
-    st.session_state["on_a_surface"] = problem_of(run.objective, run.function).dim > 1
     link_warning_ui(link_box, run)
     shown = metrics_ui(run)
     if run.view not in PLAYERS or st.session_state.get("played_in") != run.view:

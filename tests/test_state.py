@@ -49,3 +49,46 @@ def test_forgetting_empties_what_the_lab_and_the_engine_cache_for_visitors():
     typed.forget()
     assert not any(cache.cache_info().currsize for cache in caches)
     assert maps._named_map.cache_info().currsize  # the six built-in surfaces' maps stay
+
+
+# --- the controls' transitions ------------------------------------------------------------------------------------
+
+def test_the_page_follows_an_address_it_did_not_write():
+    assert state.follows({"eta": "0.3"}, None)  # a link opened
+    assert not state.follows({"eta": "0.3", "lang": "en"}, {"eta": "0.3", "lang": "en"})  # what the page wrote
+    assert state.follows({"eta": "0.1", "lang": "en"}, {"eta": "0.3", "lang": "en"})  # Back
+
+
+def test_an_address_sets_what_it_names_and_the_objectives_own_defaults_for_the_rest():
+    change, problems = state.address_followed({"objective": "rosenbrock", "view": "race", "eta": "abc"}, "zh")
+    assert change.reset and change.view == "race" and change.drop == ()
+    assert change.put == {"objective": "rosenbrock", "lang": "zh", "eta": 0.002,
+                          "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000}
+    assert [problem.key for problem in problems] == ["eta"]  # said, not used
+    change, _ = state.address_followed({"lang": "en", "eta": "0.3"}, "zh")
+    assert change.put == {"lang": "en", "eta": 0.3} and change.view == "compare"
+
+
+def test_a_new_objective_brings_its_own_start_and_a_surface_its_own_numbers():
+    to_surface = state.objective_changed("rosenbrock", "quadratic", "", "stopping")
+    assert set(to_surface.drop) == {"theta0", "race_gd", "race_momentum", "race_nesterov", "race_adagrad",
+                                    "race_rmsprop", "race_adam"}
+    assert to_surface.put == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000}
+    assert to_surface.view == "stopping"  # Rosenbrock has the stopping rules too
+    assert state.objective_changed("logistic_regression_2d", "ravine", "", "race").put["max_iter"] == 4_000
+    assert state.objective_changed("rosenbrock", "ravine", "", "momentum").view == "compare"  # no map of momentum
+    back = state.objective_changed("quadratic", "ravine", "", "compare")
+    assert back.put == {"eta": 0.1, "etas": (0.01, 0.1, 0.9, 1.0, 1.1), "max_iter": 10_000}
+    assert state.objective_changed("double_well", "quadratic", "", "compare").put == {}  # between curves η stays
+    assert state.objective_changed("custom", "quadratic", "x^2 + y^2", "race").view == "compare"  # a typed surface
+
+
+def test_a_typed_function_of_another_dimension_drops_the_start():
+    assert state.function_changed("x^2 + y^2", "x^2").drop == ("theta0",)
+    assert state.function_changed("x^4", "x^2").drop == ()
+    assert state.function_changed("x^^2", "x^2") == state.Change({})  # refused: nothing changes
+
+
+def test_a_lesson_resets_every_control_then_sets_its_own():
+    assert state.lesson("trap") == state.Change({"eta": 1.0}, reset=True, view="stopping")
+    assert state.lesson("rescue") == state.Change({"eta": 1.1, "schedule": "exponential"}, reset=True, view="compare")

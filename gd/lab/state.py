@@ -1,6 +1,21 @@
 """The page's state changes as pure functions over plain values: what happens when a control is used, decided here
 and tested without a browser; dashboard.py only maps widgets to them."""
 
+from typing import NamedTuple
+
+from gd.lab.controls import (
+    CUSTOM,
+    DEFAULTS,
+    PRESETS,
+    RACE,
+    SURFACE_OWN,
+    problem_of,
+    surface_defaults,
+    views_of,
+)
+from gd.lab.links import read_url
+from gd.params import ParameterError
+
 IDLE_SECONDS = 60  # a server where no page has run for this long gives back the memory its caches hold
 PLAY_SECONDS = 0.8  # one update per tick while playing at 1×
 PLAY_SPEEDS = (0.5, 1.0, 2.0)  # the speeds a learner picks from: ticks of PLAY_SECONDS / speed (a server-driven tick
@@ -30,3 +45,63 @@ def idle(last_run: float, now: float) -> bool:
     """Whether a server whose last page run was at last_run (seconds, monotonic) is idle at now: no visitor has
     changed anything for IDLE_SECONDS, so its cached views serve no one."""
     return now - last_run >= IDLE_SECONDS
+
+
+class Change(NamedTuple):
+    """What a transition does to the page's controls: reset (every control back to its default first), drop (these
+    controls' values and their last good ones), put (these values), and the view to open (None: the open one)."""
+
+    put: dict
+    drop: tuple[str, ...] = ()
+    reset: bool = False
+    view: str | None = None
+
+
+def follows(query: dict, written: dict | None) -> bool:
+    """Whether the page takes its settings from the address: a link opened (nothing written yet in this session), or
+    an address the page did not write last (Back, Forward, an edited URL: each change the page made is one step of
+    the browser's history)."""
+    return written is None or query != written
+
+
+def address_followed(query: dict, language: str) -> tuple[Change, list]:
+    """The address's values become the controls' — those it names, the objective's own defaults (a surface's η,
+    compared η and limit) and the page's for those it leaves out (an address holds only what differs from them) —
+    and its view opens; language: the one used where the address names none. Also what it gave that could not be
+    used (links.Problem), to be said."""
+    values, problems = read_url(query)
+    values.setdefault("lang", language)
+    values = {**surface_defaults(values.get("objective", DEFAULTS.objective), values.get("function", "")), **values}
+    view = values.pop("view", DEFAULTS.view)
+    return Change(values, reset=True, view=view), problems
+
+
+def objective_changed(objective: str, previous: str, function: str, view: str) -> Change:
+    """A new objective starts from its own point: θ₀ and the race's η, typed for another one, mean nothing here. A
+    surface brings its own η, compared η and iteration limit, and going back to a curve brings the curves' (within
+    the curves, η stays); the open view stays open if the new objective has it. function: the typed function (the
+    last good one), for a CUSTOM objective on either side."""
+    def dim(name):
+        return problem_of(name, function).dim
+
+    put = {}
+    if dim(objective) > 1 or dim(previous) > 1:
+        put = surface_defaults(objective, function) or {key: getattr(DEFAULTS, key) for key in SURFACE_OWN}
+    return Change(put, drop=("theta0", *RACE), view=view if view in views_of(objective, function) else DEFAULTS.view)
+
+
+def function_changed(text: str, previous: str) -> Change:
+    """A typed function of another dimension starts from its own start: a θ₀ typed for a curve means nothing on a
+    surface, nor the other way round. A refused text changes nothing (the last good function, and its θ₀, stay)."""
+    try:
+        dim = problem_of(CUSTOM, text.strip()).dim
+    except ParameterError:
+        return Change({})
+    return Change({}, drop=("theta0",) if dim != problem_of(CUSTOM, previous).dim else ())
+
+
+def lesson(name: str) -> Change:
+    """A lesson in one click: every control back at its default, then the lesson's own, and its view open."""
+    values = dict(PRESETS[name])
+    view = values.pop("view")
+    return Change(values, reset=True, view=view)
