@@ -404,12 +404,6 @@ def warming() -> bool:
     return not compiled.ready()
 
 
-def on_reference(run: Run) -> bool:
-    """Whether the run's loop is the numpy reference: until the compiled loop is ready (compiled.ready() starts
-    preparing it), for a typed function as for a built-in."""
-    return warming()
-
-
 def _between(costs, run: Run) -> tuple[float, ...]:
     """A mini-batch between 16 and 64 examples priced on the line between the two calibrated sizes (a smaller one as
     16: more updates share each permutation, so it costs less); costs: size -> its (fixed, per lane, own)."""
@@ -470,7 +464,7 @@ def cost(run: Run, priced: tuple[Call, ...], updates: int | None = None, referen
     will run them (reference: that loop, unless given), on this machine (speed()); maps: drawing a surface's maps
     (MAP_SECONDS) is added."""
     updates = run.max_iter if updates is None else updates
-    reference = on_reference(run) if reference is None else reference
+    reference = warming() if reference is None else reference  # until then the numpy loop answers
     seconds = sum(_seconds(run, call, updates, reference) for call in priced) + (MAP_SECONDS if maps else 0.0)
     return seconds * speed(), sum(_megabytes(run, call, updates) for call in priced)
 
@@ -502,8 +496,8 @@ def _refuse_over(run: Run, priced) -> None:
         spent, memory = priced(middle)
         low, high = (middle, high) if spent <= SECONDS and memory <= MEGABYTES else (low, middle - 1)
     compiled_price = priced(None, False)
-    warming = on_reference(run) and compiled_price[0] <= SECONDS and compiled_price[1] <= MEGABYTES
-    raise WorkCapError(run, runs(run), seconds, megabytes, low, warming)
+    raise WorkCapError(run, runs(run), seconds, megabytes, low,
+                       warming() and compiled_price[0] <= SECONDS and compiled_price[1] <= MEGABYTES)
 
 
 @functools.cache
