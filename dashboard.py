@@ -11,7 +11,7 @@ import streamlit as st
 
 import gd
 from gd import theory, typed
-from gd.lab import budget, frames, maps, state, views
+from gd.lab import budget, frames, heavy, maps, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.controls import (
     CHOICES,
@@ -76,12 +76,14 @@ def cached(builder, entries: int):
 
 
 def give_back_memory() -> None:
-    """Drop every cached view and what the lab and the engine cache for visitors' settings, then return the freed
-    memory to the system: a server nobody is using holds no more than a fresh one that has shown one page."""
+    """Drop every cached view and what the lab and the engine cache for visitors' settings, stop the heavy worker, then
+    return the freed memory to the system: a server nobody is using holds no more than a fresh one that has shown one
+    page."""
     for view in CACHED:
         view.clear()
     maps.forget()
     typed.forget()
+    heavy.stop()
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -27,6 +27,9 @@ class ParameterError(ValueError):
         self.reason, self.token = reason, token
         super().__init__(message or f"{name} must be {accepted} (got {_shown(value)})")
 
+    def __reduce__(self):  # raised in another process (the page's heavy worker), raised again where it was asked for
+        return ParameterError, (self.name, self.accepted, self.value, str(self)), dict(self.__dict__)
+
 
 def _shown(value) -> str:
     text = repr(value)

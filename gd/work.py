@@ -24,6 +24,9 @@ class WorkLimitError(RuntimeError):
         self.seconds = seconds
         super().__init__(f"stopped after more than {seconds:.2f} s of processor time")
 
+    def __reduce__(self):  # raised in the heavy worker, raised again in the server
+        return WorkLimitError, (self.seconds,)
+
 
 @contextmanager
 def cpu_limit(seconds: float):

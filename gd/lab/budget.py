@@ -522,6 +522,17 @@ SPEED_SECONDS = 0.0206  # what it takes on the calibration's machine (bench/budg
 _HEAVY = threading.RLock()  # a heavy builder may call another builder
 
 
+def builder_seconds(builder: str, run: Run) -> float:
+    """What one builder's work is priced at: its engine calls, and drawing a surface's maps where it draws them."""
+    return cost(run, calls(run, builder), maps=_draws_maps(run, builder))[0]
+
+
+def heavy(builder: str, run: Run) -> bool:
+    """Whether the builder's work is priced heavy: it takes turns with the other heavy builders (in the heavy
+    worker, gd.lab.heavy, or the heavy lane here)."""
+    return builder_seconds(builder, run) > HEAVY_SECONDS
+
+
 @contextmanager
 def metered(builder: str, run: Run):
     """The engine work of one builder: priced (its calls, on the loop that will run them), made in the heavy lane
@@ -529,9 +540,8 @@ def metered(builder: str, run: Run):
     other core to every light request, such as an η change), and stopped by gd.cpu_limit past LIMIT_FACTOR × its
     price + LIMIT_FLOOR of processor time, so that a wrong price cannot become a page of many seconds. Taken inside a
     builder, so that a view already cached never waits; the cap itself is checked by the page (check)."""
-    maps = _draws_maps(run, builder)
-    seconds = cost(run, calls(run, builder), maps=maps)[0]
-    token = _priced.set(Priced(calls(run, builder), maps))
+    seconds = builder_seconds(builder, run)
+    token = _priced.set(Priced(calls(run, builder), _draws_maps(run, builder)))
     try:
         with _HEAVY if seconds > HEAVY_SECONDS else nullcontext(), cpu_limit(LIMIT_FACTOR * seconds + LIMIT_FLOOR):
             yield

@@ -13,7 +13,7 @@ import pandas as pd
 
 import gd
 from gd import theory
-from gd.lab import budget, charts, frames, maps
+from gd.lab import budget, charts, frames, heavy, maps
 from gd.lab.controls import CUSTOM, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, number_text, updates
@@ -25,11 +25,15 @@ MAX_ITER_HIGH = NUMBERS["max_iter"].high  # the page's largest iteration limit
 
 def view(name: str):
     """A view's builder: its text in its Run's language (the Run is its first argument), its engine work metered by
-    the work cap as the builder `name` (budget.calls names what it runs): in the heavy lane when heavy, stopped past
-    its processor-time limit; its specs checked on the way out (charts.guarded)."""
+    the work cap as the builder `name` (budget.calls names what it runs) and stopped past its processor-time limit,
+    built in the heavy worker when heavy (gd.lab.heavy); its specs checked on the way out (charts.guarded)."""
     def wrap(builder):
         @functools.wraps(builder)
         def build(run: Run, *args, **keywords):
+            if budget.heavy(name, run):
+                built = heavy.build(build, run, *args, **keywords)  # in the heavy worker, where it is this function
+                if built is not None:
+                    return built
             with speaking(run.lang), budget.metered(name, run):
                 return charts.guarded(builder(run, *args, **keywords))
 

@@ -1,0 +1,72 @@
+"""Heavy views are built in a process of their own, at low priority, one at a time.
+
+A view the work cap prices heavy (budget.HEAVY_SECONDS) is built by one worker process, niced, instead of in the
+server's own process: its Python work (frames, charts, maps) then never holds the server's GIL, and its processor
+time yields to every light request and to the visitors' own pages, so a few visitors on the heaviest views cannot
+slow an η change of everyone else. The worker builds one view at a time (the heavy lane), runs the same builders,
+checked and metered as in the server (budget.metered), and is stopped when the server is idle (stop), which gives
+its memory back; the next heavy view starts it again.
+
+The worker starts only once the compiled loop is ready (until then every view is built in the server, priced on
+the numpy loop) and waits for it to load from numba's cache, so that it runs on the loop the view was priced on.
+What crosses between the two processes is this package's own objects (a Run, a built view), pickled by
+multiprocessing over its private pipe: nothing a visitor sent is ever unpickled. If the worker dies, the view is
+built in the server and the next heavy view starts a new worker.
+"""
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from gd import compiled
+
+NICENESS = 10  # the worker's, above the server's 0: the scheduler gives light requests the processor first
+ENABLED = True  # tests that instrument the engine in this process build every view here
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+_in_worker = False
+
+
+def _started() -> None:
+    """The worker's first act: lower its priority, and load the compiled loop (from numba's cache)."""
+    global _in_worker
+    _in_worker = True
+    os.nice(NICENESS)
+    compiled.wait()
+
+
+def _worker() -> ProcessPoolExecutor | None:
+    """The worker, started if need be; None where views are built here: in the worker itself, while the compiled loop
+    is not ready, or when disabled."""
+    global _pool
+    if _in_worker or not ENABLED or not compiled.ready():
+        return None
+    with _lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_started)
+        return _pool
+
+
+def build(builder, run, *args, **keywords):
+    """builder(run, *args, **keywords) — a view builder of gd.lab.views — in the worker, or None if it is to be built
+    here (see _worker, or the worker died: a new one starts for the next heavy view)."""
+    pool = _worker()
+    if pool is None:
+        return None
+    try:
+        return pool.submit(builder, run, *args, **keywords).result()
+    except BrokenProcessPool:
+        stop()
+        return None
+
+
+def stop() -> None:
+    """Stop the worker (an idle server gives its memory back); the next heavy view starts another."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
