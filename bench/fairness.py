@@ -220,7 +220,7 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
                 record.failures.append("light page, first load: " + "; ".join(found))
                 return phases
             previous = seen["view"]
-            field = page.get_by_label(t("label.eta"), exact=True)
+            field = page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)  # one of two
             for eta in light_etas(2, 9):  # warm-up: not counted
                 previous = await light_change(page, field, eta, previous, record, "warm-up", args.poll_ms)
                 await asyncio.sleep(args.pause)

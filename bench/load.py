@@ -165,7 +165,7 @@ async def session(browser, url: str, index: int, steps, wants, record: Record, p
             record.fail(f"page {index}, first load: " + "; ".join(found))
             return
         previous = seen["view"]
-        eta_field = page.get_by_label(t("label.eta"), exact=True)
+        eta_field = page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)  # one of two
         variant_box = page.get_by_role("combobox", name=t("label.variant"), exact=True)
         for number_, (kind, eta, variant) in enumerate(steps):
             want = wants[(eta, variant)]
