@@ -59,9 +59,15 @@ def test_only_the_page_imports_streamlit():
 
 
 def test_the_command_line_stays_light():
-    """python -m gd may use the lab's sentences, but not its frames and charts."""
-    loaded = loaded_by("import runpy; sys.argv = ['gd', '--eta', '0.1']; runpy.run_module('gd', run_name='__main__')")
+    """python -m gd speaks with the lab's words — its sentences (explain), strings (text), numbers (format) and a
+    refusal's wording (controls) — and nothing else of the lab: no frames, charts, views or page."""
+    loaded = loaded_by("import runpy, contextlib, io; sys.argv = ['gd', '--eta', '0.1']\n"
+                       "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+                       "    runpy.run_module('gd', run_name='__main__')")  # the command line exits when done
+    assert {"gd.run", "gd.lab.explain"} <= loaded  # it ran (the test once read nothing: the exit came first)
     assert not loaded & {"pandas", "altair", "streamlit"}
+    lab = {name for name in loaded if name.startswith("gd.lab.")}
+    assert "gd.lab.explain" in lab and lab <= {"gd.lab.explain", "gd.lab.text", "gd.lab.format", "gd.lab.controls"}
 
 
 def test_the_engine_holds_no_display_text():
