@@ -24,7 +24,7 @@ def imported(path: Path) -> set[str]:
 
 def loaded_by(statement: str) -> set[str]:
     """Every module a fresh interpreter has loaded after running statement, and its top-level packages."""
-    code = f"import sys; {statement}; print(' '.join(sys.modules))"
+    code = f"import sys\n{statement}\nprint(' '.join(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     modules = set(out.split())
     return modules | {name.split(".")[0] for name in modules}
