@@ -5,8 +5,8 @@ run it on a busy machine too (bench/README.md ran it beside two busy loops). Eac
 process (median of --repeats): `import gd`, and `import gd` with the first gd.parse_objective. In one process:
 the read time of typical formulas (the cache cleared before each read; a later read of the same text is cached),
 the slowest reads over the hostile and valid texts of tests/test_typed.py, each read again --tries times (median
-and max, and the verdicts seen: always one), and the CPU cost of an update of the typed article curve on the numpy
-loop at 1, 5 and 72 lanes, next to the built-in curve's on the same loop.
+and max, and the verdicts seen: always one). What an update of a typed function costs on the compiled loop the
+page uses, next to its built-in twin, is bench/engine.py's (--part typed).
 Run: python bench/typed.py [--repeats 5] [--tries 50]
 """
 
@@ -31,8 +31,6 @@ COLD = {
 }
 TYPICAL = [ARTICLE, "x^4/4 - x^2 + 0.3*x", "sin(3*x) + x^2/10", "(1 - x)**2 + 100*(y - x**2)**2",
            "log(1 + exp(-2*x)) + 0.1*x^2", "x^2 + 3*y^2 + sin(x*y)"]
-LANES = (1, 5, 72)
-UPDATES = 2_000
 
 
 def seconds_in_a_fresh_process(statement: str) -> float:
@@ -41,12 +39,12 @@ def seconds_in_a_fresh_process(statement: str) -> float:
     return float(done.stdout)
 
 
-def best_of(repeats: int, work, clock=time.perf_counter) -> float:
+def best_of(repeats: int, work) -> float:
     times = []
     for _ in range(repeats):
-        start = clock()
+        start = time.perf_counter()
         work()
-        times.append(clock() - start)
+        times.append(time.perf_counter() - start)
     return min(times)
 
 
@@ -77,20 +75,6 @@ def programs_once(text) -> float:
     except ValueError:
         pass
     return time.perf_counter() - start
-
-
-def update_seconds(text: str, lanes: int, repeats: int) -> tuple[float, float]:
-    """CPU seconds per update of text typed and of the built-in quadratic, both on the numpy (reference) loop: CPU
-    time, so that a busy machine (the bench's own busy loops included) does not count against either."""
-    import gd
-    from gd.run import _compare
-
-    objective = gd.parse_objective(text)
-    etas = [0.01] * lanes
-    keywords = {"max_iter": UPDATES, "epsilon": 0}
-    typed_time = best_of(repeats, lambda: _compare(etas, objective, keywords, engine="reference"), time.process_time)
-    built_in = best_of(repeats, lambda: _compare(etas, "quadratic", keywords, engine="reference"), time.process_time)
-    return typed_time / UPDATES, built_in / UPDATES
 
 
 def main() -> None:
@@ -124,10 +108,6 @@ def main() -> None:
         print(f"  {text[:50]!r}: median {statistics.median(times) * 1e3:.2f} ms, max {max(times) * 1e3:.2f} ms "
               f"(text to programs: median {statistics.median(programs) * 1e3:.2f} ms, max {max(programs) * 1e3:.2f}"
               f" ms); {' / '.join(sorted(verdicts))}")
-    for lanes in LANES:
-        typed_seconds, built_in = update_seconds(ARTICLE, lanes, args.repeats)
-        print(f"update of the typed article curve at {lanes} lanes: {typed_seconds * 1e6:.1f} µs of CPU "
-              f"(the built-in quadratic on the same numpy loop: {built_in * 1e6:.1f} µs)")
 
 
 if __name__ == "__main__":
