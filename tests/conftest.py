@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from gd import compiled
+from gd.lab import heavy
 
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
@@ -20,3 +21,12 @@ def compiled_loop_ready():
     """The compiled loop ready before any test, as on a server past its first seconds: until then the work cap prices
     runs on the numpy loop (tests that need that state ask for it with budget.warming patched)."""
     compiled.wait()
+
+
+@pytest.fixture(autouse=True)
+def views_built_here(request, monkeypatch):
+    """Every view built in the test's own process, except in tests marked worker (tests/test_heavy.py): what a test
+    compares is a view's content, and the worker runs niced, so beside busy processes of normal priority (a busy CI
+    machine) it gets a sliver of a core and one heavy view takes minutes."""
+    if request.node.get_closest_marker("worker") is None:
+        monkeypatch.setattr(heavy, "ENABLED", False)

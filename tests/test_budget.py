@@ -10,7 +10,7 @@ from app import open_page
 
 import gd
 from gd import theory
-from gd.lab import budget, heavy, maps, views
+from gd.lab import budget, maps, views
 from gd.lab.budget import Call, WorkCapError
 from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, DEFAULTS, MOMENTUM_CELLS, Run, surface_defaults, views_of
 
@@ -25,8 +25,7 @@ KINDS = {"compare": lambda etas, *_, max_iter=LIMIT, **__: ("shared", len(etas),
 def engine_calls(monkeypatch):
     """Every call the lab makes into the engine, as (kind, lanes, max_iter, the calls priced for the builder that made
     it): the instrument the cap is checked against. theory.momentum_map counts as kind "momentum". Every view is built
-    in this process, where the instrument is (not in the heavy worker)."""
-    monkeypatch.setattr(heavy, "ENABLED", False)
+    in this process, where the instrument is (tests/conftest.py: not in the heavy worker)."""
     calls = []
 
     def counting(function, kind):

@@ -5,11 +5,14 @@ import pickle
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 import gd
 from gd.lab import budget, heavy, views
 from gd.lab.controls import DEFAULTS
 from gd.params import ParameterError
+
+pytestmark = pytest.mark.worker
 
 HEAVY = replace(DEFAULTS, objective="logistic_regression", etas=tuple(0.1 * k for k in range(1, 13)), max_iter=3_000,
                 view="compare")
