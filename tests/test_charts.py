@@ -59,15 +59,19 @@ def test_panels_share_axes_take_their_columns_width_and_show_the_curve_with_the_
     assert len({str(spec["layer"][0]["encoding"]["y"]["scale"]["domain"]) for spec in specs}) == 1
 
 
-def test_a_run_that_leaves_the_plot_is_marked_on_the_edge_with_its_value(default_runs):
+def test_a_run_that_leaves_the_plot_is_marked_on_the_edge_and_its_value_said_under_the_title(default_runs):
+    """The marker stays on the edge; its value goes under the title, so no label lies on the plot (the Rosenbrock
+    panel's "θ₅ = (1.33655e+14, …)" sat on the minimum's marker); every panel has as many note lines, so panels side by
+    side keep their plots level."""
     specs, _ = side_by_side(default_runs)
     diverged = default_runs[-1]
-    assert diverged.status == "diverged"
-    marks = [layer for layer in specs[-1]["layer"] if layer["mark"]["type"] == "text"]
-    (text,) = marks
-    labels = [row["label"] for row in specs[-1]["datasets"][text["data"]["name"]]]
-    assert labels == [f"θ{frames.subscript(diverged.iterations)} = {number(diverged.theta)}"]
-    assert all(not [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"] for spec in specs[:-1])
+    assert diverged.status == "diverged" and diverged.theta < 0
+    assert not [layer for spec in specs for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert specs[-1]["title"]["subtitle"] == [f"◀ θ{frames.subscript(diverged.iterations)} = {number(diverged.theta)}"]
+    assert [spec["title"]["subtitle"] for spec in specs[:-1]] == [["\u00a0"]] * 4
+    (edge,) = [layer for layer in specs[-1]["layer"] if layer["mark"].get("shape") == "triangle-left"]
+    (row,) = specs[-1]["datasets"][edge["data"]["name"]]
+    assert row["theta"] == specs[-1]["layer"][0]["encoding"]["x"]["scale"]["domain"][0]  # on the left edge
 
 
 def test_chart_data_stays_small_for_long_runs():
@@ -93,9 +97,52 @@ def test_convergence_is_log_scaled_one_line_per_eta_with_hover(default_runs):
 def test_every_runs_last_point_is_drawn_so_a_one_update_run_is_seen(default_runs):
     spec = convergence_of(default_runs)
     ends_layer = spec["layer"][2]
-    assert ends_layer["mark"]["type"] == "circle" and ends_layer["mark"]["opacity"] == 1
+    assert ends_layer["mark"]["type"] == "point" and ends_layer["mark"]["filled"] is True
+    assert ends_layer["encoding"]["shape"]["scale"]["range"] == [charts.eta_shape(i) for i in range(5)]
     drawn = {(row["eta"], row["k"]) for row in spec["datasets"][ends_layer["data"]["name"]]}
     assert drawn == {("0.01", 423), ("0.1", 45), ("0.9", 45), ("1", 1), ("1.1", 106)}
+
+
+def test_each_eta_has_its_own_dash_in_one_legend_below_and_the_edge_marks_say_their_update(default_runs):
+    """A second channel beside colour (the lines' dash), one legend under the plot in as many columns as the width
+    holds, whose entries say where a run diverged or goes on; the marks on the edge are drawn inside the plot."""
+    spec = convergence_of(default_runs)
+    lines = spec["layer"][0]
+    dash = lines["encoding"]["strokeDash"]
+    assert dash["scale"]["range"] == [charts.eta_dash(i) for i in range(5)] and dash["legend"]["orient"] == "bottom"
+    assert "floor(width" in dash["legend"]["columns"]["expr"]
+    assert "1.1 ✕ diverged at 106" in dash["legend"]["labelExpr"]
+    assert all(layer["encoding"].get(channel, {}).get("legend", "none") in (None, "none")
+               for layer in spec["layer"][1:] for channel in ("shape", "strokeDash"))  # one legend, not two
+    (cross,) = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "cross"]
+    assert cross["mark"]["yOffset"] > 0 and cross["mark"]["clip"] is True  # below the top edge, inside
+    assert all(layer["mark"].get("clip") for layer in spec["layer"])  # nothing drawn outside the plot
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # as tall as its legend needs
+
+
+def test_runs_orders_of_magnitude_apart_put_the_updates_on_a_log_axis_with_ticks_that_read_as_one():
+    """Twelve η from 3,681 updates down to 12: a linear axis squeezes the short runs into its left edge."""
+    results = gd.compare([0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1, 1.1])
+    last = frames.horizon(results)
+    assert last == 3681 and frames.spans_decades(results, last)
+    gaps = frames.gaps(results)
+    span = frames.gap_span(gaps)
+    spec = charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, "k", True).to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["scale"]["type"] == "symlog" and x["axis"]["values"] == [0, 1, 10, 100, 1000]
+    assert x["axis"]["format"] == "~s" and x["axis"]["title"] == "updates k (log scale)"
+    assert not frames.spans_decades(gd.compare([0.01, 0.1, 0.9, 1.0, 1.1]), 634)  # 45 to 634: linear
+
+
+def test_the_charts_description_says_each_runs_last_gap_as_the_engine_computes_it(default_runs):
+    from gd.lab.views import describe_convergence
+
+    said = describe_convergence(default_runs, "k", False)
+    for result in default_runs:  # J* = −1 on the article's curve
+        if result.status == "diverged":
+            assert f"η = 1.1 diverged at update {result.iterations}" in said
+        else:
+            assert f"η = {number(result.eta)} ends {number(result.loss + 1)} above J* after" in said
 
 
 def test_divergence_is_marked_where_it_happened(default_runs):

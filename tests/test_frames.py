@@ -45,19 +45,40 @@ def test_path_rows_carry_the_engines_values():
 
 def test_the_one_update_view_widens_by_powers_of_two_to_follow_a_run_out_of_the_plot():
     """The plot is −1 … 6 (centre 2.5, half-width 3.5). η = 1.1 from 0: θ_k − 2.5 = −2.5 · (−1.2)^k, so update k
-    reaches 2.5 · 1.2^(k+1) from the centre; the zoom is the smallest z with 3.5 · 2^z ≥ 1.05 × that."""
+    reaches 2.5 · 1.2^(k+1) from the centre; the window is the plot widened 2^z times around its centre, the smallest
+    z with 3.5 · 2^z ≥ 1.05 × that."""
     run = gd.minimize(eta=1.1)
-    zoom = frames.zooms(run.history, (-1.0, 6.0))
-    assert len(zoom) == run.iterations
-    for k in (0, 1, 5, 20, 60, 105):
+    window, shown = frames.windows(run.history, (-1.0, 6.0))
+    assert len(window) == run.iterations and shown[0] == (-1.0, 6.0)
+    for k in (1, 5, 20, 60, 105):
         reach = 2.5 * 1.2 ** (k + 1)
-        expected = max(0, int(np.ceil(np.log2(reach * 1.05 / 3.5))))
-        assert zoom[k] == expected, k
-    assert zoom[0] == 0 and zoom[105] > 25  # the first steps fit; by the end the view is 2^26 times as wide
-    assert frames.zooms(gd.minimize(eta=0.1).history, (-1.0, 6.0)).max() == 0  # a run that stays needs none
-    wide = frames.curve(run.settings.problem, zoom=3)
-    assert (wide["theta"].min(), wide["theta"].max()) == (2.5 - 28.0, 2.5 + 28.0)
+        z = max(0, int(np.ceil(np.log2(reach * 1.05 / 3.5))))
+        assert shown[window[k]] == (2.5 - 3.5 * 2**z, 2.5 + 3.5 * 2**z), k
+    assert shown[window[105]][1] - shown[window[105]][0] > 7 * 2**25  # by the end the view is 2^26 times as wide
+    wide = frames.curve(run.settings.problem, window=shown[window[60]])
+    assert (wide["theta"].min(), wide["theta"].max()) == shown[window[60]]
     assert np.allclose(wide["loss"], (wide["theta"] - 2.5) ** 2 - 1)
+
+
+@pytest.mark.parametrize("eta", [0.1, 0.9, 0.01, 0.001])
+def test_the_one_update_view_zooms_in_on_a_small_step_and_holds_both_ends(eta):
+    """Each step is shown in a window that holds θ_k and θ_(k+1) with an eighth of its width to spare, at least 4
+    times as wide as the step, and, once the step is small next to the plot, at most 2^5 = 32 times (the windows
+    are widened only to stay within MOST_WINDOWS); at most MOST_WINDOWS windows."""
+    history = gd.minimize(eta=eta).history[:201]
+    window, shown = frames.windows(history, (-1.0, 6.0))
+    assert len(shown) <= frames.MOST_WINDOWS
+    for k, index in enumerate(window):
+        low, high = shown[index]
+        width, step = high - low, abs(history[k + 1] - history[k])
+        ends = (history[k], history[k + 1])
+        assert all(low + width / 8 - 1e-12 <= end <= high - width / 8 + 1e-12 for end in ends), k
+        assert width >= 4 * step or width == 7.0, k
+        if step > 0 and 4 * step < 7.0 / 4 and width > 7.0 * 2.0**-frames.DEEPEST:
+            assert width < 7.0 and width <= 2**5 * 4 * step, k  # zoomed in, close to the step
+    widths = [shown[index][1] - shown[index][0] for index in window]
+    if eta == 0.1:  # the article's run: the steps shrink by 0.8 an update, so the view keeps zooming in
+        assert widths[0] == 7.0 and widths[-1] < 7.0 / 2**10 and widths == sorted(widths, reverse=True)
 
 
 def test_a_run_outside_the_plot_is_marked_where_it_ended_and_where_it_went_farthest():
@@ -88,6 +109,18 @@ def test_the_convergence_axis_ends_past_the_runs_that_stopped_and_marks_the_othe
     assert "10,000" in mark.label
     alone = gd.compare([0.001], max_iter=500)  # nothing stopped on its own: every update is shown
     assert frames.horizon(alone) == 500 and frames.ends(alone, 500, top=1e3).empty
+
+
+def test_runs_left_to_the_limit_end_the_axis_where_they_stop_changing():
+    """ε = 0 and a limit of 100,000: no rule fires, but every run's gap has long reached its floor (or bounces at one
+    value); the axis ends 1.5 times the update where the last of them stopped changing, found here on its own."""
+    runs = gd.compare([0.01, 0.1, 1.0], epsilon=0, max_iter=100_000)
+    assert {run.status for run in runs} == {"max_iter"}
+    gaps = np.maximum(runs[0].losses + 1.0, 1e3 * np.finfo(float).eps)  # J* = −1; the slowest run, to rounding
+    still = max(k for k in range(len(gaps)) if gaps[k] != gaps[-1]) + 1
+    assert 500 < still < 5_000 and frames.settled(runs[0]) == still
+    assert frames.settled(runs[2]) == 0  # η = 1 bounces between 0 and 5: the same J from the start
+    assert frames.horizon(runs) == int(1.5 * still)
 
 
 def test_gaps_are_loss_minus_the_minimum_floored_for_the_log_axis():
@@ -169,15 +202,22 @@ def test_regimes_split_the_sweep_at_one_and_two_over_l():
     assert frames.regimes(2.0, 1e-3, 0.4)["regime"].tolist() == ["monotone"]  # clipped to the range
 
 
-def test_every_update_is_drawn_with_the_tangent_of_its_slope():
+def test_every_update_is_drawn_with_the_tangent_of_its_slope_and_its_labels_apart():
     run = gd.minimize(eta=0.9)
     updates = frames.steps(run.history, run.losses, run.settings.problem)
     assert len(updates) == 45 and updates["theta_next"].tolist() == run.history[1:].tolist()
-    shapes = frames.step_shapes(updates, run.settings.problem, frames.zooms(run.history, (-1.0, 6.0)))
+    window, shown = frames.windows(run.history, (-1.0, 6.0))
+    widths = np.array([shown[index][1] - shown[index][0] for index in window])
+    shapes = frames.step_shapes(updates, widths)
     for k in (0, 1, 44):
         (left, right) = shapes["tangent"][shapes["tangent"]["k"] == k].sort_values("theta").itertuples(index=False)
         theta = run.history[k]
         assert (right.loss - left.loss) / (right.theta - left.theta) == pytest.approx(2 * (theta - 2.5))  # J'(θ_k)
+        assert right.theta - left.theta == pytest.approx(widths[k] / 3)  # a sixth of its window either side
     directions = shapes["arrow"]["direction"].tolist()
     assert directions[:3] == ["right", "left", "right"]  # η = 0.9 jumps across the minimum every update
-    assert shapes["points"][shapes["points"]["k"] == 12]["label"].tolist() == ["θ₁₂", "θ₁₃"]
+    points = shapes["points"]
+    assert points[points["k"] == 12]["label"].tolist() == ["θ₁₂", "θ₁₃"]
+    for k in range(45):  # each label on its own point's outer side: the left point's on the left
+        here = points[points["k"] == k].sort_values("theta")
+        assert here["side"].tolist() == ["left", "right"], k

@@ -368,4 +368,4 @@ def test_the_maps_text_is_in_the_language_spoken_and_the_cache_keeps_the_languag
     assert {"minimum", "saddle point"} <= labels(english)
     with speaking("zh"):
         race = maps.race_gap_chart(maps.race_gaps(maps.race_runs("ravine")), 0)
-    assert "'普通梯度下降'" in race["layer"][0]["encoding"]["color"]["legend"]["labelExpr"]
+    assert '"普通梯度下降"' in race["layer"][0]["encoding"]["color"]["legend"]["labelExpr"]

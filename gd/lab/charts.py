@@ -10,21 +10,35 @@ import altair as alt
 import pandas as pd
 
 from gd.lab import frames
+from gd.lab.format import number
 from gd.lab.text import t
 from gd.stopping import STATUSES
 
-STATUS_COLORS = ("#2ca02c", "#ff7f0e", "#7f7f7f", "#d62728", "#9467bd")  # converged, stalled, max_iter, diverged,
-# left_domain
+# Colours told apart by everyone: every pair at least 10 apart in CAM02-UCS under deuteranopia, protanopia and
+# tritanopia as Machado et al. (2009) simulate them (tests/test_palette.py measures it), and each series told apart by
+# a second channel as well: a shape, a dash. Statuses: converged, stalled, max_iter, diverged, left_domain.
+STATUS_COLORS = ("#00b478", "#ff5a0f", "#8787a5", "#a50000", "#694b96")  # 20 apart at least
+STATUS_SHAPES = ("circle", "square", "triangle-right", "cross", "diamond")  # the limit: it would have gone on
 CURVE_COLOR = "#8c9aab"
 PATH_COLOR = "#d62728"
-# One colour per compared η, told apart at a glance (Vega's tableau10, then two more for the twelfth η)
-ETA_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6",
-              "#bab0ac", "#1f1f1f", "#7a0177")
-PANEL_HEIGHT = 290  # px with its three-line title and axes (Streamlit fits the whole chart in it)
+# One colour per compared η (up to 12), at least 14 apart under each deficiency, each at least 3:1 on white; the
+# first five (the default η) the farthest apart. A shape and a dash each go with it.
+ETA_COLORS = ("#6987ff", "#870000", "#d27878", "#690fa5", "#69782d", "#a587b4", "#69a500", "#005a3c", "#a54b69",
+              "#7800ff", "#78005a", "#5a69a5")
+STAR = "M0,-1L0.3,-0.3L1,0L0.3,0.3L0,1L-0.3,0.3L-1,0L-0.3,-0.3Z"  # Vega draws an SVG path as a shape, in a unit box
+HEXAGON = "M-1,0L-0.5,-0.87L0.5,-0.87L1,0L0.5,0.87L-0.5,0.87Z"
+PENTAGON = "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z"
+ETA_SHAPES = ("circle", "square", "diamond", "triangle-up", "triangle-down", STAR, "triangle-left", HEXAGON,
+              "triangle-right", PENTAGON, "wedge", "cross")
+ETA_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))  # solid, dashed, dotted, dash-dot: cycled along the η
+PANEL_HEIGHT = 200  # px of a panel's plot; its title, notes and axes add what they need (FIT_WIDTH)
 TITLE_SEPARATOR = " · "  # panel titles are drawn one part per line, so they never widen a panel
 EDGE_SHAPES = {"left": "triangle-left", "right": "triangle-right", "top": "triangle-up", "bottom": "triangle-down"}
-EDGE_TEXT = {"left": ("left", 8, 0), "right": ("right", -8, 0), "top": ("center", 0, 12),
-             "bottom": ("center", 0, -12)}  # align, dx, dy of an edge marker's label
+# Every chart is as wide as its column and as tall as its content: Streamlit's default ("fit") squeezed a legend, a
+# title and the axes into the height given, so a legend below the plot left it 40 px, and a mark outside the plot cut
+# the axis title on the other side.
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
+LABEL_WIDTH = 90  # px a legend entry of a number takes at most: as many columns as fit the chart's width
 # Rows a chart's dataset may hold: Altair's own max_rows, past which it raises MaxRowsError. The lab stays under it
 # by construction (runs thinned to frames.PATH_POINTS, a map's contours to maps.CONTOUR_ROWS, its background to
 # maps.GRID_CELLS²) and guarded() checks it again on the specs it builds by hand (maps.panel's filled templates).
@@ -36,23 +50,67 @@ def eta_color(index: int) -> str:
     return ETA_COLORS[index % len(ETA_COLORS)]
 
 
-def _status_color() -> alt.Color:
-    labels = {status: t(f"status.{status}") for status in STATUSES}
-    expression = " : ".join(f"datum.value == '{status}' ? '{label}'" for status, label in labels.items())
-    return alt.Color("status:N", title=t("chart.status"),
-                     scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS)),
-                     legend=alt.Legend(labelExpr=f"{expression} : datum.value"))
+def eta_shape(index: int) -> str:
+    return ETA_SHAPES[index % len(ETA_SHAPES)]
+
+
+def eta_dash(index: int) -> list[int]:
+    return list(ETA_DASHES[index % len(ETA_DASHES)])
+
+
+def series(field: str, names: list, title: str | None, legend: dict | None = None
+           ) -> tuple[alt.Color, alt.Shape, alt.StrokeDash]:
+    """The channels that tell series apart (the compared η, the race's rules), each series the index-th colour, shape
+    and dash, in one legend."""
+    domain = list(names)
+    legend = alt.Legend(**(legend or {}))
+    return (alt.Color(field, title=title, sort=domain, legend=legend,
+                      scale=alt.Scale(domain=domain, range=[eta_color(i) for i in range(len(domain))])),
+            alt.Shape(field, title=title, sort=domain, legend=legend,
+                      scale=alt.Scale(domain=domain, range=[eta_shape(i) for i in range(len(domain))])),
+            alt.StrokeDash(field, title=title, sort=domain, legend=legend,
+                           scale=alt.Scale(domain=domain, range=[eta_dash(i) for i in range(len(domain))])))
+
+
+def relabelled(labels: dict[str, str]) -> str:
+    """A legend's labelExpr showing labels[value] for each value it names, and any other value as it is."""
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    cases = "".join(f"datum.value == {text(value)} ? {text(label)} : " for value, label in labels.items())
+    return cases + "datum.value"
+
+
+def status_channels(legend: dict | None = None) -> tuple[alt.Color, alt.Shape]:
+    """A status as a colour and a shape (STATUS_COLORS, STATUS_SHAPES), in one legend in the page's language."""
+    legend = alt.Legend(labelExpr=relabelled({status: t(f"status.{status}") for status in STATUSES}), **(legend or {}))
+    return (alt.Color("status:N", title=t("chart.status"), legend=legend,
+                      scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS))),
+            alt.Shape("status:N", title=t("chart.status"), legend=legend,
+                      scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_SHAPES))))
+
+
+def finished(chart, description: str, height: int):
+    """A chart as the page draws it: its column's width, a plot height px tall and whatever its title, legend and
+    axes add (FIT_WIDTH), and its description (the accessible name a screen reader says for it)."""
+    return chart.properties(height=height, width="container", autosize=FIT_WIDTH, description=description)
+
+
+def decorative(mark: dict) -> dict:
+    """Mark properties for a layer that only helps the eye (a background, a hover target, a guide): kept from
+    assistive technology, which would read out every one of its items."""
+    return {**mark, "aria": False}
 
 
 def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd.DataFrame, edges: pd.DataFrame,
-          title: str, color: str) -> alt.LayerChart:
-    """One run on the objective's curve: the visited points θ₀ → θ_k, clipped to the plot, and a marker with its
-    value on the edge where the run is outside it. Every panel of a view has the same axes; each takes its
-    column's width, so panels stack on a phone."""
+          title: str, notes: list[str], color: str, description: str) -> alt.LayerChart:
+    """One run on the objective's curve: the visited points θ₀ → θ_k, clipped to the plot, and a marker on the edge
+    where the run is outside it, its value in the notes under the title (so that no label lies on the plot). Every
+    panel of a view has the same axes; each takes its column's width, so panels stack on a phone."""
     low, high, bottom, top = plot
     x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[low, high], nice=False))
     y = alt.Y("loss:Q", title=loss_title(frames.cut(curve, bottom, top)), scale=alt.Scale(domain=[bottom, top]))
-    layers = [alt.Chart(frames.clip(curve, bottom, top)).mark_line(color=CURVE_COLOR).encode(x, y),
+    layers = [alt.Chart(frames.clip(curve, bottom, top)).mark_line(color=CURVE_COLOR, aria=False).encode(x, y),
               alt.Chart(path).mark_line(
                   color=color, strokeWidth=1.5, clip=True,
                   point=alt.OverlayMarkDef(shape="diamond", size=40, color=color, filled=True, clip=True),
@@ -62,15 +120,23 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
                   alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])]
     for side, shape in EDGE_SHAPES.items():
         here = edges[edges["side"] == side]
-        if here.empty:
-            continue
-        align, dx, dy = EDGE_TEXT[side]
-        marks = alt.Chart(here).encode(x, y, tooltip=alt.Tooltip("label:N", title=""))
-        layers += [marks.mark_point(shape=shape, size=120, filled=True, color=color, opacity=1),
-                   marks.mark_text(align=align, dx=dx, dy=dy, fontSize=11, color="#333").encode(text="label:N")]
-    return alt.layer(*layers).properties(
-        height=PANEL_HEIGHT, width="container",
-        title=alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal"))
+        if not here.empty:
+            layers.append(alt.Chart(here).mark_point(shape=shape, size=120, filled=True, color=color, opacity=1).encode(
+                x, y, tooltip=alt.Tooltip("label:N", title="")))
+    return finished(alt.layer(*layers), description, PANEL_HEIGHT).properties(
+        title=panel_title(title, notes))
+
+
+def describe_panel(result, title: str, key: str) -> str:
+    """A panel's description: its title as a sentence, where the run started and where it ended."""
+    return t(key, title=t("list.separator").join(title.split(TITLE_SEPARATOR)), start=number(result.history[0]),
+             end=number(result.theta))
+
+
+def panel_title(title: str, notes: list[str]) -> alt.Title:
+    """A panel's title, one part per line, and its notes (where the run went off the plot) under it."""
+    return alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal",
+                     **({"subtitle": notes, "subtitleFontSize": 11, "subtitleColor": "#333"} if notes else {}))
 
 
 def loss_title(cut: bool) -> str:
@@ -78,44 +144,64 @@ def loss_title(cut: bool) -> str:
     return t("chart.loss.cut") if cut else "J(θ)"
 
 
-def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[float, float], unit: str = "k"
-                ) -> alt.Chart:
-    """J(θ_k) − J* on a log scale against unit (a column of gaps: "k", "epochs" or "examples") up to update last,
-    one line per η, each η in its own colour; every run's last point shown (a run of one update is a dot), runs that
-    go on past the last update or diverge marked at the edge; span: the gaps drawn (frames.gap_span). Hovering a
-    line highlights it."""
+CONVERGENCE_HEIGHT = 220  # px of the convergence chart's plot; its legend below adds a row per few η
+
+
+def log_axis(first: float, end: float, title: str) -> tuple[alt.Scale, alt.Axis]:
+    """A symmetric-log axis from 0 to end (0 and the decades 1, 10, 100 … in first's units; first: the smallest step,
+    one update in the axis's unit), with ticks that read as one: 0, 1, 10, 100, 1k …, its title saying so."""
+    powers = range(int(math.floor(math.log10(first))), int(math.floor(math.log10(max(end, first)))) + 1)
+    ticks = [0.0, *(10.0**power for power in powers)]
+    return (alt.Scale(type="symlog", constant=first, domain=[0, end], nice=False),
+            alt.Axis(values=ticks, format="~s" if first >= 1 else ",~g", title=t("chart.log", axis=title)))
+
+
+def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[float, float], unit: str = "k",
+                log_x: bool = False, description: str = "") -> alt.LayerChart:
+    """J(θ_k) − J* on a log scale against unit (a column of gaps: "k", "epochs" or "examples") up to update last, one
+    line per η, each η in its colour, dash and shape; every run's last point shown (a run of one update is a dot),
+    runs that go on past the last update or diverge marked inside the plot's edge, and said in the legend; span: the
+    gaps drawn (frames.gap_span); log_x: the updates on a symmetric log axis (frames.spans_decades). Hovering a line
+    highlights it."""
     hover = alt.selection_point(on="pointerover", fields=["eta"], nearest=True, empty=True)
     etas = list(dict.fromkeys(gaps["eta"]))
     shown = gaps[gaps["k"] <= last]
     end = shown.loc[shown["k"] == shown.groupby("eta")["k"].transform("max")]
     scale_end = float(shown.loc[shown["k"] == shown["k"].max(), unit].max()) if len(shown) else 1.0
-    y = alt.Y("gap:Q", title=t("chart.gap"),
-              scale=alt.Scale(type="log", domain=list(span), clamp=False))
-    x = alt.X(f"{unit}:Q", title=t(f"chart.unit.{unit}"), scale=alt.Scale(domain=[0, max(scale_end, 1e-12)],
-                                                                          nice=False))
-    color = alt.Color("eta:N", title="η", sort=etas,
-                      scale=alt.Scale(domain=etas, range=[eta_color(i) for i in range(len(etas))]))
+    scale_end = max(scale_end, 1e-12)
+    y = alt.Y("gap:Q", title=t("chart.gap"), scale=alt.Scale(type="log", domain=list(span), clamp=False))
+    if log_x:
+        step = float(shown.loc[shown["k"] == 1, unit].min()) if (shown["k"] == 1).any() else 1.0
+        x_scale, x_axis = log_axis(step, scale_end, t(f"chart.unit.{unit}"))
+    else:
+        x_scale, x_axis = alt.Scale(domain=[0, scale_end], nice=False), alt.Axis(title=t(f"chart.unit.{unit}"))
+    x = alt.X(f"{unit}:Q", scale=x_scale, axis=x_axis)
+    notes = {row.eta: t(f"chart.legend.{row.kind}", update=f"{int(row.update):,}") for row in ends.itertuples()}
+    said = relabelled({eta: f"{eta} {note}" for eta, note in notes.items()})
+    entry = 1.5 * LABEL_WIDTH  # an η and its note
+    legend = {"orient": "bottom", "columns": alt.ExprRef(f"max(1, min({len(etas)}, floor(width / {entry:g})))"),
+              "labelExpr": said, "labelLimit": entry,
+              "symbolStrokeWidth": 2}
+    color, shape, dash = series("eta:N", etas, "η", legend)
     tooltip = [alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
                alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
     base = alt.Chart(shown).encode(x=x, y=y, color=color, tooltip=tooltip)
     lines = base.mark_line(clip=True).encode(
-        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.2)),
-        strokeWidth=alt.condition(hover, alt.value(2.5), alt.value(1.5)))
-    points = base.mark_circle(size=30, opacity=0, clip=True).add_params(hover)
-    layers = [lines, points, alt.Chart(end).mark_circle(size=45, opacity=1).encode(x=x, y=y, color=color,
-                                                                                    tooltip=tooltip)]
+        strokeDash=dash, opacity=alt.condition(hover, alt.value(1.0), alt.value(0.3)),
+        strokeWidth=alt.condition(hover, alt.value(2.5), alt.value(1.8)))
+    targets = base.mark_circle(size=30, opacity=0, clip=True, aria=False).add_params(hover)  # what hovering finds
+    layers = [lines, targets, alt.Chart(end).mark_point(size=60, filled=True, opacity=1, clip=True).encode(
+        x=x, y=y, color=color, shape=shape.legend(None), tooltip=tooltip)]  # one legend: the lines' colour and dash
     if not ends.empty:
-        marks = alt.Chart(ends).encode(x=x, y=y, color=color, tooltip=[alt.Tooltip("eta:N", title="η"),
-                                                                      alt.Tooltip("label:N", title="")])
-        diverged, beyond = ends[ends["kind"] == "diverged"], ends[ends["kind"] == "beyond"]
-        if not diverged.empty:
-            layers.append(marks.transform_filter(alt.datum.kind == "diverged").mark_point(
-                shape="cross", angle=45, size=140, filled=True, opacity=1))
-        if not beyond.empty:
-            layers.append(marks.transform_filter(alt.datum.kind == "beyond").mark_point(
-                shape="triangle-right", size=110, filled=True, opacity=1))
-        layers.append(marks.mark_text(align="right", dx=-8, dy=-9, fontSize=11).encode(text="label:N"))
-    return alt.layer(*layers).properties(height=280, width="container")
+        colors = alt.Scale(domain=etas, range=[eta_color(i) for i in range(len(etas))])
+        marks = alt.Chart(ends).encode(x=x, y=y, color=alt.Color("eta:N", legend=None, scale=colors),
+                                       tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("label:N", title="")])
+        # drawn just inside the edge they stand on, so that they are seen whole and nothing leaves the plot
+        layers += [marks.transform_filter(alt.datum.kind == "diverged").mark_point(
+                       shape="cross", angle=45, size=140, filled=True, opacity=1, yOffset=9, clip=True),
+                   marks.transform_filter(alt.datum.kind == "beyond").mark_point(
+                       shape="triangle-right", size=110, filled=True, opacity=1, xOffset=-8, clip=True)]
+    return finished(alt.layer(*layers), description, CONVERGENCE_HEIGHT)
 
 
 SWEEP_MEASURES = ("updates", "grad")  # updates to stop, final |dJ|
@@ -124,10 +210,13 @@ SWEEP_MEASURES = ("updates", "grad")  # updates to stop, final |dJ|
 REGIME_COLORS = {"monotone": "#e8f1fb", "oscillating": "#fdf3e1", "diverging": "#fbe9e9"}
 
 
+SWEEP_HEIGHT = 200  # px of a sweep chart's plot
+
+
 def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: float | None,
-          regimes: pd.DataFrame | None = None) -> alt.LayerChart:
-    """One measure of the grid search (updates to stop, or final |dJ| on a log axis) against η, coloured
-    by status, the best η marked, η = 1/L and η = 2/L drawn where L is known, and the regimes shaded."""
+          regimes: pd.DataFrame | None = None, description: str = "") -> alt.LayerChart:
+    """One measure of the grid search (updates to stop, or final |dJ| on a log axis) against η, each point's status
+    a colour and a shape, the best η marked, η = 1/L and η = 2/L drawn where L is known, and the regimes shaded."""
     x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log", nice=False))
     tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"),
                alt.Tooltip("updates:Q", title=t("chart.updates")),
@@ -137,35 +226,37 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
         y = alt.Y("updates:Q", title=t("chart.updates"))
     else:
         y = alt.Y("grad:Q", title=t("chart.final_grad"), scale=alt.Scale(type="log"))
-    color = _status_color()
+    color, shape = status_channels({"orient": "bottom", "columns": alt.ExprRef(
+        f"max(1, floor(width / {LABEL_WIDTH * 1.3:g}))")})
     frame = frame[["eta", "updates", "grad", "status"]]  # what is drawn (a surface's θ is a pair, J may be nan)
     layers = []
     if regimes is not None and not regimes.empty:
-        layers.append(alt.Chart(regimes).mark_rect(opacity=0.8).encode(
+        layers.append(alt.Chart(regimes).mark_rect(opacity=0.8, aria=False).encode(
             x="start:Q", x2="end:Q",
             color=alt.Color("regime:N", scale=alt.Scale(domain=list(REGIME_COLORS), range=list(REGIME_COLORS.values())),
                             legend=None),
             tooltip=alt.Tooltip("label:N", title=t("chart.regime"))))
-    layers.append(alt.Chart(frame).mark_circle(size=45, opacity=0.9).encode(x, y, color, tooltip=tooltip))
+    layers.append(alt.Chart(frame).mark_point(size=40, filled=True, opacity=0.9).encode(x, y, color, shape,
+                                                                                         tooltip=tooltip))
     if best is not None:
         layers.append(alt.Chart(frame[frame["eta"] == best]).mark_point(
             shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
     if smoothness:
         layers += _guides(smoothness)
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=240, width="container")
+    return finished(alt.layer(*layers).resolve_scale(color="independent"), description, SWEEP_HEIGHT)
 
 
 def _guides(smoothness: float) -> list[alt.Chart]:
     rules = pd.DataFrame({"eta": [1 / smoothness, 2 / smoothness],
                           "label": [t("chart.one_over_l"), t("chart.two_over_l")]})
-    line = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555").encode(x="eta:Q")
-    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="top", y=2, color="#333")
+    line = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555", aria=False).encode(x="eta:Q")
+    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="top", y=2, color="#333", aria=False)
     return [line, label.encode(x="eta:Q", text="label:N")]
 
 
 STEP = "step"  # the chart parameter that picks which update the step-through chart shows
-ZOOM = "zoom"  # the one that picks the curve drawn at that update's zoom (frames.zooms)
-DOMAIN = ("x_low", "x_high", "y_low", "y_high")  # the step-through's axes, which follow a run out of the plot
+ZOOM = "zoom"  # the one that picks the piece of curve drawn in that update's window (frames.windows)
+DOMAIN = ("x_low", "x_high", "y_low", "y_high")  # the step-through's axes: its window, followed out or zoomed in
 PLAYER = "player"  # the one-row dataset a stepped chart's parameters read (played, at_step)
 
 
@@ -189,80 +280,98 @@ def at_step(spec: dict, **values) -> dict:
                                                                         values.items()}]}}
 
 
-def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = False) -> alt.LayerChart:
+GEOMETRY_HEIGHT = 260  # px of the one-update chart's plot
+
+
+def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = False, description: str = ""
+             ) -> alt.LayerChart:
     """Every update of a run in one chart, the parameter STEP choosing which is drawn: the curve, θ_k with its
-    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1). Playing changes only the parameters, read
-    from the PLAYER row (played): STEP, the axes' domains DOMAIN, which follow a run that leaves the plot, and ZOOM,
-    which picks the curve drawn for them. cut: the curve runs off the plot at some zoom and is drawn at its edge
-    there (frames.clip)."""
+    tangent (slope dJ(θ_k)), and the step −η·dJ as an arrow to θ_(k+1), each point labelled on its outer side. Playing
+    changes only the parameters, read from the PLAYER row (played): STEP, the axes' domains DOMAIN (the update's
+    window: followed out of the plot, or zoomed in on a small step) and ZOOM, which picks the piece of curve drawn for
+    them. cut: the curve runs off the plot in some window and is drawn at its edge there (frames.clip)."""
     step, zoom = player_param(STEP), player_param(ZOOM)
     domain = [player_param(name) for name in DOMAIN]
     shown = alt.datum.k == step
     x_scale = alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[0]}, {DOMAIN[1]}]"), nice=False)
     x = alt.X("theta:Q", title="θ", scale=x_scale)
-    y = alt.Y("loss:Q", title=loss_title(cut), scale=alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[2]}, {DOMAIN[3]}]")))
+    y = alt.Y("loss:Q", title=loss_title(cut), scale=alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[2]}, {DOMAIN[3]}]"),
+                                                                  nice=False, zero=False))
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
-        shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1).encode(
+        shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1, clip=True).encode(
         x=alt.X("theta_next:Q", scale=x_scale), y=y) for side in ("right", "left")]
-    return alt.layer(
-        alt.Chart(curve).transform_filter(alt.datum.zoom == zoom).mark_line(color=CURVE_COLOR).encode(x, y),
+    labels = [points.transform_filter(alt.datum.side == side).mark_text(
+        align="right" if side == "left" else "left", dx=-8 if side == "left" else 8, dy=-12, fontSize=13,
+        clip=True).encode(x, y, text="label:N") for side in ("left", "right")]
+    return finished(alt.layer(
+        alt.Chart(curve).transform_filter(alt.datum.zoom == zoom).mark_line(color=CURVE_COLOR, aria=False,
+                                                                            clip=True).encode(x, y),
         alt.Chart(shapes["tangent"]).transform_filter(shown).mark_line(
-            color="#1f77b4", strokeDash=[6, 3], clip=True).encode(x, y),
-        arrow.mark_rule(color=PATH_COLOR, strokeWidth=2).encode(x, y, x2="theta_next:Q"),
+            color="#1f77b4", strokeDash=[6, 3], clip=True, aria=False).encode(x, y),
+        arrow.mark_rule(color=PATH_COLOR, strokeWidth=2, clip=True).encode(x, y, x2="theta_next:Q"),
         *heads,
-        points.mark_point(filled=True, size=90, color="black").encode(
+        points.mark_point(filled=True, size=90, color="black", clip=True).encode(
             x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
-        points.mark_text(dy=-14, fontSize=13).encode(x, y, text="label:N"),
-    ).add_params(step, zoom, *domain).properties(height=320, width="container")
+        *labels,
+    ).add_params(step, zoom, *domain), description, GEOMETRY_HEIGHT)
 
 
-def band(band: pd.DataFrame, minimizer: float | None) -> alt.LayerChart:
+def band(band: pd.DataFrame, minimizer: float | None, description: str = "") -> alt.LayerChart:
     """θ_k across seeds: the mean as a line over the 10–90 % band, the minimizer as a rule; the updates on a
-    symmetric log axis, so the first steps and the long noisy tail are both seen."""
-    x = alt.X("k:Q", title=t("chart.unit.k_log"), scale=alt.Scale(type="symlog"))
+    symmetric log axis (0, 1, 10, 100 …), so the first steps and the long noisy tail are both seen."""
+    scale, axis = log_axis(1.0, float(max(band["k"].max(), 1)), t("chart.unit.k"))
+    x = alt.X("k:Q", scale=scale, axis=axis)
     marks = [] if minimizer is None else [  # a typed function may have no minimizer to mark
-        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+        alt.Chart(pd.DataFrame({"theta": [minimizer]})).mark_rule(strokeDash=[4, 4], color="#555", aria=False).encode(
             y="theta:Q")]
-    return alt.layer(
-        alt.Chart(band).mark_area(opacity=0.3, color="#1f77b4").encode(
+    return finished(alt.layer(
+        alt.Chart(band).mark_area(opacity=0.3, color="#1f77b4", aria=False).encode(
             x, alt.Y("low:Q", title="θₖ"), alt.Y2("high:Q")),
         alt.Chart(band).mark_line(color="#1f77b4").encode(
             x, alt.Y("mean:Q"), tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("mean:Q", title=t("chart.mean"), format=".4g"),
                                          alt.Tooltip("low:Q", title="10 %", format=".4g"),
                                          alt.Tooltip("high:Q", title="90 %", format=".4g")]),
         *marks,
-    ).properties(height=260, width="container")
+    ), description, 200)
 
 
-def spread(spread: pd.DataFrame, marked: float | None, field: str = "theta") -> alt.LayerChart:
-    """Where the seeds' runs ended: a histogram of the final θ (or, on a surface, the final J: field "loss") coloured
-    by status, the minimizer (or J*) marked. It has width even when every seed stops after the same number of
-    updates (at the limit, say)."""
+def spread(spread: pd.DataFrame, marked: float | None, field: str = "theta", description: str = "") -> alt.LayerChart:
+    """Where the seeds' runs ended: one point per seed over its bin of the final θ (or, on a surface, the final J:
+    field "loss"), stacked, its status a colour and a shape; the minimizer (or J*) marked. It has width even when
+    every seed stops after the same number of updates (at the limit, say)."""
     bins = alt.Bin(maxbins=20)
     name = t("chart.final_theta" if field == "theta" else "chart.final_loss")
+    color, shape = status_channels({"orient": "bottom", "columns": alt.ExprRef(
+        f"max(1, floor(width / {LABEL_WIDTH * 1.3:g}))")})
     marks = [] if marked is None else [
-        alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x=f"{field}:Q")]
-    return alt.layer(
-        alt.Chart(spread[["seed", field, "updates", "status"]]).mark_bar().encode(  # not θ: a pair on a surface
-            x=alt.X(f"{field}:Q", bin=bins, title=name),
-            y=alt.Y("count():Q", title=t("chart.seeds")),
-            color=_status_color(),
-            tooltip=[alt.Tooltip(f"{field}:Q", bin=bins, title=name, format=".4g"),
-                     alt.Tooltip("count():Q", title=t("chart.seeds"))]),
+        alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555", aria=False).encode(
+            x=f"{field}:Q")]
+    seeds = alt.Chart(spread[["seed", field, "updates", "status"]]).transform_bin(  # not θ: a pair on a surface
+        ["start", "end"], field, bin=bins).transform_calculate(middle="(datum.start + datum.end) / 2").transform_window(
+        place="row_number()", groupby=["start"], sort=[alt.SortField("status"), alt.SortField("seed")])
+    return finished(alt.layer(
+        seeds.mark_point(size=50, filled=True, opacity=0.9).encode(
+            x=alt.X("middle:Q", title=name, scale=alt.Scale(zero=False)),
+            y=alt.Y("place:Q", title=t("chart.seeds"), scale=alt.Scale(zero=True, padding=10),
+                    axis=alt.Axis(tickMinStep=1)),
+            color=color, shape=shape,
+            tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")), alt.Tooltip(f"{field}:Q", title=name, format=".6g"),
+                     alt.Tooltip("updates:Q", title=t("chart.updates")),
+                     alt.Tooltip("status:N", title=t("chart.status"))]),
         *marks,
-    ).properties(height=200, width="container")
+    ), description, 160)
 
 
-def schedule(frame: pd.DataFrame) -> alt.Chart:
+def schedule(frame: pd.DataFrame, description: str = "") -> alt.Chart:
     """η_t / η over the updates."""
-    return alt.Chart(frame).mark_line(color="#1f77b4").encode(
+    return finished(alt.Chart(frame).mark_line(color="#1f77b4").encode(
         x=alt.X("t:Q", title=t("chart.unit.k")),
         y=alt.Y("factor:Q", title="ηₜ / η", scale=alt.Scale(domainMin=0)),
         tooltip=[alt.Tooltip("t:Q", title="t"), alt.Tooltip("factor:Q", title="ηₜ / η", format=".4g")],
-    ).properties(height=150, width="container")
+    ), description, 120)
 
 
 # --- the check at the bottom ---------------------------------------------------------------------------------------

@@ -33,26 +33,53 @@ def thin(count: int, limit: int = PATH_POINTS) -> np.ndarray:
     return np.unique(np.concatenate([head, tail, [count - 1]]))
 
 
-def curve(problem, points: int = CURVE_POINTS, zoom: int = 0) -> pd.DataFrame:
-    """J over the plot range, or over 2^zoom times its width around the same centre."""
-    low, high = problem.plot_range
-    centre, half = (low + high) / 2, (high - low) / 2 * 2.0**zoom
-    theta = np.linspace(centre - half, centre + half, points) if zoom else np.linspace(low, high, points)
+def curve(problem, points: int = CURVE_POINTS, window: tuple[float, float] | None = None, index: int = 0
+          ) -> pd.DataFrame:
+    """J over the plot range, or over window (θ from, to), tagged with the window's index (the one-update view's)."""
+    low, high = problem.plot_range if window is None else window
+    theta = np.linspace(low, high, points)
     with np.errstate(all="ignore"):
-        return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None]), "zoom": zoom})
+        return pd.DataFrame({"theta": theta, "loss": problem.value(theta[:, None]), "zoom": index})
 
 
-def zooms(history, plot_range) -> np.ndarray:
-    """For each update k (θ_k → θ_(k+1)), the zoom that shows both ends: the smallest z ≥ 0 with the plot range
-    widened 2^z times around its centre holding them, so the one-update view follows a run that leaves the plot."""
+DEEPEST = 20  # the one-update view zooms in at most 2²⁰ times: J still differs across it far above rounding
+STEP_SHARE = 4  # a zoomed-in window is at least this many times as wide as the step it shows
+MOST_WINDOWS = 40  # windows one step-through may use: each is a piece of curve in the chart's data
+
+
+def windows(history, plot_range, most: int = MOST_WINDOWS) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """For each update k (θ_k → θ_(k+1)), the window of θ the one-update view shows: (each update's window's index,
+    the windows (θ from, to), the plot range first). A step that leaves the plot: the plot range widened 2^z times
+    around its centre, the smallest z that holds both ends (the view follows the run out). A step that is small next
+    to the plot: a window 2^z times as wide (z ≤ −2, down to 2^−DEEPEST), at least STEP_SHARE times the step,
+    centred on a grid of half its width (so that the next small steps share it), which holds both ends with an eighth
+    of its width to spare. Any other step: the plot range. When that takes more than `most` windows the zoomed-in
+    ones are made twice as wide, and again, until it does not."""
     low, high = plot_range
-    centre, half = (low + high) / 2, (high - low) / 2
+    centre, width = (low + high) / 2, high - low
     history = np.asarray(history, dtype=float)
+    start, end = history[:-1], history[1:]
     with np.errstate(all="ignore"):
-        reach = np.fmax(np.abs(history[:-1] - centre), np.abs(history[1:] - centre))
+        reach = np.fmax(np.abs(start - centre), np.abs(end - centre))
         finite = np.isfinite(reach)
-        reach = np.where(finite, reach, np.max(reach[finite], initial=half))
-        return np.maximum(0, np.ceil(np.log2(reach * 1.05 / half))).astype(int)
+        reach = np.where(finite, reach, np.max(reach[finite], initial=width / 2))
+        out = np.maximum(0, np.ceil(np.log2(reach * 1.05 / (width / 2)))).astype(int)
+        step, middle = np.abs(end - start), (start + end) / 2
+        for share in STEP_SHARE * 2.0 ** np.arange(DEEPEST + 1):
+            deep = np.where(np.isfinite(step) & (step > 0), np.floor(np.log2(width / (share * step))), 0)
+            deep = np.where(deep >= 2, deep, 0)  # zoom in only where the step is small on the plot
+            zoom = np.where(out > 0, out, -np.clip(deep, 0, DEEPEST)).astype(int)
+            wide = width * 2.0 ** zoom
+            grid = wide / 2
+            centres = np.where(zoom < 0, np.round(np.where(np.isfinite(middle), middle, centre) / grid) * grid, centre)
+            shown = [(low, high)] + sorted({(float(c - w / 2), float(c + w / 2)) for c, w in zip(centres, wide,
+                                                                                                strict=True)}
+                                           - {(low, high)})
+            if len(shown) <= most or not (zoom < 0).any():
+                break
+    place = {window: index for index, window in enumerate(shown)}
+    return np.array([place[(float(c - w / 2), float(c + w / 2))] for c, w in zip(centres, wide, strict=True)],
+                    dtype=int), shown
 
 
 def panel_title(result) -> str:
@@ -129,6 +156,22 @@ def escapes(result, plot: tuple[float, float, float, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["k", "side", "label", "theta", "loss"])
 
 
+EDGE_ARROWS = {"left": "◀", "right": "▶", "top": "▲", "bottom": "▼"}  # an edge's marker, in words
+
+
+def edge_notes(edges: pd.DataFrame) -> list[str]:
+    """Where a run went off its plot (escapes()), one line each, led by the marker drawn on that edge: the notes
+    under a panel's title, so that no label lies on the plot."""
+    return [f"{EDGE_ARROWS[row.side]} {row.label}" for row in edges.itertuples()]
+
+
+def padded(notes: list[list[str]]) -> list[list[str]]:
+    """Every panel's notes as many lines as the most any has (blank lines added), so panels side by side keep
+    their plots level."""
+    most = max(map(len, notes), default=0)
+    return [lines + ["\u00a0"] * (most - len(lines)) for lines in notes]
+
+
 def examples_per_update(settings) -> int:
     """What one update costs in examples touched: all of them, one, or a batch."""
     return {"batch": settings.problem.n_examples, "sgd": 1}.get(settings.variant, settings.batch_size)
@@ -175,15 +218,47 @@ def gap_span(gaps: pd.DataFrame) -> tuple[float, float]:
     return float(gaps["gap"].min()), min(top, GAP_CEILING)
 
 
+ROUNDING = 1e3 * np.finfo(float).eps  # of max(1, |J*|): a gap below this is rounding, the floor reached
+
+
+def settled(result) -> int:
+    """The update from which a run's gap J − J* no longer changes: it reached the floor rounding leaves (ROUNDING),
+    or it stays the same (a run bouncing between two points of one J); its last update for a run still moving, however
+    slowly."""
+    lowest = floor([result])
+    with np.errstate(all="ignore"):
+        gap = np.maximum(np.asarray(result.losses, dtype=float) - lowest, ROUNDING * max(1.0, abs(lowest)))
+        moving = ~(np.abs(gap / gap[-1] - 1) <= 1e-9)
+    changes = np.flatnonzero(moving)
+    return int(changes[-1]) + 1 if changes.size else 0
+
+
 def horizon(results) -> int:
-    """The last update the convergence chart shows: 1.5 times the longest run that converged or stalled, so that
-    one run at the iteration limit (or diverging late) does not squeeze the others into the left edge; every
-    update when no run stopped on its own, or when the longest one needs the room."""
+    """The last update the convergence chart shows: 1.5 times the longest run that converged or stalled or stopped
+    changing (settled), so that one run at the iteration limit (or diverging late) does not squeeze the others into
+    the left edge; every update when no run settled, or when the longest one needs the room."""
     longest = max(result.iterations for result in results)
-    settled = [result.iterations for result in results if result.status in ("converged", "stalled")]
-    if not settled:
+    ends = []
+    for result in results:
+        if result.status in ("converged", "stalled"):
+            ends.append(result.iterations)
+        elif result.status != "diverged" and settled(result) < result.iterations:  # went on, no longer changing
+            ends.append(settled(result))
+    if not ends:
         return max(longest, 1)
-    return max(1, min(longest, max(10, int(1.5 * max(settled)))))
+    return max(1, min(longest, max(10, int(1.5 * max(ends)))))
+
+
+DECADES = 2  # the convergence chart's updates go on a log axis when its runs' lengths are this many decades apart
+
+
+def spans_decades(results, last: int) -> bool:
+    """Whether the runs drawn up to update last take lengths DECADES apart: the shortest of at least 10 updates (a
+    run of a few updates is a dot either way) against the axis's end. Then a linear axis squeezes the short ones
+    into its left edge, and the updates go on a log axis."""
+    lengths = [min(result.iterations, last) for result in results]
+    long_enough = [length for length in lengths if length >= 10]
+    return bool(long_enough) and last >= 10**DECADES * min(long_enough)
 
 
 def ends(results, last: int, top: float) -> pd.DataFrame:
@@ -203,9 +278,10 @@ def ends(results, last: int, top: float) -> pd.DataFrame:
         gap = top if diverged or not np.isfinite(gap) else min(max(gap, GAP_FLOOR), top)
         rows.append({"eta": number_text(result.eta), "k": k, "epochs": k * cost / settings.problem.n_examples,
                      "examples": k * cost, "gap": gap, "kind": "diverged" if diverged else "beyond",
+                     "update": result.iterations,
                      "label": t("chart.end.diverged" if diverged else "chart.end.beyond",
                                 update=f"{result.iterations:,}")})
-    return pd.DataFrame(rows, columns=["eta", "k", "epochs", "examples", "gap", "kind", "label"])
+    return pd.DataFrame(rows, columns=["eta", "k", "epochs", "examples", "gap", "kind", "update", "label"])
 
 
 def summary(results) -> pd.DataFrame:
@@ -289,20 +365,22 @@ def steps(history, losses, problem) -> pd.DataFrame:
                          "loss_next": losses[1:]})
 
 
-def step_shapes(updates: pd.DataFrame, problem, zoom: np.ndarray) -> dict[str, pd.DataFrame]:
-    """What a chart draws for every update k: the tangent at θ_k, the two points with their labels, the arrow;
-    the tangent a sixth of the view's width either side, at update k's zoom."""
-    span = (problem.plot_range[1] - problem.plot_range[0]) / 6 * 2.0**zoom
+def step_shapes(updates: pd.DataFrame, widths: np.ndarray) -> dict[str, pd.DataFrame]:
+    """What a chart draws for every update k: the tangent at θ_k, a sixth of its window's width (widths[k]) either
+    side; the two points, each labelled on its outer side (side: "left" or "right"), so that the labels never meet;
+    the arrow."""
+    span = np.asarray(widths, dtype=float) / 6
     tangent = pd.concat([updates.assign(theta=updates["theta"] + side * span,
                                         loss=updates["loss"] + side * span * updates["slope"])
                          for side in (-1, 1)])[["k", "theta", "loss"]]
     labels = [f"θ{subscript(k)}" for k in range(len(updates) + 1)]
+    rightwards = (updates["theta_next"] >= updates["theta"]).to_numpy()
     points = pd.concat([
-        pd.DataFrame({"k": updates["k"], "theta": updates["theta"], "loss": updates["loss"], "label": labels[:-1]}),
+        pd.DataFrame({"k": updates["k"], "theta": updates["theta"], "loss": updates["loss"], "label": labels[:-1],
+                      "side": np.where(rightwards, "left", "right")}),
         pd.DataFrame({"k": updates["k"], "theta": updates["theta_next"], "loss": updates["loss_next"],
-                      "label": labels[1:]})])
-    arrow = updates[["k", "theta", "loss", "theta_next"]].assign(
-        direction=np.where(updates["theta_next"] >= updates["theta"], "right", "left"))
+                      "label": labels[1:], "side": np.where(rightwards, "right", "left")})])
+    arrow = updates[["k", "theta", "loss", "theta_next"]].assign(direction=np.where(rightwards, "right", "left"))
     return {"tangent": tangent, "points": points, "arrow": arrow}
 
 

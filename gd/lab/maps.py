@@ -28,21 +28,26 @@ from gd.lab import frames
 from gd.lab.charts import (
     CURVE_COLOR,
     EDGE_SHAPES,
-    EDGE_TEXT,
+    FIT_WIDTH,
+    LABEL_WIDTH,
     PATH_COLOR,
-    STATUS_COLORS,
     STEP,
     TITLE_SEPARATOR,
     at_step,
+    describe_panel,
     eta_color,
+    log_axis,
+    panel_title,
     played,
     player_param,
+    relabelled,
+    series,
+    status_channels,
 )
 from gd.lab.controls import MOMENTUM_CELLS, race_etas
 from gd.lab.format import number
 from gd.lab.text import spoken, t
 from gd.run import gradient
-from gd.stopping import STATUSES
 from gd.typed import TypedObjective
 
 GRID_CELLS = 40  # background rects per axis: 1,600 per map
@@ -59,9 +64,9 @@ COORDINATE_DIGITS = 4  # significant digits of the map's span a contour vertex o
 LOG_ABOVE = 100.0  # log-spaced levels on a surface that is not quadratic and whose J − J* on the map passes this
 LINEAR_TOP = 0.75  # evenly spaced levels reach this quantile of J on the map
 LOG_DECADES = 4  # log-spaced levels span this many decades below the map's highest J − J*
-MAP_HEIGHT = 360  # px with title and axes (Streamlit fits the whole chart in it); the width is the column's
-RACE_HEIGHT = 420  # px: the race's map has its legend below
-SIDE_HEIGHT = 240  # px of the charts drawn beside a map (gaps, the regression's data)
+MAP_HEIGHT = 280  # px of a map's plot; its title, legend and axes add what they need (charts.FIT_WIDTH)
+RACE_HEIGHT = 300  # px: the race's map, its legend below
+SIDE_HEIGHT = 200  # px of the charts drawn beside a map (gaps, the regression's data)
 BACKGROUND = ("#f7f9fc", "#b4c1d0")  # the lowest band's shade, the highest's
 LINE_COLOR = "#5f6f82"
 EIGEN_COLOR = "#1f1f1f"
@@ -333,11 +338,12 @@ def _base(surface: SurfaceMap) -> list:
     level_text = [number(level, 3) for level in surface.levels]
     shade = alt.Scale(domain=[0, len(surface.levels)], range=list(BACKGROUND))
     layers = [
-        alt.Chart(surface.background).mark_rect(strokeWidth=0.6).encode(  # a stroke of its own colour: no seams
+        alt.Chart(surface.background).mark_rect(strokeWidth=0.6, aria=False).encode(  # stroked in its colour: no seams
             x=x, x2="x2:Q", y=y, y2="y2:Q", color=alt.Color("band:Q", legend=None, scale=shade),
             stroke=alt.Stroke("band:Q", legend=None, scale=shade)),
         alt.Chart(surface.contours).transform_calculate(
-            value=f"{level_text}[datum.level]").mark_line(color=LINE_COLOR, strokeWidth=0.8, opacity=0.7).encode(
+            value=f"{level_text}[datum.level]").mark_line(color=LINE_COLOR, strokeWidth=0.8, opacity=0.7,
+                                                          aria=False).encode(
             x=x, y=y, detail="piece:N", order="order:Q",
             tooltip=alt.Tooltip("value:N", title=t("map.level"))),
     ]
@@ -345,7 +351,7 @@ def _base(surface: SurfaceMap) -> list:
         eigen = surface.eigen.assign(label=[t("map.eigen", value=number(value))
                                             for value in surface.eigen["eigenvalue"]])
         layers.append(alt.Chart(eigen).mark_line(color=EIGEN_COLOR, strokeDash=[5, 4], strokeWidth=1,
-                                                 opacity=0.8).encode(
+                                                 opacity=0.8, aria=False).encode(
             x=x, y=y, detail="direction:N", tooltip=alt.Tooltip("label:N", title="")))
     if not surface.marks.empty:
         marks = surface.marks.assign(label=[t(f"map.{kind}") for kind in surface.marks["kind"]])
@@ -386,16 +392,13 @@ def _heads(chart: alt.Chart, group: list | None = None) -> alt.Chart:
 
 
 def _edge_layers(surface: SurfaceMap, edges, color: str) -> list:
-    """A marker and its label for each row of edges (escapes()), one pair of layers per side."""
+    """A marker for each row of edges (escapes()), one layer per side; its value is in the notes under the map's
+    title (frames.edge_notes), so that no label lies on the map's marks."""
     x, y = _axes(surface)
-    layers = []
-    for side, shape in MAP_EDGES.items():
-        align, dx, dy = EDGE_TEXT[side]
-        marks = alt.Chart(edges).transform_filter(alt.datum.side == side).encode(
-            x=x, y=y, tooltip=alt.Tooltip("label:N", title=""))
-        layers += [marks.mark_point(shape=shape, size=120, filled=True, color=color, opacity=1),
-                   marks.mark_text(align=align, dx=dx, dy=dy, fontSize=11, color="#333").encode(text="label:N")]
-    return layers
+    return [alt.Chart(edges).transform_filter(alt.datum.side == side).encode(
+        x=x, y=y, tooltip=alt.Tooltip("label:N", title="")).mark_point(shape=shape, size=120, filled=True,
+                                                                       color=color, opacity=1)
+            for side, shape in MAP_EDGES.items()]
 
 
 @functools.lru_cache(maxsize=32)
@@ -406,13 +409,13 @@ def _base_spec(name: str, language: str) -> dict:
 
 
 def _map(surface: SurfaceMap, layers: list, title: str | None = None, step: int | None = None,
-         height: int = MAP_HEIGHT) -> dict:
-    """A map: the surface's base layers (cached, _base_spec) under these layers, one spec. Its datasets' rows are
-    shared with the cache, to be read (serialised), never written."""
+         height: int = MAP_HEIGHT, description: str = "") -> dict:
+    """A map: the surface's base layers (cached, _base_spec) under these layers, one spec, with its description (its
+    accessible name). Its datasets' rows are shared with the cache, to be read (serialised), never written."""
     chart = alt.layer(*layers)
     if step is not None:
         chart = chart.add_params(player_param(STEP))
-    properties = {"height": height, "width": "container"}
+    properties = {"height": height, "width": "container", "autosize": FIT_WIDTH, "description": description}
     if title:
         properties["title"] = alt.Title(title.split(TITLE_SEPARATOR), fontSize=12, fontWeight="normal")
     spec = chart.properties(**properties).to_dict()
@@ -454,13 +457,15 @@ def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict
 
 
 def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: str, color: str,
-          step: int | None = None) -> dict:
-    """One run on the surface's map: the path θ₀ → θ_k (path()), clipped, and a marker with its value on the edge
-    where the run is outside the map (escapes()). Every map of a surface has the same axes. step: the path is drawn
-    up to the parameter STEP (starting at step), its head marked; None: the whole path."""
+          step: int | None = None, notes: list[str] | None = None, description: str = "") -> dict:
+    """One run on the surface's map: the path θ₀ → θ_k (path()), clipped, and a marker on the edge where the run is
+    outside the map (escapes()), its value in the notes under the title (frames.edge_notes unless given). Every map
+    of a surface has the same axes. step: the path is drawn up to the parameter STEP (starting at step), its head
+    marked; None: the whole path."""
     template = _panel_template(surface.name, spoken(), color, step is not None)
-    spec = {**template, "layer": copy.deepcopy(template["layer"]),
-            "title": {**template["title"], "text": title.split(TITLE_SEPARATOR)},
+    notes = frames.edge_notes(edges) if notes is None else notes
+    spec = {**template, "layer": copy.deepcopy(template["layer"]), "description": description,
+            "title": {**template["title"], **panel_title(title, notes).to_dict()},
             "datasets": {**template["datasets"], PATH: _records(route), EDGES: _records(edges)}}
     return spec if step is None else at(spec, step)
 
@@ -480,8 +485,11 @@ def panels(results, titles=None) -> tuple[dict, ...]:
     unless titles are given: the 2-D side by side."""
     surface = surface_map(results[0].settings.objective)
     titles = titles or [frames.panel_title(result) for result in results]
-    return tuple(panel(surface, path(result), escapes(result, surface.box), title, eta_color(index))
-                 for index, (result, title) in enumerate(zip(results, titles, strict=True)))
+    edges = [escapes(result, surface.box) for result in results]
+    notes = frames.padded([frames.edge_notes(edge) for edge in edges])
+    return tuple(panel(surface, path(result), edge, title, eta_color(index), notes=note,
+                       description=describe_panel(result, title, "describe.map"))
+                 for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
 
 # --- the optimizer race --------------------------------------------------------------------------------------------
@@ -535,51 +543,55 @@ def race_gaps(results) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _rule_color(rules: list[str], title: str | None = None) -> alt.Color:
+def _rule_channels(rules: list[str]) -> tuple:
+    """Each rule's colour, shape and dash (charts.series), its legend below in the page's language, as many columns
+    as the chart's width holds."""
     names = {rule: t(f"optimizer.{rule}.title") for rule in rules}
-    expression = " : ".join(f"datum.value == '{rule}' ? '{name}'" for rule, name in names.items())
-    return alt.Color("rule:N", title=title,
-                     scale=alt.Scale(domain=rules, range=[eta_color(index) for index in range(len(rules))]),
-                     legend=alt.Legend(orient="bottom", columns=2, labelExpr=f"{expression} : datum.value"))
+    return series("rule:N", rules, None, {
+        "orient": "bottom", "labelExpr": relabelled(names), "labelLimit": 2 * LABEL_WIDTH,
+        "columns": alt.ExprRef(f"max(1, min({len(rules)}, floor(width / {2 * LABEL_WIDTH})))"), "symbolStrokeWidth": 2})
 
 
-def race(surface: SurfaceMap, routes: pd.DataFrame, step: int) -> dict:
-    """Every rule's path on one map (race_paths), each in its colour, drawn up to the parameter STEP (starting at
-    step), each head marked: the chart holds every step, the page moves only the parameter (at())."""
+def race(surface: SurfaceMap, routes: pd.DataFrame, step: int, description: str = "") -> dict:
+    """Every rule's path on one map (race_paths), each in its colour and dash, drawn up to the parameter STEP
+    (starting at step), each head marked with the rule's shape: the chart holds every step, the page moves only the
+    parameter (at())."""
     x, y = _axes(surface)
     rules = list(dict.fromkeys(routes["rule"]))
-    color = _rule_color(rules)
+    color, shape, dash = _rule_channels(rules)
     shown = alt.Chart(routes[["rule", "eta", "k", "x", "y", "loss"]]).transform_filter(f"datum.k <= {STEP}")
     tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("eta:Q", title="η", format=".4g"),
                *_path_tooltip(surface)[:4]]
     layers = [
-        shown.mark_line(strokeWidth=1.6, clip=True).encode(x=x, y=y, color=color, detail="rule:N", order="k:Q",
-                                                           tooltip=tooltip),
-        _heads(shown, ["rule"]).mark_point(size=90, filled=True, opacity=1, stroke="white", strokeWidth=1,
-                                           clip=True).encode(x=x, y=y, color=alt.Color("rule:N", legend=None),
-                                                             tooltip=tooltip)]
-    return _map(surface, layers, step=step, height=RACE_HEIGHT)
+        shown.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, detail="rule:N",
+                                                           order="k:Q", tooltip=tooltip),
+        _heads(shown, ["rule"]).mark_point(size=110, filled=True, opacity=1, stroke="white", strokeWidth=1,
+                                           clip=True).encode(x=x, y=y, color=color, shape=shape.legend(None),
+                                                             tooltip=tooltip)]  # one legend: colour and dash
+    return _map(surface, layers, step=step, height=RACE_HEIGHT, description=description)
 
 
-def race_gap_chart(gaps: pd.DataFrame, step: int) -> dict:
+def race_gap_chart(gaps: pd.DataFrame, step: int, description: str = "") -> dict:
     """J − J* on a log scale against updates (a symmetric log axis, as the rules take tens to thousands of updates),
-    one line per rule, with a rule at the parameter STEP and each run's value there."""
+    one line per rule in its colour and dash, with a rule at the parameter STEP and each run's value there in its
+    shape."""
     rules = list(dict.fromkeys(gaps["rule"]))
-    color = _rule_color(rules)
-    ticks = [0] + [10**power for power in range(int(np.log10(max(int(gaps["k"].max()), 1))) + 1)]
-    x = alt.X("k:Q", title=t("chart.unit.k_log"), scale=alt.Scale(type="symlog", nice=False),
-              axis=alt.Axis(values=ticks, format="~s"))
+    color, shape, dash = _rule_channels(rules)
+    scale, axis = log_axis(1.0, float(max(int(gaps["k"].max()), 1)), t("chart.unit.k"))
+    x = alt.X("k:Q", scale=scale, axis=axis)
     y = alt.Y("gap:Q", title=t("chart.gap"), scale=alt.Scale(type="log"))
     tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("k:Q", title="k"),
                alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
     base = alt.Chart(gaps)
     return played(alt.layer(
-        base.mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip),
-        _heads(base.transform_filter(f"datum.k <= {STEP}"), ["rule"]).mark_circle(
-            size=50, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip),
+        base.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip),
+        _heads(base.transform_filter(f"datum.k <= {STEP}"), ["rule"]).mark_point(
+            size=60, filled=True, opacity=1, clip=True).encode(x=x, y=y, color=color, shape=shape.legend(None),
+                                                               tooltip=tooltip),
         alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(k=STEP).mark_rule(
-            color="#555", strokeDash=[4, 4]).encode(x="k:Q"),
-    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container").to_dict(), step=step)
+            color="#555", strokeDash=[4, 4], aria=False).encode(x="k:Q"),
+    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container", autosize=FIT_WIDTH,
+                                                description=description).to_dict(), step=step)
 
 
 # --- momentum's map over (η, β) -----------------------------------------------------------------------------------
@@ -624,7 +636,8 @@ def momentum_cells(rates: theory.MomentumMap) -> pd.DataFrame:
                          "rate": np.where(diverges, np.nan, rate), "diverges": diverges})
 
 
-def momentum_chart(rates: theory.MomentumMap, chosen: tuple[float, float] | None = None) -> dict:
+def momentum_chart(rates: theory.MomentumMap, chosen: tuple[float, float] | None = None, description: str = ""
+                   ) -> dict:
     """Distill's map: the measured rate per update of heavy-ball momentum at every (η, β), a sequential scheme from
     fast (dark) to slow, rates of 1 or more drawn as "diverges"; theory's best pair marked, and chosen (η, β)."""
     cells = momentum_cells(rates)
@@ -664,7 +677,7 @@ def momentum_chart(rates: theory.MomentumMap, chosen: tuple[float, float] | None
                                                                     color="white", stroke="black", strokeWidth=1.5),
         marks.transform_filter(alt.datum.kind == "chosen").mark_point(shape="circle", size=140, filled=False,
                                                                       color=PATH_COLOR, strokeWidth=2.5),
-    ).properties(height=MAP_HEIGHT, width="container").to_dict()
+    ).properties(height=MAP_HEIGHT, width="container", autosize=FIT_WIDTH, description=description).to_dict()
 
 
 # --- regression you can see ---------------------------------------------------------------------------------------
@@ -706,7 +719,8 @@ def _rounded(values, digits: int = 6) -> np.ndarray:
     return np.where(np.isfinite(values), rounded, values)
 
 
-def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logistic: bool) -> dict:
+def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logistic: bool, description: str = ""
+                     ) -> dict:
     """The data points with the model fitted at the last update up to the parameter STEP (starting at step): the
     line (linear) or the sigmoid (logistic). The same STEP as the (w, b) map beside it (panel(…, step=…))."""
     x = alt.X("x:Q", title="x", scale=alt.Scale(nice=False, zero=False))
@@ -723,7 +737,8 @@ def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logist
             x=x, y=alt.Y("fit:Q", scale=y_scale), order="x:Q",
             tooltip=[alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", format=".4g"),
                      alt.Tooltip("fit:Q", title=t("map.fit"), format=".4g")]),
-    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container").to_dict(), step=step)
+    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container", autosize=FIT_WIDTH,
+                                                description=description).to_dict(), step=step)
 
 
 # --- noise: where the seeds' runs end -----------------------------------------------------------------------------
@@ -738,17 +753,15 @@ def cloud(results) -> pd.DataFrame:
     return frame[np.isfinite(frame["x"]) & np.isfinite(frame["y"])]
 
 
-def cloud_map(surface: SurfaceMap, ends: pd.DataFrame, title: str | None = None) -> dict:
-    """The seeds' endpoints on the map as a cloud, coloured by status, clipped to the map."""
+def cloud_map(surface: SurfaceMap, ends: pd.DataFrame, title: str | None = None, description: str = "") -> dict:
+    """The seeds' endpoints on the map as a cloud, each status a colour and a shape, clipped to the map."""
     x, y = _axes(surface)
-    labels = {status: t(f"status.{status}") for status in STATUSES}
-    expression = " : ".join(f"datum.value == '{status}' ? '{label}'" for status, label in labels.items())
-    color = alt.Color("status:N", title=t("chart.status"),
-                      scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS)),
-                      legend=alt.Legend(orient="bottom", columns=2, labelExpr=f"{expression} : datum.value"))
-    return _map(surface, [alt.Chart(ends).mark_circle(size=30, opacity=0.7, clip=True).encode(
-        x=x, y=y, color=color, tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")),
-                                        *_path_tooltip(surface)[1:4]])], title)
+    color, shape = status_channels({"orient": "bottom", "columns": alt.ExprRef(
+        f"max(1, floor(width / {LABEL_WIDTH * 1.3:g}))")})
+    return _map(surface, [alt.Chart(ends).mark_point(size=40, filled=True, opacity=0.7, clip=True).encode(
+        x=x, y=y, color=color, shape=shape, tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")),
+                                                     *_path_tooltip(surface)[1:4]])], title,
+                description=description)
 
 
 # --- one update on the map ----------------------------------------------------------------------------------------
@@ -777,7 +790,7 @@ def update_shapes(result, box, updates: int = 200) -> pd.DataFrame:
                          "label_next": [f"θ{frames.subscript(k + 1)}" for k in range(len(start))]})
 
 
-def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0) -> dict:
+def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0, description: str = "") -> dict:
     """One update on the map, the parameter STEP choosing which: θ_k, the gradient ∇J(θ_k) as an arrow (a fixed
     length; its size in the tooltip), and the step taken to θ_(k+1)."""
     x, y = _axes(surface)
@@ -806,7 +819,7 @@ def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0) -> dict
                                                                                            tooltip=tooltip),
         shown.mark_text(dy=-12, fontSize=12, clip=True).encode(x=x, y=y, text="label_here:N"),
         shown.mark_text(dy=16, fontSize=12, clip=True).encode(x=next_x, y=next_y, text="label_next:N"),
-    ], step=step)
+    ], step=step, description=description)
 
 
 def step_sentence(shapes: pd.DataFrame, k: int) -> str:

@@ -85,7 +85,9 @@ def headline(run: Run) -> Headline:
         updates=result.iterations, history=np.array(result.history[:GEOMETRY_STEPS + 1]),
         losses=np.array(result.losses[:GEOMETRY_STEPS + 1]), plain=theory.plain(result.settings),
         schedule=None if run.schedule == "constant" else
-        charts.schedule(frames.schedule(result.settings, result.iterations)).to_dict(),
+        charts.schedule(frames.schedule(result.settings, result.iterations), t(
+            "describe.schedule", title=title("schedule", run.schedule), updates=updates(result.iterations),
+            last=number(result.settings.schedule.factor(max(result.iterations - 1, 0))))).to_dict(),
         schedule_title=t("section.schedule", title=title("schedule", run.schedule)),
         prediction=theory.predict(result.settings, run.eta))
 
@@ -98,10 +100,12 @@ def panels(results, titles=None) -> tuple[dict, ...]:
     curve = frames.curve(results[0].settings.problem)
     plot = frames.box(curve)
     titles = titles or [frames.panel_title(result) for result in results]
-    return tuple(charts.panel(curve, plot, path, frames.escapes(result, plot), title,
-                              charts.eta_color(index)).to_dict()
-                 for index, (result, path, title) in enumerate(zip(results, frames.trajectories(results), titles,
-                                                                    strict=True)))
+    edges = [frames.escapes(result, plot) for result in results]
+    notes = frames.padded([frames.edge_notes(edge) for edge in edges])
+    return tuple(charts.panel(curve, plot, path, edge, title, note, charts.eta_color(index),
+                              charts.describe_panel(result, title, "describe.panel")).to_dict()
+                 for index, (result, path, edge, title, note) in enumerate(zip(
+                     results, frames.trajectories(results), edges, titles, notes, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,18 @@ class CompareView:
         return frames.csv(self.points)
 
 
-def _convergence_caption(results, last: int) -> str:
+def describe_convergence(results, unit: str, log_x: bool) -> str:
+    """What the convergence chart shows, with each run's last gap J − J* (or where it diverged)."""
+    lowest = frames.floor(results)
+    runs = [t("describe.convergence.diverged", eta=number(result.eta), update=f"{result.iterations:,}")
+            if result.status == "diverged" else
+            t("describe.convergence.run", eta=number(result.eta), gap=number(result.loss - lowest),
+              updates=updates(result.iterations), status=t(f"status.{result.status}")) for result in results]
+    return t("describe.convergence", unit=t(f"chart.unit.{unit}"), count=len(results),
+             log=t("describe.log_x") if log_x else "", runs=t("describe.separator").join(runs))
+
+
+def _convergence_caption(results, last: int, log_x: bool = False) -> str:
     """The convergence chart's caption, saying which of these runs draw one line (the same gaps, update for update,
     to 1e-9), and why, where theory knows; where the axis was cut short (last) and that some run diverged."""
     same = [(first, second) for i, first in enumerate(results) for second in results[i + 1:]
@@ -136,6 +151,8 @@ def _convergence_caption(results, last: int) -> str:
         caption += t(why, pairs=pairs)
     if last < max(result.iterations for result in results):
         caption += t("section.convergence.horizon", last=f"{last:,}")
+    if log_x:
+        caption += t("section.convergence.log_x")
     if any(result.status == "diverged" for result in results):
         caption += t("section.convergence.diverged")
     if not any(np.isfinite(result.losses).any() for result in results):  # nothing on the chart: say why
@@ -150,11 +167,12 @@ def compare(run: Run) -> CompareView:
     problem = results[0].settings.problem
     table = frames.shown(frames.summary(results))
     gaps, last = frames.gaps(results), frames.horizon(results)
-    span = frames.gap_span(gaps)
+    span, log_x = frames.gap_span(gaps), frames.spans_decades(results, last)
     caption = maps.legend_note(maps.surface_map(target(run))) if problem.dim > 1 else t("section.compare.caption")
-    return CompareView(caption, panels(results),
-                       charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit).to_dict(),
-                       _convergence_caption(results, last), table, _columns(table),
+    convergence = charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit, log_x,
+                                     describe_convergence(results, run.unit, log_x))
+    return CompareView(caption, panels(results), convergence.to_dict(),
+                       _convergence_caption(results, last, log_x), table, _columns(table),
                        (maps.points if problem.dim > 1 else frames.points)(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
                        download_name(run))
@@ -279,9 +297,20 @@ def _with_sweep(run: Run, settings, note, table, exact, intro, latex, regimes) -
         intro, latex, note, exact, table, {} if table is None else _columns(table),
         t("section.sweep.caption", points=run.sweep_points, low=number(low), high=number(high), best=best_note),
         _sweep_none(run, sweep) if best is None else None,
-        tuple(charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes).to_dict()
+        tuple(charts.sweep(sweep, measure, best, settings.problem.smoothness, regimes,
+                           describe_sweep(sweep, measure, best, low, high)).to_dict()
               for measure in charts.SWEEP_MEASURES),
         formulas(run))
+
+
+def describe_sweep(sweep: pd.DataFrame, measure: str, best: float | None, low: float, high: float) -> str:
+    """What a sweep chart shows: its measure against η over the range, how many runs ended how, and the best η."""
+    counts = t("list.separator").join(t("noise.count", count=count, status=t(f"status.{status}"))
+                                      for status, count in sweep["status"].value_counts().items() if count)
+    best_note = "" if best is None else t("describe.sweep.best", eta=number(best), updates=updates(
+        int(sweep.loc[sweep["eta"] == best, "updates"].iloc[0])))
+    return t(f"describe.sweep.{measure}", points=len(sweep), low=number(low), high=number(high), counts=counts,
+             best=best_note)
 
 
 def _sweep_none(run: Run, sweep: pd.DataFrame) -> str:
@@ -323,50 +352,67 @@ class StepThrough:
 
     chart: dict  # every update; its parameter charts.STEP picks the one drawn
     sentences: tuple[str, ...]  # sentences[k] explains update k + 1, from θ_k to θ_(k+1)
-    zooms: tuple[int, ...]  # zooms[k]: how far the axes follow update k + 1 out of the plot (frames.zooms)
-    domains: dict[int, tuple[list[float], list[float]]]  # zoom: (θ from, to), (J from, to)
+    zooms: tuple[int, ...]  # zooms[k]: the window update k + 1 is shown in (frames.windows)
+    domains: dict[int, tuple[list[float], list[float]]]  # window: (θ from, to), (J from, to)
 
     @property
     def updates(self) -> int:
         return len(self.sentences)
 
     def at(self, k: int) -> dict:
-        """The chart showing update k + 1: only its PLAYER row changes (the step, the zoom and the axes' domains),
+        """The chart showing update k + 1: only its PLAYER row changes (the step, the window and the axes' domains),
         nothing is computed."""
         (x_low, x_high), (y_low, y_high) = self.domains[self.zooms[k]]
         return charts.at_step(self.chart, step=k, zoom=self.zooms[k], x_low=x_low, x_high=x_high, y_low=y_low,
                               y_high=y_high)
 
 
+HEADROOM = 0.15  # of J's range above a window's highest J: the label over the point there stays on the plot
+
+
 @view("geometry")
 def step_through(run: Run, shown: Headline) -> StepThrough:
-    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates; where
-    a run leaves the plot, the axes widen (by powers of two) to follow it, with the curve drawn to match."""
+    """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates, each in
+    its window (frames.windows): where a run leaves the plot the axes widen to follow it, where a step is small next
+    to the plot they zoom in on it, with the curve drawn to match."""
     problem = problem_of(run.objective, run.function)
     if problem.dim > 1:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
-    zoom = frames.zooms(shown.history, problem.plot_range)
-    levels = sorted({0, *map(int, zoom)})  # about 30 at most: a run diverges 1e8 times its scale away (27 doublings)
-    points = min(frames.CURVE_POINTS, charts.MAX_ROWS // len(levels))  # so this is CURVE_POINTS, but said
-    parts = {level: frames.curve(problem, points, zoom=level) for level in levels}
-    domains = {level: ([float(part["theta"].min()), float(part["theta"].max())], list(frames.window(part["loss"])))
-               for level, part in parts.items()}  # J's axis from the finite values, cut past a pole (frames.window)
-    curves = pd.concat([frames.clip(part, *domains[level][1]) for level, part in parts.items()])
-    cut = any(frames.cut(part, *domains[level][1]) for level, part in parts.items())
+    window, shown_windows = frames.windows(shown.history, problem.plot_range)
+    points = min(frames.CURVE_POINTS, charts.MAX_ROWS // len(shown_windows))
+    parts = [frames.curve(problem, points, bounds, index) for index, bounds in enumerate(shown_windows)]
+    domains = {}
+    for index, part in enumerate(parts):
+        here = updates[window == index]
+        with np.errstate(all="ignore"):  # J's axis from the finite values, cut past a pole (frames.window)
+            bottom, top = frames.window(np.concatenate([part["loss"], here["loss"], here["loss_next"]]))
+        domains[index] = ([float(part["theta"].min()), float(part["theta"].max())],
+                          [bottom, top + HEADROOM * (top - bottom or 1.0)])
+    curves = pd.concat([frames.clip(part, *domains[index][1]) for index, part in enumerate(parts)])
+    cut = any(frames.cut(part, *domains[index][1]) for index, part in enumerate(parts))
+    plot_width = problem.plot_range[1] - problem.plot_range[0]
+    widths = np.array([shown_windows[index][1] - shown_windows[index][0] for index in window])
     sentences = []
-    for row, level in zip(updates.itertuples(), zoom, strict=True):
+    for row, width in zip(updates.itertuples(), widths, strict=True):
         move = row.theta_next - row.theta
         direction = t("geometry.right" if move > 0 else "geometry.left" if move < 0 else "geometry.still")
         sentence = t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
                      here=frames.subscript(row.k), after=frames.subscript(row.k + 1), theta=number(row.theta),
                      slope=number(row.slope), eta=number(run.eta), step=number(move), next=number(row.theta_next),
                      direction=direction)
-        sentences.append(sentence + (t("geometry.zoomed", times=f"{2**int(level):,}") if level else ""))
-    (x_low, x_high), (y_low, y_high) = domains[0]
-    chart = charts.played(charts.geometry(curves, frames.step_shapes(updates, problem, zoom), cut).to_dict(), step=0,
-                          zoom=0, x_low=x_low, x_high=x_high, y_low=y_low, y_high=y_high)
-    return StepThrough(chart, tuple(sentences), tuple(int(level) for level in zoom), domains)
+        times = width / plot_width
+        if times > 1:
+            sentence += t("geometry.zoomed", times=f"{round(times):,}")
+        elif times < 1:
+            sentence += t("geometry.zoomed_in", times=f"{round(1 / times):,}")
+        sentences.append(sentence)
+    first = int(window[0]) if len(window) else 0
+    (x_low, x_high), (y_low, y_high) = domains[first]
+    chart = charts.played(charts.geometry(curves, frames.step_shapes(updates, widths), cut,
+                                          t("describe.geometry")).to_dict(),
+                          step=0, zoom=first, x_low=x_low, x_high=x_high, y_low=y_low, y_high=y_high)
+    return StepThrough(chart, tuple(sentences), tuple(int(index) for index in window), domains)
 
 
 def _step_through_map(run: Run) -> StepThrough:
@@ -377,7 +423,8 @@ def _step_through_map(run: Run) -> StepThrough:
     shapes = maps.update_shapes(result, surface.box, GEOMETRY_STEPS)
     low, high, bottom, top = surface.box
     sentences = tuple(maps.step_sentence(shapes, k) for k in range(len(shapes)))
-    return StepThrough(maps.update_map(surface, shapes), sentences, (0,) * len(sentences),
+    return StepThrough(maps.update_map(surface, shapes, description=t("describe.update_map")), sentences,
+                       (0,) * len(sentences),
                        {0: ([low, high], [bottom, top])})
 
 
@@ -407,14 +454,22 @@ def noise(run: Run) -> NoiseView:
                      floor=number(floor) if results[0].settings.problem.minimizers else t("theory.unknown.value"),
                      **took)
         return NoiseView(t("map.noise.caption", seeds=run.seeds),
-                         maps.cloud_map(maps.surface_map(target(run)), maps.cloud(results)), sentence,
-                         charts.spread(spread, floor, "loss").to_dict())
+                         maps.cloud_map(maps.surface_map(target(run)), maps.cloud(results),
+                                        description=t("describe.cloud", seeds=run.seeds) + " " + sentence), sentence,
+                         charts.spread(spread, floor, "loss", t("describe.spread", seeds=run.seeds) + " "
+                                       + sentence).to_dict())
     minimizer = theory.local_curvature(results[0].settings)[0] if results[0].settings.problem.minimizers else None
     with np.errstate(all="ignore"):  # a seed's run that overflowed makes the mean inf and the spread nan: said so
         sentence = t("noise.spread", low=number(spread["theta"].min()), high=number(spread["theta"].max()),
                      mean=number(spread["theta"].mean()), sd=number(spread["theta"].std(ddof=0)), **took)
-    return NoiseView(caption, charts.band(frames.band(results), minimizer).to_dict(), sentence,
-                     charts.spread(spread, minimizer).to_dict())
+    band = frames.band(results)
+    with np.errstate(all="ignore"):
+        described = t("describe.band", seeds=run.seeds, updates=updates(int(band["k"].max())),
+                      mean=number(band["mean"].iloc[-1]), low=number(band["low"].iloc[-1]),
+                      high=number(band["high"].iloc[-1]))
+    return NoiseView(caption, charts.band(band, minimizer, described).to_dict(), sentence,
+                     charts.spread(spread, minimizer, "theta", t("describe.spread", seeds=run.seeds) + " "
+                                   + sentence).to_dict())
 
 
 @dataclass(frozen=True)
@@ -446,8 +501,16 @@ def race(run: Run) -> RaceView:
                           "theta": [number(result.theta) for result in results],
                           "loss": [number(result.loss) for result in results]})
     surface = maps.surface_map(run.objective)
-    return RaceView(maps.race(surface, maps.race_paths(results), longest), maps.race_gap_chart(
-        maps.race_gaps(results), longest), longest, table, _columns(table), t("map.race.caption"))
+    runs = t("describe.separator").join(
+        t("describe.race.run", rule=title("optimizer", name), eta=number(result.eta),
+          updates=updates(result.iterations), status=t(f"status.{result.status}"), theta=number(result.theta))
+        for name, result in zip(gd.OPTIMIZERS, results, strict=True))
+    start = number(results[0].history[0])
+    return RaceView(maps.race(surface, maps.race_paths(results), longest,
+                              t("describe.race", count=len(results), start=start, runs=runs)),
+                    maps.race_gap_chart(maps.race_gaps(results), longest,
+                                        t("describe.race.gaps", count=len(results), runs=runs)),
+                    longest, table, _columns(table), t("map.race.caption"))
 
 
 @dataclass(frozen=True)
@@ -467,8 +530,8 @@ def momentum(run: Run) -> MomentumView:
     said = t("momentum.sentence", eta=number(rates.best[0]), beta=number(rates.best[1]),
              rate=number(rates.best_rate), chosen_eta=number(run.eta), chosen_beta=number(beta),
              measured=number(measured) if measured < 1 else t("map.diverges"))
-    return MomentumView(maps.momentum_chart(rates, (run.eta, beta)), t("map.momentum.caption", updates=rates.updates),
-                        said)
+    return MomentumView(maps.momentum_chart(rates, (run.eta, beta), t("describe.momentum") + " " + said),
+                        t("map.momentum.caption", updates=rates.updates), said)
 
 
 @dataclass(frozen=True)
@@ -490,11 +553,15 @@ def regression(run: Run) -> RegressionView:
     surface = maps.surface_map(run.objective)
     route = maps.path(result)
     logistic = run.objective == "logistic_regression_2d"
+    heading = frames.panel_title(result)
     return RegressionView(
-        maps.panel(surface, route, maps.escapes(result, surface.box), frames.panel_title(result), charts.eta_color(0),
-                   step=result.iterations),
+        maps.panel(surface, route, maps.escapes(result, surface.box), heading, charts.eta_color(0),
+                   step=result.iterations, description=charts.describe_panel(result, heading, "describe.map")),
         maps.regression_chart(maps.regression_data(run.objective), maps.fits(result, route), result.iterations,
-                              logistic), result.iterations, t("map.regression.caption"))
+                              logistic, t("describe.regression.logistic" if logistic else "describe.regression.linear",
+                                          w=number(result.theta[0]), b=number(result.theta[1]),
+                                          updates=updates(result.iterations))),
+        result.iterations, t("map.regression.caption"))
 
 
 @dataclass(frozen=True)
