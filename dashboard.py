@@ -278,7 +278,7 @@ def function_ui() -> str:
                           kept=escaped(good_function())))
     function = good_function()
     st.caption(t("function.read"))
-    st.latex(problem_of(CUSTOM, function).latex)
+    st.markdown(f"${problem_of(CUSTOM, function).latex}$")  # inline, so a long formula wraps in the sidebar
     return function
 
 
@@ -355,7 +355,7 @@ STATUS_BOX = {"converged": st.success, "stalled": st.warning, "max_iter": st.inf
 def metrics_ui(run: Run) -> views.Headline | None:
     """The run above the tabs (and the article's loop beside it, on a built-in curve), or None (said, with the way
     out) when they alone are over the cap."""
-    st.subheader(t("section.run", eta=number(run.eta)))
+    st.header(t("section.run", eta=number(run.eta)))  # h2 under the page's h1: headings in order
     try:
         budget.check_headline(run)
         shown = headline_view(run.for_view("headline"))
@@ -363,9 +363,11 @@ def metrics_ui(run: Run) -> views.Headline | None:
     except REFUSALS as error:
         refused(error, "headline")
         return None
-    for row in (shown.metrics[:3], shown.metrics[3:]):  # two rows: long numbers need the width
-        for column, (name, value, hint) in zip(st.columns(3), row, strict=False):
-            column.metric(name, value, help=hint)
+    with st.container(horizontal=True, key="headline"):  # as many a row as fit: five on a laptop, two rows on a phone
+        for name, value, _ in shown.metrics:
+            st.metric(name, value, width="content")  # a number, a pair or a status: no Markdown in them
+    with st.expander(t("metric.about")):  # one stop for the keyboard, not one help icon a number
+        st.markdown("\n".join(f"- **{escaped(name)}**: {escaped(hint)}" for name, _, hint in shown.metrics))
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
     if article is not None:
@@ -629,10 +631,31 @@ def presets_ui() -> None:
 
 
 def share_ui(run: Run) -> None:
-    with st.sidebar:
-        st.header(t("share.title"))
-        st.caption(t("share.caption"))
-        st.code(share(st.context.url, run), language=None, wrap_lines=True)
+    """The link to this page, with its copy button, at the end of the page, where a thumb reaches it on a phone (the
+    sidebar is folded away there)."""
+    st.subheader(t("share.title"))
+    st.caption(t("share.caption"))
+    st.code(share(st.context.url, run), language=None, wrap_lines=True)
+
+
+# Values are never cut: a 2-D value wraps instead of ending in "…", and a phone gets a smaller figure.
+HEADLINE_STYLE = """<style>
+.st-key-headline [data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }
+@media (max-width: 640px) { .st-key-headline [data-testid="stMetricValue"] { font-size: 1.75rem; } }
+</style>"""
+# A tab opened by a link or a lesson is scrolled into sight in the tab bar, which scrolls sideways on a phone (the
+# page itself does not move).
+SHOW_OPEN_TAB = """<script>
+const page = window.parent.document;
+function showOpenTab() {
+  const list = page.querySelector('[data-testid="stTabs"] [role="tablist"]');
+  const tab = list && list.querySelector('[role="tab"][aria-selected="true"]');
+  if (tab) list.scrollLeft = tab.offsetLeft - list.offsetLeft - (list.clientWidth - tab.offsetWidth) / 2;
+  return Boolean(tab);
+}
+new MutationObserver(showOpenTab).observe(page.body, {subtree: true, attributeFilter: ["aria-selected"]});
+const waiting = setInterval(() => { if (showOpenTab()) clearInterval(waiting); }, 200);  // until the tabs are drawn
+</script>"""
 
 
 def switch_to_stochastic() -> None:
@@ -726,6 +749,8 @@ def link_warning_ui(box, run: Run) -> None:
 
 def page(lang: str) -> None:
     st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
+    st.html(HEADLINE_STYLE)
+    st.html(SHOW_OPEN_TAB, unsafe_allow_javascript=True)
     st.title(t("page.title"))
     st.caption(t("page.caption"))
     link_box = st.empty()  # the bad link's warning, until the learner changes something

@@ -211,7 +211,7 @@ def test_a_preset_opens_its_lesson_and_every_other_control_at_its_default(preset
 
 def test_the_share_link_is_the_views_own_link():
     app = open_page({"eta": "0.37", "view": "theory", "lang": "zh"})
-    (link,) = [code.value for code in app.sidebar.code]
+    (link,) = [code.value for code in app.main.code if code.value.startswith("?")]  # at the end of the page
     assert link == "?eta=0.37&view=theory&lang=zh"
     assert read_url(dict(item.split("=") for item in link[1:].split("&")))[0] == {"eta": 0.37, "view": "theory",
                                                                                  "lang": "zh"}

@@ -35,7 +35,7 @@ def test_the_article_curve_typed_in_a_link_gives_exactly_the_articles_run():
     assert every_digit(article.theta) in plain(app.caption[-1].value) or any(
         every_digit(article.theta) in plain(caption.value) for caption in app.caption)
     assert app.text_input(key="function").value == ARTICLE
-    assert r"\left(\theta - 2.5\right)^{2} - 1" in [element.value for element in app.latex][0]
+    assert any(r"\left(\theta - 2.5\right)^{2} - 1" in element.value for element in app.sidebar.markdown)
     assert app.query_params["function"] in (ARTICLE, [ARTICLE])
     assert app.query_params["objective"] in (CUSTOM, [CUSTOM])
 

@@ -121,7 +121,8 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
     for side, shape in EDGE_SHAPES.items():
         here = edges[edges["side"] == side]
         if not here.empty:
-            layers.append(alt.Chart(here).mark_point(shape=shape, size=120, filled=True, color=color, opacity=1).encode(
+            layers.append(alt.Chart(here).mark_point(shape=shape, size=120, filled=True, color=color, opacity=1,
+                                                     aria=False).encode(  # said in the notes under the title
                 x, y, tooltip=alt.Tooltip("label:N", title="")))
     return finished(alt.layer(*layers), description, PANEL_HEIGHT).properties(
         title=panel_title(title, notes))
@@ -196,11 +197,12 @@ def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[f
         colors = alt.Scale(domain=etas, range=[eta_color(i) for i in range(len(etas))])
         marks = alt.Chart(ends).encode(x=x, y=y, color=alt.Color("eta:N", legend=None, scale=colors),
                                        tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("label:N", title="")])
-        # drawn just inside the edge they stand on, so that they are seen whole and nothing leaves the plot
+        # drawn just inside the edge they stand on, so that they are seen whole and nothing leaves the plot;
         layers += [marks.transform_filter(alt.datum.kind == "diverged").mark_point(
-                       shape="cross", angle=45, size=140, filled=True, opacity=1, yOffset=9, clip=True),
+                       shape="cross", angle=45, size=140, filled=True, opacity=1, yOffset=9, clip=True, aria=False),
                    marks.transform_filter(alt.datum.kind == "beyond").mark_point(
-                       shape="triangle-right", size=110, filled=True, opacity=1, xOffset=-8, clip=True)]
+                       shape="triangle-right", size=110, filled=True, opacity=1, xOffset=-8, clip=True,
+                       aria=False)]  # said in the legend and the description; an empty layer would have no name
     return finished(alt.layer(*layers), description, CONVERGENCE_HEIGHT)
 
 
@@ -232,9 +234,9 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
     layers = []
     if regimes is not None and not regimes.empty:
         layers.append(alt.Chart(regimes).mark_rect(opacity=0.8, aria=False).encode(
-            x="start:Q", x2="end:Q",
-            color=alt.Color("regime:N", scale=alt.Scale(domain=list(REGIME_COLORS), range=list(REGIME_COLORS.values())),
-                            legend=None),
+            x="start:Q", x2="end:Q",  # a fill, not a colour: the status legend stays one legend
+            fill=alt.Fill("regime:N", scale=alt.Scale(domain=list(REGIME_COLORS), range=list(REGIME_COLORS.values())),
+                          legend=None),
             tooltip=alt.Tooltip("label:N", title=t("chart.regime"))))
     layers.append(alt.Chart(frame).mark_point(size=40, filled=True, opacity=0.9).encode(x, y, color, shape,
                                                                                          tooltip=tooltip))
@@ -243,7 +245,7 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
             shape="diamond", size=220, color="black", strokeWidth=2).encode(x, y, tooltip=tooltip))
     if smoothness:
         layers += _guides(smoothness)
-    return finished(alt.layer(*layers).resolve_scale(color="independent"), description, SWEEP_HEIGHT)
+    return finished(alt.layer(*layers), description, SWEEP_HEIGHT)
 
 
 def _guides(smoothness: float) -> list[alt.Chart]:
@@ -300,7 +302,7 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = F
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
-        shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1, clip=True).encode(
+        shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1, clip=True, aria=False).encode(
         x=alt.X("theta_next:Q", scale=x_scale), y=y) for side in ("right", "left")]
     labels = [points.transform_filter(alt.datum.side == side).mark_text(
         align="right" if side == "left" else "left", dx=-8 if side == "left" else 8, dy=-12, fontSize=13,

@@ -397,7 +397,7 @@ def _edge_layers(surface: SurfaceMap, edges, color: str) -> list:
     x, y = _axes(surface)
     return [alt.Chart(edges).transform_filter(alt.datum.side == side).encode(
         x=x, y=y, tooltip=alt.Tooltip("label:N", title="")).mark_point(shape=shape, size=120, filled=True,
-                                                                       color=color, opacity=1)
+                                                                       color=color, opacity=1, aria=False)
             for side, shape in MAP_EDGES.items()]
 
 

@@ -272,7 +272,7 @@ ENGLISH = MappingProxyType({
     "geometry.caption": "Why the minus sign: the update moves θ against the slope. Step through the first "
                         "{steps} updates of your run, or press play.",
     "geometry.play": "Play",
-    "geometry.play.help": "Show one update after another, at the speed beside it, until the last one.",
+    "geometry.play.help": "Show one update after another, at the speed beside it, until the last one. With the keyboard: Tab to this button, then Space or Enter plays and pauses.",
     "label.speed": "Speed",
     "help.speed": "How fast Play moves: 1× is one update every {seconds} s.",
     "geometry.pause": "Pause",
@@ -380,8 +380,8 @@ ENGLISH = MappingProxyType({
     "help.unit": "Count the cost of descent in updates, in epochs (passes over the data) or in examples touched: "
                  "batch, stochastic and mini-batch descent then compare at equal cost.",
     "label.step": "Update",
-    "help.step": "Which update to draw: the k-th goes from θₖ₋₁ to θₖ (the first {steps} updates of your run).",
-    "help.step.map": "How far to draw: the run makes {steps} updates; the slider offers some of them (every one at first, then fewer and fewer).",
+    "help.step": "Which update to draw: the k-th goes from θₖ₋₁ to θₖ (the first {steps} updates of your run). With the keyboard: Tab to the slider, then the arrow keys move one update, Home and End to the first and the last.",
+    "help.step.map": "How far to draw: the run makes {steps} updates; the slider offers some of them (every one at first, then fewer and fewer). With the keyboard: Tab to the slider, then the arrow keys move it, Home and End to the first and the last.",
     "label.guess_eta": "Your η",
     "label.guess_outcome": "What will happen?",
     "label.guess_updates": "Roughly how many updates until it ends?",
@@ -538,6 +538,7 @@ ENGLISH = MappingProxyType({
     "describe.momentum": "Momentum's rate per update over η and β on the ravine: darker is faster, grey diverges.",
     "describe.regression.linear": "The 64 data points and the line fitted at the update shown; after {updates} the line is y = {w}·x + {b}.",
     "describe.regression.logistic": "The 64 labels (0 or 1) and the sigmoid fitted at the update shown; after {updates} it is σ({w}·x + {b}).",
+    "metric.about": "What these numbers mean",
 })
 
 CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in the same order
@@ -738,7 +739,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "stopping.line": "{rule}：{sentence}",
     "geometry.caption": "为什么有个负号：更新让 θ 逆着斜率移动。逐一查看这次运行的前 {steps} 次更新，或者点击播放。",
     "geometry.play": "播放",
-    "geometry.play.help": "按旁边选定的速度逐次显示更新，直到最后一次。",
+    "geometry.play.help": "按旁边选定的速度逐次显示更新，直到最后一次。用键盘：按 Tab 移到这个按钮，再按空格键或回车键播放或暂停。",
     "label.speed": "速度",
     "help.speed": "播放的快慢：1× 是每 {seconds} 秒一次更新。",
     "geometry.pause": "暂停",
@@ -838,8 +839,8 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "label.unit": "横轴计量",
     "help.unit": "用更新次数、轮（epoch）数（遍历数据集的次数）或用到的样本数来计量下降的代价：这样批量、随机和小批量梯度下降就能在相同代价下比较。",
     "label.step": "第几次更新",
-    "help.step": "要画哪一次更新：第 k 次从 θₖ₋₁ 走到 θₖ（你的运行的前 {steps} 次更新）。",
-    "help.step.map": "画到第几次更新：这次运行共 {steps} 次更新，这里取其中一部分（开头每一次，之后越来越稀）。",
+    "help.step": "要画哪一次更新：第 k 次从 θₖ₋₁ 走到 θₖ（你的运行的前 {steps} 次更新）。用键盘：按 Tab 移到滑块，再用方向键逐次移动，Home 和 End 跳到第一次和最后一次。",
+    "help.step.map": "画到第几次更新：这次运行共 {steps} 次更新，这里取其中一部分（开头每一次，之后越来越稀）。用键盘：按 Tab 移到滑块，再用方向键移动，Home 和 End 跳到第一次和最后一次。",
     "label.guess_eta": "你的 η",
     "label.guess_outcome": "会发生什么？",
     "label.guess_updates": "大约多少次更新后结束？",
@@ -988,6 +989,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "describe.momentum": "峡谷函数上动量法在每一组 η 和 β 下每次更新的收敛速率：颜色越深越快，灰色表示发散。",
     "describe.regression.linear": "64 个数据点和所显示那次更新时拟合的直线；{updates}后直线为 y = {w}·x + {b}。",
     "describe.regression.logistic": "64 个标签（0 或 1）和所显示那次更新时拟合的 S 形曲线；{updates}后它是 σ({w}·x + {b})。",
+    "metric.about": "这些数字的含义",
 })
 
 
