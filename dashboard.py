@@ -640,7 +640,7 @@ def share_ui(run: Run) -> None:
 
 # Values are never cut: a 2-D value wraps instead of ending in "…", and a phone gets a smaller figure.
 HEADLINE_STYLE = """<style>
-.st-key-headline [data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }
+.st-key-headline [data-testid="stMetricValue"] :is(div, p) { white-space: normal; overflow-wrap: anywhere; }
 @media (max-width: 640px) { .st-key-headline [data-testid="stMetricValue"] { font-size: 1.75rem; } }
 </style>"""
 # A tab opened by a link or a lesson is scrolled into sight in the tab bar, which scrolls sideways on a phone (the

@@ -23,6 +23,7 @@ ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn
                       "CSV", "MSE", "SGD", "BGD", "Mini", "Batch", "GD", "epoch", "English", "Language", "eta",
                       "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e", "Python", "numpy", "OverflowError",
                       "Rosenbrock", "Himmelblau",  # their functions' names, written so in Chinese too
+                      "Tab", "Home", "End",  # keys, named as printed on them
                       "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs"}  # what a typed formula may call
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ON_A_SURFACE = {"race": {"objective": "rosenbrock"}, "momentum": {"objective": "ravine"},
@@ -68,7 +69,7 @@ def readable(app) -> list[str]:
     """Every string of the page a visitor can read."""
     found = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
-        found += [element.value for element in getattr(app, kind)]
+        found += [shown_math(element.value) for element in getattr(app, kind)]
     for metric in app.metric:
         found += [metric.label, metric.value, metric.proto.help]
     for kind in ("number_input", "text_input", "selectbox", "radio", "slider", "button", "toggle",
@@ -86,6 +87,11 @@ def readable(app) -> list[str]:
             spec["datasets"] = {dataset.name: rows(dataset.data.data) for dataset in element.proto.datasets}
             chart_text(spec, found)
     return [text for text in found if text]
+
+
+def shown_math(text: str) -> str:
+    """Markdown as read: in its $…$ math, a command such as \\frac is drawn, not shown (\\text{…} keeps its words)."""
+    return re.sub(r"\$[^$]+\$", lambda math: re.sub(r"\\[A-Za-z]+", " ", math.group()), text)
 
 
 def rows(arrow: bytes) -> list[dict]:

@@ -8,6 +8,7 @@ from app import clean, open_page, plain
 
 import gd
 from gd import theory
+from gd.lab import frames
 from gd.lab.controls import DEFAULT_ETAS
 from gd.lab.format import number
 from gd.lab.text import t
@@ -50,7 +51,7 @@ def test_theory_puts_prediction_beside_measurement_for_every_compared_eta():
     assert all(abs(predicted - result.iterations) <= 1 for predicted, result in zip(table["predicted"], measured,
                                                                                     strict=True))
     assert table["predicted_status"].tolist() == table["status"].tolist()
-    assert "exact" in app.markdown[1].value
+    assert any("exact" in text.value and "L = 2" in text.value for text in app.markdown)  # theory.exact, said
 
 
 def test_the_sweep_shades_the_three_regimes():
@@ -63,7 +64,8 @@ def test_the_sweep_shades_the_three_regimes():
 
 
 def test_theory_is_local_off_the_parabola_and_absent_without_a_closed_form():
-    assert "local" in open_view("theory", objective="double_well").markdown[1].value
+    assert any("local" in text.value and "J''(θ*)" in text.value  # theory.local, said
+               for text in open_view("theory", objective="double_well").markdown)
     app = open_view("theory", optimizer="adam")
     assert not app.exception and t("theory.none") in [info.value for info in app.info]
 
@@ -96,7 +98,11 @@ def test_one_update_shows_the_minus_sign_at_work():
     assert f"θ₄ = {number(run.history[4])}" in sentence
     spec = charts(app)[0]
     (player,) = spec["datasets"]["player"]
-    assert (player["step"], player["zoom"]) == (3, 0)
+    window, shown = frames.windows(run.history, run.settings.problem.plot_range)
+    assert (player["step"], player["zoom"]) == (3, window[3])
+    low, high = shown[window[3]]
+    assert low <= min(run.history[3:5]) and max(run.history[3:5]) <= high  # both ends of the step in sight,
+    assert high - low < shown[0][1] - shown[0][0]  # zoomed in: a small step next to the plot range
     arrow = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
     drawn = [row for row in spec["datasets"][arrow["data"]["name"]] if row["k"] == 3]
     assert drawn[0]["theta_next"] == pytest.approx(run.history[4])

@@ -38,7 +38,6 @@ EDGE_SHAPES = {"left": "triangle-left", "right": "triangle-right", "top": "trian
 # title and the axes into the height given, so a legend below the plot left it 40 px, and a mark outside the plot cut
 # the axis title on the other side.
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
-LABEL_WIDTH = 90  # px a legend entry of a number takes at most: as many columns as fit the chart's width
 # Rows a chart's dataset may hold: Altair's own max_rows, past which it raises MaxRowsError. The lab stays under it
 # by construction (runs thinned to frames.PATH_POINTS, a map's contours to maps.CONTOUR_ROWS, its background to
 # maps.GRID_CELLS²) and guarded() checks it again on the specs it builds by hand (maps.panel's filled templates).
@@ -61,14 +60,14 @@ def eta_dash(index: int) -> list[int]:
 def series(field: str, names: list, title: str | None, legend: dict | None = None
            ) -> tuple[alt.Color, alt.Shape, alt.StrokeDash]:
     """The channels that tell series apart (the compared η, the race's rules), each series the index-th colour, shape
-    and dash, in one legend."""
+    and dash, in one legend in the order of names (the scales' domain)."""
     domain = list(names)
     legend = alt.Legend(**(legend or {}))
-    return (alt.Color(field, title=title, sort=domain, legend=legend,
+    return (alt.Color(field, title=title, legend=legend,
                       scale=alt.Scale(domain=domain, range=[eta_color(i) for i in range(len(domain))])),
-            alt.Shape(field, title=title, sort=domain, legend=legend,
+            alt.Shape(field, title=title, legend=legend,
                       scale=alt.Scale(domain=domain, range=[eta_shape(i) for i in range(len(domain))])),
-            alt.StrokeDash(field, title=title, sort=domain, legend=legend,
+            alt.StrokeDash(field, title=title, legend=legend,
                            scale=alt.Scale(domain=domain, range=[eta_dash(i) for i in range(len(domain))])))
 
 
@@ -179,10 +178,9 @@ def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[f
     x = alt.X(f"{unit}:Q", scale=x_scale, axis=x_axis)
     notes = {row.eta: t(f"chart.legend.{row.kind}", update=f"{int(row.update):,}") for row in ends.itertuples()}
     said = relabelled({eta: f"{eta} {note}" for eta, note in notes.items()})
-    entry = 1.5 * LABEL_WIDTH  # an η and its note
-    legend = {"orient": "bottom", "columns": alt.ExprRef(f"max(1, min({len(etas)}, floor(width / {entry:g})))"),
-              "labelExpr": said, "labelLimit": entry,
-              "symbolStrokeWidth": 2}
+    short = not notes and all(len(eta) <= 6 for eta in etas)  # four of "0.0001" fit the narrowest phone
+    legend = {"orient": "bottom", "columns": min(len(etas), 4) if short else 1, "labelExpr": said,
+              "labelLimit": 0, "symbolStrokeWidth": 2}  # never cut a label (0: no limit)
     color, shape, dash = series("eta:N", etas, "η", legend)
     tooltip = [alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
                alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
@@ -192,7 +190,7 @@ def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[f
         strokeWidth=alt.condition(hover, alt.value(2.5), alt.value(1.8)))
     targets = base.mark_circle(size=30, opacity=0, clip=True, aria=False).add_params(hover)  # what hovering finds
     layers = [lines, targets, alt.Chart(end).mark_point(size=60, filled=True, opacity=1, clip=True).encode(
-        x=x, y=y, color=color, shape=shape.legend(None), tooltip=tooltip)]  # one legend: the lines' colour and dash
+        x=x, y=y, color=color.legend(None), shape=shape.legend(None), tooltip=tooltip)]  # one legend: the lines'
     if not ends.empty:
         colors = alt.Scale(domain=etas, range=[eta_color(i) for i in range(len(etas))])
         marks = alt.Chart(ends).encode(x=x, y=y, color=alt.Color("eta:N", legend=None, scale=colors),
@@ -228,8 +226,7 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
         y = alt.Y("updates:Q", title=t("chart.updates"))
     else:
         y = alt.Y("grad:Q", title=t("chart.final_grad"), scale=alt.Scale(type="log"))
-    color, shape = status_channels({"orient": "bottom", "columns": alt.ExprRef(
-        f"max(1, floor(width / {LABEL_WIDTH * 1.3:g}))")})
+    color, shape = status_channels({"orient": "bottom", "columns": 2})
     frame = frame[["eta", "updates", "grad", "status"]]  # what is drawn (a surface's θ is a pair, J may be nan)
     layers = []
     if regimes is not None and not regimes.empty:
@@ -252,7 +249,8 @@ def _guides(smoothness: float) -> list[alt.Chart]:
     rules = pd.DataFrame({"eta": [1 / smoothness, 2 / smoothness],
                           "label": [t("chart.one_over_l"), t("chart.two_over_l")]})
     line = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555", aria=False).encode(x="eta:Q")
-    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="top", y=2, color="#333", aria=False)
+    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="bottom", y=-6, color="#333",  # above the
+                                       aria=False)  # plot: runs that hit the limit are points along its top
     return [line, label.encode(x="eta:Q", text="label:N")]
 
 
@@ -346,8 +344,7 @@ def spread(spread: pd.DataFrame, marked: float | None, field: str = "theta", des
     every seed stops after the same number of updates (at the limit, say)."""
     bins = alt.Bin(maxbins=20)
     name = t("chart.final_theta" if field == "theta" else "chart.final_loss")
-    color, shape = status_channels({"orient": "bottom", "columns": alt.ExprRef(
-        f"max(1, floor(width / {LABEL_WIDTH * 1.3:g}))")})
+    color, shape = status_channels({"orient": "bottom", "columns": 2})
     marks = [] if marked is None else [
         alt.Chart(pd.DataFrame({field: [marked]})).mark_rule(strokeDash=[4, 4], color="#555", aria=False).encode(
             x=f"{field}:Q")]

@@ -29,7 +29,6 @@ from gd.lab.charts import (
     CURVE_COLOR,
     EDGE_SHAPES,
     FIT_WIDTH,
-    LABEL_WIDTH,
     PATH_COLOR,
     STEP,
     TITLE_SEPARATOR,
@@ -544,12 +543,12 @@ def race_gaps(results) -> pd.DataFrame:
 
 
 def _rule_channels(rules: list[str]) -> tuple:
-    """Each rule's colour, shape and dash (charts.series), its legend below in the page's language, as many columns
-    as the chart's width holds."""
+    """Each rule's colour, shape and dash (charts.series), its legend below in the page's language."""
     names = {rule: t(f"optimizer.{rule}.title") for rule in rules}
-    return series("rule:N", rules, None, {
-        "orient": "bottom", "labelExpr": relabelled(names), "labelLimit": 2 * LABEL_WIDTH,
-        "columns": alt.ExprRef(f"max(1, min({len(rules)}, floor(width / {2 * LABEL_WIDTH})))"), "symbolStrokeWidth": 2})
+    return series("rule:N", rules, t("map.rule"), {  # titled: Streamlit retitles an untitled colour only, and
+        # channels with different titles would draw two legends
+        "orient": "bottom", "labelExpr": relabelled(names), "labelLimit": 0,
+        "columns": 1, "symbolStrokeWidth": 2})  # a rule's name is long: one a row, whole on the narrowest phone
 
 
 def race(surface: SurfaceMap, routes: pd.DataFrame, step: int, description: str = "") -> dict:
@@ -563,11 +562,14 @@ def race(surface: SurfaceMap, routes: pd.DataFrame, step: int, description: str 
     tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("eta:Q", title="η", format=".4g"),
                *_path_tooltip(surface)[:4]]
     layers = [
-        shown.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, detail="rule:N",
+        shown.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash.legend(None),
+                                                           detail="rule:N",
                                                            order="k:Q", tooltip=tooltip),
         _heads(shown, ["rule"]).mark_point(size=110, filled=True, opacity=1, stroke="white", strokeWidth=1,
-                                           clip=True).encode(x=x, y=y, color=color, shape=shape.legend(None),
-                                                             tooltip=tooltip)]  # one legend: colour and dash
+                                           clip=True).encode(x=x, y=y, color=color.legend(None),
+                                                             shape=shape.legend(None),
+                                                             tooltip=tooltip)]  # one legend, the colours': a
+    # dash legend does not merge with it on a map (two legends); the gap chart beside it gives each colour its shape
     return _map(surface, layers, step=step, height=RACE_HEIGHT, description=description)
 
 
@@ -586,7 +588,8 @@ def race_gap_chart(gaps: pd.DataFrame, step: int, description: str = "") -> dict
     return played(alt.layer(
         base.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip),
         _heads(base.transform_filter(f"datum.k <= {STEP}"), ["rule"]).mark_point(
-            size=60, filled=True, opacity=1, clip=True).encode(x=x, y=y, color=color, shape=shape.legend(None),
+            size=60, filled=True, opacity=1, clip=True).encode(x=x, y=y, color=color.legend(None),
+                                                               shape=shape.legend(None),
                                                                tooltip=tooltip),
         alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(k=STEP).mark_rule(
             color="#555", strokeDash=[4, 4], aria=False).encode(x="k:Q"),
@@ -756,8 +759,7 @@ def cloud(results) -> pd.DataFrame:
 def cloud_map(surface: SurfaceMap, ends: pd.DataFrame, title: str | None = None, description: str = "") -> dict:
     """The seeds' endpoints on the map as a cloud, each status a colour and a shape, clipped to the map."""
     x, y = _axes(surface)
-    color, shape = status_channels({"orient": "bottom", "columns": alt.ExprRef(
-        f"max(1, floor(width / {LABEL_WIDTH * 1.3:g}))")})
+    color, shape = status_channels({"orient": "bottom", "columns": 2})
     return _map(surface, [alt.Chart(ends).mark_point(size=40, filled=True, opacity=0.7, clip=True).encode(
         x=x, y=y, color=color, shape=shape, tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")),
                                                      *_path_tooltip(surface)[1:4]])], title,
