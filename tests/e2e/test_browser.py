@@ -331,6 +331,28 @@ def test_typed_values_update_the_page(app, shots):
                                                                           "lang": ["en"]}
 
 
+def test_an_eta_change_resends_no_chart_the_browser_has(server, context):
+    """The compared runs do not depend on the η above them, so after an η change the browser gets no chart again:
+    each comes as a reference to the copy it holds (.streamlit/config.toml's global.minCachedMessageSize; at
+    Streamlit's default, 10 kB, the smaller panels were sent whole on every change, 46 kB in all)."""
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    frames = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
+    try:
+        page.goto(server["url"] + "/?lang=en", wait_until="commit", timeout=FIRST_LOAD_WAIT * 1000)
+        before = settle(page, complete, "the default view", FIRST_LOAD_WAIT)
+        assert sum(b"vega-lite" in frame for frame in frames if isinstance(frame, bytes)) >= len(before["panels"])
+        frames.clear()
+        fill(page, "eta", t("label.eta"), "0.37")
+        after = settle(page, lambda now: complete(now) and now["metrics"] != before["metrics"], "η = 0.37")
+        assert after["metrics"] == expected_metrics(0.37) and after["panels"] == before["panels"]
+        sent = [frame for frame in frames if isinstance(frame, bytes)]
+        assert sent and not any(b"vega-lite" in frame for frame in sent), [len(frame) for frame in sent]
+    finally:
+        page.close()
+
+
 def test_a_too_large_eta_is_explained_as_diverged(app, shots):
     before = settle(app, complete, "the page before typing")
     fill(app, "eta", t("label.eta"), "1.1")

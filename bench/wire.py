@@ -1,0 +1,83 @@
+"""Bytes on the wire per η change: the dashboard's default view and a surface's map against the floor page.
+
+Starts each page's server (bench/server.py), opens it in headless Chromium (Playwright), waits until the script is
+idle, then --changes times types a new η into the sidebar's "Learning rate η" and presses Enter, and counts the
+bytes of every websocket frame the server sends until the script is idle again and no frame has come for --quiet
+seconds. Every η is new, so every change misses the caches. Prints the median bytes per change of each page and its
+ratio to the floor's (bench/floor_page.py: one text field, one metric, one 10-point Altair chart; issue 22's target:
+at most 3×). --min-cached N runs the dashboard's servers with Streamlit's global.minCachedMessageSize set to N bytes
+(an element at least that large, unchanged since the last run, is sent as a reference to the copy the browser has):
+what the setting is worth, against .streamlit/config.toml's own value.
+Run: python bench/wire.py [--changes 8] [--min-cached 10000]
+"""
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+from machine import describe  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, served  # noqa: E402
+
+from gd.lab.text import t  # noqa: E402
+
+PAGES = {"floor": ("bench/floor_page.py", ""), "default view": ("dashboard.py", "?lang=en"),
+         "the ravine's maps": ("dashboard.py", "?objective=ravine&lang=en")}
+IDLE = ("document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'")
+
+
+def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[int]:
+    frames = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(len(payload))))
+    page.goto(url, timeout=300_000)
+    page.wait_for_function(IDLE, timeout=300_000)
+    page.wait_for_timeout(quiet * 1000)
+    field = page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)
+    sent = []
+    for change in range(changes):
+        frames.clear()
+        field.fill(f"{0.05 + 0.0137 * change:.4f}")
+        field.press("Enter")
+        page.wait_for_function(f"!({IDLE})", timeout=30_000, polling=10)
+        page.wait_for_function(IDLE, timeout=300_000)
+        while True:  # until no frame has come for quiet seconds
+            count = len(frames)
+            page.wait_for_timeout(quiet * 1000)
+            if len(frames) == count:
+                break
+        sent.append(sum(frames))
+    return sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=8)
+    parser.add_argument("--quiet", type=float, default=1.0, help="seconds without a frame that end a change")
+    parser.add_argument("--min-cached", type=int, help="global.minCachedMessageSize for the dashboard, in bytes")
+    args = parser.parse_args()
+    print(describe())
+    options = () if args.min_cached is None else ("--global.minCachedMessageSize", str(args.min_cached))
+    print(f"dashboard's global.minCachedMessageSize: {args.min_cached if options else 'as in .streamlit/config.toml'}")
+    floor = None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for name, (script, query) in PAGES.items():
+            with served(script, options if script == "dashboard.py" else ()) as server:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                sent = bytes_per_change(page, server.url + "/" + query, args.changes, args.quiet)
+                page.close()
+            median = statistics.median(sent)
+            floor = floor or median
+            print(f"{name:<20} η change: median {median / 1e3:7.1f} KB, least {min(sent) / 1e3:.1f}, most "
+                  f"{max(sent) / 1e3:.1f} (over {len(sent)}); × floor {median / floor:5.1f}", flush=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
