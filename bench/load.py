@@ -58,7 +58,7 @@ CHANGED = """async ({previous, stable, timeout, poll}) => {
   const text = (root, selector) => { const e = root.querySelector(selector); return e ? e.innerText.trim() : ""; };
   const look = () => {
     const app = document.querySelector('[data-testid="stApp"]');
-    const headings = [...document.querySelectorAll('[data-testid="stMain"] h3')].map(e => e.innerText.trim());
+    const headings = [...document.querySelectorAll('[data-testid="stMain"] :is(h2, h3)')].map(e => e.innerText.trim());
     const captions = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stCaptionContainer"]')]
       .map(e => e.innerText.trim());
     return {

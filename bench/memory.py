@@ -66,7 +66,7 @@ SETTLED = """async ({heading, timeout, poll}) => {
       skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
       metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(
         m => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]),
-      headings: [...document.querySelectorAll('[data-testid="stMain"] h3')].map(e => e.innerText.trim()),
+      headings: [...document.querySelectorAll('[data-testid="stMain"] :is(h2, h3)')].map(e => e.innerText.trim()),
       charts: charts.length,
       rendered: charts.filter(c => c.querySelector('svg.marks, canvas.marks')).length,
       exceptions: document.querySelectorAll('[data-testid="stException"]').length,
