@@ -8,8 +8,7 @@ the time of that first script run, imports included, its processor time (the who
 wall time says as much about the neighbours as about the page), and whether the view answered or was refused (and
 why). The floor is bench/floor_page.py (one text field, one metric, one 10-point Altair chart): the median rerun
 after a new value, wall and processor time, in a fresh process of its own (its own first view, imports included,
-is printed beside it). Target (issue 19): every first view
-within 100 × the floor's rerun.
+is printed beside it). Target (issue 19): every first view within 100 × the floor's rerun.
 
 --busy N starts N processes that keep a core busy each (`while True: pass`) for the whole run, so the figures are
 those of a busy server; they are stopped at the end.
