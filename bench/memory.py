@@ -113,11 +113,13 @@ def _six(value: float) -> float:
 
 def setting(i: int) -> Run:
     """The i-th setting: distinct from every other one in η, the compared-η list and the sweep range."""
-    objectives, variants = list(CHOICES["objective"]), list(CHOICES["variant"])
+    objectives, variants = [name for name in CHOICES["objective"] if name != CUSTOM], list(CHOICES["variant"])
     optimizers, schedules, stops = list(CHOICES["optimizer"]), list(CHOICES["schedule"]), list(CHOICES["stop"])
     base = _six(0.01 + i * 1e-4)
     etas = tuple(dict.fromkeys(_six(base * 1.6 ** k) for k in range(1 + i % 12)))  # 1 to 12 η, all < 7.1
-    run = Run(objective=objectives[i % len(objectives)], theta0=((7 * i) % 41 - 20) / 4,
+    objective = objectives[i % len(objectives)]
+    start = ((7 * i) % 41 - 20) / 4
+    run = Run(objective=objective, theta0=start if gd.problems()[objective].dim == 1 else (start / 4, -start / 8),
               eta=_six(0.05 + i * 1e-3), variant=variants[(i // 2) % len(variants)],
               optimizer=optimizers[(i // 3) % len(optimizers)], schedule=schedules[(i // 5) % len(schedules)],
               stop=stops[(i // 7) % len(stops)], max_iter=(1_000, 3_000, 10_000, 20_000)[i % 4], etas=etas,
