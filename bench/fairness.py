@@ -49,7 +49,7 @@ from budget import candidates  # noqa: E402
 from load import CHANGED, cpu_seconds, expected, problems_in  # noqa: E402
 from machine import describe  # noqa: E402
 from memory import SETTLED, code_version, expected_metrics  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, logged_problems, memory, served, watch_console  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, eta_field, logged_problems, memory, served, watch_console  # noqa: E402
 
 import gd  # noqa: E402
 from gd import compiled  # noqa: E402
@@ -220,7 +220,7 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
                 record.failures.append("light page, first load: " + "; ".join(found))
                 return phases
             previous = seen["view"]
-            field = page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)  # one of two
+            field = eta_field(page)
             for eta in light_etas(2, 9):  # warm-up: not counted
                 previous = await light_change(page, field, eta, previous, record, "warm-up", args.poll_ms)
                 await asyncio.sleep(args.pause)

@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from memory import code_version  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, logged_problems, memory, served, watch_console  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, eta_field, logged_problems, memory, served, watch_console  # noqa: E402
 
 import gd  # noqa: E402
 from gd.lab.controls import Run, title  # noqa: E402
@@ -165,14 +165,14 @@ async def session(browser, url: str, index: int, steps, wants, record: Record, p
             record.fail(f"page {index}, first load: " + "; ".join(found))
             return
         previous = seen["view"]
-        eta_field = page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)  # one of two
+        field = eta_field(page)
         variant_box = page.get_by_role("combobox", name=t("label.variant"), exact=True)
         for number_, (kind, eta, variant) in enumerate(steps):
             want = wants[(eta, variant)]
             if kind == "eta":
-                await eta_field.fill(f"{eta:g}")
+                await field.fill(f"{eta:g}")
                 start = time.perf_counter()
-                await eta_field.press("Enter")
+                await field.press("Enter")
             else:
                 await variant_box.click()
                 option = page.get_by_role("option", name=title("variant", variant), exact=True)
@@ -191,7 +191,7 @@ async def session(browser, url: str, index: int, steps, wants, record: Record, p
                 query = parse_qs(urlparse(page.url).query)
                 if query != want["query"]:
                     found.append(f"address {query} ≠ {want['query']}")
-                shown = (await eta_field.input_value(), await variant_box.input_value())
+                shown = (await field.input_value(), await variant_box.input_value())
                 if shown != (f"{eta:g}", title("variant", variant)):
                     found.append(f"controls show {shown}")
             record.changes.append({"page": index, "step": number_, "kind": kind, "eta": eta, "variant": variant,

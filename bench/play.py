@@ -21,7 +21,7 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, served  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, SCRIPT_IDLE, served  # noqa: E402
 
 from gd.lab import state  # noqa: E402
 from gd.lab.text import t  # noqa: E402
@@ -52,8 +52,7 @@ def measure(page, url: str, speed: float, ticks: int) -> dict:
     page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
     page.goto(url, timeout=300_000)
     page.wait_for_selector('[data-testid="stSliderThumbValue"]', timeout=300_000)
-    page.wait_for_function("document.querySelector('[data-testid=stApp]')"
-                           ".getAttribute('data-test-script-state') === 'notRunning'", timeout=300_000)
+    page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
     if speed != 1.0:
         page.get_by_text(f"{speed:g}×", exact=True).click()
         page.wait_for_timeout(1500)

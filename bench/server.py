@@ -14,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+# True in the page once Streamlit's script has finished its run
+SCRIPT_IDLE = "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -107,3 +109,10 @@ def watch_console(page, problems: list[str], name: str) -> None:
     page.on("console", lambda message: message.type == "error" and problems.append(
         f"{name}: console error: {message.text}"))
     page.on("pageerror", lambda error: problems.append(f"{name}: page error: {error}"))
+
+
+def eta_field(page):
+    """The sidebar's "Learning rate η" field (the page has a second one in its main area), sync or async page."""
+    from gd.lab.text import t
+
+    return page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)

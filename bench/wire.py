@@ -22,30 +22,26 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, served  # noqa: E402
-
-from gd.lab.text import t  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, SCRIPT_IDLE, eta_field, served  # noqa: E402
 
 PAGES = {"floor": ("bench/floor_page.py", ""), "default view": ("dashboard.py", "?lang=en"),
          "the ravine's maps": ("dashboard.py", "?objective=ravine&lang=en")}
-IDLE = ("document.querySelector('[data-testid=stApp]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'")
 
 
 def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[int]:
     frames = []
     page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(len(payload))))
     page.goto(url, timeout=300_000)
-    page.wait_for_function(IDLE, timeout=300_000)
+    page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
     page.wait_for_timeout(quiet * 1000)
-    field = page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)
+    field = eta_field(page)
     sent = []
     for change in range(changes):
         frames.clear()
         field.fill(f"{0.05 + 0.0137 * change:.4f}")
         field.press("Enter")
-        page.wait_for_function(f"!({IDLE})", timeout=30_000, polling=10)
-        page.wait_for_function(IDLE, timeout=300_000)
+        page.wait_for_function(f"!({SCRIPT_IDLE})", timeout=30_000, polling=10)
+        page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
         while True:  # until no frame has come for quiet seconds
             count = len(frames)
             page.wait_for_timeout(quiet * 1000)
