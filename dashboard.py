@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import fields, replace
 from functools import partial
+from types import SimpleNamespace
 
 import streamlit as st
 
@@ -66,20 +67,30 @@ def return_freed_memory() -> bool:
     return bool(libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024))
 
 
-CACHED = []  # every cached view of the page
+def _step_through(run: Run, _shown: views.Headline) -> views.StepThrough:
+    """_shown is run's own headline, so the cache keys on run alone (Streamlit does not hash _-named arguments)."""
+    return views.step_through(run, _shown)
 
 
-def cached(builder, entries: int):
-    view = st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
-    CACHED.append(view)
-    return view
+@st.cache_resource
+def cached_views() -> SimpleNamespace:
+    """Once per server: the page's cached views (entries each). Made on every run, each st.cache_data would read and
+    hash its builder's source again (inspect.getsource: 6 ms of every run, a seventh of an η change's script)."""
+    def cached(builder, entries: int):
+        return st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
+
+    return SimpleNamespace(
+        headline=cached(views.headline, 256), compare=cached(views.compare, 64), theory=cached(views.theory_view, 32),
+        stopping=cached(views.stopping, 64), noise=cached(views.noise, 32), race=cached(views.race, 32),
+        momentum=cached(views.momentum, 32), regression=cached(views.regression, 32),
+        article=cached(views.article_code, 64), step_through=cached(_step_through, 64))
 
 
 def give_back_memory() -> None:
     """Drop every cached view and what the lab and the engine cache for visitors' settings, stop the heavy worker, then
     return the freed memory to the system: a server nobody is using holds no more than a fresh one that has shown one
     page."""
-    for view in CACHED:
+    for view in vars(cached_views()).values():
         view.clear()
     maps.forget()
     typed.forget()
@@ -108,15 +119,7 @@ def last_run() -> dict:
     return seen
 
 
-headline_view = cached(views.headline, 256)
-compare_view = cached(views.compare, 64)
-theory_view = cached(views.theory_view, 32)
-stopping_view = cached(views.stopping, 64)
-noise_view = cached(views.noise, 32)
-race_view = cached(views.race, 32)
-momentum_view = cached(views.momentum, 32)
-regression_view = cached(views.regression, 32)
-article_view = cached(views.article_code, 64)
+CACHED = cached_views()
 
 
 def follow_address() -> None:
@@ -358,8 +361,8 @@ def metrics_ui(run: Run) -> views.Headline | None:
     st.header(t("section.run", eta=number(run.eta)))  # h2 under the page's h1: headings in order
     try:
         budget.check_headline(run)
-        shown = headline_view(run.for_view("headline"))
-        article = article_view(run.for_view("headline")) if budget.shows_article(run) else None
+        shown = CACHED.headline(run.for_view("headline"))
+        article = CACHED.article(run.for_view("headline")) if budget.shows_article(run) else None
     except REFUSALS as error:
         refused(error, "headline")
         return None
@@ -432,7 +435,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
                                 format_func=labels("chart.unit.{}"), on_change=keep, args=("unit", widget))
     run = replace(run, unit=unit or DEFAULTS.unit)
     with panels:
-        view = build(compare_view, run)
+        view = build(CACHED.compare, run)
         if view is None:
             return run
         st.caption(view.caption)
@@ -467,7 +470,7 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
         with column:
             sweep[key] = typed_input(key)
     run = replace(run, **sweep)
-    view = build(theory_view, run)
+    view = build(CACHED.theory, run)
     if view is None:
         return run
     with closed_form:
@@ -490,7 +493,7 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
 def stopping_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("stopping.caption"))
     st.button(t("stopping.trap"), on_click=apply_preset, args=("trap",), help=t("stopping.trap.help"))
-    view = build(stopping_view, run)
+    view = build(CACHED.stopping, run)
     if view is None:
         return run
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
@@ -498,14 +501,6 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     for name, explanation in view.explanations:
         st.markdown(markdown("stopping.line", rule=f"**{escaped(name)}**", sentence=escaped(explanation)))
     return run
-
-
-def _step_through(run: Run, _shown: views.Headline) -> views.StepThrough:
-    """_shown is run's own headline, so the cache keys on run alone (Streamlit does not hash _-named arguments)."""
-    return views.step_through(run, _shown)
-
-
-step_through_view = cached(_step_through, 64)
 
 
 def toggle_play(key: str, options: list) -> None:
@@ -552,7 +547,7 @@ def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
 
 
 def geometry_ui(run: Run, shown: views.Headline) -> Run:
-    steps = step_through_view(run.for_view("geometry"), shown)
+    steps = CACHED.step_through(run.for_view("geometry"), shown)
     if not steps.updates:
         st.info(t("geometry.none"))
         return run
@@ -578,7 +573,7 @@ def race_ui(run: Run, shown: views.Headline) -> Run:
                               hint=help_text("eta"), default=defaults[name])
             typed.append((key, eta))
     run = replace(run, race=tuple(typed))
-    view = build(race_view, run)
+    view = build(CACHED.race, run)
     if view is None:
         return run
     st.caption(view.caption)
@@ -588,7 +583,7 @@ def race_ui(run: Run, shown: views.Headline) -> Run:
 
 
 def momentum_ui(run: Run, shown: views.Headline) -> Run:
-    view = build(momentum_view, run)
+    view = build(CACHED.momentum, run)
     if view is None:
         return run
     st.caption(view.caption)
@@ -598,7 +593,7 @@ def momentum_ui(run: Run, shown: views.Headline) -> Run:
 
 
 def regression_ui(run: Run, shown: views.Headline) -> Run:
-    view = build(regression_view, run)
+    view = build(CACHED.regression, run)
     if view is None:
         return run
     st.caption(view.caption)
@@ -668,7 +663,7 @@ def noise_ui(run: Run, shown: views.Headline) -> Run:
         st.button(t("noise.switch"), on_click=switch_to_stochastic)
         return run
     run = replace(run, seeds=typed_input("seeds"))
-    view = build(noise_view, run)
+    view = build(CACHED.noise, run)
     if view is None:
         return run
     st.caption(view.caption)
@@ -695,7 +690,7 @@ def predict_ui(run: Run, shown: views.Headline) -> Run:
     guessed = views.guessed(run, eta)
     try:
         budget.check_headline(guessed)
-        view = views.predict(run, headline_view(guessed), guess, roughly, earlier)
+        view = views.predict(run, CACHED.headline(guessed), guess, roughly, earlier)
     except REFUSALS as error:
         refused(error, "predict")
         return run

@@ -27,11 +27,15 @@ flight, the server's CPU (/proc/<pid>/stat) and that of this script's other desc
 server's RSS and peak (VmHWM). The heavy pages' metrics are checked against gd.minimize after the server
 has stopped. Gives up after --timeout seconds (exit status 1); exit status 1 also when a check failed or a
 browser console error was seen.
+--server-times adds the light page's script runs timed inside the server (bench/hooks), --split-cores puts the
+server on one processor and the browsers on the others, --profile DIR samples the server with py-spy (bench/spy.py).
 Run: python bench/fairness.py [--changes 15] [--pause 1.0] [--timeout 360] [--heavy 3] [--heavy-nice 19]
+     [--server-times] [--split-cores] [--profile DIR]
 """
 
 import argparse
 import asyncio
+import collections
 import os
 import statistics
 import sys
@@ -50,6 +54,7 @@ from load import CHANGED, cpu_seconds, expected, problems_in  # noqa: E402
 from machine import describe  # noqa: E402
 from memory import SETTLED, code_version, expected_metrics  # noqa: E402
 from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, eta_field, logged_problems, memory, served, watch_console  # noqa: E402
+from spy import RATE, Spy, breakdown  # noqa: E402
 
 import gd  # noqa: E402
 from gd import compiled  # noqa: E402
@@ -118,6 +123,7 @@ class Record:
         self.changes, self.heavy, self.failures, self.console = [], [], [], []
         self.in_flight = 0  # heavy page loads under way right now
         self.received = []  # when the light page's websocket received a message (perf_counter)
+        self.profiles = {}  # phase → py-spy's samples (--profile)
 
 
 class Phase:
@@ -201,6 +207,49 @@ def niced(niceness: int) -> str:
     return str(wrapper)
 
 
+def server_times(log: str, phases: dict) -> list[str]:
+    """The light page's script runs inside the server, per phase (medians): the light page is the session that asked
+    for the most runs."""
+    events = [line.split() for line in log.splitlines()]
+    sessions = collections.Counter(session for _, session, event in events if event == "received")
+    light = sessions.most_common(1)[0][0]
+    runs, current = [], {}
+    for at, session, event in events:
+        if session != light:
+            continue
+        if event == "received":
+            current = {"received": float(at)}
+        elif current:
+            current.setdefault(event, float(at))
+            if event == "sent":
+                runs.append(current)
+                current = {}
+    lines = ["the light page's runs inside the server (medians): received → started, started → stopped (the script), "
+             "stopped → last message sent, received → sent"]
+    for name, phase in phases.items():
+        inside = [run for run in runs if phase["begin"] <= run["received"] <= phase["finish"] and len(run) == 4]
+        if inside:
+            parts = [statistics.median(run[b] - run[a] for run in inside) * 1e3 for a, b in
+                     (("received", "started"), ("started", "stopped"), ("stopped", "sent"), ("received", "sent"))]
+            lines.append(f"  phase {name} ({len(inside)} runs): " + ", ".join(f"{part:.0f} ms" for part in parts))
+    return lines
+
+
+def profiled(pid: int, folder: str | None, phase: str) -> Spy | None:
+    return Spy(pid, Path(folder), phase) if folder else None
+
+
+def threads(samples: dict) -> dict:
+    """The server's threads in groups: the light page's script runs (script threads that never waited for the heavy
+    worker), the heavy pages' (those that did), Tornado's event loop and the rest."""
+    heavy = {stack.split(";")[0] for counts in samples.values() for stack in counts if "(gd/lab/heavy.py" in stack}
+    script = "ScriptRunner.scriptThread"
+    return {"light page's script runs": lambda s: script in s.split(";")[0] and s.split(";")[0] not in heavy,
+            "heavy pages' script runs": lambda s: s.split(";")[0] in heavy,
+            "event loop (main thread)": lambda s: "MainThread" in s.split(";")[0],
+            "every other thread": lambda s: script not in s.split(";")[0] and "MainThread" not in s.split(";")[0]}
+
+
 async def drive(server, args, tops: list[Run], record: Record) -> dict:
     from playwright.async_api import async_playwright
 
@@ -225,11 +274,12 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
                 previous = await light_change(page, field, eta, previous, record, "warm-up", args.poll_ms)
                 await asyncio.sleep(args.pause)
 
-            phase = Phase(server.pid)
+            phase, spy = Phase(server.pid), profiled(server.pid, args.profile, "A")
             for eta in light_etas(args.changes, 0):
                 previous = await light_change(page, field, eta, previous, record, "A", args.poll_ms)
                 await asyncio.sleep(args.pause)
             phases["A"] = phase.end()
+            record.profiles["A"] = spy and spy.stop()
 
             stop, firsts = asyncio.Event(), [asyncio.Event() for _ in tops]
             # The heavy visitors' browsers would run on their own machines: here they share the server's two cores,
@@ -239,11 +289,12 @@ async def drive(server, args, tops: list[Run], record: Record) -> dict:
             heavy = [asyncio.create_task(heavy_page(others, server.url, index, heavy_runs(top, HEAVY_LINKS, index),
                                                     stop, firsts[index], record)) for index, top in enumerate(tops)]
             await asyncio.gather(*(event.wait() for event in firsts))
-            phase = Phase(server.pid)
+            phase, spy = Phase(server.pid), profiled(server.pid, args.profile, "B")
             for eta in light_etas(args.changes, 1):
                 previous = await light_change(page, field, eta, previous, record, "B", args.poll_ms)
                 await asyncio.sleep(args.pause)
             phases["B"] = phase.end()
+            record.profiles["B"] = spy and spy.stop()
             stop.set()
             await asyncio.gather(*heavy)
             await others.close()
@@ -273,7 +324,18 @@ def main() -> int:
                         help="heavy pages beside the light one, taking the heavy views in turn (default 3)")
     parser.add_argument("--heavy-nice", type=int, default=19,
                         help="niceness of the heavy visitors' browser (default 19; 0: the same priority as the rest)")
+    parser.add_argument("--profile", metavar="FOLDER",
+                        help="sample the server with py-spy in phases A and B (bench/spy.py), keep the samples in "
+                             "FOLDER and print where its threads spent the time")
+    parser.add_argument("--split-cores", action="store_true",
+                        help="the server (and its worker) on the first processor, every browser on the others: as "
+                             "on a real server, whose visitors' browsers run on their own machines")
+    parser.add_argument("--server-times", action="store_true",
+                        help="time each of the light page's script runs inside the server (bench/hooks): request "
+                             "received → script started → stopped → its last message sent")
     args = parser.parse_args()
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
     print(describe())
     print(code_version())
     compiled.wait()  # the links are those a warm server allows: priced on the compiled loop
@@ -287,7 +349,13 @@ def main() -> int:
               f"{megabytes:.0f} MB (cap {budget.SECONDS} s, {budget.MEGABYTES} MB)")
     record, finished, phases = Record(), True, {}
     started = time.monotonic()
-    with served("dashboard.py") as server:
+    cores = sorted(os.sched_getaffinity(0))
+    times_file = Path(tempfile.mkdtemp()) / "run-times"
+    environment = ({"PYTHONPATH": str(BENCH / "hooks"), "STREAMLIT_RUN_TIMES": str(times_file)}
+                   if args.server_times else {})
+    with served("dashboard.py", cores={cores[0]} if args.split_cores else None, environment=environment) as server:
+        if args.split_cores:
+            os.sched_setaffinity(0, set(cores[1:]))  # this script, and the browsers it starts
         at_start = memory(server.pid)
         try:
             phases = asyncio.run(asyncio.wait_for(drive(server, args, tops, record), args.timeout))
@@ -348,6 +416,12 @@ def main() -> int:
         print("slowest B changes: " + ", ".join(f"{c['seconds'] * 1e3:.0f} ms ({c['busy']} heavy loading)"
                                                 for c in slow))
     print(f"heavy views completed in all: {len(record.heavy)}")
+    if args.server_times:
+        print("\n".join(server_times(times_file.read_text(), phases)))
+    for name, samples in record.profiles.items():
+        if samples:
+            print(f"phase {name}, py-spy at {RATE} samples a second (samples in {args.profile}):")
+            print("\n".join(breakdown(samples, threads(samples))))
     print(f"server memory: RSS {at_start['VmRSS']:.1f} MB at the start, {at_end['VmRSS']:.1f} MB at the end; "
           f"peak (VmHWM) {at_end['VmHWM']:.1f} MB (MB = 10⁶ bytes)")
     passed = sum(c["ok"] for c in record.changes)

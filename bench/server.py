@@ -38,15 +38,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(script: str, options: tuple[str, ...] = ()) -> Iterator[Server]:
+def served(script: str, options: tuple[str, ...] = (), cores: set[int] | None = None,
+           environment: dict[str, str] | None = None) -> Iterator[Server]:
     """`streamlit run script` until the block ends; waits for /_stcore/health first. options: more of streamlit's
-    command-line options (`--global.minCachedMessageSize`, `1000`), over .streamlit/config.toml's."""
+    command-line options (`--global.minCachedMessageSize`, `1000`), over .streamlit/config.toml's; cores: the
+    processors the server and its child processes may use (all when None); environment: variables added to the
+    server's."""
     with tempfile.TemporaryFile("w+") as log:
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.address",
              "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false", *options], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+             "--browser.gatherUsageStats", "false", *options], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
+            env={**os.environ, **(environment or {})})
         server = Server(process, f"http://127.0.0.1:{port}")
         try:
             _wait_for_health(server, script)

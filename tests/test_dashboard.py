@@ -243,3 +243,17 @@ def test_back_and_forward_restore_what_the_learner_did():
     assert metrics(app) == expected_metrics() and app.text_input(key="eta").value == "0.1"
     assert t("stopping.caption") in [caption.value for caption in app.caption]  # the stopping rules' tab is open
     assert app.query_params.get("view") in ("stopping", ["stopping"])
+
+
+def test_a_rerun_makes_no_cached_function_again(monkeypatch):
+    """The page's cached views are made once per server: each st.cache_data made anew reads and hashes its
+    function's source (6 ms of every run)."""
+    from streamlit.runtime.caching.cache_data_api import CacheDataAPI
+
+    app = open_page()
+    made, make = [], CacheDataAPI.__call__
+    monkeypatch.setattr(CacheDataAPI, "__call__", lambda *args, **keywords: made.append(1) or make(*args, **keywords))
+    app.text_input(key="eta").set_value("0.05").run()
+    clean(app)
+    assert metrics(app)["final θ"] == expected_metrics(eta=0.05)["final θ"]
+    assert made == []

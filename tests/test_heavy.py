@@ -2,6 +2,7 @@
 
 import os
 import pickle
+import sys
 from dataclasses import replace
 
 import pandas as pd
@@ -67,3 +68,20 @@ def test_the_engines_refusals_cross_between_the_processes_whole():
         ParameterError, refused.name, refused.reason, refused.token, str(refused))
     bounded = pickle.loads(pickle.dumps(ParameterError("eta", "> 0", -1.0, spec=gd.params.ETA)))
     assert bounded.spec == gd.params.ETA and bounded.value == -1.0
+
+
+def test_a_worker_started_by_a_page_does_not_run_the_page(tmp_path, monkeypatch):
+    """Under Streamlit, __main__ is the page's script while it runs; multiprocessing would import it in a new
+    worker, which would run the page there without Streamlit."""
+    ran = tmp_path / "the page ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"from pathlib import Path\nPath({str(ran)!r}).touch()\n")
+    script = type(os)("__main__")
+    script.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    heavy.stop()
+    built = views.compare(HEAVY.for_view("compare"))
+    assert heavy._pool is not None and built.panels  # built by a worker started just now
+    heavy.stop()
+    assert not ran.exists()
+    assert sys.modules["__main__"] is script

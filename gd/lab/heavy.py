@@ -16,9 +16,12 @@ built in the server and the next heavy view starts a new worker.
 
 import multiprocessing
 import os
+import sys
 import threading
+import types
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from gd import compiled
 
@@ -27,6 +30,7 @@ ENABLED = True  # tests that instrument the engine in this process build every v
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _in_worker = False
+_MAIN_WITHOUT_FILE = types.ModuleType("__main__")
 
 
 def _started() -> None:
@@ -46,6 +50,7 @@ def _worker() -> ProcessPoolExecutor | None:
     with _lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["gd.lab.views"])  # what the worker runs, imported once for every worker
             _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_started)
         return _pool
 
@@ -57,10 +62,27 @@ def build(builder, run, *args, **keywords):
     if pool is None:
         return None
     try:
-        return pool.submit(builder, run, *args, **keywords).result()
+        with _page_hidden():
+            future = pool.submit(builder, run, *args, **keywords)  # starts the worker if need be
+        return future.result()
     except BrokenProcessPool:
         stop()
         return None
+
+
+@contextmanager
+def _page_hidden():
+    """multiprocessing starts a worker by importing the parent's __main__ module in it, and under Streamlit that is
+    the page's script: the page would run in the worker without Streamlit (a page's work and 400 warnings in the
+    server's log, each time a worker starts). While a worker may start, __main__ is a module without a file, which
+    it leaves alone; the worker needs only this package."""
+    page = sys.modules.get("__main__")
+    sys.modules["__main__"] = _MAIN_WITHOUT_FILE
+    try:
+        yield
+    finally:
+        if sys.modules.get("__main__") is _MAIN_WITHOUT_FILE:  # not replaced meanwhile by another page's run
+            sys.modules["__main__"] = page
 
 
 def stop() -> None:
