@@ -53,7 +53,18 @@ from budget import candidates  # noqa: E402
 from load import CHANGED, cpu_seconds, expected, problems_in  # noqa: E402
 from machine import describe  # noqa: E402
 from memory import SETTLED, code_version, expected_metrics  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, eta_field, logged_problems, memory, served, watch_console  # noqa: E402
+from server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    closing_report,
+    eta_field,
+    logged_problems,
+    memory,
+    script_runs,
+    served,
+    timed_server,
+    watch_console,
+)
 from spy import RATE, Spy, breakdown  # noqa: E402
 
 import gd  # noqa: E402
@@ -210,24 +221,13 @@ def niced(niceness: int) -> str:
 def server_times(log: str, phases: dict) -> list[str]:
     """The light page's script runs inside the server, per phase (medians): the light page is the session that asked
     for the most runs."""
-    events = [line.split() for line in log.splitlines()]
-    sessions = collections.Counter(session for _, session, event in events if event == "received")
-    light = sessions.most_common(1)[0][0]
-    runs, current = [], {}
-    for at, session, event in events:
-        if session != light:
-            continue
-        if event == "received":
-            current = {"received": float(at)}
-        elif current:
-            current.setdefault(event, float(at))
-            if event == "sent":
-                runs.append(current)
-                current = {}
+    runs = script_runs(log)
+    light = collections.Counter(run["session"] for run in runs).most_common(1)[0][0]
     lines = ["the light page's runs inside the server (medians): received → started, started → stopped (the script), "
              "stopped → last message sent, received → sent"]
     for name, phase in phases.items():
-        inside = [run for run in runs if phase["begin"] <= run["received"] <= phase["finish"] and len(run) == 4]
+        inside = [run for run in runs if run["session"] == light and len(run) == 5
+                  and phase["begin"] <= run["received"] <= phase["finish"]]
         if inside:
             parts = [statistics.median(run[b] - run[a] for run in inside) * 1e3 for a, b in
                      (("received", "started"), ("started", "stopped"), ("stopped", "sent"), ("received", "sent"))]
@@ -350,9 +350,8 @@ def main() -> int:
     record, finished, phases = Record(), True, {}
     started = time.monotonic()
     cores = sorted(os.sched_getaffinity(0))
-    times_file = Path(tempfile.mkdtemp()) / "run-times"
-    environment = ({"PYTHONPATH": str(BENCH / "hooks"), "STREAMLIT_RUN_TIMES": str(times_file)}
-                   if args.server_times else {})
+    environment, times_file = timed_server(Path(tempfile.mkdtemp()))
+    environment = environment if args.server_times else {}
     with served("dashboard.py", cores={cores[0]} if args.split_cores else None, environment=environment) as server:
         if args.split_cores:
             os.sched_setaffinity(0, set(cores[1:]))  # this script, and the browsers it starts

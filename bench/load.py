@@ -17,7 +17,10 @@ from Enter (or the option click) to the updated metrics painted, the first page 
 server's memory (VmRSS at the start and end, VmHWM for the peak). Gives up after --timeout seconds
 (reporting what it has, exit status 1); the server and browser are always stopped. Exit status 1 also
 when any check failed.
-Run: python bench/load.py [--pages 20] [--rounds 4] [--timeout 600]
+--server-times also prints every script run timed inside the server (bench/hooks): the server's own part of a change,
+which the pages' times on this one machine do not separate from the browsers'; --settle S reads the server's memory
+again S seconds after the pages closed.
+Run: python bench/load.py [--pages 20] [--rounds 4] [--timeout 600] [--server-times] [--settle S]
 """
 
 import argparse
@@ -25,6 +28,7 @@ import asyncio
 import os
 import statistics
 import sys
+import tempfile
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -36,7 +40,18 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from memory import code_version  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, closing_report, eta_field, logged_problems, memory, served, watch_console  # noqa: E402
+from server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    closing_report,
+    eta_field,
+    logged_problems,
+    memory,
+    script_runs,
+    served,
+    timed_server,
+    watch_console,
+)
 
 import gd  # noqa: E402
 from gd.lab.controls import Run, title  # noqa: E402
@@ -243,6 +258,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4, help="η changes per page (default 4)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds for the whole run (default 600)")
     parser.add_argument("--poll-ms", type=int, default=50, help="how often each page looks for the update")
+    parser.add_argument("--server-times", action="store_true",
+                        help="time every script run inside the server too (bench/hooks): the server's own part of "
+                             "each change, whatever the browsers on this machine do")
+    parser.add_argument("--settle", type=float, default=0,
+                        help="seconds to wait after the pages closed before the server's memory is read again")
     args = parser.parse_args()
     print(describe())
     print(code_version())
@@ -256,11 +276,14 @@ def main() -> int:
         assert all(a["exact"] != b["exact"] for a, b in pairwise(views)), "a step that changes nothing"
     record = Record()
     started = time.monotonic()
-    with served("dashboard.py") as server:
+    environment, times_file = timed_server(Path(tempfile.mkdtemp()))
+    with served("dashboard.py", environment=environment if args.server_times else None) as server:
         at_start, cpu_start, driven = memory(server.pid), cpu_seconds(server.pid), time.monotonic()
         finished = asyncio.run(drive(server.url, args, plans, wants, record))
         at_end, cpu = memory(server.pid), cpu_seconds(server.pid) - cpu_start
         driven = time.monotonic() - driven
+        time.sleep(args.settle)
+        settled = memory(server.pid)
     server_log = server.log
     wall = time.monotonic() - started
 
@@ -281,6 +304,13 @@ def main() -> int:
     print(summary("variant option clicked → updated metrics painted", by_kind["variant"]))
     print(summary("all changes", by_kind["eta"] + by_kind["variant"]))
     print(summary(f"first load of the page, {args.pages} at once", record.loads))
+    if args.server_times:
+        runs = [run for run in script_runs(times_file.read_text()) if len(run) == 5]
+        for name, (a, b) in {"received → last message sent": ("received", "sent"),
+                             "of which the script": ("started", "stopped")}.items():
+            print(summary(f"script runs inside the server, {name}", [run[b] - run[a] for run in runs]))
+    if args.settle:
+        print(f"server memory {args.settle:g} s after the pages closed: RSS {settled['VmRSS']:.1f} MB")
     print(f"server memory: RSS {at_start['VmRSS']:.1f} MB at the start, {at_end['VmRSS']:.1f} MB at the end; "
           f"peak (VmHWM) {at_end['VmHWM']:.1f} MB (MB = 10⁶ bytes)")
     print(f"server CPU: {cpu:.0f} s over the {driven:.0f} s the pages were driven ({cpu / driven:.0%} of one core; "

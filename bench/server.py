@@ -121,3 +121,23 @@ def eta_field(page):
     from gd.lab.text import t
 
     return page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)
+
+
+def timed_server(folder: Path) -> tuple[dict[str, str], Path]:
+    """The environment that makes a server log its script runs (bench/hooks/sitecustomize.py), and the log's path."""
+    log = folder / "run-times"
+    return {"PYTHONPATH": str(Path(__file__).resolve().parent / "hooks"), "STREAMLIT_RUN_TIMES": str(log)}, log
+
+
+def script_runs(log: str) -> list[dict]:
+    """The script runs in a timed server's log, each {"session", "received", "started", "stopped", "sent"} (monotonic
+    seconds; a run cut short by the next request lacks the later ones)."""
+    runs, current = [], {}
+    for line in log.splitlines():
+        at, session, event = line.split()
+        if event == "received":
+            current[session] = {"session": session, "received": float(at)}
+            runs.append(current[session])
+        elif session in current:
+            current[session].setdefault(event, float(at))
+    return runs

@@ -19,6 +19,7 @@ import argparse
 import itertools
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -89,11 +90,21 @@ def heaviest(view: str) -> Run:
 
 
 def first_view(run: Run) -> dict:
+    """The view's first run in a fresh process; then that process and the compiler it started are stopped, so that
+    each view shares the machine with one compiler, as a woken server does (left running, they piled up)."""
     with tempfile.TemporaryDirectory() as cache:
-        out = subprocess.run([sys.executable, "-c", FIRST_VIEW, str(ROOT / "dashboard.py"), json.dumps(to_url(run))],
-                             capture_output=True, text=True, check=True, cwd=ROOT,
-                             env={**os.environ, "NUMBA_CACHE_DIR": cache})
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        process = subprocess.Popen([sys.executable, "-c", FIRST_VIEW, str(ROOT / "dashboard.py"),
+                                    json.dumps(to_url(run))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, cwd=ROOT, env={**os.environ, "NUMBA_CACHE_DIR": cache},
+                                   start_new_session=True)
+        out, err = process.communicate()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if process.returncode:
+        raise RuntimeError(f"the first view failed: {err[-2000:]}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:

@@ -183,6 +183,26 @@ def test_while_the_compiled_loop_is_prepared_runs_are_priced_on_the_numpy_loop(m
     assert budget.price(typed)[0] == budget.price(typed, reference=False)[0]
 
 
+def test_a_woken_server_runs_only_light_work_until_its_compiled_loop_is_ready(monkeypatch):
+    """While the compiled loop is prepared, a run the cap would allow on the numpy loop but priced over WARMING_SECONDS
+    waits for it (refused as warming: the page opens it by itself): a woken server's first view stays short."""
+    monkeypatch.setattr(budget, "warming", lambda: True)
+    run = Run(objective="logistic_regression", epsilon=0.0)
+    limits = [10 ** k for k in range(2, 6)]
+    allowed = []
+    for limit in limits:
+        try:
+            budget.check_headline(replace(run, max_iter=limit))
+            allowed.append(limit)
+        except WorkCapError as error:
+            assert error.warming and budget.WARMING_SECONDS < error.seconds
+    assert allowed == limits[:len(allowed)] and 0 < len(allowed) < len(limits)
+    waiting = replace(run, max_iter=limits[len(allowed)])
+    assert budget.price(replace(waiting, view="predict"))[0] <= budget.SECONDS  # within the cap: it waits, no more
+    monkeypatch.setattr(budget, "warming", lambda: False)
+    budget.check_headline(waiting)
+
+
 def test_the_machine_factor_scales_prices_only_past_the_slack(monkeypatch):
     """A machine measured up to SPEED_SLACK slower than the calibration's is priced as it (a busy core must not flip
     a verdict); a slower one pays its measured factor on every price."""

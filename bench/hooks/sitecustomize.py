@@ -52,3 +52,53 @@ if _PATH:
         runtime_class._send_message = _send_message
 
     _patch()
+
+_REPORT = os.environ.get("STREAMLIT_MEMORY_REPORT")
+
+if _REPORT:
+    import collections
+    import ctypes
+    import gc
+    import signal
+
+    class _Mallinfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")]
+
+    def _report(*_):
+        """On SIGUSR1: where the server's memory is — glibc's heap (in use, free but kept, mmapped), Python's
+        allocator and the most numerous live objects."""
+        import io
+        import sys
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _Mallinfo2
+        info = libc.mallinfo2()
+        counts = collections.Counter(type(thing).__name__ for thing in gc.get_objects())
+        stats = io.StringIO()
+        err, sys.stderr = sys.stderr, stats
+        try:
+            sys._debugmallocstats()
+        finally:
+            sys.stderr = err
+        arenas = [line for line in stats.getvalue().splitlines() if "arenas" in line or "Total" in line]
+        mappings, current = [], None
+        with open("/proc/self/smaps") as smaps:
+            for line in smaps:
+                first = line.split()[0]
+                if "-" in first and not first.endswith(":"):
+                    parts = line.split()
+                    current = [parts[0], parts[5] if len(parts) > 5 else "[anon]", 0]
+                    mappings.append(current)
+                elif first == "Rss:":
+                    current[2] = int(line.split()[1])
+        with open(_REPORT + ".maps", "a") as out:
+            out.write(f"--- {time.monotonic():.1f}\n" + "".join(f"{a} {r} {n}\n" for a, n, r in mappings))
+        with open(_REPORT, "a") as out:
+            out.write(f"--- {time.monotonic():.1f}\nmalloc: heap {info.arena / 1e6:.1f} MB (in use "
+                      f"{info.uordblks / 1e6:.1f}, free but kept {info.fordblks / 1e6:.1f}), mmapped "
+                      f"{info.hblkhd / 1e6:.1f} MB\n" + "\n".join(arenas) + "\n"
+                      + "\n".join(f"  {n:8d} {name}" for name, n in counts.most_common(25)) + "\n")
+
+    signal.signal(signal.SIGUSR1, _report)
