@@ -74,8 +74,9 @@ def _step_through(run: Run, _shown: views.Headline) -> views.StepThrough:
 
 @st.cache_resource
 def cached_views() -> SimpleNamespace:
-    """Once per server: the page's cached views (entries each). Made on every run, each st.cache_data would read and
-    hash its builder's source again (inspect.getsource: 6 ms of every run, a seventh of an η change's script)."""
+    """Once per server: the page's cached views, each keeping its last `entries` results. Made on every run, each
+    st.cache_data would read and hash its builder's source again (inspect.getsource: 6 ms of every run, a seventh of
+    an η change's script)."""
     def cached(builder, entries: int):
         return st.cache_data(max_entries=entries, ttl=CACHE_SECONDS, show_spinner=False)(builder)
 

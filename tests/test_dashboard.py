@@ -257,3 +257,12 @@ def test_a_rerun_makes_no_cached_function_again(monkeypatch):
     clean(app)
     assert metrics(app)["final θ"] == expected_metrics(eta=0.05)["final θ"]
     assert made == []
+
+
+def test_a_woken_server_opens_the_default_page_at_once(monkeypatch):
+    """While the compiled loop is prepared, heavy runs wait for it; the article's own example does not."""
+    monkeypatch.setattr(budget, "warming", lambda: True)
+    app = clean(open_page())
+    assert abs(float(metrics(app)["final θ"]) - ARTICLE_THETA) < 1e-5
+    assert len(panel_titles(app)) == len(DEFAULT_ETAS)  # the comparison drawn, not waiting
+    assert not [box.value for box in app.info if "preparing" in box.value]

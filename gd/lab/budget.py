@@ -26,8 +26,9 @@ MEGABYTES = 100  # what one view's histories may hold: with frames, charts and c
 MAP_SECONDS = 0.75  # drawing a surface's view beside its runs: up to 12 maps and the convergence chart, the first of
 # a surface in a fresh process included (0.45 s warm, up to 0.8 s cold; bench/budget.py --objectives ravine …)
 HEAVY_SECONDS = 0.05  # a builder priced above this waits for the one heavy lane (see metered)
-WARMING_SECONDS = 0.25  # what one view may cost while the compiled loop is prepared: a woken server's first view
-# (imports, Streamlit's own first run and the machine's speed measured) then stays within 100 reruns of a floor page
+WARMING_SECONDS = 0.5  # what one view may cost while the compiled loop is prepared: a woken server's first view
+# (imports, Streamlit's own first run and the machine's speed measured) then stays within 100 reruns of a floor page,
+# and the default page (its run and comparison priced 0.41 and 0.43 s there) still opens at once
 
 # ns per update: (fixed, per lane of a shared run, per lane with its own samples), keyed (objective, sampling,
 # stop); the worst over gd and Adam (own samples: 50 seeds, the page's most), from
