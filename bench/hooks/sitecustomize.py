@@ -1,4 +1,5 @@
-"""Times each script run inside a Streamlit server, for bench/fairness.py --server-times.
+"""Times each script run inside a Streamlit server (bench/fairness.py and bench/load.py --server-times), and reports
+where its memory is (STREAMLIT_MEMORY_REPORT, below).
 
 On the server's PYTHONPATH with STREAMLIT_RUN_TIMES=<file>, it appends one line per event: monotonic time, session
 id and what happened — "received" (a rerun request arrived), "started" and "stopped" (the script thread ran the
@@ -67,22 +68,17 @@ if _REPORT:
                      "keepcost")]
 
     def _report(*_):
-        """On SIGUSR1: where the server's memory is — glibc's heap (in use, free but kept, mmapped), Python's
-        allocator and the most numerous live objects."""
-        import io
+        """On SIGUSR1: where the server's memory is. Appends to the report file glibc's heap (in use, free but kept,
+        mmapped) and the most numerous live objects, to FILE.maps every mapping's resident kB; Python's own allocator
+        statistics (sys._debugmallocstats: arenas, bytes in allocated blocks) go to the server's log, which is where
+        CPython writes them."""
         import sys
 
         libc = ctypes.CDLL("libc.so.6")
         libc.mallinfo2.restype = _Mallinfo2
         info = libc.mallinfo2()
         counts = collections.Counter(type(thing).__name__ for thing in gc.get_objects())
-        stats = io.StringIO()
-        err, sys.stderr = sys.stderr, stats
-        try:
-            sys._debugmallocstats()
-        finally:
-            sys.stderr = err
-        arenas = [line for line in stats.getvalue().splitlines() if "arenas" in line or "Total" in line]
+        sys._debugmallocstats()
         mappings, current = [], None
         with open("/proc/self/smaps") as smaps:
             for line in smaps:
@@ -98,7 +94,7 @@ if _REPORT:
         with open(_REPORT, "a") as out:
             out.write(f"--- {time.monotonic():.1f}\nmalloc: heap {info.arena / 1e6:.1f} MB (in use "
                       f"{info.uordblks / 1e6:.1f}, free but kept {info.fordblks / 1e6:.1f}), mmapped "
-                      f"{info.hblkhd / 1e6:.1f} MB\n" + "\n".join(arenas) + "\n"
+                      f"{info.hblkhd / 1e6:.1f} MB\n"
                       + "\n".join(f"  {n:8d} {name}" for name, n in counts.most_common(25)) + "\n")
 
     signal.signal(signal.SIGUSR1, _report)
