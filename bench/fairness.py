@@ -241,13 +241,18 @@ def profiled(pid: int, folder: str | None, phase: str) -> Spy | None:
 
 def threads(samples: dict) -> dict:
     """The server's threads in groups: the light page's script runs (script threads that never waited for the heavy
-    worker), the heavy pages' (those that did), Tornado's event loop and the rest."""
-    heavy = {stack.split(";")[0] for counts in samples.values() for stack in counts if "(gd/lab/heavy.py" in stack}
+    worker), the heavy pages' (those that did), the event loop (uvicorn's, on the main thread) and the rest. A
+    py-spy stack starts with its thread's id and name. A heavy page's run that only waited for another run computing
+    the same cached view counts as light: --server-times is the measure of the light page alone."""
+    def thread(stack: str) -> str:
+        return stack.split(";")[0]
+
+    heavy = {thread(stack) for counts in samples.values() for stack in counts if "(gd/lab/heavy.py" in stack}
     script = "ScriptRunner.scriptThread"
-    return {"light page's script runs": lambda s: script in s.split(";")[0] and s.split(";")[0] not in heavy,
-            "heavy pages' script runs": lambda s: s.split(";")[0] in heavy,
-            "event loop (main thread)": lambda s: "MainThread" in s.split(";")[0],
-            "every other thread": lambda s: script not in s.split(";")[0] and "MainThread" not in s.split(";")[0]}
+    return {"light page's script runs": lambda s: script in thread(s) and thread(s) not in heavy,
+            "heavy pages' script runs": lambda s: thread(s) in heavy,
+            "event loop (main thread)": lambda s: "MainThread" in thread(s),
+            "every other thread": lambda s: script not in thread(s) and "MainThread" not in thread(s)}
 
 
 async def drive(server, args, tops: list[Run], record: Record) -> dict:
