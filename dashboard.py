@@ -9,6 +9,7 @@ from functools import partial
 from types import SimpleNamespace
 
 import streamlit as st
+from streamlit.runtime import Runtime
 
 import gd
 from gd import theory, typed
@@ -96,11 +97,27 @@ def give_back_memory() -> None:
     maps.forget()
     typed.forget()
     heavy.stop()
+    forget_closed_sessions()
+    release_freed_memory()
+
+
+def release_freed_memory() -> None:
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: Python's own free lists only
         pass
+
+
+def forget_closed_sessions() -> int:
+    """Drop the closed pages' sessions whose time to reconnect (server.disconnectedSessionTTL) is over; how many.
+    Streamlit drops an expired one only when it next stores a session, so an idle server kept its last visitors'
+    sessions (about 0.5 MB each) until someone came. Through Streamlit's private session storage (a test checks that
+    it is still there); nothing where there is none (no server, or another Streamlit)."""
+    try:
+        return len(Runtime.instance()._session_mgr._session_storage._cache.expire())
+    except (AttributeError, RuntimeError):
+        return 0
 
 
 @st.cache_resource
@@ -112,9 +129,13 @@ def last_run() -> dict:
     def watch():
         while True:
             time.sleep(state.IDLE_SECONDS / 4)
-            if not seen["given_back"] and state.idle(seen["at"], time.monotonic()):
+            if not state.idle(seen["at"], time.monotonic()):
+                continue
+            if not seen["given_back"]:
                 seen["given_back"] = True
                 give_back_memory()
+            elif forget_closed_sessions():  # the last visitors' sessions, expired since
+                release_freed_memory()
 
     threading.Thread(target=watch, name="give back memory when idle", daemon=True).start()
     return seen
@@ -390,7 +411,7 @@ def refused(error: Exception, view: str) -> None:
     fewer = t(f"error.cap.fewer.{view}")
     if isinstance(error, WorkCapError) and error.warming:
         st.info(escaped(t("error.cap.warming", seconds=f"{error.seconds:.1f}")))
-        reopen_when_ready()
+        st.session_state["reopen"] = True  # once the page is drawn (wait_for_compiled_loop)
     elif isinstance(error, WorkCapError):
         said = "error.cap.run" if view == "headline" else "error.cap"
         st.error(escaped(" ".join((
@@ -406,11 +427,19 @@ def refused(error: Exception, view: str) -> None:
         st.error(escaped(t("error.parameter", name=label(error.name), accepted=refusal(error))))
 
 
-@st.fragment(run_every=1.0)
-def reopen_when_ready() -> None:
-    """While the compiled loop is being prepared (a fresh server's first seconds): the page again once it is ready."""
-    if not budget.warming():
-        st.rerun(scope="app")
+def wait_for_compiled_loop() -> None:
+    """A view refused while the compiled loop is prepared (a woken server's first seconds) opens once it is ready:
+    the page, drawn, waits for it at its end. An empty element every WAIT_SECONDS is where Streamlit ends the wait
+    for a control changed meanwhile. Not a fragment that reruns the page: under load, its timer racing the rerun it
+    asked for made the browser send some widgets' values empty (the language fell to the first, η came back blank)."""
+    tick = st.empty()
+    while budget.warming():
+        budget.wait_while_warming(WAIT_SECONDS)
+        tick.empty()
+    st.rerun()
+
+
+WAIT_SECONDS = 0.5
 
 
 REFUSALS = (WorkCapError, WorkLimitError, ParameterError)
@@ -749,6 +778,7 @@ def page(lang: str) -> None:
     st.html(SHOW_OPEN_TAB, unsafe_allow_javascript=True)
     st.title(t("page.title"))
     st.caption(t("page.caption"))
+    st.session_state["reopen"] = False  # a view refused while the compiled loop is prepared sets it (refused)
     link_box = st.empty()  # the bad link's warning, until the learner changes something
     presets_ui()
     run = sidebar_ui(lang)
@@ -771,6 +801,8 @@ def page(lang: str) -> None:
     st.query_params.from_dict(address)  # one step of the browser's history when it changed (follow_address)
     st.session_state["address"] = address
     share_ui(run)
+    if st.session_state["reopen"]:
+        wait_for_compiled_loop()
 
 
 main()

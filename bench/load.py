@@ -43,6 +43,7 @@ from memory import code_version  # noqa: E402
 from server import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_FLAGS,
+    HOOKS,
     closing_report,
     eta_field,
     logged_problems,
@@ -261,6 +262,10 @@ def main() -> int:
     parser.add_argument("--server-times", action="store_true",
                         help="time every script run inside the server too (bench/hooks): the server's own part of "
                              "each change, whatever the browsers on this machine do")
+    parser.add_argument("--warming", type=float, default=None,
+                        help="what a woken server's first view may cost, in seconds, instead of "
+                             "budget.WARMING_SECONDS (bench/hooks): 0.01 makes every page wait for the compiled loop "
+                             "and open by itself")
     parser.add_argument("--settle", type=float, default=0,
                         help="seconds to wait after the pages closed before the server's memory is read again")
     args = parser.parse_args()
@@ -276,8 +281,10 @@ def main() -> int:
         assert all(a["exact"] != b["exact"] for a, b in pairwise(views)), "a step that changes nothing"
     record = Record()
     started = time.monotonic()
-    environment, times_file = timed_server(Path(tempfile.mkdtemp()))
-    with served("dashboard.py", environment=environment if args.server_times else None) as server:
+    timed, times_file = timed_server(Path(tempfile.mkdtemp()))
+    environment = (timed if args.server_times else {}) | (
+        {} if args.warming is None else {**HOOKS, "LAB_WARMING_SECONDS": str(args.warming)})
+    with served("dashboard.py", environment=environment) as server:
         at_start, cpu_start, driven = memory(server.pid), cpu_seconds(server.pid), time.monotonic()
         finished = asyncio.run(drive(server.url, args, plans, wants, record))
         at_end, cpu = memory(server.pid), cpu_seconds(server.pid) - cpu_start

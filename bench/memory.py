@@ -38,6 +38,7 @@ from machine import describe  # noqa: E402
 from server import CHROMIUM, CHROMIUM_FLAGS, memory, served  # noqa: E402
 
 import gd  # noqa: E402
+from gd import compiled  # noqa: E402
 from gd.lab import budget  # noqa: E402
 from gd.lab.controls import CHOICES, CURVE_VIEWS, CUSTOM, Run  # noqa: E402
 from gd.lab.format import number  # noqa: E402
@@ -125,7 +126,12 @@ def setting(i: int) -> Run:
               stop=stops[(i // 7) % len(stops)], max_iter=(1_000, 3_000, 10_000, 20_000)[i % 4], etas=etas,
               sweep_low=_six(1e-3 * (1 + i / 997)), sweep_high=(0.5, 1.5, 3.0)[i % 3],
               sweep_points=(10, 30, 60, 120, 200)[(i // 4) % 5], view=TABS[i % len(TABS)])
-    while True:  # keep every view within the dashboard's work cap
+    return within_cap(run)
+
+
+def within_cap(run: Run) -> Run:
+    """The run with its iteration limit halved until its view fits the dashboard's work cap."""
+    while True:
         try:
             budget.check(run)
             return run
@@ -142,12 +148,17 @@ def formula(i: int) -> Run:
     run = Run(objective=CUSTOM, function=text, theta0=0.0 if i % 2 == 0 else (0.0, 0.0), eta=_six(0.01 + i * 1e-4),
               view=CURVE_VIEWS[i % len(CURVE_VIEWS)], variant="sgd" if CURVE_VIEWS[i % len(CURVE_VIEWS)] == "noise"
               else "batch", max_iter=2_000)
-    while True:
-        try:
-            budget.check(run)
-            return run
-        except budget.WorkCapError:
-            run = replace(run, max_iter=run.max_iter // 2)
+    return within_cap(run)
+
+
+def warming_settings(formulas: bool) -> list[Run]:
+    """One page of each kind, none of them a measured setting: every objective on every tab (with --formulas, a
+    typed 1-D and a typed 2-D function), so that the start holds what any server in service holds (imports, the
+    compiled loop, the heavy worker) and the growth measured is the caches'."""
+    if formulas:
+        return [Run(), formula(-1), formula(-2)]
+    objectives = [name for name in CHOICES["objective"] if name != CUSTOM]
+    return [within_cap(replace(setting(-1 - k), view=view)) for k in range(len(objectives)) for view in TABS]
 
 
 def expected_metrics(run: Run) -> list[list[str]]:
@@ -166,6 +177,7 @@ def main() -> int:
     args = parser.parse_args()
     print(describe())
     print(code_version())
+    compiled.wait()  # priced as the warm server will price them, on the compiled loop
     runs = [(formula if args.formulas else setting)(i) for i in range(args.settings)]
     for name in ("function",) if args.formulas else ("eta", "etas", "sweep_low"):  # what the caches are keyed on
         assert len({getattr(run, name) for run in runs}) == len(runs), f"two settings share a value of {name}"
@@ -177,8 +189,8 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             try:
-                warm = browser.new_page()  # each kind of page once: the defaults, and with --formulas, a typed
-                for run in [Run(), *([formula(-1), formula(-2)] if args.formulas else [])]:  # 1-D and a 2-D one
+                warm = browser.new_page()
+                for run in warming_settings(args.formulas):
                     warm.goto(url + "/?" + urlencode(to_url(run)), wait_until="domcontentloaded",
                               timeout=PAGE_WAIT_MS)
                     warm.evaluate(SETTLED, {"heading": t("section.run", eta=number(run.eta)), "timeout": PAGE_WAIT_MS,
@@ -188,7 +200,8 @@ def main() -> int:
                 started = memory(server.pid)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.on("pageerror", lambda error: failures.append(f"page error: {error}"))
-                print(f"server RSS at start (one page of each kind viewed and closed): {started['VmRSS']:.1f} MB")
+                print(f"server RSS at start ({len(warming_settings(args.formulas))} pages, one of each kind, viewed "
+                      f"and closed, then {args.settle:g} s idle): {started['VmRSS']:.1f} MB")
                 for i, run in enumerate(runs):
                     link = url + "/?" + urlencode(to_url(run))
                     begin = time.perf_counter()

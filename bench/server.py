@@ -123,10 +123,13 @@ def eta_field(page):
     return page.locator("[data-testid=stSidebar]").get_by_label(t("label.eta"), exact=True)
 
 
+HOOKS = {"PYTHONPATH": str(Path(__file__).resolve().parent / "hooks")}  # bench/hooks/sitecustomize.py in the server
+
+
 def timed_server(folder: Path) -> tuple[dict[str, str], Path]:
     """The environment that makes a server log its script runs (bench/hooks/sitecustomize.py), and the log's path."""
     log = folder / "run-times"
-    return {"PYTHONPATH": str(Path(__file__).resolve().parent / "hooks"), "STREAMLIT_RUN_TIMES": str(log)}, log
+    return {**HOOKS, "STREAMLIT_RUN_TIMES": str(log)}, log
 
 
 def script_runs(log: str) -> list[dict]:

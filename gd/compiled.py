@@ -706,6 +706,22 @@ def ready() -> bool:
     return _ready.is_set() and not _failure
 
 
+def preparing() -> bool:
+    """Whether the kernel is still being compiled or loaded (started if not begun): neither ready nor failed."""
+    return not ready() and not failed()
+
+
+def failed() -> bool:
+    """Whether compiling the kernel failed: runs stay on the reference loop for good."""
+    return bool(_failure)
+
+
+def settle(timeout: float) -> None:
+    """Wait until the kernel is ready or has failed, at most timeout seconds (compiling starts if not begun)."""
+    ready()
+    _ready.wait(timeout)
+
+
 def wait() -> None:
     """Block until the kernel is compiled, for benchmarks and tests that must time or test the compiled loop."""
     ready()

@@ -5,6 +5,7 @@ here, and many times that on a machine whose cores are busy with other work; onl
 (a hang, a loop) reaches it.
 """
 
+import ast
 import json
 from pathlib import Path
 
@@ -13,6 +14,16 @@ from streamlit.testing.v1 import AppTest
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 RUN_WAIT = 300  # seconds one script run may take before AppTest gives up on it
+
+
+def page_function(name: str, **names):
+    """One function of dashboard.py, defined alone (importing the module would run the page); names: the globals it
+    uses."""
+    tree = ast.parse(DASHBOARD.read_text(encoding="utf-8"))
+    [definition] = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name]
+    space = dict(names)
+    exec(compile(ast.Module([definition], type_ignores=[]), str(DASHBOARD), "exec"), space)
+    return space[name]
 
 
 def new_page() -> AppTest:

@@ -9,7 +9,7 @@ import pytest
 from app import open_page
 
 import gd
-from gd import theory
+from gd import compiled, theory
 from gd.lab import budget, maps, views
 from gd.lab.budget import Call, WorkCapError
 from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, DEFAULTS, MOMENTUM_CELLS, Run, surface_defaults, views_of
@@ -181,6 +181,21 @@ def test_while_the_compiled_loop_is_prepared_runs_are_priced_on_the_numpy_loop(m
     monkeypatch.setattr(budget, "warming", lambda: False)
     budget.check(heavy)
     assert budget.price(typed)[0] == budget.price(typed, reference=False)[0]
+
+
+def test_a_compiled_loop_that_failed_leaves_the_numpy_loop_under_the_usual_cap(monkeypatch):
+    """If compiling fails, the numpy loop answers for good: runs are priced on it and judged by the usual cap, never
+    refused as warming (a page would wait for a loop that never comes)."""
+    heavy = replace(DEFAULTS, objective="logistic_regression", view="compare")  # fits on the compiled loop only
+    on_numpy = budget.price(heavy, reference=True)
+    assert budget.price(heavy, reference=False)[0] <= budget.SECONDS < on_numpy[0]
+    monkeypatch.setattr(compiled, "_failure", [RuntimeError("no compiler here")])
+    assert not budget.warming() and not compiled.ready()
+    assert budget.price(heavy) == on_numpy
+    with pytest.raises(WorkCapError) as refused:
+        budget.check(heavy)
+    assert not refused.value.warming and 1 <= refused.value.fits < heavy.max_iter
+    budget.check(replace(heavy, max_iter=refused.value.fits))
 
 
 def test_a_woken_server_runs_only_light_work_until_its_compiled_loop_is_ready(monkeypatch):

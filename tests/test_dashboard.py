@@ -1,7 +1,14 @@
 """App tests: the page, driven through Streamlit's AppTest, shows what the engine computes."""
 
+from types import SimpleNamespace
+
 import pytest
-from app import charts, clean, metrics, open_page
+from app import DASHBOARD, charts, clean, metrics, open_page, page_function
+from streamlit.runtime import Runtime, RuntimeConfig
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.memory_session_storage import MemorySessionStorage
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.session_manager import SessionInfo
 
 import gd
 from gd.lab import budget
@@ -259,6 +266,20 @@ def test_a_rerun_makes_no_cached_function_again(monkeypatch):
     assert made == []
 
 
+def test_a_view_refused_while_the_compiled_loop_is_prepared_opens_by_itself_as_it_was(monkeypatch):
+    """On a woken server a heavy view waits for the compiled loop: the page, drawn with the refusal, waits for it and
+    then opens the view itself, with the visitor's settings (a reopening fragment lost them under load)."""
+    waits = []
+    monkeypatch.setattr(budget, "warming", lambda: not waits)
+    monkeypatch.setattr(budget, "wait_while_warming", waits.append)  # ready during the page's first wait
+    app = clean(open_page(objective="logistic_regression", view="theory", eta="0.2"))
+    assert len(waits) == 1  # it was refused as warming, and waited
+    assert not [box.value for box in app.info if "preparing" in box.value]
+    assert metrics(app) == expected_metrics(objective="logistic_regression", eta=0.2)
+    assert app.text_input(key="eta").value == "0.2" and app.radio(key="lang").value == "en"
+    assert read_url(app.query_params)[0]["view"] == "theory" and charts(app)
+
+
 def test_a_woken_server_opens_the_default_page_at_once(monkeypatch):
     """While the compiled loop is prepared, heavy runs wait for it; the article's own example does not."""
     monkeypatch.setattr(budget, "warming", lambda: True)
@@ -266,3 +287,22 @@ def test_a_woken_server_opens_the_default_page_at_once(monkeypatch):
     assert abs(float(metrics(app)["final θ"]) - ARTICLE_THETA) < 1e-5
     assert len(panel_titles(app)) == len(DEFAULT_ETAS)  # the comparison drawn, not waiting
     assert not [box.value for box in app.info if "preparing" in box.value]
+
+
+def test_an_idle_server_forgets_the_sessions_of_closed_pages_once_they_may_no_longer_reconnect():
+    """Streamlit keeps a closed page's session server.disconnectedSessionTTL seconds for a reconnection and drops it
+    only when it next stores one: the idle server drops them itself (on the installed Streamlit's private storage,
+    which this test is the guard of)."""
+    forget = page_function("forget_closed_sessions", Runtime=Runtime)
+    assert forget() == 0  # no server
+    storage = MemorySessionStorage(ttl_seconds=0)  # every closed session past its time at once
+    Runtime(RuntimeConfig(script_path=str(DASHBOARD), media_file_storage=MemoryMediaFileStorage("/media"),
+                          uploaded_file_manager=MemoryUploadedFileManager("/upload"), session_storage=storage))
+    try:
+        storage.save(SessionInfo(client=None, session=SimpleNamespace(id="closed page")))
+        held = storage._cache._data
+        assert list(held) == ["closed page"] and storage.list() == []  # expired, and still held
+        assert forget() == 1
+        assert not held
+    finally:
+        Runtime._instance = None

@@ -1,5 +1,7 @@
-"""Times each script run inside a Streamlit server (bench/fairness.py and bench/load.py --server-times), and reports
-where its memory is (STREAMLIT_MEMORY_REPORT, below).
+"""Times each script run inside a Streamlit server (bench/fairness.py and bench/load.py --server-times), reports
+where its memory is (STREAMLIT_MEMORY_REPORT, below), and with LAB_WARMING_SECONDS=S gives a woken server's first
+views S seconds instead of budget.WARMING_SECONDS (bench/load.py --warming 0.01: every page waits for the compiled
+loop).
 
 On the server's PYTHONPATH with STREAMLIT_RUN_TIMES=<file>, it appends one line per event: monotonic time, session
 id and what happened — "received" (a rerun request arrived), "started" and "stopped" (the script thread ran the
@@ -98,3 +100,15 @@ if _REPORT:
                       + "\n".join(f"  {n:8d} {name}" for name, n in counts.most_common(25)) + "\n")
 
     signal.signal(signal.SIGUSR1, _report)
+
+_WARMING = os.environ.get("LAB_WARMING_SECONDS")
+
+if _WARMING:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from gd.lab import budget
+
+    budget.WARMING_SECONDS = float(_WARMING)
+    sys.path.pop(0)

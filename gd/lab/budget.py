@@ -403,8 +403,13 @@ def priced_as(run: Run) -> str:
 
 def warming() -> bool:
     """Whether the compiled loop is still being prepared (a fresh server's first seconds; compiled.ready() starts
-    it)."""
-    return not compiled.ready()
+    it). Not once it failed: then the numpy loop answers for good, priced as such under the usual cap."""
+    return compiled.preparing()
+
+
+def wait_while_warming(seconds: float) -> None:
+    """Up to `seconds` while the compiled loop is prepared: back the moment it is ready (or has failed)."""
+    compiled.settle(seconds)
 
 
 def _between(costs, run: Run) -> tuple[float, ...]:
@@ -467,7 +472,7 @@ def cost(run: Run, priced: tuple[Call, ...], updates: int | None = None, referen
     will run them (reference: that loop, unless given), on this machine (speed()); maps: drawing a surface's maps
     (MAP_SECONDS) is added."""
     updates = run.max_iter if updates is None else updates
-    reference = warming() if reference is None else reference  # until then the numpy loop answers
+    reference = (warming() or compiled.failed()) if reference is None else reference  # the numpy loop answers
     seconds = sum(_seconds(run, call, updates, reference) for call in priced) + (MAP_SECONDS if maps else 0.0)
     return seconds * speed(), sum(_megabytes(run, call, updates) for call in priced)
 
