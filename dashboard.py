@@ -110,14 +110,17 @@ def release_freed_memory() -> None:
 
 
 def forget_closed_sessions() -> int:
-    """Drop the closed pages' sessions whose time to reconnect (server.disconnectedSessionTTL) is over; how many.
-    Streamlit drops an expired one only when it next stores a session, so an idle server kept its last visitors'
-    sessions (about 0.5 MB each) until someone came. Through Streamlit's private session storage (a test checks that
-    it is still there); nothing where there is none (no server, or another Streamlit)."""
+    """Shut down and drop the closed pages' sessions whose time to reconnect (server.disconnectedSessionTTL) is over;
+    how many. Streamlit drops an expired one only when it next stores a session, so an idle server kept its last
+    visitors' sessions (about 0.5 MB each) until someone came. Through Streamlit's private session storage (a test
+    checks that it is still there); nothing where there is none (no server, or another Streamlit)."""
     try:
-        return len(Runtime.instance()._session_mgr._session_storage._cache.expire())
+        expired = Runtime.instance()._session_mgr._session_storage._cache.expire()
     except (AttributeError, RuntimeError):
         return 0
+    for _, closed in expired:
+        closed.session.shutdown()  # what Streamlit does to a closed session it does not keep
+    return len(expired)
 
 
 @st.cache_resource

@@ -299,10 +299,12 @@ def test_an_idle_server_forgets_the_sessions_of_closed_pages_once_they_may_no_lo
     Runtime(RuntimeConfig(script_path=str(DASHBOARD), media_file_storage=MemoryMediaFileStorage("/media"),
                           uploaded_file_manager=MemoryUploadedFileManager("/upload"), session_storage=storage))
     try:
-        storage.save(SessionInfo(client=None, session=SimpleNamespace(id="closed page")))
+        shut = []
+        closed = SimpleNamespace(id="closed page", shutdown=lambda: shut.append(1))
+        storage.save(SessionInfo(client=None, session=closed))
         held = storage._cache._data
         assert list(held) == ["closed page"] and storage.list() == []  # expired, and still held
         assert forget() == 1
-        assert not held
+        assert not held and shut == [1]
     finally:
         Runtime._instance = None
