@@ -796,8 +796,8 @@ def page(lang: str) -> None:
     for name, tab in zip(shown_views, tabs, strict=True):
         if tab.open:
             with tab:
-                if shown is None:
-                    st.info(t("error.cap.tabs"))  # every view holds the run above the tabs
+                if shown is None:  # every view holds the run above the tabs
+                    st.info(t("error.cap.tabs.warming" if st.session_state["reopen"] else "error.cap.tabs"))
                 else:
                     run = DRAW[name](run, shown)
     address = to_url(run)

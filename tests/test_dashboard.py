@@ -8,6 +8,7 @@ from streamlit.runtime import Runtime, RuntimeConfig
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.session_manager import SessionInfo
 
 import gd
@@ -278,6 +279,21 @@ def test_a_view_refused_while_the_compiled_loop_is_prepared_opens_by_itself_as_i
     assert metrics(app) == expected_metrics(objective="logistic_regression", eta=0.2)
     assert app.text_input(key="eta").value == "0.2" and app.radio(key="lang").value == "en"
     assert read_url(app.query_params)[0]["view"] == "theory" and charts(app)
+
+
+def test_while_the_run_above_waits_for_the_compiled_loop_the_tabs_say_so(monkeypatch):
+    """The page as drawn when its wait begins: the run above the tabs refused as warming, and the tabs saying they
+    open with it, not that it is over the cap."""
+    def drawn(_seconds):
+        raise StopException()  # the page as the visitor sees it while it waits
+
+    monkeypatch.setattr(budget, "warming", lambda: True)
+    monkeypatch.setattr(budget, "wait_while_warming", drawn)
+    app = open_page(objective="logistic_regression", max_iter="20000", epsilon="0")
+    said = [box.value for box in app.info]
+    assert any("preparing its fast loop" in box for box in said)
+    assert t("error.cap.tabs.warming") in said and t("error.cap.tabs") not in said
+    assert not app.error and not app.exception
 
 
 def test_a_woken_server_opens_the_default_page_at_once(monkeypatch):
