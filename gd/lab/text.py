@@ -185,9 +185,9 @@ ENGLISH = MappingProxyType({
     "error.cap.tabs": "Every view starts from your run above, which is over the cap: nothing to show until it fits.",
     "error.cap.tabs.warming": "Every view starts from your run above, which waits for the fast loop: the views open "
                               "with it.",
-    "error.cap.warming": "The server has just started and is still preparing its fast loop (a few seconds). On the "
-                         "slower loop it uses meanwhile, this view would take up to {seconds} s; it opens by itself "
-                         "once the fast loop is ready.",
+    "error.cap.warming": "The server has just started and is still preparing its fast loop (from seconds to a minute "
+                         "or two, with the server's load). On the slower loop it uses meanwhile, this view would take "
+                         "up to {seconds} s; it opens by itself once the fast loop is ready.",
     "error.limit": "This view was stopped after {seconds} s of computing, more than the server gives one view. Lower "
                    "the iteration limit{fewer}.",
     "error.cap.button": "Set the iteration limit to {fits}",
@@ -687,7 +687,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "error.cap.run": "你的这次运行在服务器上最多需要 {seconds} 秒和 {megabytes} MB（最多 {limit} 次更新），超过了一个页面允许的开销（{cap_seconds} 秒，{cap_megabytes} MB）。",
     "error.cap.tabs": "每个视图都从上面你的这次运行出发，而它超出了开销上限：在它符合上限之前，这里没有内容可显示。",
     "error.cap.tabs.warming": "每个视图都从上面你的这次运行出发，而它正在等待快速循环：快速循环准备好后，这些视图会随之打开。",
-    "error.cap.warming": "服务器刚刚启动，还在准备它的快速循环（需要几秒钟）。在此期间使用的较慢循环上，这个视图最多需要 {seconds} 秒；快速循环准备好后，它会自动打开。",
+    "error.cap.warming": "服务器刚刚启动，还在准备它的快速循环（视服务器负载，从几秒到一两分钟）。在此期间使用的较慢循环上，这个视图最多需要 {seconds} 秒；快速循环准备好后，它会自动打开。",
     "error.limit": "这个视图计算了 {seconds} 秒后被停止，超过了服务器给一个视图的计算时间。请降低迭代次数上限{fewer}。",
     "error.cap.button": "把迭代次数上限设为 {fits}",
     "error.parameter": "{name} 必须是 {accepted}。",
