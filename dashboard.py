@@ -115,7 +115,9 @@ def forget_closed_sessions() -> int:
     visitors' sessions (about 0.5 MB each) until someone came. Through Streamlit's private session storage (a test
     checks that it is still there); nothing where there is none (no server, or another Streamlit)."""
     try:
-        expired = Runtime.instance()._session_mgr._session_storage._cache.expire()
+        sessions = Runtime.instance()._session_mgr
+        with sessions._storage_lock:  # as Streamlit stores and resumes them, on its own thread
+            expired = sessions._session_storage._cache.expire()
     except (AttributeError, RuntimeError):
         return 0
     for _, closed in expired:
