@@ -152,13 +152,17 @@ def formula(i: int) -> Run:
 
 
 def warming_settings(formulas: bool) -> list[Run]:
-    """One page of each kind, none of them a measured setting: every objective on every tab (with --formulas, a
-    typed 1-D and a typed 2-D function), so that the start holds what any server in service holds (imports, the
-    compiled loop, the heavy worker) and the growth measured is the caches'."""
+    """One page of each kind, none of them a measured setting: every objective on every tab, every variant, update
+    rule, schedule and stopping rule among them (with --formulas, a typed 1-D and a typed 2-D function), so that the
+    start holds what any server in service holds (imports, the compiled loop, each option's first use) and the growth
+    measured is the caches'."""
     if formulas:
         return [Run(), formula(-1), formula(-2)]
     objectives = [name for name in CHOICES["objective"] if name != CUSTOM]
-    return [within_cap(replace(setting(-1 - k), view=view)) for k in range(len(objectives)) for view in TABS]
+    kinds = [replace(setting(-1 - k), view=view) for k in range(len(objectives)) for view in TABS]
+    return [within_cap(replace(run, **{option: CHOICES[option][page % len(CHOICES[option])]
+                                       for option in ("variant", "optimizer", "schedule", "stop")}))
+            for page, run in enumerate(kinds)]
 
 
 def expected_metrics(run: Run) -> list[list[str]]:

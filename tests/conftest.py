@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from gd import compiled
-from gd.lab import heavy
+from gd.lab import heavy, state
 
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
@@ -21,6 +21,16 @@ def compiled_loop_ready():
     """The compiled loop ready before any test, as on a server past its first seconds: until then the work cap prices
     runs on the numpy loop (tests that need that state ask for it with budget.warming patched)."""
     compiled.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def never_idle():
+    """The page's idle give-back off (dashboard.py, last_run): AppTest runs the page in the suite's own process, where
+    its watcher thread stopped the heavy worker and dropped the caches under whatever test ran a minute after the
+    last page (on a loaded CI run, tests/test_heavy.py's worker between its build and its assert)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(state, "IDLE_SECONDS", 10**9)  # the watcher sleeps a quarter of it between looks
+        yield
 
 
 @pytest.fixture(autouse=True)
