@@ -495,7 +495,8 @@ def check_headline(run: Run) -> None:
 
 
 def _refuse_over(run: Run, priced) -> None:
-    allowed = WARMING_SECONDS if warming() else SECONDS
+    waiting = warming()  # read once: a refusal judged against WARMING_SECONDS is said as warming
+    allowed = WARMING_SECONDS if waiting else SECONDS
     seconds, megabytes = priced(None)
     if seconds <= allowed and megabytes <= MEGABYTES:
         return
@@ -506,7 +507,7 @@ def _refuse_over(run: Run, priced) -> None:
         low, high = (middle, high) if spent <= allowed and memory <= MEGABYTES else (low, middle - 1)
     compiled_price = priced(None, False)
     raise WorkCapError(run, runs(run), seconds, megabytes, low,
-                       warming() and compiled_price[0] <= SECONDS and compiled_price[1] <= MEGABYTES)
+                       waiting and compiled_price[0] <= SECONDS and compiled_price[1] <= MEGABYTES)
 
 
 @functools.cache
