@@ -55,6 +55,21 @@ def charts(app: AppTest) -> list[dict]:
     return [json.loads(element.proto.spec) for element in app.main if getattr(element, "type", "") == "vega_lite_chart"]
 
 
+def panel_titles(app: AppTest) -> list[str]:
+    """The side-by-side panels' titles, in page order (each panel is its own chart, titled one part per line)."""
+    return [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
+
+
+def written_title(eta: float, status: str, iterations: int) -> str:
+    """A side-by-side panel's title written out by hand (not by the lab's formatter) from a run's status and count:
+    "η = 0.1 · 45 updates · converged", "η = 1.1 · diverged at update 106"."""
+    if status == "diverged":
+        return f"η = {eta:g} · diverged at update {iterations:,}"
+    count = "1 update" if iterations == 1 else f"{iterations:,} updates"
+    return f"η = {eta:g} · {count} · " + {"converged": "converged", "stalled": "stalled", "max_iter": "hit the limit"}[
+        status]
+
+
 def plain(markdown: str) -> str:
     """A sentence of the page without the backslashes that escape it for Markdown."""
     return markdown.replace("\\", "")

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 import reference
-from app import DASHBOARD, charts, clean, metrics, open_page, page_function
+from app import DASHBOARD, charts, clean, metrics, open_page, page_function, panel_titles, written_title
 from streamlit.runtime import Runtime, RuntimeConfig
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
@@ -32,23 +32,9 @@ def expected_metrics(**keywords) -> dict:
 
 
 def written_titles(etas, **keywords) -> list[str]:
-    """Each compared η's panel title, written out by hand from the plain reference loop's run (tests/reference.py):
-    "η = 0.1 · 45 updates · converged", "η = 1.1 · diverged at update 106"."""
-    said = {"converged": "converged", "stalled": "stalled", "max_iter": "hit the limit"}
-    titles = []
-    for eta in etas:
-        run = reference.descend(eta=eta, **keywords)
-        if run.status == "diverged":
-            titles.append(f"η = {eta:g} · diverged at update {run.iterations:,}")
-        else:
-            count = "1 update" if run.iterations == 1 else f"{run.iterations:,} updates"
-            titles.append(f"η = {eta:g} · {count} · {said[run.status]}")
-    return titles
-
-
-def panel_titles(app) -> list[str]:
-    """The side-by-side panels' titles, in page order (each panel is its own chart, titled one part per line)."""
-    return [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
+    """Each compared η's panel title, from the plain reference loop's run (tests/reference.py)."""
+    return [written_title(eta, run.status, run.iterations) for eta in etas
+            for run in [reference.descend(eta=eta, **keywords)]]
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@ the engine computes when run separately. App tests through Streamlit's AppTest."
 
 import numpy as np
 import pytest
-from app import charts, open_page, plain
+from app import charts, open_page, panel_titles, plain, written_title
 
 import gd
 from gd import theory
 from gd.lab import views
 from gd.lab.controls import RACE_ETAS, Run, start_of, surface_defaults, views_of
 from gd.lab.format import number
-from gd.lab.frames import panel_title
 from gd.lab.links import read_url, to_url
 from gd.lab.text import t
 
@@ -43,8 +42,8 @@ def test_a_surface_has_the_race_its_quadratic_momentums_map_and_a_regression_its
 def test_side_by_side_on_a_surface_is_one_map_per_eta_with_each_runs_path():
     app = open_page(objective="ravine", etas="0.05,0.19,0.21")
     runs = gd.compare([0.05, 0.19, 0.21], "ravine")
-    titles = [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
-    assert titles == [panel_title(result) for result in runs]
+    assert panel_titles(app) == [written_title(eta, result.status, result.iterations)
+                                 for eta, result in zip([0.05, 0.19, 0.21], runs, strict=True)]
     shown = views.compare(Run(objective="ravine", theta0=start_of("ravine"), etas=(0.05, 0.19, 0.21)))
     for spec, result in zip(shown.panels, runs, strict=True):
         drawn = {row["k"]: (row["x"], row["y"]) for row in spec["datasets"]["path"]}
@@ -142,8 +141,8 @@ def test_a_link_to_a_surface_without_learning_rates_opens_with_the_surfaces_own(
     assert defaults == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000}
     runs = gd.compare(list(defaults["etas"]), "rosenbrock")
     assert {result.status for result in runs} == {"max_iter", "converged", "diverged"}  # slow, good, too large
-    titles = [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
-    assert titles == [panel_title(result) for result in runs]
+    assert panel_titles(app) == [written_title(eta, result.status, result.iterations)
+                                 for eta, result in zip(defaults["etas"], runs, strict=True)]
 
 
 def test_the_race_of_a_new_surface_starts_from_that_surfaces_own_etas_in_the_same_tab():
