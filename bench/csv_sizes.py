@@ -1,5 +1,5 @@
 """The largest CSV the page makes: for every built-in curve and surface, the compare view's download
-(frames.csv of frames.points, or maps.points on a surface) for 12 compared η, ε = 0 so no run stops early, the
+(frames.csv of frames.points) for 12 compared η, ε = 0 so no run stops early, the
 largest iteration limit the work cap allows (bench.budget.largest), plain descent and Adam, and four η ranges
 (log-spaced, each η nudged off its round value so that it takes all 17 digits); runs that diverge stop early and
 give fewer rows, so the largest is taken over the ranges.

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
 import gd  # noqa: E402
-from gd.lab import maps  # noqa: E402
+from gd.lab import frames, maps  # noqa: E402
 
 ETAS = (0.0005, 0.001, 0.002, 0.005, 0.01)  # five compared η, as the page's default count
 
@@ -67,7 +67,7 @@ def main():
     surface = maps.surface_map("rosenbrock")
     run = gd.minimize("rosenbrock", eta=0.001)
     regression = gd.minimize("logistic_regression_2d", eta=0.5)
-    route = maps.path(regression)
+    route = frames.path(regression)
     seeds = gd.seeds(0.01, list(range(20)), "himmelblau", variant="sgd")
     start = time.perf_counter()
     maps.momentum_rates()

@@ -25,20 +25,20 @@ def test_a_path_is_drawn_whole_and_the_chart_clips_it():
     """η = 1.1 leaves the plot and never comes back: every update is in the path (the chart clips it at the edge);
     a decaying η that leaves and comes back is drawn coming back (it used to stop where it first left)."""
     result = gd.minimize(eta=1.1)
-    (path,) = frames.trajectories([result])
+    path = frames.path(result)
     assert path["k"].tolist() == list(range(result.iterations + 1))
     assert np.array_equal(path["theta"], result.history)
     back = gd.minimize(eta=1.1, schedule="exponential")
     assert back.status == "converged" and abs(back.theta - 2.5) < 1e-2
     low, high = back.settings.problem.plot_range
-    (drawn,) = frames.trajectories([back])
+    drawn = frames.path(back)
     assert not drawn["theta"].between(low, high).all()  # it left the plot ...
     assert drawn["theta"].iloc[-1] == back.theta  # ... and its last point, back at the minimum, is drawn
 
 
 def test_path_rows_carry_the_engines_values():
     result = gd.minimize(eta=0.1)
-    (path,) = frames.trajectories([result])
+    path = frames.path(result)
     assert np.array_equal(path["theta"], result.history) and np.array_equal(path["loss"], result.losses)
     assert np.allclose(path["grad"], 2 * (result.history - 2.5), rtol=0, atol=1e-15)
 

@@ -40,7 +40,7 @@ def every_chart():
     results = gd.compare([0.001, 0.05], "rosenbrock")
     runs = maps.race_runs("ravine")
     regression = gd.minimize("logistic_regression_2d", eta=0.5)
-    route = maps.path(regression)
+    route = frames.path(regression)
     seeds = gd.seeds(0.01, list(range(5)), "saddle", variant="sgd", max_iter=200)
     yield "panels", maps.panels(results)[1]
     yield "stepped panel", maps.panel(maps.surface_map("logistic_regression_2d"), route,
@@ -179,7 +179,7 @@ def test_a_run_that_leaves_the_map_is_marked_on_its_edge_with_its_value():
 
 def test_the_csv_frame_holds_every_runs_exact_points_thinned():
     results = gd.compare([0.001, 0.002], "rosenbrock")
-    table = maps.points(results, limit=100)
+    table = frames.points(results, limit=100)
     assert list(table.columns) == ["eta", "k", "x", "y", "loss", "grad_x", "grad_y"]
     for eta, rows in table.groupby("eta"):
         run = gd.minimize("rosenbrock", eta=eta)
@@ -283,7 +283,7 @@ def test_the_momentum_charts_cells_are_placed_on_the_grid_it_was_measured_on():
 
 def test_the_regression_line_at_update_k_is_w_k_x_plus_b_k_from_the_runs_history():
     run = gd.minimize("linear_regression_2d", eta=0.1)
-    route = maps.path(run)
+    route = frames.path(run)
     fitted = maps.fits(run, route)
     x = gd.SURFACES["linear_regression_2d"].compiled[1][0]
     for k in (0, 1, 7, run.iterations):
@@ -297,7 +297,7 @@ def test_the_regression_line_at_update_k_is_w_k_x_plus_b_k_from_the_runs_history
 
 def test_the_logistic_fit_at_update_k_is_the_sigmoid_of_w_k_x_plus_b_k_and_the_labels_are_0_or_1():
     run = gd.minimize("logistic_regression_2d", eta=0.5)
-    fitted = maps.fits(run, maps.path(run))
+    fitted = maps.fits(run, frames.path(run))
     for k in (0, 3, run.iterations):
         rows = fitted[fitted["k"] == k]
         w, b = run.history[k]

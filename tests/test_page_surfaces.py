@@ -7,7 +7,7 @@ from app import charts, open_page, panel_titles, plain, written_title
 
 import gd
 from gd import theory
-from gd.lab import views
+from gd.lab import frames, views
 from gd.lab.controls import RACE_ETAS, Run, start_of, surface_defaults, views_of
 from gd.lab.format import number
 from gd.lab.links import read_url, to_url
@@ -178,7 +178,7 @@ def test_a_maps_caption_names_only_the_marks_it_draws(name):
 
     surface = maps.surface_map(name)
     caption = maps.legend_note(surface)
-    spec = maps.panel(surface, maps.path(gd.minimize(name, eta=1e-3, max_iter=5)), maps.escapes(
+    spec = maps.panel(surface, frames.path(gd.minimize(name, eta=1e-3, max_iter=5)), maps.escapes(
         gd.minimize(name, eta=1e-3, max_iter=5), surface.box), "title", "#000", step=5)
     dashed = any(isinstance(layer.get("mark"), dict) and layer["mark"].get("strokeDash")
                  for layer in spec.get("layer", []))

@@ -1,6 +1,6 @@
 """The page's state changes, without a browser: Play, Pause and a tick."""
 
-from gd.lab import state
+from gd.lab import frames, state
 
 
 def test_play_from_the_middle_goes_on_from_there_and_pause_keeps_the_place():
@@ -41,7 +41,7 @@ def test_forgetting_empties_what_the_lab_and_the_engine_cache_for_visitors():
 
     gd.parse_objective("x^2 + y^2 + 0.5*x")
     maps.surface_map(gd.parse_objective("x^2 + y^2 + 0.5*x"))
-    maps.panel(maps.surface_map("ravine"), maps.path(gd.minimize("ravine", max_iter=3)),
+    maps.panel(maps.surface_map("ravine"), frames.path(gd.minimize("ravine", max_iter=3)),
                maps.escapes(gd.minimize("ravine", max_iter=3), maps.surface_map("ravine").box), "t", "#000")
     caches = (typed._read, maps._typed_map, maps._base_spec, maps._template_text)
     assert all(cache.cache_info().currsize for cache in caches)

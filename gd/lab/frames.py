@@ -90,18 +90,32 @@ def panel_title(result) -> str:
              status=t(f"status.{result.status}"))
 
 
-def trajectories(results) -> list[pd.DataFrame]:
-    """Each run's visited points, thinned, the finite ones, one frame per run: a chart clips what leaves its
-    range, so a run that leaves the plot and comes back (a decaying η) is drawn coming back."""
-    problem = results[0].settings.problem
-    frames = []
-    for result in results:
-        history, losses = np.asarray(result.history), np.asarray(result.losses)
-        k = thin(len(history))
-        k = k[np.isfinite(history[k]) & np.isfinite(losses[k])]
-        theta = history[k]
-        frames.append(pd.DataFrame({"k": k, "theta": theta, "loss": losses[k], "grad": gradient(problem, theta)[:, 0]}))
-    return frames
+def axes(dim: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of θ and of ∇J in a run's frames: theta and grad on a curve, x, y and grad_x, grad_y on a
+    surface."""
+    return (("theta",), ("grad",)) if dim == 1 else (("x", "y"), ("grad_x", "grad_y"))
+
+
+def _visited(result, k: np.ndarray, **columns) -> pd.DataFrame:
+    """Rows k of a run: columns given first, then k, θ's coordinates, J and ∇J's (axes())."""
+    problem = result.settings.problem
+    history = np.reshape(np.asarray(result.history, dtype=float), (len(result.history), problem.dim))
+    theta, grad = history[k], gradient(problem, history[k])
+    names, slopes = axes(problem.dim)
+    return pd.DataFrame({**columns, "k": k, **{name: theta[:, i] for i, name in enumerate(names)},
+                         "loss": np.asarray(result.losses, dtype=float)[k],
+                         **{name: grad[:, i] for i, name in enumerate(slopes)}})
+
+
+def path(result, limit: int = PATH_POINTS) -> pd.DataFrame:
+    """A run's visited points θ₀ → θ_k, thinned, the finite ones: k, θ, loss, ∇J (axes()). A chart clips what leaves
+    its range, so a run that leaves the plot and comes back (a decaying η) is drawn coming back."""
+    history = np.reshape(np.asarray(result.history, dtype=float), (len(result.history), -1))
+    losses = np.asarray(result.losses, dtype=float)
+    k = thin(len(history), limit)
+    with np.errstate(all="ignore"):
+        k = k[np.all(np.isfinite(history[k]), axis=1) & np.isfinite(losses[k])]
+    return _visited(result, k)
 
 
 def window(losses) -> tuple[float, float]:
@@ -320,16 +334,10 @@ def best_eta(frame: pd.DataFrame) -> float | None:
 
 
 def points(results, limit: int = CSV_POINTS) -> pd.DataFrame:
-    """The visited points of every run, exact, at most limit per run (thinned as for a chart, the last always
-    kept): columns eta, k, theta, loss, grad, in the machine-readable English the CSV keeps."""
-    problem = results[0].settings.problem
-    frames = []
-    for result in results:
-        k = thin(len(result.history), limit)
-        theta = np.asarray(result.history)[k]
-        frames.append(pd.DataFrame({"eta": result.eta, "k": k, "theta": theta, "loss": np.asarray(result.losses)[k],
-                                    "grad": gradient(problem, theta)[:, 0]}))
-    return pd.concat(frames, ignore_index=True)
+    """The visited points of every run, exact, finite or not, at most limit per run (thinned as for a chart, the last
+    always kept): columns eta, k, θ, loss, ∇J (axes()), in the machine-readable English the CSV keeps."""
+    return pd.concat([_visited(result, thin(len(result.history), limit), eta=result.eta) for result in results],
+                     ignore_index=True)
 
 
 def csv(table: pd.DataFrame) -> bytes:

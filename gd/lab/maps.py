@@ -250,32 +250,6 @@ def _surface(name: str, problem) -> SurfaceMap:
 # --- what a run adds ----------------------------------------------------------------------------------------------
 
 
-def path(result, limit: int = frames.PATH_POINTS) -> pd.DataFrame:
-    """A run's visited points θ₀ → θ_k, thinned (frames.thin), the finite ones: k, x, y, loss, grad_x, grad_y."""
-    history, losses = np.asarray(result.history, dtype=float), np.asarray(result.losses, dtype=float)
-    k = frames.thin(len(history), limit)
-    with np.errstate(all="ignore"):
-        k = k[np.all(np.isfinite(history[k]), axis=1) & np.isfinite(losses[k])]
-    theta = history[k]
-    grad = gradient(result.settings.problem, theta)
-    return pd.DataFrame({"k": k, "x": theta[:, 0], "y": theta[:, 1], "loss": losses[k], "grad_x": grad[:, 0],
-                         "grad_y": grad[:, 1]})
-
-
-def points(results, limit: int = frames.CSV_POINTS) -> pd.DataFrame:
-    """The CSV of 2-D runs: eta, k, x, y, loss, grad_x, grad_y, exact, at most limit rows per run (thinned as for a
-    chart, the last always kept), every point, finite or not."""
-    parts = []
-    for result in results:
-        history = np.asarray(result.history, dtype=float)
-        k = frames.thin(len(history), limit)
-        grad = gradient(result.settings.problem, history[k])
-        parts.append(pd.DataFrame({"eta": result.eta, "k": k, "x": history[k, 0], "y": history[k, 1],
-                                   "loss": np.asarray(result.losses)[k], "grad_x": grad[:, 0],
-                                   "grad_y": grad[:, 1]}))
-    return pd.concat(parts, ignore_index=True)
-
-
 def _edge_point(point: np.ndarray, box) -> tuple[float, float, str]:
     """Where the ray from the map's centre towards a point outside the map crosses the map's edge, and which edge."""
     centre = np.array([(box[0] + box[1]) / 2, (box[2] + box[3]) / 2])
@@ -433,7 +407,7 @@ def at(spec: dict, step: int) -> dict:
 # --- side by side: one map per η ----------------------------------------------------------------------------------
 
 
-PATH, EDGES = "path", "edges"  # the datasets a panel's spec names: its path() and its escapes()
+PATH, EDGES = "path", "edges"  # the datasets a panel's spec names: its frames.path() and its escapes()
 
 
 TEMPLATE_COLOR = "#010203"  # the colour a panel's template is drawn in, replaced by each run's own
@@ -457,8 +431,8 @@ def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict
 
 def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: str, color: str,
           step: int | None = None, notes: list[str] | None = None, description: str = "") -> dict:
-    """One run on the surface's map: the path θ₀ → θ_k (path()), clipped, and a marker on the edge where the run is
-    outside the map (escapes()), its value in the notes under the title (frames.edge_notes unless given). Every map
+    """One run on the surface's map: the path θ₀ → θ_k (frames.path()), clipped, and a marker on the edge where the run
+    is outside the map (escapes()), its value in the notes under the title (frames.edge_notes unless given). Every map
     of a surface has the same axes. step: the path is drawn up to the parameter STEP (starting at step), its head
     marked; None: the whole path."""
     template = _panel_template(surface.name, spoken(), color, step is not None)
@@ -486,7 +460,7 @@ def panels(results, titles=None) -> tuple[dict, ...]:
     titles = titles or [frames.panel_title(result) for result in results]
     edges = [escapes(result, surface.box) for result in results]
     notes = frames.padded([frames.edge_notes(edge) for edge in edges])
-    return tuple(panel(surface, path(result), edge, title, eta_color(index), notes=note,
+    return tuple(panel(surface, frames.path(result), edge, title, eta_color(index), notes=note,
                        description=describe_panel(result, title, "describe.map"))
                  for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
@@ -523,8 +497,8 @@ def race_runs(objective: str, etas: dict[str, float] | None = None, **keywords) 
 
 
 def race_paths(results) -> pd.DataFrame:
-    """Every run's path (path()), with its rule and η: rule, eta, k, x, y, loss, grad_x, grad_y."""
-    return pd.concat([path(result).assign(rule=result.settings.optimizer.name, eta=result.eta)
+    """Every run's path (frames.path()), with its rule and η: rule, eta, k, x, y, loss, grad_x, grad_y."""
+    return pd.concat([frames.path(result).assign(rule=result.settings.optimizer.name, eta=result.eta)
                       for result in results], ignore_index=True)
 
 
@@ -696,8 +670,8 @@ def regression_data(objective: str) -> pd.DataFrame:
 
 
 def fits(result, route: pd.DataFrame) -> pd.DataFrame:
-    """The fitted model at each k of a path (path()): k, x, fit, with (w, b) = θ_k: the line w·x + b at the ends of
-    the data (linear), or the sigmoid σ(w·x + b) at FIT_POINTS points across them (logistic)."""
+    """The fitted model at each k of a path (frames.path()): k, x, fit, with (w, b) = θ_k: the line w·x + b at the ends
+    of the data (linear), or the sigmoid σ(w·x + b) at FIT_POINTS points across them (logistic)."""
     objective = result.settings.objective
     xs = regression_data(objective)["x"]
     logistic = objective == "logistic_regression_2d"

@@ -105,7 +105,7 @@ def panels(results, titles=None) -> tuple[dict, ...]:
     return tuple(charts.panel(curve, plot, path, edge, title, note, charts.eta_color(index),
                               charts.describe_panel(result, title, "describe.panel")).to_dict()
                  for index, (result, path, edge, title, note) in enumerate(zip(
-                     results, frames.trajectories(results), edges, titles, notes, strict=True)))
+                     results, [frames.path(result) for result in results], edges, titles, notes, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def compare(run: Run) -> CompareView:
                                      describe_convergence(results, run.unit, log_x))
     return CompareView(caption, panels(results), convergence.to_dict(),
                        _convergence_caption(results, last, log_x), table, _columns(table),
-                       (maps.points if problem.dim > 1 else frames.points)(results),
+                       frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
                        download_name(run))
 
@@ -551,7 +551,7 @@ class RegressionView:
 def regression(run: Run) -> RegressionView:
     result = _run(run)
     surface = maps.surface_map(run.objective)
-    route = maps.path(result)
+    route = frames.path(result)
     logistic = run.objective == "logistic_regression_2d"
     heading = frames.panel_title(result)
     return RegressionView(
