@@ -37,7 +37,6 @@ from gd.lab.controls import (
     label,
     problem_of,
     race_etas,
-    read_control,
     refusal,
     spec_of,
     start_of,
@@ -240,16 +239,13 @@ def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=Fals
     follow = {} if partner is None else {"on_change": mirror, "args": (widget, partner)}
     text = st.text_input(name or t(f"label.{key}"), key=widget, help=hint or help_text(key), max_chars=MAX_TEXT,
                          **follow)
-    good = st.session_state.setdefault("good", {})
-    try:
-        good[key] = read_control(key, text.strip(), spec)
-    except ParameterError as error:
-        if not quiet:
-            kept = good.get(key, default)
-            readable = escaped(name or t(f"label.{key}"))
-            said = "input.empty" if not text.strip() else "input.kept"
-            st.error(markdown(said, name=readable, accepted=escaped(refusal(error)), value=quoted(text),
-                              kept=escaped(control_text(key, kept))))
+    good, error = state.typed(key, text, st.session_state.get("good", {}), spec)
+    st.session_state["good"] = good
+    if error is not None and not quiet:
+        readable = escaped(name or t(f"label.{key}"))
+        said = "input.empty" if not text.strip() else "input.kept"
+        st.error(markdown(said, name=readable, accepted=escaped(refusal(error)), value=quoted(text),
+                          kept=escaped(control_text(key, good.get(key, default)))))
     return good.get(key, default)
 
 
@@ -298,10 +294,8 @@ def function_ui() -> str:
     name = t("label.function")
     text = st.text_input(name, key="function", max_chars=MAX_LENGTH, on_change=new_function,
                          help=t("help.function", limit=MAX_LENGTH))
-    good = st.session_state.setdefault("good", {})
-    try:
-        good["function"] = read_control("function", text.strip())
-    except ParameterError as error:
+    st.session_state["good"], error = state.typed("function", text, st.session_state.get("good", {}))
+    if error is not None:
         shown = text if len(text) <= 40 else text[:40] + "…"
         said = "input.empty" if not text.strip() else "input.kept"
         st.error(markdown(said, name=escaped(name), accepted=escaped(refusal(error)), value=quoted(shown),

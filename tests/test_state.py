@@ -1,6 +1,10 @@
 """The page's state changes, without a browser: Play, Pause and a tick."""
 
+from dataclasses import replace
+
 from gd.lab import frames, state
+from gd.lab.controls import Run
+from gd.lab.links import to_url
 
 
 def test_play_from_the_middle_goes_on_from_there_and_pause_keeps_the_place():
@@ -92,3 +96,30 @@ def test_a_typed_function_of_another_dimension_drops_the_start():
 def test_a_lesson_resets_every_control_then_sets_its_own():
     assert state.lesson("trap") == state.Change({"eta": 1.0}, reset=True, view="stopping")
     assert state.lesson("rescue") == state.Change({"eta": 1.1, "schedule": "exponential"}, reset=True, view="compare")
+
+
+def test_a_typed_control_reads_its_text_or_keeps_its_last_good_value_and_says_why():
+    good, error = state.typed("eta", " 0.25 ", {"etas": (0.1, 0.2)})
+    assert good == {"etas": (0.1, 0.2), "eta": 0.25} and error is None
+    for text in ("abc", "", "-1", "1" * 300):  # not a number, empty, out of range, too long
+        kept, error = state.typed("eta", text, good)
+        assert kept == {"etas": (0.1, 0.2), "eta": 0.25}  # the last good value, not a default
+        assert error.name == "eta"  # the page names the control and what it accepts
+    assert good == {"etas": (0.1, 0.2), "eta": 0.25}  # the values given are never changed in place
+    kept, error = state.typed("function", "x^^2", {"function": "x^2"})
+    assert kept == {"function": "x^2"} and error is not None
+    assert state.typed("function", "x^4 - y", {"function": "x^2"})[0] == {"function": "x^4 - y"}
+    assert state.typed("eta", "abc", {})[0] == {}  # nothing good yet: the page falls back on the default
+
+
+def test_a_language_round_trip_and_back_restore_what_was_on_screen():
+    """English, then Chinese, then Back: each language's address opens the same settings in its own language."""
+    run = Run(objective="double_well", eta=0.3, etas=(0.05, 0.3), view="theory")
+    english, chinese = to_url(run), to_url(replace(run, lang="zh"))
+    assert english != chinese and state.follows(english, chinese)  # Back after the switch is followed
+    back, problems = state.address_followed(english, "zh")
+    there, _ = state.address_followed(chinese, "en")
+    assert not problems and back.view == there.view == "theory" and back.reset
+    assert back.put["lang"] == "en" and there.put["lang"] == "zh"
+    assert {**back.put, "lang": None} == {**there.put, "lang": None}
+    assert back.put["objective"] == "double_well" and back.put["eta"] == 0.3 and back.put["etas"] == (0.05, 0.3)

@@ -10,6 +10,7 @@ from gd.lab.controls import (
     RACE,
     SURFACE_OWN,
     problem_of,
+    read_control,
     surface_defaults,
     views_of,
 )
@@ -45,6 +46,17 @@ def idle(last_run: float, now: float) -> bool:
     """Whether a server whose last page run was at last_run (seconds, monotonic) is idle at now: no visitor has
     changed anything for IDLE_SECONDS, so its cached views serve no one."""
     return now - last_run >= IDLE_SECONDS
+
+
+def typed(key: str, text: str, good: dict, spec=None) -> tuple[dict, ParameterError | None]:
+    """A control typed as text (a number, the η list, θ₀, a function): the last good values with this one read from
+    the text (a new dict), and no error; or, when the text cannot be used, the last good values as they were and
+    why, for the page to say beside the control while it keeps using the last good value: nothing is silently
+    replaced. spec: the control's range when it is not its own (a rule's hyperparameter)."""
+    try:
+        return {**good, key: read_control(key, text.strip(), spec)}, None
+    except ParameterError as error:
+        return good, error
 
 
 class Change(NamedTuple):
