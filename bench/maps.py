@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
 import gd  # noqa: E402
-from gd.lab import frames, maps  # noqa: E402
+from gd.lab import fitted_model, frames, maps, momentum_map, races  # noqa: E402
 
 ETAS = (0.0005, 0.001, 0.002, 0.005, 0.01)  # five compared η, as the page's default count
 
@@ -57,10 +57,10 @@ def main():
         first = (time.perf_counter() - start) * 1e3
         maps.panels(results)  # every colour's template
         later, specs = timed(lambda results=results: maps.panels(results), repeats)
-        run_time, runs = timed(lambda name=name: maps.race_runs(name), repeats)
-        routes, gaps = maps.race_paths(runs), maps.race_gaps(runs)
+        run_time, runs = timed(lambda name=name: races.runs(name), repeats)
+        routes, gaps = races.paths(runs), races.gaps(runs)
         chart_time, (race, gap) = timed(lambda surface=surface, routes=routes, gaps=gaps: (
-            maps.race(surface, routes, 10**6), maps.race_gap_chart(gaps, 10**6)), repeats)
+            races.chart(surface, routes, 10**6), races.gap_chart(gaps, 10**6)), repeats)
         print(f"| {name} | {once:.1f} ms | {first:.0f} ms | {later / len(ETAS):.1f} ms | "
               f"{statistics.median(size(spec) for spec in specs) / 1e3:.0f} | {run_time:.1f} ms | "
               f"{chart_time:.0f} ms | {size(race) / 1e3:.0f} + {size(gap) / 1e3:.0f} |")
@@ -70,14 +70,14 @@ def main():
     route = frames.path(regression)
     seeds = gd.seeds(0.01, list(range(20)), "himmelblau", variant="sgd")
     start = time.perf_counter()
-    maps.momentum_rates()
+    momentum_map.rates()
     measured = (time.perf_counter() - start) * 1e3
     others = {
-        "momentum map (40 × 40, its rates measured once)": lambda: maps.momentum_chart(maps.momentum_rates(),
+        "momentum map (40 × 40, its rates measured once)": lambda: momentum_map.chart(momentum_map.rates(),
                                                                                        (0.1, 0.5)),
         "one update (200 updates, Rosenbrock)": lambda: maps.update_map(surface, maps.update_shapes(run, surface.box)),
-        "regression fits (logistic)": lambda: maps.regression_chart(
-            maps.regression_data("logistic_regression_2d"), maps.fits(regression, route), 0, logistic=True),
+        "regression fits (logistic)": lambda: fitted_model.chart(
+            fitted_model.data("logistic_regression_2d"), fitted_model.fits(regression, route), 0, logistic=True),
         "regression map (logistic, stepped)": lambda: maps.panel(
             maps.surface_map("logistic_regression_2d"), route,
             maps.escapes(regression, maps.surface_map("logistic_regression_2d").box), "-", "#4c78a8", step=0),

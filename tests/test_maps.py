@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import gd
-from gd.lab import charts, frames, maps
-from gd.lab.controls import RACE_ETAS
+from gd.lab import charts, fitted_model, frames, maps, momentum_map, races
+from gd.lab.controls import RACE_ETAS, race_etas
 from gd.lab.text import speaking
 
 A = np.array([[5.5, 4.5], [4.5, 5.5]])  # the ravine's matrix, as the issue writes it
@@ -38,7 +38,7 @@ def every_chart():
     """One spec of every builder, with its name."""
     surface = maps.surface_map("rosenbrock")
     results = gd.compare([0.001, 0.05], "rosenbrock")
-    runs = maps.race_runs("ravine")
+    runs = races.runs("ravine")
     regression = gd.minimize("logistic_regression_2d", eta=0.5)
     route = frames.path(regression)
     seeds = gd.seeds(0.01, list(range(5)), "saddle", variant="sgd", max_iter=200)
@@ -46,11 +46,11 @@ def every_chart():
     yield "stepped panel", maps.panel(maps.surface_map("logistic_regression_2d"), route,
                                       maps.escapes(regression, maps.surface_map("logistic_regression_2d").box),
                                       "t", charts.eta_color(0), step=3)
-    yield "race", maps.race(maps.surface_map("ravine"), maps.race_paths(runs), 10)
-    yield "race gaps", maps.race_gap_chart(maps.race_gaps(runs), 10)
-    yield "momentum", maps.momentum_chart(maps.momentum_rates(), (0.1, 0.5))
-    yield "regression", maps.regression_chart(maps.regression_data("logistic_regression_2d"),
-                                              maps.fits(regression, route), 3, logistic=True)
+    yield "race", races.chart(maps.surface_map("ravine"), races.paths(runs), 10)
+    yield "race gaps", races.gap_chart(races.gaps(runs), 10)
+    yield "momentum", momentum_map.chart(momentum_map.rates(), (0.1, 0.5))
+    yield "regression", fitted_model.chart(fitted_model.data("logistic_regression_2d"),
+                                              fitted_model.fits(regression, route), 3, logistic=True)
     yield "cloud", maps.cloud_map(maps.surface_map("saddle"), maps.cloud(seeds), "seeds")
     yield "update", maps.update_map(surface, maps.update_shapes(results[0], surface.box), 2)
 
@@ -196,8 +196,8 @@ def test_the_csv_frame_holds_every_runs_exact_points_thinned():
 
 @pytest.mark.parametrize("name", list(gd.SURFACES))
 def test_the_race_has_every_rule_and_each_path_is_a_separate_run_with_its_eta(name):
-    runs = maps.race_runs(name)
-    routes = maps.race_paths(runs)
+    runs = races.runs(name)
+    routes = races.paths(runs)
     assert list(dict.fromkeys(routes["rule"])) == list(gd.OPTIMIZERS)
     for rule, rows in routes.groupby("rule"):
         eta = RACE_ETAS[name][rule]
@@ -205,7 +205,7 @@ def test_the_race_has_every_rule_and_each_path_is_a_separate_run_with_its_eta(na
         assert set(rows["eta"]) == {eta}
         assert np.array_equal(rows[["x", "y"]].to_numpy(), run.history[rows["k"].to_numpy()])
         assert rows["k"].iloc[-1] == run.iterations
-    spec = maps.race(maps.surface_map(name), routes, 50)
+    spec = races.chart(maps.surface_map(name), routes, 50)
     path_layer = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "line"
                       and "color" in layer["encoding"])
     assert dataset(spec, path_layer) == routes[["rule", "eta", "k", "x", "y", "loss"]].to_dict("records")
@@ -215,7 +215,7 @@ def test_the_race_has_every_rule_and_each_path_is_a_separate_run_with_its_eta(na
 
 @pytest.mark.parametrize("name", list(gd.SURFACES))
 def test_every_rules_default_eta_reaches_a_stationary_point_from_the_surfaces_start(name):
-    for run in maps.race_runs(name):
+    for run in races.runs(name):
         assert run.status == "converged", (name, run.settings.optimizer.name)
         assert run.iterations <= run.settings.max_iter
         ends = np.asarray(list(gd.SURFACES[name].minimizers) + list(gd.SURFACES[name].saddles))
@@ -228,17 +228,17 @@ def test_every_rules_default_eta_reaches_a_stationary_point_from_the_surfaces_st
 
 def test_the_default_etas_are_the_fastest_of_the_grid_as_their_comment_says():
     for name in gd.SURFACES:
-        assert maps.race_etas(name) == {rule: maps.race_eta(name, rule) for rule in gd.OPTIMIZERS}, name
+        assert race_etas(name) == {rule: races.eta(name, rule) for rule in gd.OPTIMIZERS}, name
 
 
 def test_the_race_gaps_are_each_runs_loss_above_the_minimum_and_the_step_moves_only_the_parameter():
-    runs = maps.race_runs("himmelblau")
-    gaps = maps.race_gaps(runs)
+    runs = races.runs("himmelblau")
+    gaps = races.gaps(runs)
     for run in runs:
         rows = gaps[gaps["rule"] == run.settings.optimizer.name]
         expected = np.maximum(run.losses[rows["k"].to_numpy()] - 0.0, frames.GAP_FLOOR)
         assert np.array_equal(rows["gap"].to_numpy(), expected)
-    spec = maps.race_gap_chart(gaps, 5)
+    spec = races.gap_chart(gaps, 5)
     moved = maps.at(spec, 40)
     assert moved["datasets"][charts.PLAYER] == [{charts.STEP: 40.0}]
     assert {**moved, "datasets": {**moved["datasets"], charts.PLAYER: None}} == \
@@ -249,15 +249,15 @@ def test_the_race_gaps_are_each_runs_loss_above_the_minimum_and_the_step_moves_o
 
 
 def test_the_momentum_maps_best_marker_is_at_theorys_pair_for_eigenvalues_1_and_10():
-    rates = maps.momentum_rates()
-    spec = maps.momentum_chart(rates, chosen=(0.1, 0.5))
+    rates = momentum_map.rates()
+    spec = momentum_map.chart(rates, chosen=(0.1, 0.5))
     marks = next(rows for rows in spec["datasets"].values() if rows and "kind" in rows[0])
     best = next(row for row in marks if row["kind"] == "best")
     root = math.sqrt(10.0)  # κ = 10 / 1
     assert best["eta"] == pytest.approx(4 / (1 + root) ** 2, rel=1e-12)
     assert best["beta"] == pytest.approx(((root - 1) / (root + 1)) ** 2, rel=1e-12)
     assert next(row for row in marks if row["kind"] == "chosen")["eta"] == 0.1
-    cells = maps.momentum_cells(rates)
+    cells = momentum_map.cells(rates)
     # no cell of the grid beats theory's best rate (√κ − 1)/(√κ + 1), and a rate of 1 or more is "diverges"
     assert cells["rate"].min() >= 0.99 * (root - 1) / (root + 1)
     assert np.array_equal(cells["diverges"], ~(rates.rates.ravel() < 1))
@@ -266,9 +266,9 @@ def test_the_momentum_maps_best_marker_is_at_theorys_pair_for_eigenvalues_1_and_
 
 
 def test_the_momentum_charts_cells_are_placed_on_the_grid_it_was_measured_on():
-    rates = maps.momentum_rates()
-    spec = maps.momentum_chart(rates)
-    cells = maps.momentum_cells(rates)
+    rates = momentum_map.rates()
+    spec = momentum_map.chart(rates)
+    cells = momentum_map.cells(rates)
     rect = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "rect")
     rows = dataset(spec, rect)
     assert len(rows) == rates.rates.size
@@ -284,26 +284,26 @@ def test_the_momentum_charts_cells_are_placed_on_the_grid_it_was_measured_on():
 def test_the_regression_line_at_update_k_is_w_k_x_plus_b_k_from_the_runs_history():
     run = gd.minimize("linear_regression_2d", eta=0.1)
     route = frames.path(run)
-    fitted = maps.fits(run, route)
+    fitted = fitted_model.fits(run, route)
     x = gd.SURFACES["linear_regression_2d"].compiled[1][0]
     for k in (0, 1, 7, run.iterations):
         rows = fitted[fitted["k"] == k]
         w, b = run.history[k]
         assert rows["x"].tolist() == [x.min(), x.max()]
         assert np.allclose(rows["fit"], w * rows["x"] + b, rtol=1e-15, atol=1e-15)
-    data = maps.regression_data("linear_regression_2d")
+    data = fitted_model.data("linear_regression_2d")
     assert np.array_equal(data["y"], gd.SURFACES["linear_regression_2d"].compiled[1][1])
 
 
 def test_the_logistic_fit_at_update_k_is_the_sigmoid_of_w_k_x_plus_b_k_and_the_labels_are_0_or_1():
     run = gd.minimize("logistic_regression_2d", eta=0.5)
-    fitted = maps.fits(run, frames.path(run))
+    fitted = fitted_model.fits(run, frames.path(run))
     for k in (0, 3, run.iterations):
         rows = fitted[fitted["k"] == k]
         w, b = run.history[k]
-        assert len(rows) == maps.FIT_POINTS
+        assert len(rows) == fitted_model.FIT_POINTS
         assert np.allclose(rows["fit"], 1 / (1 + np.exp(-(w * rows["x"] + b))), rtol=1e-12)
-    assert set(maps.regression_data("logistic_regression_2d")["y"]) == {0.0, 1.0}
+    assert set(fitted_model.data("logistic_regression_2d")["y"]) == {0.0, 1.0}
 
 
 # --- noise and one update --------------------------------------------------------------------------------------
@@ -346,8 +346,8 @@ def test_every_chart_takes_its_columns_width_and_is_valid_vega_lite(name, spec):
 
 def test_a_stepped_charts_parameter_starts_where_asked_and_filters_its_layers():
     surface = maps.surface_map("ravine")
-    runs = maps.race_runs("ravine")
-    spec = maps.race(surface, maps.race_paths(runs), 12)
+    runs = races.runs("ravine")
+    spec = races.chart(surface, races.paths(runs), 12)
     assert spec["datasets"][charts.PLAYER] == [{charts.STEP: 12.0}]
     (step,) = [param for param in spec["params"] if param["name"] == charts.STEP]
     assert f"data('{charts.PLAYER}')[0].{charts.STEP}" in step["expr"]  # read from the player's row
@@ -367,5 +367,5 @@ def test_the_maps_text_is_in_the_language_spoken_and_the_cache_keeps_the_languag
     assert {"最小值", "鞍点"} <= labels(chinese) and not {"minimum", "saddle point"} & labels(chinese)
     assert {"minimum", "saddle point"} <= labels(english)
     with speaking("zh"):
-        race = maps.race_gap_chart(maps.race_gaps(maps.race_runs("ravine")), 0)
+        race = races.gap_chart(races.gaps(races.runs("ravine")), 0)
     assert '"普通梯度下降"' in race["layer"][0]["encoding"]["color"]["legend"]["labelExpr"]

@@ -43,7 +43,7 @@ HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or sche
                    for spec in entry.hyperparameters}
 # Each rule's η in the race, per surface: from the surface's start, the η of a grid (1, 2, 5 × 10ᵏ from 1e-4 to 10)
 # that converges (within 1 % of the map's width of a minimizer or saddle) in the fewest updates, the smaller on a
-# tie, with the engine's defaults (full batch, ε = 1e-8 on |ΔJ|, 10,000 updates at most); gd.lab.maps.race_eta
+# tie, with the engine's defaults (full batch, ε = 1e-8 on |ΔJ|, 10,000 updates at most); gd.lab.races.eta
 # finds it and a test checks this table against it. On the saddle, from its start on y = 0, no full-batch rule
 # leaves that line: every one converges to the saddle point, which is the lesson there.
 RACE_ETAS = {

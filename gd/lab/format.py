@@ -55,3 +55,15 @@ def accepted(spec=None, *, options=None) -> str:
     if math.isfinite(spec.high):
         bounds.append(t("accepted.below" if spec.high_open else "accepted.at_most", value=f"{spec.high:g}"))
     return t("accepted.numbers", bounds=t("accepted.and").join(bounds)) if bounds else t("accepted.number")
+
+
+def rounded(values, digits: int = 6) -> np.ndarray:
+    """Values to digits significant digits, for what a chart only shows (its JSON is then short); 0, inf and nan
+    as they are (and anything below 1e-294 becomes 0)."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        places = digits - 1 - np.floor(np.log10(np.abs(values)))
+        places = np.where(np.isfinite(places), places, 0)
+        up, down = 10.0 ** np.clip(places, 0, 300), 10.0 ** np.clip(-places, 0, 300)
+        rounded = np.round(values * up / down) * down / up  # an integer over a power of ten: a short repr
+    return np.where(np.isfinite(values), rounded, values)

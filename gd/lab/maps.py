@@ -1,4 +1,6 @@
-"""The 2-D views' frames and charts: contour maps of a surface (gd.surfaces) with runs drawn on them.
+"""A surface's map (gd.surfaces) and what any view draws on one: paths, panels side by side, the seeds' ends, one
+update. The race (races.py), momentum's (η, β) map (momentum_map.py) and the fitted model (fitted_model.py) build on
+what is here (map_chart, axes, heads, path_tooltip).
 
 A map is a filled background (GRID_CELLS² quantitative rects, each shaded by the band of levels its centre
 lies in), contour lines at those levels (computed with contourpy on a CONTOUR_GRID² grid, thinned, drawn as
@@ -26,7 +28,6 @@ import gd
 from gd import theory
 from gd.lab import frames
 from gd.lab.charts import (
-    CURVE_COLOR,
     EDGE_SHAPES,
     FIT_WIDTH,
     PATH_COLOR,
@@ -35,16 +36,12 @@ from gd.lab.charts import (
     at_step,
     describe_panel,
     eta_color,
-    log_axis,
     panel_title,
     played,
     player_param,
-    relabelled,
-    series,
     status_channels,
 )
-from gd.lab.controls import MOMENTUM_CELLS, race_etas
-from gd.lab.format import number
+from gd.lab.format import number, rounded
 from gd.lab.text import spoken, t
 from gd.run import gradient
 from gd.typed import TypedObjective
@@ -64,7 +61,6 @@ LOG_ABOVE = 100.0  # log-spaced levels on a surface that is not quadratic and wh
 LINEAR_TOP = 0.75  # evenly spaced levels reach this quantile of J on the map
 LOG_DECADES = 4  # log-spaced levels span this many decades below the map's highest J − J*
 MAP_HEIGHT = 280  # px of a map's plot; its title, legend and axes add what they need (charts.FIT_WIDTH)
-RACE_HEIGHT = 300  # px: the race's map, its legend below
 SIDE_HEIGHT = 200  # px of the charts drawn beside a map (gaps, the regression's data)
 BACKGROUND = ("#f7f9fc", "#b4c1d0")  # the lowest band's shade, the highest's
 LINE_COLOR = "#5f6f82"
@@ -90,7 +86,7 @@ class SurfaceMap:
     marks: pd.DataFrame  # kind ("minimum" or "saddle"), x, y
 
 
-def _box(problem) -> tuple[float, float, float, float]:
+def map_box(problem) -> tuple[float, float, float, float]:
     (x_low, x_high), (y_low, y_high) = problem.bounds
     return float(x_low), float(x_high), float(y_low), float(y_high)
 
@@ -236,7 +232,7 @@ def _typed_map(name: str) -> SurfaceMap:
 
 
 def _surface(name: str, problem) -> SurfaceMap:
-    box = _box(problem)
+    box = map_box(problem)
     xs, ys = np.linspace(box[0], box[1], CONTOUR_GRID), np.linspace(box[2], box[3], CONTOUR_GRID)
     levels, log = contour_levels(problem, _values(problem, xs, ys))
     contours, levels = _contours(problem, box, levels)
@@ -295,7 +291,7 @@ def _scales(surface: SurfaceMap) -> tuple[alt.Scale, alt.Scale]:
             alt.Scale(domain=[y_low, y_high], nice=False, zero=False))
 
 
-def _axes(surface: SurfaceMap, x: str = "x", y: str = "y") -> tuple[alt.X, alt.Y]:
+def axes(surface: SurfaceMap, x: str = "x", y: str = "y") -> tuple[alt.X, alt.Y]:
     """The map's axes (the surface's bounds, the same in every map of it) on the fields x and y."""
     names, (x_scale, y_scale) = _names(surface), _scales(surface)
     return alt.X(f"{x}:Q", title=names[0], scale=x_scale), alt.Y(f"{y}:Q", title=names[1], scale=y_scale)
@@ -307,7 +303,7 @@ def _names(surface: SurfaceMap) -> tuple[str, str]:
 
 def _base(surface: SurfaceMap) -> list:
     """The background, the contour lines, the eigen-directions and the stationary points, on the map's axes."""
-    x, y = _axes(surface)
+    x, y = axes(surface)
     level_text = [number(level, 3) for level in surface.levels]
     shade = alt.Scale(domain=[0, len(surface.levels)], range=list(BACKGROUND))
     layers = [
@@ -336,7 +332,7 @@ def _base(surface: SurfaceMap) -> list:
     return layers
 
 
-def _path_tooltip(surface: SurfaceMap) -> list:
+def path_tooltip(surface: SurfaceMap) -> list:
     first, second = _names(surface)
     return [alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", title=first, format=".6g"),
             alt.Tooltip("y:Q", title=second, format=".6g"), alt.Tooltip("loss:Q", title="J", format=".6g"),
@@ -346,19 +342,19 @@ def _path_tooltip(surface: SurfaceMap) -> list:
 
 def _path_layers(surface: SurfaceMap, route: pd.DataFrame, color: str, stepped: bool = False) -> list:
     """A path with its points, clipped to the map; stepped: drawn up to the parameter STEP, its head marked."""
-    x, y = _axes(surface)
+    x, y = axes(surface)
     chart = alt.Chart(route).transform_filter(f"datum.k <= {STEP}") if stepped else alt.Chart(route)
     layers = [chart.mark_line(color=color, strokeWidth=1.6, clip=True,
                               point=alt.OverlayMarkDef(size=22, color=color, filled=True, clip=True)).encode(
-        x=x, y=y, order="k:Q", tooltip=_path_tooltip(surface))]
+        x=x, y=y, order="k:Q", tooltip=path_tooltip(surface))]
     if stepped:
-        layers.append(_heads(chart).mark_point(size=90, filled=True, color=color, opacity=1, stroke="white",
+        layers.append(heads(chart).mark_point(size=90, filled=True, color=color, opacity=1, stroke="white",
                                                strokeWidth=1, clip=True).encode(x=x, y=y,
-                                                                                tooltip=_path_tooltip(surface)))
+                                                                                tooltip=path_tooltip(surface)))
     return layers
 
 
-def _heads(chart: alt.Chart, group: list | None = None) -> alt.Chart:
+def heads(chart: alt.Chart, group: list | None = None) -> alt.Chart:
     """Of the rows up to STEP, the last (the largest k) of each group."""
     return chart.transform_joinaggregate(head="max(k)", groupby=group or []).transform_filter(
         alt.datum.k == alt.datum.head)
@@ -367,7 +363,7 @@ def _heads(chart: alt.Chart, group: list | None = None) -> alt.Chart:
 def _edge_layers(surface: SurfaceMap, edges, color: str) -> list:
     """A marker for each row of edges (escapes()), one layer per side; its value is in the notes under the map's
     title (frames.edge_notes), so that no label lies on the map's marks."""
-    x, y = _axes(surface)
+    x, y = axes(surface)
     return [alt.Chart(edges).transform_filter(alt.datum.side == side).encode(
         x=x, y=y, tooltip=alt.Tooltip("label:N", title="")).mark_point(shape=shape, size=120, filled=True,
                                                                        color=color, opacity=1, aria=False)
@@ -381,7 +377,7 @@ def _base_spec(name: str, language: str) -> dict:
     return alt.layer(*_base(surface_map(name))).to_dict()
 
 
-def _map(surface: SurfaceMap, layers: list, title: str | None = None, step: int | None = None,
+def map_chart(surface: SurfaceMap, layers: list, title: str | None = None, step: int | None = None,
          height: int = MAP_HEIGHT, description: str = "") -> dict:
     """A map: the surface's base layers (cached, _base_spec) under these layers, one spec, with its description (its
     accessible name). Its datasets' rows are shared with the cache, to be read (serialised), never written."""
@@ -421,7 +417,7 @@ def _template_text(name: str, language: str, stepped: bool) -> str:
     surface = surface_map(name)
     layers = (_path_layers(surface, alt.Data(name=PATH), TEMPLATE_COLOR, stepped)
               + _edge_layers(surface, alt.Data(name=EDGES), TEMPLATE_COLOR))
-    return json.dumps(_map(surface, layers, "-", 0 if stepped else None))
+    return json.dumps(map_chart(surface, layers, "-", 0 if stepped else None))
 
 
 def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict:
@@ -465,259 +461,6 @@ def panels(results, titles=None) -> tuple[dict, ...]:
                  for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
 
-# --- the optimizer race --------------------------------------------------------------------------------------------
-
-RACE_GRID = tuple(m * 10.0**e for e in range(-4, 1) for m in (1, 2, 5)) + (10.0,)  # 1e-4, 2e-4, 5e-4, … 5, 10
-# Each rule's default η: controls.RACE_ETAS, which race_eta() re-derives (tests/test_maps.py).
-ARRIVAL = 0.01  # a race run arrives when it ends this share of the map's width from a minimizer or saddle
-
-
-def arrived(result) -> bool:
-    """The run converged (gd's status) and ended near a stationary point: within ARRIVAL of the map's width."""
-    problem = result.settings.problem
-    box = _box(problem)
-    stationary = np.asarray(list(problem.minimizers) + list(problem.saddles), dtype=float)
-    distance = np.min(np.linalg.norm(stationary - np.asarray(result.theta), axis=1))
-    return result.status == "converged" and bool(distance <= ARRIVAL * (box[1] - box[0]))
-
-
-def race_eta(objective: str, optimizer: str, grid=RACE_GRID, **keywords) -> float | None:
-    """The η of grid with which the rule arrives (arrived()) in the fewest updates, the smallest on a tie; None if
-    none does. One vectorized run of the whole grid."""
-    results = [result for result in gd.compare(list(grid), objective, optimizer=optimizer, **keywords)
-               if arrived(result)]
-    return min(results, key=lambda result: (result.iterations, result.eta)).eta if results else None
-
-
-def race_runs(objective: str, etas: dict[str, float] | None = None, **keywords) -> list:
-    """Every update rule of gd.OPTIMIZERS, in its order, from the same start on the same surface, each with its η
-    (race_etas by default): one gd.minimize each."""
-    etas = etas or race_etas(objective)
-    return [gd.minimize(objective, eta=etas[name], optimizer=name, **keywords) for name in gd.OPTIMIZERS]
-
-
-def race_paths(results) -> pd.DataFrame:
-    """Every run's path (frames.path()), with its rule and η: rule, eta, k, x, y, loss, grad_x, grad_y."""
-    return pd.concat([frames.path(result).assign(rule=result.settings.optimizer.name, eta=result.eta)
-                      for result in results], ignore_index=True)
-
-
-def race_gaps(results) -> pd.DataFrame:
-    """J(θ_k) − J* against k for every run, thinned, floored at frames.GAP_FLOOR (a log axis has no zero): rule,
-    k, gap."""
-    parts = []
-    for result in results:
-        k = frames.thin(len(result.losses))
-        with np.errstate(all="ignore"):
-            gap = np.asarray(result.losses)[k] - result.settings.problem.min_value
-        keep = np.isfinite(gap)
-        parts.append(pd.DataFrame({"rule": result.settings.optimizer.name, "k": k[keep],
-                                   "gap": np.maximum(gap[keep], frames.GAP_FLOOR)}))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _rule_channels(rules: list[str]) -> tuple:
-    """Each rule's colour, shape and dash (charts.series), its legend below in the page's language."""
-    names = {rule: t(f"optimizer.{rule}.title") for rule in rules}
-    return series("rule:N", rules, t("map.rule"), {  # titled: Streamlit retitles an untitled colour only, and
-        # channels with different titles would draw two legends
-        "orient": "bottom", "labelExpr": relabelled(names), "labelLimit": 0,
-        "columns": 1, "symbolStrokeWidth": 2})  # a rule's name is long: one a row, whole on the narrowest phone
-
-
-def race(surface: SurfaceMap, routes: pd.DataFrame, step: int, description: str = "") -> dict:
-    """Every rule's path on one map (race_paths), each in its colour and dash, drawn up to the parameter STEP
-    (starting at step), each head marked with the rule's shape: the chart holds every step, the page moves only the
-    parameter (at())."""
-    x, y = _axes(surface)
-    rules = list(dict.fromkeys(routes["rule"]))
-    color, shape, dash = _rule_channels(rules)
-    shown = alt.Chart(routes[["rule", "eta", "k", "x", "y", "loss"]]).transform_filter(f"datum.k <= {STEP}")
-    tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("eta:Q", title="η", format=".4g"),
-               *_path_tooltip(surface)[:4]]
-    layers = [
-        shown.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash.legend(None),
-                                                           detail="rule:N",
-                                                           order="k:Q", tooltip=tooltip),
-        _heads(shown, ["rule"]).mark_point(size=110, filled=True, opacity=1, stroke="white", strokeWidth=1,
-                                           clip=True).encode(x=x, y=y, color=color.legend(None),
-                                                             shape=shape.legend(None),
-                                                             tooltip=tooltip)]  # one legend, the colours': a
-    # dash legend does not merge with it on a map (two legends); the gap chart beside it gives each colour its shape
-    return _map(surface, layers, step=step, height=RACE_HEIGHT, description=description)
-
-
-def race_gap_chart(gaps: pd.DataFrame, step: int, description: str = "") -> dict:
-    """J − J* on a log scale against updates (a symmetric log axis, as the rules take tens to thousands of updates),
-    one line per rule in its colour and dash, with a rule at the parameter STEP and each run's value there in its
-    shape."""
-    rules = list(dict.fromkeys(gaps["rule"]))
-    color, shape, dash = _rule_channels(rules)
-    scale, axis = log_axis(1.0, float(max(int(gaps["k"].max()), 1)), t("chart.unit.k"))
-    x = alt.X("k:Q", scale=scale, axis=axis)
-    y = alt.Y("gap:Q", title=t("chart.gap"), scale=alt.Scale(type="log"))
-    tooltip = [alt.Tooltip("rule:N", title=t("map.rule")), alt.Tooltip("k:Q", title="k"),
-               alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
-    base = alt.Chart(gaps)
-    return played(alt.layer(
-        base.mark_line(strokeWidth=1.8, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip),
-        _heads(base.transform_filter(f"datum.k <= {STEP}"), ["rule"]).mark_point(
-            size=60, filled=True, opacity=1, clip=True).encode(x=x, y=y, color=color.legend(None),
-                                                               shape=shape.legend(None),
-                                                               tooltip=tooltip),
-        alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(k=STEP).mark_rule(
-            color="#555", strokeDash=[4, 4], aria=False).encode(x="k:Q"),
-    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container", autosize=FIT_WIDTH,
-                                                description=description).to_dict(), step=step)
-
-
-# --- momentum's map over (η, β) -----------------------------------------------------------------------------------
-
-MOMENTUM_ETA = 0.45  # the grid's largest η on the ravine: past 2(1 + β)/λmax = 0.4 at β = 1, every run diverges
-MOMENTUM_BETA = 0.99  # the grid's largest β
-
-
-def momentum_grid(cells=MOMENTUM_CELLS) -> tuple[np.ndarray, np.ndarray]:
-    """The centres of the (η, β) grid's cells: η evenly from 0 (excluded) to MOMENTUM_ETA, β from 0 to
-    MOMENTUM_BETA (both ends in)."""
-    columns, rows = cells
-    return np.arange(1, columns + 1) * (MOMENTUM_ETA / columns), np.linspace(0.0, MOMENTUM_BETA, rows)
-
-
-@functools.lru_cache(maxsize=4)
-def momentum_rates(cells=MOMENTUM_CELLS, objective: str = "ravine") -> theory.MomentumMap:
-    """theory.momentum_map over momentum_grid(cells), once per process."""
-    etas, betas = momentum_grid(cells)
-    return theory.momentum_map(etas, betas, objective)
-
-
-def _edges(centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell's low and high edge: halfway to its neighbours, as wide as its neighbour at the ends."""
-    middle = (centres[1:] + centres[:-1]) / 2
-    return (np.concatenate([[centres[0] - (middle[0] - centres[0])], middle]),
-            np.concatenate([middle, [centres[-1] + (centres[-1] - middle[-1])]]))
-
-
-def momentum_cells(rates: theory.MomentumMap) -> pd.DataFrame:
-    """One rect per (η, β): column, row (its place in the grid), eta, beta (its centre), eta_low, eta2, beta_low,
-    beta2 (its edges), rate (nan where it is 1 or more), diverges."""
-    eta_low, eta_high = _edges(rates.etas)
-    beta_low, beta_high = _edges(rates.betas)
-    row, column = np.meshgrid(np.arange(len(rates.betas)), np.arange(len(rates.etas)), indexing="ij")
-    row, column = row.ravel(), column.ravel()
-    rate = rates.rates.ravel()
-    diverges = ~(rate < 1)
-    return pd.DataFrame({"column": column, "row": row, "eta": rates.etas[column], "beta": rates.betas[row],
-                         "eta_low": eta_low[column],
-                         "eta2": eta_high[column], "beta_low": beta_low[row], "beta2": beta_high[row],
-                         "rate": np.where(diverges, np.nan, rate), "diverges": diverges})
-
-
-def momentum_chart(rates: theory.MomentumMap, chosen: tuple[float, float] | None = None, description: str = ""
-                   ) -> dict:
-    """Distill's map: the measured rate per update of heavy-ball momentum at every (η, β), a sequential scheme from
-    fast (dark) to slow, rates of 1 or more drawn as "diverges"; theory's best pair marked, and chosen (η, β)."""
-    cells = momentum_cells(rates)
-    x = alt.X("eta_low:Q", title="η", scale=alt.Scale(domain=[0, float(cells["eta2"].max())], nice=False))
-    y = alt.Y("beta_low:Q", title="β", scale=alt.Scale(domain=[0, float(cells["beta2"].max())], nice=False))
-    tooltip = [alt.Tooltip("eta:Q", title="η", format=".4g"), alt.Tooltip("beta:Q", title="β", format=".4g"),
-               alt.Tooltip("rate:Q", title=t("map.rate"), format=".4f")]
-    # the chart receives only each cell's place and rate; its edges and centre come from the grid, looked up by place
-    eta_low, eta_high = _edges(rates.etas)
-    beta_low, beta_high = _edges(rates.betas)
-    lookups = {"eta": (rates.etas, "column"), "eta_low": (eta_low, "column"), "eta2": (eta_high, "column"),
-               "beta": (rates.betas, "row"), "beta_low": (beta_low, "row"), "beta2": (beta_high, "row")}
-    compact = cells[["column", "row"]].assign(rate=np.round(cells["rate"], 6))
-    base = alt.Chart(compact).transform_calculate(**{
-        name: f"{[float(value) for value in _rounded(values)]}[datum.{place}]"
-        for name, (values, place) in lookups.items()}).encode(x=x, x2="eta2:Q", y=y, y2="beta2:Q")
-    low = float(np.floor(rates.best_rate * 20) / 20)
-    points = pd.DataFrame([{"eta": rates.best[0], "beta": rates.best[1], "kind": "best",
-                            "label": t("map.momentum.best", rate=number(rates.best_rate, 4))}]
-                          + ([] if chosen is None else
-                             [{"eta": chosen[0], "beta": chosen[1], "kind": "chosen",
-                               "label": t("map.momentum.chosen")}]))
-    point_x = alt.X("eta:Q", scale=alt.Scale(domain=[0, float(cells["eta2"].max())], nice=False))
-    point_y = alt.Y("beta:Q", scale=alt.Scale(domain=[0, float(cells["beta2"].max())], nice=False))
-    marks = alt.Chart(points).encode(x=point_x, y=point_y, tooltip=[
-        alt.Tooltip("label:N", title=""), alt.Tooltip("eta:Q", title="η", format=".4g"),
-        alt.Tooltip("beta:Q", title="β", format=".4g")])
-    return alt.layer(
-        base.transform_filter("isValid(datum.rate)").mark_rect(strokeWidth=0).encode(
-            color=alt.Color("rate:Q", title=t("map.rate"),
-                            scale=alt.Scale(scheme="viridis", domain=[low, 1.0], clamp=True),
-                            legend=alt.Legend(orient="bottom", gradientLength=160)), tooltip=tooltip),
-        base.transform_filter("!isValid(datum.rate)").mark_rect(strokeWidth=0, color="#e6e0dc").encode(
-            tooltip=[tooltip[0], tooltip[1], alt.Tooltip("label:N", title="")]).transform_calculate(
-            label=f"'{t('map.diverges')}'"),
-        marks.transform_filter(alt.datum.kind == "best").mark_point(shape="diamond", size=160, filled=True,
-                                                                    color="white", stroke="black", strokeWidth=1.5),
-        marks.transform_filter(alt.datum.kind == "chosen").mark_point(shape="circle", size=140, filled=False,
-                                                                      color=PATH_COLOR, strokeWidth=2.5),
-    ).properties(height=MAP_HEIGHT, width="container", autosize=FIT_WIDTH, description=description).to_dict()
-
-
-# --- regression you can see ---------------------------------------------------------------------------------------
-
-FIT_POINTS = 9  # points of each update's sigmoid, drawn through by a monotone curve (a line needs two)
-
-
-def regression_data(objective: str) -> pd.DataFrame:
-    """The regression's 64 fixed examples: x, y (the target; for the logistic regression the label, 0 or 1)."""
-    kind, data = gd.SURFACES[objective].compiled
-    x, target = data
-    return pd.DataFrame({"x": x, "y": (target + 1) / 2 if kind == "logistic_regression_2d" else target})
-
-
-def fits(result, route: pd.DataFrame) -> pd.DataFrame:
-    """The fitted model at each k of a path (frames.path()): k, x, fit, with (w, b) = θ_k: the line w·x + b at the ends
-    of the data (linear), or the sigmoid σ(w·x + b) at FIT_POINTS points across them (logistic)."""
-    objective = result.settings.objective
-    xs = regression_data(objective)["x"]
-    logistic = objective == "logistic_regression_2d"
-    grid = np.linspace(xs.min(), xs.max(), FIT_POINTS if logistic else 2)
-    w, b = route["x"].to_numpy()[:, None], route["y"].to_numpy()[:, None]
-    with np.errstate(all="ignore"):
-        z = w * grid[None, :] + b
-        fit = 1 / (1 + np.exp(-z)) if logistic else z
-    return pd.DataFrame({"k": np.repeat(route["k"].to_numpy(), len(grid)), "x": np.tile(grid, len(route)),
-                         "fit": fit.ravel()})
-
-
-def _rounded(values, digits: int = 6) -> np.ndarray:
-    """Values to digits significant digits, for what a chart only shows (its JSON is then short); 0, inf and nan
-    as they are (and anything below 1e-294 becomes 0)."""
-    values = np.asarray(values, dtype=float)
-    with np.errstate(all="ignore"):
-        places = digits - 1 - np.floor(np.log10(np.abs(values)))
-        places = np.where(np.isfinite(places), places, 0)
-        up, down = 10.0 ** np.clip(places, 0, 300), 10.0 ** np.clip(-places, 0, 300)
-        rounded = np.round(values * up / down) * down / up  # an integer over a power of ten: a short repr
-    return np.where(np.isfinite(values), rounded, values)
-
-
-def regression_chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logistic: bool, description: str = ""
-                     ) -> dict:
-    """The data points with the model fitted at the last update up to the parameter STEP (starting at step): the
-    line (linear) or the sigmoid (logistic). The same STEP as the (w, b) map beside it (panel(…, step=…))."""
-    x = alt.X("x:Q", title="x", scale=alt.Scale(nice=False, zero=False))
-    y_title = t("map.label") if logistic else "y"
-    y_scale = alt.Scale(domain=[-0.05, 1.05]) if logistic else alt.Scale(zero=False)
-    shown = alt.Chart(fitted.assign(x=_rounded(fitted["x"]), fit=_rounded(fitted["fit"]))).transform_filter(
-        f"datum.k <= {STEP}")
-    return played(alt.layer(
-        alt.Chart(data).mark_circle(size=28, color=CURVE_COLOR, opacity=0.8).encode(
-            x=x, y=alt.Y("y:Q", title=y_title, scale=y_scale),
-            tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]),
-        _heads(shown).mark_line(color=PATH_COLOR, strokeWidth=2, clip=True,
-                                interpolate="monotone" if logistic else "linear").encode(
-            x=x, y=alt.Y("fit:Q", scale=y_scale), order="x:Q",
-            tooltip=[alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", format=".4g"),
-                     alt.Tooltip("fit:Q", title=t("map.fit"), format=".4g")]),
-    ).add_params(player_param(STEP)).properties(height=SIDE_HEIGHT, width="container", autosize=FIT_WIDTH,
-                                                description=description).to_dict(), step=step)
-
-
 # --- noise: where the seeds' runs end -----------------------------------------------------------------------------
 
 
@@ -732,11 +475,11 @@ def cloud(results) -> pd.DataFrame:
 
 def cloud_map(surface: SurfaceMap, ends: pd.DataFrame, title: str | None = None, description: str = "") -> dict:
     """The seeds' endpoints on the map as a cloud, each status a colour and a shape, clipped to the map."""
-    x, y = _axes(surface)
+    x, y = axes(surface)
     color, shape = status_channels({"orient": "bottom", "columns": 2})
-    return _map(surface, [alt.Chart(ends).mark_point(size=40, filled=True, opacity=0.7, clip=True).encode(
+    return map_chart(surface, [alt.Chart(ends).mark_point(size=40, filled=True, opacity=0.7, clip=True).encode(
         x=x, y=y, color=color, shape=shape, tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")),
-                                                     *_path_tooltip(surface)[1:4]])], title,
+                                                     *path_tooltip(surface)[1:4]])], title,
                 description=description)
 
 
@@ -769,18 +512,18 @@ def update_shapes(result, box, updates: int = 200) -> pd.DataFrame:
 def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0, description: str = "") -> dict:
     """One update on the map, the parameter STEP choosing which: θ_k, the gradient ∇J(θ_k) as an arrow (a fixed
     length; its size in the tooltip), and the step taken to θ_(k+1)."""
-    x, y = _axes(surface)
+    x, y = axes(surface)
     first, second = _names(surface)
     numbers = [column for column in shapes.columns if column != "k" and shapes[column].dtype.kind == "f"]
-    shown = alt.Chart(shapes.assign(**{column: _rounded(shapes[column]) for column in numbers})).transform_filter(
+    shown = alt.Chart(shapes.assign(**{column: rounded(shapes[column]) for column in numbers})).transform_filter(
         f"datum.k == {STEP}")
     tooltip = [alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", title=first, format=".6g"),
                alt.Tooltip("y:Q", title=second, format=".6g"),
                alt.Tooltip("grad_x:Q", title=f"∂J/∂{first}", format=".6g"),
                alt.Tooltip("grad_y:Q", title=f"∂J/∂{second}", format=".6g")]
-    next_x, next_y = _axes(surface, "x_next", "y_next")
-    arrow_x, arrow_y = _axes(surface, "arrow_x", "arrow_y")
-    return _map(surface, [
+    next_x, next_y = axes(surface, "x_next", "y_next")
+    arrow_x, arrow_y = axes(surface, "arrow_x", "arrow_y")
+    return map_chart(surface, [
         shown.mark_rule(color="#1f77b4", strokeWidth=2, strokeDash=[5, 3], clip=True).encode(
             x=x, y=y, x2="arrow_x:Q", y2="arrow_y:Q"),
         shown.mark_point(shape="triangle", size=90, filled=True, color="#1f77b4", opacity=1, clip=True).encode(

@@ -13,7 +13,7 @@ import pandas as pd
 
 import gd
 from gd import theory
-from gd.lab import budget, charts, frames, heavy, maps
+from gd.lab import budget, charts, fitted_model, frames, heavy, maps, momentum_map, races
 from gd.lab.controls import CUSTOM, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, number_text, updates
@@ -506,9 +506,9 @@ def race(run: Run) -> RaceView:
           updates=updates(result.iterations), status=t(f"status.{result.status}"), theta=number(result.theta))
         for name, result in zip(gd.OPTIMIZERS, results, strict=True))
     start = number(results[0].history[0])
-    return RaceView(maps.race(surface, maps.race_paths(results), longest,
+    return RaceView(races.chart(surface, races.paths(results), longest,
                               t("describe.race", count=len(results), start=start, runs=runs)),
-                    maps.race_gap_chart(maps.race_gaps(results), longest,
+                    races.gap_chart(races.gaps(results), longest,
                                         t("describe.race.gaps", count=len(results), runs=runs)),
                     longest, table, _columns(table), t("map.race.caption"))
 
@@ -524,13 +524,13 @@ class MomentumView:
 def momentum(run: Run) -> MomentumView:
     """Distill's map of momentum's rate over (η, β) on this quadratic surface, theory's best pair and the run's own
     (η, β): the sidebar's η and the momentum rule's β (its default unless momentum is chosen)."""
-    rates = maps.momentum_rates(objective=run.objective)
+    rates = momentum_map.rates(objective=run.objective)
     beta = dict(run.hyperparameters).get("momentum_momentum", gd.OPTIMIZERS["momentum"].hyperparameters[0].default)
     measured = theory.momentum_map([run.eta], [beta], run.objective, theta0=run.theta0).rates[0, 0]
     said = t("momentum.sentence", eta=number(rates.best[0]), beta=number(rates.best[1]),
              rate=number(rates.best_rate), chosen_eta=number(run.eta), chosen_beta=number(beta),
              measured=number(measured) if measured < 1 else t("map.diverges"))
-    return MomentumView(maps.momentum_chart(rates, (run.eta, beta), t("describe.momentum") + " " + said),
+    return MomentumView(momentum_map.chart(rates, (run.eta, beta), t("describe.momentum") + " " + said),
                         t("map.momentum.caption", updates=rates.updates), said)
 
 
@@ -557,7 +557,7 @@ def regression(run: Run) -> RegressionView:
     return RegressionView(
         maps.panel(surface, route, maps.escapes(result, surface.box), heading, charts.eta_color(0),
                    step=result.iterations, description=charts.describe_panel(result, heading, "describe.map")),
-        maps.regression_chart(maps.regression_data(run.objective), maps.fits(result, route), result.iterations,
+        fitted_model.chart(fitted_model.data(run.objective), fitted_model.fits(result, route), result.iterations,
                               logistic, t("describe.regression.logistic" if logistic else "describe.regression.linear",
                                           w=number(result.theta[0]), b=number(result.theta[1]),
                                           updates=updates(result.iterations))),
