@@ -60,14 +60,22 @@ def panel_titles(app: AppTest) -> list[str]:
     return [" · ".join(spec["title"]["text"]) for spec in charts(app) if "title" in spec]
 
 
-def written_title(eta: float, status: str, iterations: int) -> str:
-    """A side-by-side panel's title written out by hand (not by the lab's formatter) from a run's status and count:
-    "η = 0.1 · 45 updates · converged", "η = 1.1 · diverged at update 106"."""
+WRITTEN = {  # a panel's title in each language, written out here by hand (not by the lab's formatter)
+    "en": {"updates": lambda n: "1 update" if n == 1 else f"{n:,} updates",
+           "diverged": "η = {eta} · diverged at update {n}",
+           "converged": "converged", "stalled": "stalled", "max_iter": "hit the limit"},
+    "zh": {"updates": lambda n: f"{n:,} 次更新", "diverged": "η = {eta} · 第 {n} 次更新时发散",
+           "converged": "已收敛", "stalled": "停滞", "max_iter": "达到上限"},
+}
+
+
+def written_title(eta: float, status: str, iterations: int, lang: str = "en") -> str:
+    """A side-by-side panel's title from a run's status and count: "η = 0.1 · 45 updates · converged",
+    "η = 1.1 · diverged at update 106"."""
+    words = WRITTEN[lang]
     if status == "diverged":
-        return f"η = {eta:g} · diverged at update {iterations:,}"
-    count = "1 update" if iterations == 1 else f"{iterations:,} updates"
-    return f"η = {eta:g} · {count} · " + {"converged": "converged", "stalled": "stalled", "max_iter": "hit the limit"}[
-        status]
+        return words["diverged"].format(eta=f"{eta:g}", n=f"{iterations:,}")
+    return f"η = {eta:g} · {words['updates'](iterations)} · {words[status]}"
 
 
 def plain(markdown: str) -> str:

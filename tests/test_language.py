@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 from app import new_page
+from app import open_page as opened
 
 import gd
 from gd.lab import views
@@ -34,11 +35,7 @@ SETTINGS = [{}, {"variant": "sgd", "max_iter": "300"}, {"optimizer": "adam", "sc
 
 
 def open_page(lang: str, **query):
-    app = new_page()
-    app.query_params["lang"] = lang
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
+    app = opened({"lang": lang, **query})
     assert not app.exception
     return app
 
