@@ -50,7 +50,7 @@ def every_chart():
     yield "race gaps", races.gap_chart(races.gaps(runs), 10)
     yield "momentum", momentum_map.chart(momentum_map.rates(), (0.1, 0.5))
     yield "regression", fitted_model.chart(fitted_model.data("logistic_regression_2d"),
-                                              fitted_model.fits(regression, route), 3, logistic=True)
+                                           fitted_model.fits(regression, route), 3, logistic=True)
     yield "cloud", maps.cloud_map(maps.surface_map("saddle"), maps.cloud(seeds), "seeds")
     yield "update", maps.update_map(surface, maps.update_shapes(results[0], surface.box), 2)
 

@@ -37,7 +37,7 @@ def fits(result, route: pd.DataFrame) -> pd.DataFrame:
 
 
 def chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logistic: bool, description: str = ""
-                     ) -> dict:
+          ) -> dict:
     """The data points with the model fitted at the last update up to the parameter STEP (starting at step): the
     line (linear) or the sigmoid (logistic). The same STEP as the (w, b) map beside it (panel(…, step=…))."""
     x = alt.X("x:Q", title="x", scale=alt.Scale(nice=False, zero=False))
@@ -50,7 +50,7 @@ def chart(data: pd.DataFrame, fitted: pd.DataFrame, step: int, logistic: bool, d
             x=x, y=alt.Y("y:Q", title=y_title, scale=y_scale),
             tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]),
         maps.heads(shown).mark_line(color=PATH_COLOR, strokeWidth=2, clip=True,
-                                interpolate="monotone" if logistic else "linear").encode(
+                                    interpolate="monotone" if logistic else "linear").encode(
             x=x, y=alt.Y("fit:Q", scale=y_scale), order="x:Q",
             tooltip=[alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", format=".4g"),
                      alt.Tooltip("fit:Q", title=t("map.fit"), format=".4g")]),

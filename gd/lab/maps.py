@@ -349,8 +349,8 @@ def _path_layers(surface: SurfaceMap, route: pd.DataFrame, color: str, stepped: 
         x=x, y=y, order="k:Q", tooltip=path_tooltip(surface))]
     if stepped:
         layers.append(heads(chart).mark_point(size=90, filled=True, color=color, opacity=1, stroke="white",
-                                               strokeWidth=1, clip=True).encode(x=x, y=y,
-                                                                                tooltip=path_tooltip(surface)))
+                                              strokeWidth=1, clip=True).encode(x=x, y=y,
+                                                                               tooltip=path_tooltip(surface)))
     return layers
 
 
@@ -378,7 +378,7 @@ def _base_spec(name: str, language: str) -> dict:
 
 
 def map_chart(surface: SurfaceMap, layers: list, title: str | None = None, step: int | None = None,
-         height: int = MAP_HEIGHT, description: str = "") -> dict:
+              height: int = MAP_HEIGHT, description: str = "") -> dict:
     """A map: the surface's base layers (cached, _base_spec) under these layers, one spec, with its description (its
     accessible name). Its datasets' rows are shared with the cache, to be read (serialised), never written."""
     chart = alt.layer(*layers)
@@ -480,7 +480,7 @@ def cloud_map(surface: SurfaceMap, ends: pd.DataFrame, title: str | None = None,
     return map_chart(surface, [alt.Chart(ends).mark_point(size=40, filled=True, opacity=0.7, clip=True).encode(
         x=x, y=y, color=color, shape=shape, tooltip=[alt.Tooltip("seed:Q", title=t("map.seed")),
                                                      *path_tooltip(surface)[1:4]])], title,
-                description=description)
+                     description=description)
 
 
 # --- one update on the map ----------------------------------------------------------------------------------------

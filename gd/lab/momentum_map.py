@@ -55,7 +55,7 @@ def cells(rates: theory.MomentumMap) -> pd.DataFrame:
 
 
 def chart(rates: theory.MomentumMap, chosen: tuple[float, float] | None = None, description: str = ""
-                   ) -> dict:
+          ) -> dict:
     """Distill's map: the measured rate per update of heavy-ball momentum at every (η, β), a sequential scheme from
     fast (dark) to slow, rates of 1 or more drawn as "diverges"; theory's best pair marked, and chosen (η, β)."""
     shown = cells(rates)

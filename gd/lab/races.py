@@ -86,9 +86,9 @@ def chart(surface: maps.SurfaceMap, routes: pd.DataFrame, step: int, description
                                                            detail="rule:N",
                                                            order="k:Q", tooltip=tooltip),
         maps.heads(shown, ["rule"]).mark_point(size=110, filled=True, opacity=1, stroke="white", strokeWidth=1,
-                                           clip=True).encode(x=x, y=y, color=color.legend(None),
-                                                             shape=shape.legend(None),
-                                                             tooltip=tooltip)]  # one legend, the colours': a
+                                               clip=True).encode(x=x, y=y, color=color.legend(None),
+                                                                 shape=shape.legend(None),
+                                                                 tooltip=tooltip)]  # one legend, the colours': a
     # dash legend does not merge with it on a map (two legends); the gap chart beside it gives each colour its shape
     return maps.map_chart(surface, layers, step=step, height=HEIGHT, description=description)
 

@@ -507,9 +507,9 @@ def race(run: Run) -> RaceView:
         for name, result in zip(gd.OPTIMIZERS, results, strict=True))
     start = number(results[0].history[0])
     return RaceView(races.chart(surface, races.paths(results), longest,
-                              t("describe.race", count=len(results), start=start, runs=runs)),
+                                t("describe.race", count=len(results), start=start, runs=runs)),
                     races.gap_chart(races.gaps(results), longest,
-                                        t("describe.race.gaps", count=len(results), runs=runs)),
+                                    t("describe.race.gaps", count=len(results), runs=runs)),
                     longest, table, _columns(table), t("map.race.caption"))
 
 
@@ -558,9 +558,9 @@ def regression(run: Run) -> RegressionView:
         maps.panel(surface, route, maps.escapes(result, surface.box), heading, charts.eta_color(0),
                    step=result.iterations, description=charts.describe_panel(result, heading, "describe.map")),
         fitted_model.chart(fitted_model.data(run.objective), fitted_model.fits(result, route), result.iterations,
-                              logistic, t("describe.regression.logistic" if logistic else "describe.regression.linear",
-                                          w=number(result.theta[0]), b=number(result.theta[1]),
-                                          updates=updates(result.iterations))),
+                           logistic, t("describe.regression.logistic" if logistic else "describe.regression.linear",
+                                       w=number(result.theta[0]), b=number(result.theta[1]),
+                                       updates=updates(result.iterations))),
         result.iterations, t("map.regression.caption"))
 
 
