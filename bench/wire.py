@@ -7,11 +7,14 @@ seconds. Every η is new, so every change misses the caches. Prints the median b
 ratio to the floor's (bench/floor_page.py: one text field, one metric, one 10-point Altair chart; issue 22's target:
 at most 3×). --min-cached N runs the dashboard's servers with Streamlit's global.minCachedMessageSize set to N bytes
 (an element at least that large, unchanged since the last run, is sent as a reference to the copy the browser has):
-what the setting is worth, against .streamlit/config.toml's own value.
-Run: python bench/wire.py [--changes 8] [--min-cached 10000]
+what the setting is worth, against .streamlit/config.toml's own value. --breakdown also says, for each page, where the
+bytes of its median change go: each frame read as Streamlit's ForwardMsg, counted by the element it draws (markdown,
+metric, vega_lite_chart, …) or by what else it is (script_finished, page_info_changed, …).
+Run: python bench/wire.py [--changes 8] [--min-cached 10000] [--breakdown]
 """
 
 import argparse
+import collections
 import statistics
 import sys
 from pathlib import Path
@@ -28,9 +31,23 @@ PAGES = {"floor": ("bench/floor_page.py", ""), "default view": ("dashboard.py", 
          "the ravine's maps": ("dashboard.py", "?objective=ravine&lang=en")}
 
 
-def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[int]:
+def kind(frame: bytes) -> str:
+    """What one websocket frame from the server is: the element a delta draws, or the message's own type."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    message = ForwardMsg.FromString(frame)
+    what = message.WhichOneof("type")
+    if what == "delta":
+        delta = message.delta.WhichOneof("type")
+        return message.delta.new_element.WhichOneof("type") if delta == "new_element" else f"delta.{delta}"
+    return what or "?"
+
+
+def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[list[bytes]]:
+    """Each change's frames, as the server sent them."""
     frames = []
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(len(payload))))
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(
+        payload if isinstance(payload, bytes) else payload.encode())))
     page.goto(url, timeout=300_000)
     page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
     page.wait_for_timeout(quiet * 1000)
@@ -47,7 +64,7 @@ def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[int]:
             page.wait_for_timeout(quiet * 1000)
             if len(frames) == count:
                 break
-        sent.append(sum(frames))
+        sent.append(list(frames))
     return sent
 
 
@@ -56,6 +73,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=8)
     parser.add_argument("--quiet", type=float, default=1.0, help="seconds without a frame that end a change")
     parser.add_argument("--min-cached", type=int, help="global.minCachedMessageSize for the dashboard, in bytes")
+    parser.add_argument("--breakdown", action="store_true", help="where the bytes of each page's median change go")
     args = parser.parse_args()
     print(describe())
     options = () if args.min_cached is None else ("--global.minCachedMessageSize", str(args.min_cached))
@@ -66,12 +84,22 @@ def main() -> None:
         for name, (script, query) in PAGES.items():
             with served(script, options if script == "dashboard.py" else ()) as server:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
-                sent = bytes_per_change(page, server.url + "/" + query, args.changes, args.quiet)
+                changes = bytes_per_change(page, server.url + "/" + query, args.changes, args.quiet)
                 page.close()
+            sent = [sum(len(frame) for frame in frames) for frames in changes]
             median = statistics.median(sent)
             floor = floor or median
             print(f"{name:<20} η change: median {median / 1e3:7.1f} KB, least {min(sent) / 1e3:.1f}, most "
                   f"{max(sent) / 1e3:.1f} (over {len(sent)}); × floor {median / floor:5.1f}", flush=True)
+            if args.breakdown:
+                middle = sorted(changes, key=lambda frames: sum(len(frame) for frame in frames))[len(changes) // 2]
+                parts = collections.Counter()
+                counts = collections.Counter()
+                for frame in middle:
+                    parts[kind(frame)] += len(frame)
+                    counts[kind(frame)] += 1
+                for what, size in parts.most_common():
+                    print(f"    {what:<28} {size / 1e3:6.2f} KB in {counts[what]} frames", flush=True)
         browser.close()
 
 
