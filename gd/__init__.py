@@ -2,8 +2,9 @@
 
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
-from gd.run import Result, Settings, compare, each_stop, gradient, minimize, problems, seeds
+from gd.run import Result, compare, each_stop, gradient, minimize, seeds
 from gd.schedules import SCHEDULES
+from gd.settings import Settings, problems
 from gd.stopping import STATUSES, STOPS
 from gd.surfaces import SURFACES
 from gd.typed import parse_objective

@@ -14,7 +14,7 @@ from gd.lab.controls import refusal
 from gd.lab.explain import explain
 from gd.lab.text import LANGUAGES, speaking, t
 from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, read_number
-from gd.run import START
+from gd.settings import START
 from gd.typed import ACCEPTED
 
 COLUMNS = ("eta", "theta", "grad", "loss", "iterations", "status")  # Result's fields, as --json names them

@@ -38,6 +38,7 @@ from numba import njit
 
 from gd import interpreter, work
 from gd.interpreter import GRADIENT, UPDATE, interpret, interpret_here, outside
+from gd.settings import Settings
 from gd.stopping import LEFT_DOMAIN, PATIENCE, STATUSES, diverged, divergence_bound, ended, norm, tolerance
 from gd.variants import Epochs, examples_per_update
 
@@ -676,8 +677,6 @@ _failure: list[BaseException] = []
 
 def _every_branch():
     """One call of each kernel that types every branch: compiles them, or loads them from numba's cache."""
-    from gd.run import Settings  # gd.run imports this module
-
     descend(np.array([0.1]), Settings(max_iter=2, variant="sgd"), [0], True)
     gradients(Settings().problem, np.zeros((1, 1)))
 

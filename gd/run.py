@@ -16,76 +16,13 @@ from typing import NamedTuple
 import numpy as np
 
 from gd import compiled, work
-from gd.objectives import OBJECTIVES, Objective
-from gd.optimizers import OPTIMIZERS, UpdateRule
-from gd.params import BATCH_SIZE, EPSILON, ETA, MAX_ITER, SEED, THETA0, ParameterError, choose, start_point
-from gd.schedules import SCHEDULES, Schedule
-from gd.stopping import LEFT_DOMAIN, STOPS, StopRule, diverged, divergence_bound, ended, norm, settle
-from gd.surfaces import SURFACES
-from gd.variants import VARIANTS, batches, lane_batches
+from gd.params import ETA, SEED, ParameterError, choose
+from gd.settings import Settings, problems
+from gd.stopping import LEFT_DOMAIN, STOPS, diverged, divergence_bound, ended, norm, settle
+from gd.variants import batches, lane_batches
 
 MAX_LANES = 100_000  # learning rates (or seeds) in one compare() (or seeds()) call
 MAX_HISTORY = 200_000_000  # lanes × (max_iter + 1) rows of θ one call may keep: 1.6 GB per array in float64
-
-
-class _Start:
-    """theta0's default: the objective's own start (THETA0's default for the curves). Not None, which is refused."""
-
-    def __repr__(self):
-        return "START"
-
-
-START = _Start()
-
-
-def problems() -> dict[str, Objective]:
-    """Every objective a run may name: the curves (OBJECTIVES), then the surfaces (SURFACES)."""
-    return {**OBJECTIVES, **SURFACES}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run depends on except η, validated on construction. theta0: a number for a 1-D objective, a
-    pair (x, y) for a 2-D one (kept as a tuple of floats); by default (START) the objective's start, else THETA0's
-    default."""
-
-    objective: str | Objective = "quadratic"  # a name in problems(), or an Objective such as gd.parse_objective's
-    theta0: float | tuple[float, ...] = START
-    epsilon: float = EPSILON.default
-    variant: str = "batch"
-    batch_size: int = BATCH_SIZE.default
-    optimizer: UpdateRule | str = "gd"
-    schedule: Schedule | str = "constant"
-    stop: str = "loss_change"
-    max_iter: int = MAX_ITER.default
-    seed: int = SEED.default
-
-    def __post_init__(self):
-        def put(name, value):
-            object.__setattr__(self, name, value)
-
-        if not isinstance(self.objective, Objective):
-            put("objective", choose("objective", self.objective, problems()))
-        start = self.problem.start if self.problem.start is not None else THETA0.default
-        put("theta0", start_point(start if self.theta0 is START else self.theta0, self.problem.dim))
-        put("epsilon", EPSILON.check(self.epsilon))
-        put("variant", choose("variant", self.variant, VARIANTS))
-        put("batch_size", BATCH_SIZE.narrowed(high=self.problem.n_examples).check(self.batch_size))
-        if not isinstance(self.optimizer, UpdateRule):
-            put("optimizer", OPTIMIZERS[choose("optimizer", self.optimizer, OPTIMIZERS)].build())
-        if not isinstance(self.schedule, Schedule):
-            put("schedule", SCHEDULES[choose("schedule", self.schedule, SCHEDULES)].build())
-        put("stop", choose("stop", self.stop, STOPS))
-        put("max_iter", MAX_ITER.check(self.max_iter))
-        put("seed", SEED.check(self.seed))
-
-    @property
-    def problem(self) -> Objective:
-        return self.objective if isinstance(self.objective, Objective) else problems()[self.objective]
-
-    @property
-    def rule(self) -> StopRule:
-        return STOPS[self.stop]
 
 
 @dataclass(frozen=True, eq=False)

@@ -36,7 +36,8 @@ import numpy as np
 from gd import work
 from gd.optimizers import OPTIMIZERS
 from gd.params import ETA, MAX_ITER
-from gd.run import START, Settings, gradient
+from gd.run import gradient
+from gd.settings import START, Settings
 from gd.stopping import GRAD_FLOOR, LEFT_DOMAIN, PATIENCE, STALL_RATIO, STOPS, diverged, divergence_bound, norm, settle
 
 REGIMES = ("monotone", "one_step", "oscillating", "bouncing", "diverging")

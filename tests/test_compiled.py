@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import gd
-from gd import compiled, run
+from gd import compiled, run, settings
 from gd.stopping import norm
 from gd.variants import Epochs, batches
 
@@ -200,7 +200,7 @@ def _cosine_bowl() -> gd.objectives.Objective:
 def test_an_objective_without_compiled_form_runs_on_the_reference(monkeypatch):
     """The fallback: the compiled loop is never asked, and the numbers are those of a plain loop."""
     bowl = _cosine_bowl()
-    monkeypatch.setattr(run, "OBJECTIVES", MappingProxyType({**gd.OBJECTIVES, bowl.name: bowl}))
+    monkeypatch.setattr(settings, "OBJECTIVES", MappingProxyType({**gd.OBJECTIVES, bowl.name: bowl}))
     monkeypatch.setattr(compiled, "descend", lambda *args, **kw: pytest.fail("compiled loop used"))
     assert not compiled.available(gd.Settings("cosine_bowl"))
     result = gd.minimize("cosine_bowl", eta=0.3)

@@ -76,3 +76,21 @@ def test_the_engine_holds_no_display_text():
     for registry in (gd.OBJECTIVES, gd.OPTIMIZERS, gd.SCHEDULES, gd.STOPS):
         for entry in registry.values():
             assert not hasattr(entry, "title") and not hasattr(entry, "description")
+
+
+def test_no_module_of_gd_imports_one_that_imports_it_back():
+    """No import circle, not even through a function-level import (gd.run and gd.compiled once needed one): the
+    graph of what each module of gd and gd.lab imports of the others has no cycle."""
+    modules = {"gd." + path.relative_to(ROOT / "gd").with_suffix("").as_posix().replace("/", "."): path
+               for path in [*ENGINE, *LAB] if path.name != "__init__.py"}  # a package's face imports its modules
+    edges = {name: {other for other in modules if other != name and (
+        other in imported(path) or any(found.startswith(other + ".") for found in imported(path)))}
+        for name, path in modules.items()}
+    assert "gd.compiled" in edges["gd.run"]  # the graph is read (the loop calls the kernel)
+
+    def reaches(start: str, goal: str, seen: set) -> bool:
+        return any(step == goal or (step not in seen and not seen.add(step) and reaches(step, goal, seen))
+                   for step in edges[start])
+
+    circles = [name for name in modules if reaches(name, name, set())]
+    assert not circles, circles

@@ -15,8 +15,8 @@ from gd.lab.text import LANGUAGES, has, t, visible
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS
 from gd.params import Hyperparameter, ParameterError, read_number
-from gd.run import problems
 from gd.schedules import SCHEDULES
+from gd.settings import problems
 from gd.stopping import STOPS
 from gd.surfaces import SURFACES
 from gd.typed import MAX_LENGTH, parse_objective
