@@ -242,11 +242,16 @@ def typed_input(key: str, spec=None, name=None, hint=None, copy=None, quiet=Fals
     good, error = state.typed(key, text, st.session_state.get("good", {}), spec)
     st.session_state["good"] = good
     if error is not None and not quiet:
-        readable = escaped(name or t(f"label.{key}"))
-        said = "input.empty" if not text.strip() else "input.kept"
-        st.error(markdown(said, name=readable, accepted=escaped(refusal(error)), value=quoted(text),
-                          kept=escaped(control_text(key, good.get(key, default)))))
+        say_kept(name or t(f"label.{key}"), text, text, error, control_text(key, good.get(key, default)))
     return good.get(key, default)
+
+
+def say_kept(name: str, text: str, value: str, error: ParameterError, kept: str) -> None:
+    """Beside a control whose text was refused (state.typed): what it accepts and the last good value the run keeps,
+    or that it is empty. value: the text as quoted (a long formula cut short)."""
+    said = "input.empty" if not text.strip() else "input.kept"
+    st.error(markdown(said, name=escaped(name), accepted=escaped(refusal(error)), value=quoted(value),
+                      kept=escaped(kept)))
 
 
 def worded(key: str, default) -> str:
@@ -296,10 +301,7 @@ def function_ui() -> str:
                          help=t("help.function", limit=MAX_LENGTH))
     st.session_state["good"], error = state.typed("function", text, st.session_state.get("good", {}))
     if error is not None:
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        said = "input.empty" if not text.strip() else "input.kept"
-        st.error(markdown(said, name=escaped(name), accepted=escaped(refusal(error)), value=quoted(shown),
-                          kept=escaped(good_function())))
+        say_kept(name, text, text if len(text) <= 40 else text[:40] + "…", error, good_function())
     function = good_function()
     st.caption(t("function.read"))
     st.markdown(f"${problem_of(CUSTOM, function).latex}$")  # inline, so a long formula wraps in the sidebar
