@@ -96,8 +96,9 @@ def main() -> None:
                 parts = collections.Counter()
                 counts = collections.Counter()
                 for frame in middle:
-                    parts[kind(frame)] += len(frame)
-                    counts[kind(frame)] += 1
+                    what = kind(frame)
+                    parts[what] += len(frame)
+                    counts[what] += 1
                 for what, size in parts.most_common():
                     print(f"    {what:<28} {size / 1e3:6.2f} KB in {counts[what]} frames", flush=True)
         browser.close()
