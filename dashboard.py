@@ -385,19 +385,25 @@ def metrics_ui(run: Run) -> views.Headline | None:
     try:
         budget.check_headline(run)
         shown = CACHED.headline(run.for_view("headline"))
-        article = CACHED.article(run.for_view("headline")) if budget.shows_article(run) else None
     except REFUSALS as error:
         refused(error, "headline")
         return None
     with st.container(horizontal=True, key="headline"):  # as many a row as fit: five on a laptop, two rows on a phone
         for name, value, _ in shown.metrics:
             st.metric(name, value, width="content")  # a number, a pair or a status: no Markdown in them
-    with st.expander(t("metric.about")):  # one stop for the keyboard, not one help icon a number
-        st.markdown("\n".join(f"- **{escaped(name)}**: {escaped(hint)}" for name, _, hint in shown.metrics))
+    about = folded(t("metric.about"), "about_metrics")  # one stop for the keyboard, not one help icon a number
+    if about.open:
+        about.markdown("\n".join(f"- **{escaped(name)}**: {escaped(hint)}" for name, _, hint in shown.metrics))
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
-    if article is not None:
-        with st.expander(t("article.title")):
+    code = folded(t("article.title"), "article") if budget.shows_article(run) else None
+    if code is not None and code.open:  # priced with the run above (budget.page_calls), open or not
+        with code:
+            try:
+                article = CACHED.article(run.for_view("headline"))
+            except REFUSALS as error:
+                refused(error, "headline")
+                return shown
             st.code(article.code, language="python")
             if article.printed:
                 st.caption(t("article.printed"))
@@ -484,13 +490,13 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
 
 
 def panels_ui(panels) -> None:
-    """Panels side by side in balanced rows of at most PANELS_PER_ROW, each taking its column's width: on a phone
-    Streamlit stacks the columns, so every panel is as wide as the screen."""
+    """Panels side by side in balanced rows of at most PANELS_PER_ROW (PANELS_STYLE), in one wrapping container: one
+    block on the wire whatever their number, where rows of columns sent three or four; on a phone each panel takes the
+    screen's width."""
     rows = -(-len(panels) // PANELS_PER_ROW)
-    per_row = -(-len(panels) // rows)
-    for start in range(0, len(panels), per_row):
-        for column, chart in zip(st.columns(per_row), panels[start:start + per_row], strict=False):
-            column.vega_lite_chart(chart, width="stretch")
+    with st.container(horizontal=True, key=f"panels-{-(-len(panels) // rows)}"):
+        for chart in panels:
+            st.vega_lite_chart(chart, width="stretch")
 
 
 def theory_ui(run: Run, shown: views.Headline) -> Run:
@@ -664,10 +670,17 @@ def share_ui(run: Run) -> None:
     st.code(share(st.context.url, run), language=None, wrap_lines=True)
 
 
-# Values are never cut: a 2-D value wraps instead of ending in "…", and a phone gets a smaller figure.
-HEADLINE_STYLE = """<style>
-.st-key-headline [data-testid="stMetricValue"] :is(div, p) { white-space: normal; overflow-wrap: anywhere; }
-@media (max-width: 640px) { .st-key-headline [data-testid="stMetricValue"] { font-size: 1.75rem; } }
+# Values are never cut: a 2-D value wraps instead of ending in "…", and a phone gets a smaller figure. Panels
+# (panels_ui) are as wide as a column of their row would be, and stack as columns do on a phone.
+PANEL_WIDTH = "\n".join(f".st-key-panels-{n} > div {{ flex: 0 1 calc((100% - {n - 1}rem) / {n}) !important; }}"
+                        for n in range(1, PANELS_PER_ROW + 1))
+PAGE_STYLE = f"""<style>
+.st-key-headline [data-testid="stMetricValue"] :is(div, p) {{ white-space: normal; overflow-wrap: anywhere; }}
+{PANEL_WIDTH}
+@media (max-width: 640px) {{
+  .st-key-headline [data-testid="stMetricValue"] {{ font-size: 1.75rem; }}
+  [class*="st-key-panels-"] > div {{ flex-basis: 100% !important; }}
+}}
 </style>"""
 # A tab opened by a link or a lesson is scrolled into sight in the tab bar, which scrolls sideways on a phone (the
 # page itself does not move).
@@ -734,10 +747,18 @@ def predict_ui(run: Run, shown: views.Headline) -> Run:
 
 
 def formulas_ui(formulas) -> None:
-    with st.expander(t("section.formulas")):
-        for formula in formulas:
-            st.markdown(formula.caption)
-            st.latex(formula.latex)
+    shown = folded(t("section.formulas"), "formulas")
+    if shown.open:
+        with shown:
+            for formula in formulas:
+                st.markdown(formula.caption)
+                st.latex(formula.latex)
+
+
+def folded(label: str, key: str):
+    """An expander whose content is built and sent only while it is open (opening it reruns the page): closed, it
+    is one block on the wire on every change, not its elements."""
+    return st.expander(label, key=key, on_change="rerun")
 
 
 def keep_view_controls() -> None:
@@ -775,12 +796,13 @@ def link_warning_ui(box, run: Run) -> None:
 
 def page(lang: str) -> None:
     st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
-    st.html(HEADLINE_STYLE)
+    st.html(PAGE_STYLE)
     st.html(SHOW_OPEN_TAB, unsafe_allow_javascript=True)
     st.title(t("page.title"))
     st.caption(t("page.caption"))
     st.session_state["reopen"] = False  # a view refused while the compiled loop is prepared sets it (refused)
-    link_box = st.empty()  # the bad link's warning, until the learner changes something
+    # the bad link's warning, until the learner changes something (no placeholder sent when there is none)
+    link_box = st.empty() if st.session_state["link_problems"] else None
     presets_ui()
     run = sidebar_ui(lang)
     link_warning_ui(link_box, run)

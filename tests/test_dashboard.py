@@ -172,7 +172,9 @@ def test_a_view_over_the_work_budget_is_refused_before_it_runs():
 
 def test_the_formulas_come_from_the_registries():
     app = open_page({"optimizer": "rmsprop", "view": "theory"})
-    shown = " ".join(formula.value for formula in app.latex)
+    assert gd.OPTIMIZERS["rmsprop"].latex not in " ".join(formula.value for formula in app.latex)  # folded
+    app.session_state["formulas"] = True  # the expander opened (dashboard.folded)
+    shown = " ".join(formula.value for formula in clean(app.run()).latex)
     assert gd.OPTIMIZERS["rmsprop"].latex in shown
     assert gd.STOPS["loss_change"].latex in shown
 
@@ -326,3 +328,22 @@ def test_an_idle_server_forgets_the_sessions_of_closed_pages_once_they_may_no_lo
         assert not held and shut == [1]
     finally:
         Runtime._instance = None
+
+
+def test_a_folded_part_is_built_and_sent_only_while_it_is_open():
+    """The article's loop and the numbers' meanings are in expanders whose content the page builds only when they
+    are open (an η change sends nothing of a closed one); opened, the loop prints the article's own numbers."""
+    app = open_page()
+    shown = [code.value for code in app.main.code]
+    assert not any("def dj(theta)" in code for code in shown)  # closed: not built
+    assert not any("**final θ**" in text.value for text in app.main.markdown)
+    app.session_state["article"] = True  # what a click on the expander does (folded's key)
+    app.session_state["about_metrics"] = True
+    clean(app.run())
+    code, printed, link = [code.value for code in app.main.code]
+    assert "def dj(theta)" in code and link.startswith("?")
+    assert "eta = 0.1" in code and "epsilon = 1e-08" in code
+    # θ, dJ, J and len(theta_history), as the article prints them
+    assert printed.split() == [repr(ARTICLE_THETA), "-0.0002177807148298072", "-0.99999998814289", "46"]
+    assert any("**final θ**" in text.value for text in app.main.markdown)
+

@@ -426,13 +426,15 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
 
 VIEW_CHARTS = {"compare": len(DEFAULT_ETAS) + 1, "theory": 2, "stopping": 5, "geometry": 1, "noise": 2, "predict": 0}
 
-# How far the page scrolls sideways, and every chart that leaves its column (or, outside columns, the main
-# block): the chart's element or what Vega drew inside it.
+# How far the page scrolls sideways, and every chart that leaves its column, its cell of a row of panels (a
+# horizontal block) or, outside both, the main block: the chart's element or what Vega drew inside it.
 LAYOUT = """() => {
   const root = document.documentElement, main = document.querySelector('[data-testid="stMain"]');
   const spilled = [];
   for (const chart of document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')) {
-    const holder = chart.closest('[data-testid="stColumn"]') || chart.closest('[data-testid="stMainBlockContainer"]');
+    const holder = chart.closest('[data-testid="stColumn"]')
+      || chart.closest('[data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"]')
+      || chart.closest('[data-testid="stMainBlockContainer"]');
     const box = holder.getBoundingClientRect(), own = chart.getBoundingClientRect();
     const marks = chart.querySelector("svg.marks, canvas.marks");
     const drawn = marks ? marks.getBoundingClientRect() : own;
