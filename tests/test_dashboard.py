@@ -1,7 +1,9 @@
 """App tests: the page, driven through Streamlit's AppTest, shows what the engine computes."""
 
+import json
 from types import SimpleNamespace
 
+import pyarrow as pa
 import pytest
 import reference
 from app import DASHBOARD, charts, clean, metrics, open_page, page_function, panel_titles, written_title
@@ -347,3 +349,14 @@ def test_a_folded_part_is_built_and_sent_only_while_it_is_open():
     assert printed.split() == [repr(ARTICLE_THETA), "-0.0002177807148298072", "-0.99999998814289", "46"]
     assert any("**final θ**" in text.value for text in app.main.markdown)
 
+
+def test_each_panel_reaches_the_browser_with_its_run():
+    """The charts' rows go out as the Arrow tables made once where each view is cached (dashboard.as_sent), not
+    converted on every draw: decoded as the browser decodes them, the η = 0.1 panel's path is the article's 46
+    points, from θ₀ = 0 to the θ it prints."""
+    (panel,) = [element for element in open_page().main if getattr(element, "type", "") == "vega_lite_chart"
+                and json.loads(element.proto.spec).get("title", {}).get("text", [""])[0] == "η = 0.1"]
+    tables = [pa.ipc.open_stream(dataset.data.data).read_all() for dataset in panel.proto.datasets]
+    (path,) = [table for table in tables if table.num_rows == 46]
+    theta = path.column("theta").to_pylist()
+    assert theta[0] == 0.0 and theta[-1] == ARTICLE_THETA
