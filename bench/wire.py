@@ -43,6 +43,16 @@ def kind(frame: bytes) -> str:
     return what or "?"
 
 
+def await_finished(page, received: list, what: str) -> None:
+    """Until one of received, the frames the server sent since a change, says the script finished (a quick script's
+    run may never show as running in the page), for at most 5 minutes."""
+    for _ in range(30_000):
+        if any(isinstance(frame, bytes) and kind(frame) == "script_finished" for frame in received):
+            return
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"the script did not finish after {what}")
+
+
 def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[list[bytes]]:
     """Each change's frames, as the server sent them."""
     frames = []
@@ -57,7 +67,7 @@ def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[list[by
         frames.clear()
         field.fill(f"{0.05 + 0.0137 * change:.4f}")
         field.press("Enter")
-        page.wait_for_function(f"!({SCRIPT_IDLE})", timeout=30_000, polling=10)
+        await_finished(page, frames, f"η change {change + 1}")
         page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
         while True:  # until no frame has come for quiet seconds
             count = len(frames)
@@ -90,7 +100,8 @@ def main() -> None:
             median = statistics.median(sent)
             floor = floor or median
             print(f"{name:<20} η change: median {median / 1e3:7.1f} KB, least {min(sent) / 1e3:.1f}, most "
-                  f"{max(sent) / 1e3:.1f} (over {len(sent)}); × floor {median / floor:5.1f}", flush=True)
+                  f"{max(sent) / 1e3:.1f} (over {len(sent)}); × floor {median / floor:5.1f}; each, in order: "
+                  + ", ".join(f"{size / 1e3:.1f}" for size in sent), flush=True)
             if args.breakdown:
                 middle = sorted(changes, key=lambda frames: sum(len(frame) for frame in frames))[len(changes) // 2]
                 parts = collections.Counter()
