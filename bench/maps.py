@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
 import gd  # noqa: E402
-from gd.lab import fitted_model, frames, maps, momentum_map, races  # noqa: E402
+from gd.lab import fitted_model, frames, maps, momentum_map, races, views  # noqa: E402
 
 ETAS = (0.0005, 0.001, 0.002, 0.005, 0.01)  # five compared η, as the page's default count
 
@@ -53,10 +53,10 @@ def main():
         once = (time.perf_counter() - start) * 1e3
         results = gd.compare(list(ETAS), name)
         start = time.perf_counter()
-        maps.panels(results[:1])  # builds the base layers' spec and the first colour's template
+        views.panels(results[:1])  # builds the base layers' spec and the first colour's template
         first = (time.perf_counter() - start) * 1e3
-        maps.panels(results)  # every colour's template
-        later, specs = timed(lambda results=results: maps.panels(results), repeats)
+        views.panels(results)  # every colour's template
+        later, specs = timed(lambda results=results: views.panels(results), repeats)
         run_time, runs = timed(lambda name=name: races.runs(name), repeats)
         routes, gaps = races.paths(runs), races.gaps(runs)
         chart_time, (race, gap) = timed(lambda surface=surface, routes=routes, gaps=gaps: (

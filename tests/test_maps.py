@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import gd
-from gd.lab import charts, fitted_model, frames, maps, momentum_map, races
+from gd.lab import charts, fitted_model, frames, maps, momentum_map, races, views
 from gd.lab.controls import RACE_ETAS, race_etas
 from gd.lab.text import speaking
 
@@ -42,7 +42,7 @@ def every_chart():
     regression = gd.minimize("logistic_regression_2d", eta=0.5)
     route = frames.path(regression)
     seeds = gd.seeds(0.01, list(range(5)), "saddle", variant="sgd", max_iter=200)
-    yield "panels", maps.panels(results)[1]
+    yield "panels", views.panels(results)[1]
     yield "stepped panel", maps.panel(maps.surface_map("logistic_regression_2d"), route,
                                       maps.escapes(regression, maps.surface_map("logistic_regression_2d").box),
                                       "t", charts.eta_color(0), step=3)
@@ -147,7 +147,7 @@ def test_eigen_directions_only_on_quadratics_and_every_minimizer_and_saddle_is_m
 
 def test_a_maps_path_is_the_runs_history_and_its_colour_is_its_etas():
     results = gd.compare([0.001, 0.002], "rosenbrock")
-    specs = maps.panels(results)
+    specs = views.panels(results)
     for index, (eta, spec) in enumerate(zip([0.001, 0.002], specs, strict=True)):
         run = gd.minimize("rosenbrock", eta=eta)
         rows = spec["datasets"][maps.PATH]
@@ -173,7 +173,7 @@ def test_a_run_that_leaves_the_map_is_marked_on_its_edge_with_its_value():
     assert np.isclose(np.max(np.abs(point)), 3.0)  # on the edge of the map [−3, 3]²
     assert abs(cross(point, run.history[-1])) <= 1e-9 * np.linalg.norm(run.history[-1]) * 3  # towards θ_k
     assert maps.escapes(gd.minimize("ravine", eta=0.1), surface.box).empty
-    spec = maps.panels([run])[0]
+    spec = views.panels([run])[0]
     assert spec["datasets"][maps.EDGES] == edges.to_dict("records")
 
 
@@ -359,9 +359,9 @@ def test_a_stepped_charts_parameter_starts_where_asked_and_filters_its_layers():
 def test_the_maps_text_is_in_the_language_spoken_and_the_cache_keeps_the_languages_apart():
     results = gd.compare([0.001], "himmelblau")
     with speaking("zh"):
-        chinese = maps.panels(results)[0]
+        chinese = views.panels(results)[0]
     with speaking("en"):
-        english = maps.panels(results)[0]
+        english = views.panels(results)[0]
     def labels(spec):
         return {row["label"] for rows in spec["datasets"].values() for row in rows if "label" in row}
     assert {"最小值", "鞍点"} <= labels(chinese) and not {"minimum", "saddle point"} & labels(chinese)

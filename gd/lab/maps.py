@@ -1,6 +1,7 @@
-"""A surface's map (gd.surfaces) and what any view draws on one: paths, panels side by side, the seeds' ends, one
-update. The race (races.py), momentum's (η, β) map (momentum_map.py) and the fitted model (fitted_model.py) build on
-what is here (map_chart, axes, heads, path_tooltip).
+"""A surface's map (gd.surfaces) and what any view draws on one: paths, a run's panel (side by side through
+backdrops.py, as a curve's), the seeds' ends, one update. The race (races.py), momentum's (η, β) map
+(momentum_map.py) and the fitted model (fitted_model.py) build on what is here (map_chart, axes, heads,
+path_tooltip).
 
 A map is a filled background (GRID_CELLS² quantitative rects, each shaded by the band of levels its centre
 lies in), contour lines at those levels (computed with contourpy on a CONTOUR_GRID² grid, thinned, drawn as
@@ -34,8 +35,6 @@ from gd.lab.charts import (
     STEP,
     TITLE_SEPARATOR,
     at_step,
-    describe_panel,
-    eta_color,
     panel_title,
     played,
     player_param,
@@ -447,18 +446,6 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _finite_or_text(value) -> bool:
     return not isinstance(value, float) or bool(np.isfinite(value))
-
-
-def panels(results, titles=None) -> tuple[dict, ...]:
-    """One map per run (per compared η) on the same axes, each run in its η's colour, titled by frames.panel_title
-    unless titles are given: the 2-D side by side."""
-    surface = surface_map(results[0].settings.objective)
-    titles = titles or [frames.panel_title(result) for result in results]
-    edges = [escapes(result, surface.box) for result in results]
-    notes = frames.padded([frames.edge_notes(edge) for edge in edges])
-    return tuple(panel(surface, frames.path(result), edge, title, eta_color(index), notes=note,
-                       description=describe_panel(result, title, "describe.map"))
-                 for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
 
 # --- noise: where the seeds' runs end -----------------------------------------------------------------------------

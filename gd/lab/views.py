@@ -13,7 +13,7 @@ import pandas as pd
 
 import gd
 from gd import theory
-from gd.lab import budget, charts, fitted_model, frames, heavy, maps, momentum_map, races
+from gd.lab import backdrops, budget, charts, fitted_model, frames, heavy, maps, momentum_map, races
 from gd.lab.controls import CUSTOM, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, number_text, updates
@@ -93,19 +93,15 @@ def headline(run: Run) -> Headline:
 
 
 def panels(results, titles=None) -> tuple[dict, ...]:
-    """One chart per run on the same axes, each run in its η's colour (charts.eta_color), titled by
-    frames.panel_title unless titles are given: the curve with the points visited, or on a surface its map."""
-    if results[0].settings.problem.dim > 1:
-        return maps.panels(results, titles)
-    curve = frames.curve(results[0].settings.problem)
-    plot = frames.box(curve)
+    """One chart per run on the same backdrop (the curve, or on a surface its map: backdrops.of), each run in its η's
+    colour (charts.eta_color), titled by frames.panel_title unless titles are given; where a run leaves the plot, the
+    notes under every title say so, padded to the same number of lines."""
+    backdrop = backdrops.of(results[0].settings)
     titles = titles or [frames.panel_title(result) for result in results]
-    edges = [frames.escapes(result, plot) for result in results]
+    edges = [backdrop.escapes(result) for result in results]
     notes = frames.padded([frames.edge_notes(edge) for edge in edges])
-    return tuple(charts.panel(curve, plot, path, edge, title, note, charts.eta_color(index),
-                              charts.describe_panel(result, title, "describe.panel")).to_dict()
-                 for index, (result, path, edge, title, note) in enumerate(zip(
-                     results, [frames.path(result) for result in results], edges, titles, notes, strict=True)))
+    return tuple(backdrop.panel(result, edge, title, note, charts.eta_color(index))
+                 for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -164,11 +160,10 @@ def _convergence_caption(results, last: int, log_x: bool = False) -> str:
 def compare(run: Run) -> CompareView:
     """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
     results = _results(run)
-    problem = results[0].settings.problem
     table = frames.shown(frames.summary(results))
     gaps, last = frames.gaps(results), frames.horizon(results)
     span, log_x = frames.gap_span(gaps), frames.spans_decades(results, last)
-    caption = maps.legend_note(maps.surface_map(target(run))) if problem.dim > 1 else t("section.compare.caption")
+    caption = backdrops.of(results[0].settings).caption()
     convergence = charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit, log_x,
                                      describe_convergence(results, run.unit, log_x))
     return CompareView(caption, panels(results), convergence.to_dict(),

@@ -1,0 +1,55 @@
+"""What a run is drawn on: the objective's curve in one dimension, its map (contours) on a surface.
+
+A side-by-side panel is the same in either, the path from θ₀, where it leaves the plot and the notes that say so,
+the title and the η's colour, so views draw panels through a backdrop without asking the dimension (of)."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gd.lab import charts, frames, maps
+from gd.lab.text import t
+
+
+@dataclass(frozen=True)
+class Curve:
+    """J over θ, sampled (frames.curve), and the plot's box (low, high, bottom, top)."""
+
+    curve: pd.DataFrame
+    box: tuple[float, float, float, float]
+
+    def escapes(self, result) -> pd.DataFrame:
+        return frames.escapes(result, self.box)
+
+    def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str) -> dict:
+        return charts.panel(self.curve, self.box, frames.path(result), edges, title, notes, color,
+                            charts.describe_panel(result, title, "describe.panel")).to_dict()
+
+    def caption(self) -> str:
+        """What a panel's marks mean."""
+        return t("section.compare.caption")
+
+
+@dataclass(frozen=True)
+class Map:
+    """The surface's map: its contours, its box and what its legend says (maps.surface_map)."""
+
+    surface: maps.SurfaceMap
+
+    def escapes(self, result) -> pd.DataFrame:
+        return maps.escapes(result, self.surface.box)
+
+    def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str) -> dict:
+        return maps.panel(self.surface, frames.path(result), edges, title, color, notes=notes,
+                          description=charts.describe_panel(result, title, "describe.map"))
+
+    def caption(self) -> str:
+        return maps.legend_note(self.surface)
+
+
+def of(settings) -> Curve | Map:
+    """The backdrop of a run's settings: its objective's curve, or on a surface its map."""
+    if settings.problem.dim > 1:
+        return Map(maps.surface_map(settings.objective))
+    curve = frames.curve(settings.problem)
+    return Curve(curve, frames.box(curve))
