@@ -100,6 +100,7 @@ def as_sent(builder):
 
 
 def _with_bytes(part):
+    """part, a view or any of its fields, with every chart spec in it holding Arrow bytes for its datasets."""
     if is_dataclass(part):
         return replace(part, **{field.name: _with_bytes(getattr(part, field.name)) for field in fields(part)
                                 if field.init})
@@ -515,11 +516,12 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
 
 
 def panels_ui(panels) -> None:
-    """Panels side by side in balanced rows of at most PANELS_PER_ROW (PANELS_STYLE), in one wrapping container: one
-    block on the wire whatever their number, where rows of columns sent three or four; on a phone each panel takes the
-    screen's width."""
+    """Panels side by side in balanced rows of at most PANELS_PER_ROW, in one wrapping container whose key says how
+    many a row holds (PANEL_WIDTH): one block on the wire whatever their number, where rows of columns sent one per
+    row and one per column; on a phone each panel takes the screen's width."""
     rows = -(-len(panels) // PANELS_PER_ROW)
-    with st.container(horizontal=True, key=f"panels-{-(-len(panels) // rows)}"):
+    per_row = -(-len(panels) // rows)
+    with st.container(horizontal=True, key=f"panels-{per_row}"):
         for chart in panels:
             st.vega_lite_chart(chart, width="stretch")
 

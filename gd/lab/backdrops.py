@@ -1,7 +1,7 @@
 """What a run is drawn on: the objective's curve in one dimension, its map (contours) on a surface.
 
-A side-by-side panel is the same in either, the path from θ₀, where it leaves the plot and the notes that say so,
-the title and the η's colour, so views draw panels through a backdrop without asking the dimension (of)."""
+A side-by-side panel is the same in either: the path from θ₀, where it leaves the plot and the notes that say so,
+the title and the η's colour. So views draw panels through a backdrop (of) without asking the dimension."""
 
 from dataclasses import dataclass
 

@@ -158,7 +158,7 @@ def _convergence_caption(results, last: int, log_x: bool = False) -> str:
 
 @view("compare")
 def compare(run: Run) -> CompareView:
-    """One panel per compared η on the same curve, how fast each closes the gap, and the final values."""
+    """One panel per compared η on the same backdrop, how fast each closes the gap, and the final values."""
     results = _results(run)
     table = frames.shown(frames.summary(results))
     gaps, last = frames.gaps(results), frames.horizon(results)
