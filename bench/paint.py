@@ -25,7 +25,7 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, SCRIPT_IDLE, script_runs, served, timed_server  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, PAGE_DRAWN, SCRIPT_IDLE, script_runs, served, timed_server  # noqa: E402
 from wire import PAGES, await_finished  # noqa: E402
 
 from gd.lab.text import t  # noqa: E402
@@ -64,7 +64,7 @@ def changes(page, url: str, count: int, quiet: float) -> list[float]:
     received = []
     page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(frame)))
     page.goto(url, timeout=300_000)
-    page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
+    page.wait_for_function(PAGE_DRAWN, timeout=300_000)
     page.wait_for_timeout(2000)
     box = field(page)
     page.evaluate(WATCH)

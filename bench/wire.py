@@ -25,7 +25,7 @@ sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, SCRIPT_IDLE, eta_field, served  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, PAGE_DRAWN, SCRIPT_IDLE, eta_field, served  # noqa: E402
 
 PAGES = {"floor": ("bench/floor_page.py", ""), "default view": ("dashboard.py", "?lang=en"),
          "the ravine's maps": ("dashboard.py", "?objective=ravine&lang=en")}
@@ -59,7 +59,7 @@ def bytes_per_change(page, url: str, changes: int, quiet: float) -> list[list[by
     page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(
         payload if isinstance(payload, bytes) else payload.encode())))
     page.goto(url, timeout=300_000)
-    page.wait_for_function(SCRIPT_IDLE, timeout=300_000)
+    page.wait_for_function(PAGE_DRAWN, timeout=300_000)
     page.wait_for_timeout(quiet * 1000)
     field = eta_field(page)
     sent = []
