@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 # True in the page once Streamlit's script has finished its run
 SCRIPT_IDLE = "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'"
-# The page opened and drawn: the script idle and every chart drawn by Vega (on a woken server the first run may stop
-# early for the run that waits for the compiled loop, and the page is idle between the two before any chart comes).
+# The page opened and drawn: the script idle and every chart drawn by Vega (on a woken server the first run waits for
+# the compiled loop, then reruns the page, and the page is idle between the two runs before any chart comes).
 PAGE_DRAWN = (f"({SCRIPT_IDLE}) && (charts => charts.length && charts.every(chart => chart.querySelector('.marks')))"
               "([...document.querySelectorAll('[data-testid=stVegaLiteChart]')])")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
