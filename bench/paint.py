@@ -104,13 +104,13 @@ def main() -> None:
                     context.close()
                 runs = [run for run in script_runs(log.read_text()) if len(run) == 5][-args.changes:]
                 total = statistics.median(painted)
-                waited, script, sending = (statistics.median(1000 * (run[end] - run[start]) for run in runs)
-                                           for start, end in (("received", "started"), ("started", "stopped"),
-                                                              ("stopped", "sent")))
+                waited, ran, sending = (statistics.median(1000 * (run[end] - run[start]) for run in runs)
+                                        for start, end in (("received", "started"), ("started", "stopped"),
+                                                           ("stopped", "sent")))
                 floor = floor or total
-                rest = total - waited - script - sending
+                rest = total - waited - ran - sending
                 print(f"  {name:<20} {total:7.0f} ms; × floor {total / floor:4.1f}; in the server: {waited:4.0f} "
-                      f"before the script, {script:4.0f} the script, {sending:3.0f} after it; the rest {rest:4.0f}; "
+                      f"before the script, {ran:4.0f} the script, {sending:3.0f} after it; the rest {rest:4.0f}; "
                       "each: " + ", ".join(f"{time:.0f}" for time in painted), flush=True)
         browser.close()
 
