@@ -1,14 +1,15 @@
 """Bytes on the wire per η change: the dashboard's default view and a surface's map against the floor page.
 
-Starts each page's server (bench/server.py), opens it in headless Chromium (Playwright), waits until the script is
-idle, then --changes times types a new η into the sidebar's "Learning rate η" and presses Enter, and counts the
-bytes of every websocket frame the server sends until the script is idle again and no frame has come for --quiet
-seconds. Every η is new, so every change misses the caches. Prints the median bytes per change of each page and its
-ratio to the floor's (bench/floor_page.py: one text field, one metric, one 10-point Altair chart; issue 22's target:
-at most 3×). --min-cached N runs the dashboard's servers with Streamlit's global.minCachedMessageSize set to N bytes
-(an element at least that large, unchanged since the last run, is sent as a reference to the copy the browser has):
-what the setting is worth, against .streamlit/config.toml's own value. --breakdown also says, for each page, where the
-bytes of its median change go: each frame read as Streamlit's ForwardMsg, counted by the element it draws (markdown,
+Starts each page's server (bench/server.py), opens it in headless Chromium (Playwright), waits until every chart is
+drawn (server.PAGE_DRAWN), then --changes times types a new η into the sidebar's "Learning rate η" and presses
+Enter, and counts the bytes of every websocket frame the server sends until it has said the script finished, the
+page is idle and no frame has come for --quiet seconds. Every η is new, so every change misses the caches. Prints
+the median bytes per change of each page, each change's in order, and the median's ratio to the floor's
+(bench/floor_page.py: one text field, one metric, one 10-point Altair chart; issue 22's target: at most 3×).
+--min-cached N runs the dashboard's servers with Streamlit's global.minCachedMessageSize set to N bytes (an element
+at least that large, unchanged since the last run, is sent as a reference to the copy the browser has): what the
+setting is worth, against .streamlit/config.toml's own value. --breakdown also says, for each page, where the bytes
+of its median change go: each frame read as Streamlit's ForwardMsg, counted by the element it draws (markdown,
 metric, vega_lite_chart, …) or by what else it is (script_finished, page_info_changed, …).
 Run: python bench/wire.py [--changes 8] [--min-cached 10000] [--breakdown]
 """
