@@ -44,7 +44,7 @@ from gd.lab.controls import (
     title,
     views_of,
 )
-from gd.lab.format import accepted, number
+from gd.lab.format import accepted, number, number_text
 from gd.lab.links import share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
@@ -83,8 +83,9 @@ def cached_views() -> SimpleNamespace:
 
     return SimpleNamespace(
         headline=cached(views.headline, 256), compare=cached(views.compare, 64), theory=cached(views.theory_view, 32),
-        stopping=cached(views.stopping, 64), noise=cached(views.noise, 32), race=cached(views.race, 32),
-        momentum=cached(views.momentum, 32), regression=cached(views.regression, 32),
+        range=cached(views.range_view, 32), stopping=cached(views.stopping, 64), inside=cached(views.inside_view, 32),
+        noise=cached(views.noise, 32),
+        race=cached(views.race, 32), momentum=cached(views.momentum, 32), regression=cached(views.regression, 32),
         article=cached(views.article_code, 64), step_through=cached(_step_through, 64))
 
 
@@ -526,14 +527,19 @@ def panels_ui(panels) -> None:
             st.vega_lite_chart(chart, width="stretch")
 
 
+def own_numbers_ui(run: Run, view: str) -> Run:
+    """A view's own numbers (IN_VIEW: the sweep's, the range test's), side by side, read into the run."""
+    typed = {}
+    for column, key in zip(st.columns(len(IN_VIEW[view])), IN_VIEW[view], strict=True):
+        with column:
+            typed[key] = typed_input(key)
+    return replace(run, **typed)
+
+
 def theory_ui(run: Run, shown: views.Headline) -> Run:
     closed_form = st.container()  # filled once the view, which reads the sweep's controls below, is built
     st.subheader(t("section.sweep"))
-    sweep = {}
-    for column, key in zip(st.columns(3), IN_VIEW["theory"], strict=True):
-        with column:
-            sweep[key] = typed_input(key)
-    run = replace(run, **sweep)
+    run = own_numbers_ui(run, "theory")
     view = build(CACHED.theory, run)
     if view is None:
         return run
@@ -551,6 +557,25 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
     for chart in view.sweeps:
         st.vega_lite_chart(chart, width="stretch")
     formulas_ui(view.formulas)
+    return run
+
+
+def range_ui(run: Run, shown: views.Headline) -> Run:
+    """The learning-rate range test, its own three numbers above it, and a button for each η it reads off."""
+    run = own_numbers_ui(run, "range")
+    view = build(CACHED.range, run)
+    if view is None:
+        return run
+    st.caption(view.caption)
+    st.vega_lite_chart(view.chart, width="stretch")
+    st.markdown(escaped(view.found))
+    if view.theory:
+        st.markdown(escaped(view.theory))
+    with st.container(horizontal=True):
+        for kind, eta in (("steepest", view.steepest), ("edge", view.edge)):
+            if eta is not None:
+                st.button(t(f"range.use.{kind}", eta=number_text(eta)), key=f"range_{kind}", on_click=put,
+                          args=("eta", eta), help=t("range.use.help"))
     return run
 
 
@@ -622,6 +647,28 @@ def geometry_ui(run: Run, shown: views.Headline) -> Run:
         st.markdown(escaped(steps.sentences[update - 1]))
 
     play_ui("step", list(range(1, steps.updates + 1)), draw, t("help.step", steps=steps.updates))
+    return run
+
+
+def inside_ui(run: Run, shown: views.Headline) -> Run:
+    """The sidebar's update rule from the inside; for plain descent, which keeps nothing, a button per rule."""
+    if run.optimizer == "gd":
+        st.info(t("inside.gd"))
+        with st.container(horizontal=True):
+            for name in gd.OPTIMIZERS:
+                if name != "gd":
+                    st.button(t("inside.look", rule=title("optimizer", name)), key=f"inside_{name}", on_click=put,
+                              args=("optimizer", name))
+        return run
+    view = build(CACHED.inside, run)
+    if view is None:
+        return run
+    st.caption(view.caption)
+    panels_ui(view.state)
+    if view.steps:
+        st.vega_lite_chart(view.steps, width="stretch")
+    for sentence in view.sentences:
+        st.markdown(escaped(sentence))
     return run
 
 
@@ -796,8 +843,9 @@ def keep_view_controls() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-DRAW = {"compare": compare_ui, "theory": theory_ui, "stopping": stopping_ui, "geometry": geometry_ui,
-        "noise": noise_ui, "predict": predict_ui, "race": race_ui, "momentum": momentum_ui, "regression": regression_ui}
+DRAW = {"compare": compare_ui, "theory": theory_ui, "range": range_ui, "stopping": stopping_ui, "geometry": geometry_ui,
+        "inside": inside_ui, "noise": noise_ui, "predict": predict_ui, "race": race_ui, "momentum": momentum_ui,
+        "regression": regression_ui}
 PLAYERS = ("geometry", "race", "regression")  # the views with a Play button
 
 

@@ -1,5 +1,7 @@
 """Gradient descent you can watch: the engine of the lab (numpy, and numba for the compiled loop)."""
 
+from gd.inside import replay
+from gd.lr_range import range_test
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
 from gd.run import Result, compare, each_stop, gradient, minimize, seeds
@@ -13,4 +15,4 @@ from gd.work import WorkLimitError, cpu_limit
 
 __all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "SURFACES", "VARIANTS",
            "Result", "Settings", "WorkLimitError", "compare", "cpu_limit", "each_stop", "gradient", "minimize",
-           "parse_objective", "problems", "seeds"]
+           "parse_objective", "problems", "range_test", "replay", "seeds"]

@@ -135,6 +135,20 @@ def adam(beta1, beta2, eps) -> UpdateRule:
     return _rule("adam", init, update, beta1=beta1, beta2=beta2, eps=eps)
 
 
+def bias_corrected(count, first, second, beta1: float, beta2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Adam's m̂ = m/(1 − β1ᵗ) and v̂ = v/(1 − β2ᵗ) (Kingma & Ba 2015, Algorithm 1) for states after `count` updates
+    (rows of first and second, one count each): what adam's update folds into its step in torch's order, so that its
+    step is −η·m̂/(√v̂ + eps) up to rounding."""
+    t = np.reshape(count, (-1,) + (1,) * (np.ndim(first) - 1))
+    return first / (1 - beta1**t), second / (1 - beta2**t)
+
+
+def adam_step(lr, first, second, eps: float) -> np.ndarray:
+    """The length-and-direction Adam moves by, η·m/(√v + eps), in the paper's form: from bias-corrected moments it is
+    adam's step (negated) up to rounding; from the raw m and v, the step Adam would take without its correction."""
+    return lr * first / (np.sqrt(second) + eps)
+
+
 OPTIMIZERS = MappingProxyType({entry.name: entry for entry in (
     Entry("optimizer", "gd", r"\theta_{k+1} = \theta_k - \eta\, g_k", gd),
     Entry("optimizer", "momentum",

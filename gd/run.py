@@ -168,7 +168,7 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
             examples = next(sample)
             if examples is not None and examples.ndim == 2:
                 examples = examples[active]
-            gradient = problem.grad(theta) if examples is None else problem.batch_grad(theta, examples)
+            gradient = sampled_gradient(problem, theta, examples)
             scale = factor(k)
             step, state = update(gradient, state, rate if scale == 1.0 else rate * scale)
             before, theta = theta, theta + step
@@ -192,6 +192,11 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
         iterations[active] = settings.max_iter
     return Lanes(thetas.rows.swapaxes(0, 1), losses.rows.T, None if steps is None else steps.rows.swapaxes(0, 1),
                  iterations, status)
+
+
+def sampled_gradient(problem, theta: np.ndarray, examples: np.ndarray | None) -> np.ndarray:
+    """The gradient an update uses at θ (lanes, dim): over every example (None), or the mean over the sampled ones."""
+    return problem.grad(theta) if examples is None else problem.batch_grad(theta, examples)
 
 
 def _results(lanes: Lanes, rates, lane_settings) -> list[Result]:

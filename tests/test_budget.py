@@ -12,13 +12,24 @@ import gd
 from gd import compiled, theory
 from gd.lab import budget, maps, views
 from gd.lab.budget import Call, WorkCapError
-from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, DEFAULTS, MOMENTUM_CELLS, Run, surface_defaults, views_of
+from gd.lab.controls import (
+    CUSTOM,
+    DEFAULT_FUNCTION,
+    DEFAULTS,
+    INSIDE_UPDATES,
+    MOMENTUM_CELLS,
+    Run,
+    surface_defaults,
+    views_of,
+)
 
 LIMIT = gd.Settings.max_iter
 KINDS = {"compare": lambda etas, *_, max_iter=LIMIT, **__: ("shared", len(etas), max_iter),
          "minimize": lambda *_, max_iter=LIMIT, **__: ("shared", 1, max_iter),
          "seeds": lambda eta, seeds, *_, max_iter=LIMIT, **__: ("own", len(seeds), max_iter),
-         "each_stop": lambda *_, max_iter=LIMIT, **__: ("stops", 1, max_iter)}
+         "each_stop": lambda *_, max_iter=LIMIT, **__: ("stops", 1, max_iter),
+         "range_test": lambda low, high, updates, *_, **__: ("range", 1, updates),
+         "replay": lambda result, updates: ("replay", 1, min(updates, result.settings.max_iter))}
 
 
 @pytest.fixture
@@ -48,25 +59,29 @@ def engine_calls(monkeypatch):
     return calls
 
 
-def assert_priced(calls, limit: int) -> None:
+def assert_priced(calls, limit: int, range_updates: int = DEFAULTS.range_updates) -> None:
     """Each engine call ran inside a metered builder and matches one of the calls priced for it (same kind, same
-    lanes, each priced call used once), to the run's limit (momentum's map: its own fixed updates)."""
+    lanes, each priced call used once), to the run's limit (momentum's map: its own fixed updates; the range test: its
+    own number)."""
     assert calls
     used = {}
     for kind, lanes, updates, priced in calls:
         assert priced, f"an engine call outside any priced builder: {kind} × {lanes}"
-        assert updates == (budget.MOMENTUM_UPDATES if kind == "momentum" else limit)
+        assert updates == {"momentum": budget.MOMENTUM_UPDATES, "range": range_updates,
+                           "replay": min(limit, INSIDE_UPDATES)}.get(kind, limit)
         free = used.setdefault(id(priced), list(priced))
         match = next((call for call in free if (call.kind, call.lanes) == (kind, lanes)), None)
         assert match is not None, f"{kind} × {lanes} was not priced: {priced}"
         free.remove(match)
 
 
-BUILDERS = {"compare": views.compare, "theory": views.theory_view, "stopping": views.stopping,
-            "noise": views.noise, "race": views.race, "momentum": views.momentum, "regression": views.regression}
-RUNS = [Run(), Run(etas=(0.1, 0.5), max_iter=300), Run(variant="sgd", seeds=7, max_iter=200),
+BUILDERS = {"compare": views.compare, "theory": views.theory_view, "range": views.range_view,
+            "stopping": views.stopping, "inside": views.inside_view, "noise": views.noise, "race": views.race,
+            "momentum": views.momentum, "regression": views.regression}
+RUNS = [Run(), Run(etas=(0.1, 0.5), max_iter=300), Run(variant="sgd", seeds=7, max_iter=200, optimizer="momentum"),
         Run(etas=(0.01, 0.2, 0.3), sweep_points=9, max_iter=50),
-        Run(objective="ravine", theta0=(4.0, -3.0), eta=0.05, etas=(0.02, 0.1), variant="sgd", max_iter=120),
+        Run(objective="ravine", theta0=(4.0, -3.0), eta=0.05, etas=(0.02, 0.1), variant="sgd", max_iter=1200,
+            optimizer="adam"),
         Run(objective="linear_regression_2d", theta0=(0.0, 0.0), eta=0.1, max_iter=150),
         Run(objective=CUSTOM, function="x^4/4 - x^2 + 0.3*x", max_iter=200, variant="minibatch", seeds=4),
         Run(objective=CUSTOM, function="(x-1)^2 + 3*(y+2)^2", theta0=(0.0, 0.0), eta=0.05, max_iter=200)]
@@ -92,8 +107,9 @@ def test_the_page_price_counts_every_lane_of_the_open_view(view):
     """runs() is the run above the tabs (and the article's loop on a built-in curve) plus the lanes of the view's own
     calls, each written out here."""
     run = replace(Run(objective="ravine", theta0=(4.0, -3.0), etas=(0.1, 0.2, 0.3), sweep_points=9, seeds=6,
-                      variant="sgd"), view=view)
-    own = {"compare": 3, "theory": 3 + 9, "stopping": 1, "noise": 6, "race": 6, "momentum": 0, "regression": 1}
+                      variant="sgd", optimizer="adam"), view=view)
+    own = {"compare": 3, "theory": 3 + 9, "range": 1, "stopping": 1, "inside": 2, "noise": 6, "race": 6,
+           "momentum": 0, "regression": 1}
     assert budget.runs(run) == 1 + own[view]
     assert budget.runs(replace(DEFAULTS, view="compare")) == 1 + 1 + len(DEFAULTS.etas)  # headline, article, panels
 
@@ -133,6 +149,32 @@ def test_the_price_is_each_calls_cost_per_update_times_the_limit(compiled_prices
     noisy = replace(DEFAULTS, objective="logistic_regression", variant="sgd", stop="grad_norm", view="noise", seeds=7)
     # headline 400 + 30, article 300, seven seeds with their own samples 7 · 1.4 · 500 = 4,900: 5,630 ns per update
     assert budget.price(noisy)[0] == pytest.approx(10_000 * 5_630 / 1e9, rel=1e-12)
+
+
+def test_the_range_test_is_priced_at_its_own_updates_on_the_numpy_loop(compiled_prices, monkeypatch):
+    """Its growing η is a schedule only the numpy loop has: range_updates × the numpy loop's cost per update, whatever
+    the iteration limit and whichever loop is ready; and its histories, 1 × (range_updates + 1) × (θ and J)."""
+    monkeypatch.setitem(budget.REFERENCE_NS, ("ravine", "sgd"), (40_000, 1_000, 7))
+    run = replace(DEFAULTS, objective="ravine", theta0=(4.0, -3.0), variant="sgd", range_updates=300, view="range")
+    headline = budget.price(replace(run, view="predict"))
+    seconds, megabytes = budget.price(run)
+    assert seconds - headline[0] == pytest.approx(300 * (40_000 + 1_000) / 1e9 * budget.speed(), rel=1e-9)
+    assert megabytes - headline[1] == pytest.approx(301 * 3 * 8 / 1e6)
+    assert budget.price(replace(run, max_iter=10))[0] - budget.price(replace(run, max_iter=10, view="predict"))[0] \
+        == pytest.approx(seconds - headline[0], rel=1e-9)
+
+
+def test_looking_inside_a_rule_is_its_run_and_a_replay_of_its_first_updates(compiled_prices, monkeypatch):
+    """The run (a shared lane on the loop that runs it) and the replay of its first min(limit, INSIDE_UPDATES) updates,
+    priced as the numpy loop's; plain descent, which keeps nothing, costs nothing."""
+    monkeypatch.setitem(budget.REFERENCE_NS, ("quadratic", "batch"), (20_000, 500, 0))
+    monkeypatch.setitem(budget.COST_NS, ("quadratic", "batch", "loss_change"), (20, 3, 0))
+    for limit, replayed in ((300, 300), (10_000, INSIDE_UPDATES)):
+        run = replace(DEFAULTS, optimizer="adam", max_iter=limit, view="inside")
+        alone = budget.price(replace(run, view="predict"))[0]
+        assert budget.price(run)[0] - alone == pytest.approx(
+            (limit * (20 + 3) + replayed * (20_000 + 500)) / 1e9 * budget.speed(), rel=1e-9)
+    assert budget.calls(replace(DEFAULTS, view="inside"), "inside") == ()
 
 
 def test_the_momentum_map_is_priced_per_cell(compiled_prices):

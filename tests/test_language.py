@@ -23,7 +23,7 @@ from gd.lab.text import CHINESE, ENGLISH, speaking, t
 ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn", "torch", "optim", "n_iter_no_change",
                       "CSV", "MSE", "SGD", "BGD", "Mini", "Batch", "GD", "epoch", "English", "Language", "eta",
                       "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e", "Python", "numpy", "OverflowError",
-                      "Rosenbrock", "Himmelblau",  # their functions' names, written so in Chinese too
+                      "Rosenbrock", "Himmelblau", "Smith", "fastai", "lr_find",  # names, written so in Chinese too
                       "Tab", "Home", "End",  # keys, named as printed on them
                       "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs"}  # what a typed formula may call
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -157,7 +157,7 @@ def test_switching_the_language_keeps_the_open_view_and_the_settings():
     assert app.title[0].value == CHINESE["page.title"]
     assert app.query_params["view"] in ("stopping", ["stopping"])
     assert app.text_input(key="eta").value == "0.5"
-    assert [tab.label for tab in app.tabs][2] == CHINESE["view.stopping"]
+    assert [tab.label for tab in app.tabs][CURVE_VIEWS.index("stopping")] == CHINESE["view.stopping"]
 
 
 def test_chinese_sentences_read_as_chinese():

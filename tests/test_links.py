@@ -104,7 +104,8 @@ def assert_shown_as_text(markdown: str, user_texts: list[str]) -> None:
     assert not unseen("".join(child.content for child in children).replace("\u2060", "")), markdown
 
 
-IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",)}
+IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"),
+           "range": ("range_low", "range_high", "range_updates"), "noise": ("seeds",)}
 
 
 def expected_run(accepted: dict) -> Run:

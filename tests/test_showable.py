@@ -75,8 +75,10 @@ def every_view(run: Run) -> dict:
     builders = {
         "compare": lambda: views.compare(run.for_view("compare")),
         "theory": lambda: views.theory_view(run.for_view("theory")),
+        "range": lambda: views.range_view(run.for_view("range")),
         "stopping": lambda: views.stopping(run.for_view("stopping")),
         "geometry": lambda: views.step_through(run.for_view("geometry"), shown),
+        "inside": lambda: views.inside_view(replace(run, optimizer="adam").for_view("inside")),  # gd keeps nothing
         "noise": lambda: views.noise(replace(run, variant="sgd").for_view("noise")),  # the page needs sampling
         "predict": lambda: views.predict(run, shown, "converges", 1),
         "race": lambda: views.race(run.for_view("race")),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from gd import compiled
-from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, MOMENTUM_CELLS, RACE, Run, problem_of
+from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, INSIDE_UPDATES, MOMENTUM_CELLS, RACE, Run, problem_of
 from gd.work import cpu_limit
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
@@ -339,8 +339,10 @@ class WorkCapError(Exception):
 @dataclass(frozen=True)
 class Call:
     """One call of a builder's: kind "shared" (minimize, compare: lanes share their samples), "own" (seeds), "stops"
-    (each_stop), "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates) or "article" (the article's loop in
-    Python floats, views.article_loop); and its lanes."""
+    (each_stop), "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates), "article" (the article's loop in
+    Python floats, views.article_loop), "range" (gd.range_test: run.range_updates updates on the numpy loop, whose
+    growing η no compiled schedule has) or "replay" (gd.replay: the first INSIDE_UPDATES updates of a run, the
+    gradient and the rule's update once each, priced as an update of the numpy loop); and its lanes."""
 
     kind: str
     lanes: int
@@ -353,7 +355,9 @@ def calls(run: Run, builder: str) -> tuple[Call, ...]:
     return {"headline": (shared,), "article": (Call("article", 1),),
             "compare": (Call("shared", len(run.etas)),),
             "theory": (Call("shared", len(run.etas)), Call("shared", run.sweep_points)),
-            "stopping": (Call("stops", 1),), "geometry": (shared,) if _dim(run) > 1 else (),
+            "range": (Call("range", 1),), "stopping": (Call("stops", 1),),
+            "geometry": (shared,) if _dim(run) > 1 else (),
+            "inside": () if run.optimizer == "gd" else (shared, Call("replay", 1)),
             "noise": (Call("own", run.seeds),), "predict": (),  # the quiz's guessed run is a headline of its own
             "race": (shared,) * len(RACE), "regression": (shared,),
             "momentum": (Call("momentum", MOMENTUM_CELLS[0] * MOMENTUM_CELLS[1]), Call("momentum", 1))}[builder]
@@ -441,6 +445,9 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
         return MOMENTUM_UPDATES * (fixed + per_lane * call.lanes) / 1e9
     if call.kind == "article":
         return updates * ARTICLE_NS / 1e9
+    if call.kind in ("range", "replay"):  # its own number of updates, on the numpy loop
+        fixed, per_lane, _ = _costs(run, reference=True)
+        return _own_updates(run, call, updates) * (fixed + per_lane * call.lanes) / 1e9
     fixed, per_lane, own = _costs(run, reference)
     if call.kind == "shared":
         return updates * (fixed + per_lane * call.lanes) / 1e9
@@ -449,12 +456,22 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
     return updates * EACH_STOP_FACTOR * (fixed + per_lane) / 1e9
 
 
+def _own_updates(run: Run, call: Call, updates: int) -> int:
+    """The updates of a call that makes its own number of them: the range test's, or a replay's (of a run of `updates`
+    at most)."""
+    return run.range_updates if call.kind == "range" else min(updates, INSIDE_UPDATES)
+
+
 def _megabytes(run: Run, call: Call, updates: int) -> float:
     """The histories a call keeps: θ (dim numbers) and J per update and lane; each_stop its steps too (momentum's map
     and the article's loop keep none)."""
     if call.kind in ("momentum", "article"):
         return 0.0
     dim = _dim(run)
+    if call.kind == "range":
+        return call.lanes * (run.range_updates + 1) * (dim + 1) * 8 / 1e6
+    if call.kind == "replay":  # the gradient, the step and the rule's state (up to 3 rows of dim) per update
+        return call.lanes * _own_updates(run, call, updates) * 5 * dim * 8 / 1e6
     return call.lanes * (updates + 1) * (2 * dim + 1 if call.kind == "stops" else dim + 1) * 8 / 1e6
 
 

@@ -20,6 +20,7 @@ from gd.stopping import STATUSES
 STATUS_COLORS = ("#00b478", "#ff5a0f", "#8787a5", "#a50000", "#694b96")  # 20 apart at least
 STATUS_SHAPES = ("circle", "square", "triangle-right", "cross", "diamond")  # the limit: it would have gone on
 CURVE_COLOR = "#8c9aab"
+NEWTON_COLOR = "#555555"  # Newton's step, a ghost beside gradient descent's: grey, dotted, a hollow diamond
 PATH_COLOR = "#d62728"
 # One colour per compared η (up to 12), at least 14 apart under each deficiency, each at least 3:1 on white; the
 # first five (the default η) the farthest apart. A shape and a dash each go with it.
@@ -246,12 +247,98 @@ def sweep(frame: pd.DataFrame, measure: str, best: float | None, smoothness: flo
 
 
 def _guides(smoothness: float) -> list[alt.Chart]:
+    """η = 1/L and η = 2/L as dashed rules, 1/L labelled on its left and 2/L on its right, so that the two labels do
+    not run into each other on a narrow chart (they are 0.3 of a decade apart)."""
     rules = pd.DataFrame({"eta": [1 / smoothness, 2 / smoothness],
-                          "label": [t("chart.one_over_l"), t("chart.two_over_l")]})
+                          "label": [t("chart.one_over_l"), t("chart.two_over_l")], "side": ["left", "right"]})
     line = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#555", aria=False).encode(x="eta:Q")
-    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="bottom", y=-6, color="#333",  # above the
-                                       aria=False)  # plot: runs that hit the limit are points along its top
-    return [line, label.encode(x="eta:Q", text="label:N")]
+    labels = [alt.Chart(rules[rules["side"] == side]).mark_text(
+        align="right" if side == "left" else "left", dx=-4 if side == "left" else 4, baseline="bottom", y=-6,
+        color="#333", aria=False).encode(x="eta:Q", text="label:N")  # above the plot: runs that hit the limit are
+              for side in ("left", "right")]  # points along its top
+    return [line, *labels]
+
+
+RANGE_HEIGHT = 240  # px of the range test's plot
+RANGE_MARKS = {"steepest": ("#00b478", [1, 0], "bottom"), "edge": ("#a50000", [6, 3], "top")}  # STATUS_COLORS'
+# converged and diverged, a dash each, and where the words go, left of the rule: J is still high left of the steepest
+# η, so its words go at the bottom; J is low just before the blow-up, so the edge's go at the top
+
+
+def range_test(frame: pd.DataFrame, span: tuple[float, float], start: float, smoothed: bool, marks: pd.DataFrame,
+               smoothness: float | None, description: str = "") -> alt.LayerChart:
+    """J after each update of the range test against the η that made it (log axis), smoothed where it was (the raw J
+    faint behind), J(θ₀) as a level, the steepest η and the last before the blow-up marked (marks: eta, kind, label;
+    each a colour, a dash and its words), and η = 1/L and 2/L where L is known. J beyond span is drawn at its edge
+    (frames.range_test)."""
+    x = alt.X("eta:Q", title="η", scale=alt.Scale(type="log", nice=False))
+    y_scale = alt.Scale(domain=list(span), nice=False, zero=False)
+    y_axis = alt.Axis(titleAngle=0, titleAlign="left", titleY=-12, titleX=0)  # "J" read upright, above its axis
+    tooltip = [alt.Tooltip("k:Q", title=t("chart.update")), alt.Tooltip("eta:Q", title="η", format=".4g"),
+               alt.Tooltip("loss:Q", title="J", format=".6g")]
+    base = alt.Chart(frame).encode(x)
+    layers = []
+    if smoothed:
+        layers.append(base.mark_line(color=CURVE_COLOR, strokeWidth=1, clip=True).encode(
+            alt.Y("loss:Q", title="J", scale=y_scale, axis=y_axis), tooltip=tooltip))
+    layers.append(base.mark_line(color=ETA_COLORS[0], strokeWidth=2.5, clip=True).encode(
+        alt.Y("smoothed:Q", title="J", scale=y_scale, axis=y_axis),
+        tooltip=[*tooltip, alt.Tooltip("smoothed:Q", title=t("chart.range.smoothed"), format=".6g")] if smoothed
+        else tooltip))
+    if math.isfinite(start):  # J(θ₀) as a level (not finite: the run made no update, and there is no level)
+        level = alt.Chart(pd.DataFrame({"loss": [start], "label": [t("chart.range.start")]}))
+        layers += [level.mark_rule(strokeDash=[2, 2], color="#555", aria=False).encode(y=alt.Y("loss:Q")),
+                   level.mark_text(align="left", baseline="bottom", x=4, dy=-2, color="#333", aria=False)
+                   .encode(y="loss:Q", text="label:N")]
+    if not marks.empty:
+        kinds = list(RANGE_MARKS)
+        color = alt.Color("kind:N", legend=None,
+                          scale=alt.Scale(domain=kinds, range=[RANGE_MARKS[k][0] for k in kinds]))
+        dash = alt.StrokeDash("kind:N", legend=None,
+                              scale=alt.Scale(domain=kinds, range=[RANGE_MARKS[k][1] for k in kinds]))
+        layers.append(alt.Chart(marks).mark_rule(strokeWidth=2).encode(
+            alt.X("eta:Q"), color, dash, tooltip=[alt.Tooltip("label:N", title=t("chart.range.mark")),
+                                                  alt.Tooltip("eta:Q", title="η", format=".4g")]))
+        for kind, (color_of, _, place) in RANGE_MARKS.items():
+            if (marks["kind"] == kind).any():
+                layers.append(alt.Chart(marks[marks["kind"] == kind]).mark_text(
+                    align="right", dx=-4, baseline=place, y="height" if place == "bottom" else 0,
+                    dy=-4 if place == "bottom" else 4, color=color_of, aria=False).encode(x="eta:Q", text="label:N"))
+    if smoothness:
+        layers += _guides(smoothness)
+    return finished(alt.layer(*layers), description, RANGE_HEIGHT)
+
+INSIDE_HEIGHT = 200  # px of each of the inside view's plots
+
+
+def inside_state(frame: pd.DataFrame, names: list[str], title: str | None, description: str = "") -> alt.Chart:
+    """One coordinate's g and what the rule keeps against the update (both axes: t on a log scale, values on a
+    symmetric log one, so that the first updates and a sign change both show), each quantity a colour, a shape and
+    a dash (series), in the order of names."""
+    color, shape, dash = series("quantity:N", names, t("chart.inside.quantity"), {"orient": "bottom"})
+    chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=20, filled=True)).encode(
+        alt.X("t:Q", title=t("chart.update"), scale=alt.Scale(type="log", nice=False)),
+        alt.Y("value:Q", title=t("chart.inside.value"), scale=alt.Scale(type="symlog")),
+        color, shape, dash,
+        tooltip=[alt.Tooltip("t:Q", title=t("chart.update")),
+                 alt.Tooltip("quantity:N", title=t("chart.inside.quantity")),
+                 alt.Tooltip("value:Q", title=t("chart.inside.value"), format=".4g")])
+    if title:
+        chart = chart.properties(title=title)
+    return finished(chart, description, INSIDE_HEIGHT)
+
+
+def inside_steps(frame: pd.DataFrame, description: str = "") -> alt.Chart:
+    """The length of each step against the update, beside plain descent's from the same gradient (and Adam's without
+    its correction), log scales, each kind a colour, a shape and a dash."""
+    names = list(dict.fromkeys(frame["label"]))
+    color, shape, dash = series("label:N", names, t("chart.inside.kind"), {"orient": "bottom"})
+    return finished(alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=20, filled=True)).encode(
+        alt.X("t:Q", title=t("chart.update"), scale=alt.Scale(type="log", nice=False)),
+        alt.Y("length:Q", title=t("chart.inside.length"), scale=alt.Scale(type="log")),
+        color, shape, dash,
+        tooltip=[alt.Tooltip("t:Q", title=t("chart.update")), alt.Tooltip("label:N", title=t("chart.inside.kind")),
+                 alt.Tooltip("length:Q", title=t("chart.inside.length"), format=".4g")]), description, INSIDE_HEIGHT)
 
 
 STEP = "step"  # the chart parameter that picks which update the step-through chart shows
@@ -295,10 +382,11 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = F
     shown = alt.datum.k == step
     x_scale = alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[0]}, {DOMAIN[1]}]"), nice=False)
     x = alt.X("theta:Q", title="θ", scale=x_scale)
-    y = alt.Y("loss:Q", title=loss_title(cut), scale=alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[2]}, {DOMAIN[3]}]"),
-                                                                  nice=False, zero=False))
+    y_scale = alt.Scale(domain=alt.ExprRef(f"[{DOMAIN[2]}, {DOMAIN[3]}]"), nice=False, zero=False)
+    y = alt.Y("loss:Q", title=loss_title(cut), scale=y_scale)
     arrow = alt.Chart(shapes["arrow"]).transform_filter(shown)
     points = alt.Chart(shapes["points"]).transform_filter(shown)
+    newton = alt.Chart(shapes["newton"]).transform_filter(shown)
     heads = [arrow.transform_filter(alt.datum.direction == side).mark_point(
         shape=f"triangle-{side}", size=140, filled=True, color=PATH_COLOR, opacity=1, clip=True, aria=False).encode(
         x=alt.X("theta_next:Q", scale=x_scale), y=y) for side in ("right", "left")]
@@ -312,6 +400,14 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = F
             color="#1f77b4", strokeDash=[6, 3], clip=True, aria=False).encode(x, y),
         arrow.mark_rule(color=PATH_COLOR, strokeWidth=2, clip=True).encode(x, y, x2="theta_next:Q"),
         *heads,
+        newton.mark_rule(color=NEWTON_COLOR, strokeDash=[2, 3], strokeWidth=1.5, clip=True, aria=False).encode(
+            alt.X("theta_from:Q", scale=x_scale), alt.Y("loss_from:Q", scale=y_scale), x2="theta:Q", y2="loss:Q"),
+        newton.mark_point(shape="diamond", size=110, filled=False, strokeWidth=2, color=NEWTON_COLOR, clip=True
+                          ).encode(x, y, tooltip=[alt.Tooltip("label:N", title=""),
+                                                  alt.Tooltip("theta:Q", title="θ", format=".6g"),
+                                                  alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
+        newton.mark_text(align="left", dx=9, dy=10, fontSize=12, color=NEWTON_COLOR, clip=True, aria=False).encode(
+            x, y, text="label:N"),
         points.mark_point(filled=True, size=90, color="black", clip=True).encode(
             x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),

@@ -12,6 +12,7 @@ import numpy as np
 from gd import params
 from gd.lab.format import accepted, number_text
 from gd.lab.text import LANGUAGES, has, t, visible
+from gd.lr_range import UPDATES
 from gd.objectives import OBJECTIVES, Objective
 from gd.optimizers import OPTIMIZERS
 from gd.params import Hyperparameter, ParameterError, read_number
@@ -36,6 +37,9 @@ NUMBERS = {spec.name: spec for spec in (
     params.ETA.narrowed(1e-6, 10.0, name="sweep_high", default=1.5),
     Hyperparameter("sweep_points", 60, 5, 200, integer=True),  # lab only: how many η the sweep runs
     Hyperparameter("seeds", 20, 2, 50, integer=True),  # lab only: runs in the noise view
+    params.ETA.narrowed(1e-6, 10.0, name="range_low", default=1e-4),  # the learning-rate range test's first η
+    params.ETA.narrowed(1e-6, 10.0, name="range_high", default=10.0),  # and its last
+    UPDATES.narrowed(10, 1_000, name="range_updates"),
 )}
 GUESS = NUMBERS["eta"].narrowed(name="guess_eta", default=0.5)  # the η a learner guesses about in the quiz
 HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or schedule's own numbers: "adam_beta1"
@@ -63,9 +67,10 @@ CUSTOM = "custom"  # the objective typed as a formula (gd.typed): its text is th
 DEFAULT_FUNCTION = "(x - 2.5)^2 - 1"  # the article's curve, typed
 CHOICES = {"objective": (*OBJECTIVES, *SURFACES, CUSTOM), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
            "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
-VIEWS = ("compare", "theory", "stopping", "geometry", "noise", "predict", "race", "momentum", "regression")  # tabs
-CURVE_VIEWS = VIEWS[:6]  # what a 1-D objective shows; a surface adds the race, and momentum's map on a quadratic,
+CURVE_VIEWS = ("compare", "theory", "range", "stopping", "geometry", "inside", "noise", "predict")  # what a 1-D
+# objective shows; a surface adds the race, and momentum's map on a quadratic,
 REGRESSIONS = ("linear_regression_2d", "logistic_regression_2d")  # and the fitted model on these
+VIEWS = (*CURVE_VIEWS, "race", "momentum", "regression")  # the tabs
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
@@ -84,12 +89,16 @@ PRESETS = {  # a lesson in one click: the controls that differ from the defaults
 SETTINGS = ("objective", "function", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule",
             "stop", "max_iter", "hyperparameters", "lang")
 READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
-         "sweep_points"), "stopping": ("eta",), "geometry": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",),
-         "race": ("race",), "momentum": ("eta",), "regression": ("eta",)}
-IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"), "noise": ("seeds",),
+         "sweep_points"), "range": ("range_low", "range_high", "range_updates"), "stopping": ("eta",),
+         "geometry": ("eta",), "inside": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",), "race": ("race",),
+         "momentum": ("eta",), "regression": ("eta",)}
+IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"),
+           "range": ("range_low", "range_high", "range_updates"), "noise": ("seeds",),
            "race": tuple(RACE)}
 
 
+INSIDE_UPDATES = 1_000  # updates the inside view replays at most: Adam's v is corrected by 1 − β₂ᵗ, still a half at
+# t ≈ 700 with β₂ = 0.999
 MOMENTUM_CELLS = (40, 40)  # momentum's map over (η, β): columns (η), rows (β)
 SPREAD = (0.1, 0.5, 1.0, 1.5, 2.0)  # a surface's compared η, as multiples of its own: slow, good, too large
 
@@ -270,6 +279,9 @@ class Run:
     hyperparameters: tuple[tuple[str, float], ...] = ()  # (("adam_beta1", 0.8), …) for the chosen rule and schedule
     race: tuple[tuple[str, float], ...] = ()  # (("race_adam", 0.3), …): the race's η typed over RACE_ETAS
     seeds: int = NUMBERS["seeds"].default
+    range_low: float = NUMBERS["range_low"].default
+    range_high: float = NUMBERS["range_high"].default
+    range_updates: int = NUMBERS["range_updates"].default
     unit: str = "k"
     view: str = "compare"
     lang: str = "en"  # the language the page speaks: "zh" or "en"; every view's text, so every cache key, has it

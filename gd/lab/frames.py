@@ -5,12 +5,14 @@ keeps every run's final values.
 """
 
 import io
+import math
 
 import numpy as np
 import pandas as pd
 
 from gd.lab.format import number, number_text, precise, updates
 from gd.lab.text import t
+from gd.optimizers import adam_step, bias_corrected
 from gd.run import gradient
 from gd.stopping import STATUSES
 from gd.theory import at_minimum
@@ -373,10 +375,11 @@ def steps(history, losses, problem) -> pd.DataFrame:
                          "loss_next": losses[1:]})
 
 
-def step_shapes(updates: pd.DataFrame, widths: np.ndarray) -> dict[str, pd.DataFrame]:
+def step_shapes(updates: pd.DataFrame, widths: np.ndarray, newton: np.ndarray | None = None,
+                newton_loss: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
     """What a chart draws for every update k: the tangent at θ_k, a sixth of its window's width (widths[k]) either
     side; the two points, each labelled on its outer side (side: "left" or "right"), so that the labels never meet;
-    the arrow."""
+    the arrow; and where Newton's step from θ_k lands (newton, at J = newton_loss), where it is finite."""
     span = np.asarray(widths, dtype=float) / 6
     tangent = pd.concat([updates.assign(theta=updates["theta"] + side * span,
                                         loss=updates["loss"] + side * span * updates["slope"])
@@ -389,7 +392,11 @@ def step_shapes(updates: pd.DataFrame, widths: np.ndarray) -> dict[str, pd.DataF
         pd.DataFrame({"k": updates["k"], "theta": updates["theta_next"], "loss": updates["loss_next"],
                       "label": labels[1:], "side": np.where(rightwards, "right", "left")})])
     arrow = updates[["k", "theta", "loss", "theta_next"]].assign(direction=np.where(rightwards, "right", "left"))
-    return {"tangent": tangent, "points": points, "arrow": arrow}
+    ghost = pd.DataFrame({"k": updates["k"], "theta_from": updates["theta"], "loss_from": updates["loss"],
+                          "theta": np.nan if newton is None else newton,
+                          "loss": np.nan if newton_loss is None else newton_loss, "label": t("chart.newton")})
+    ghost = ghost[np.isfinite(ghost[["theta_from", "loss_from", "theta", "loss"]]).all(axis=1)]
+    return {"tangent": tangent, "points": points, "arrow": arrow, "newton": ghost}
 
 
 def band(results, low: float = 0.1, high: float = 0.9) -> pd.DataFrame:
@@ -441,3 +448,70 @@ def stopping(results, rules: list[str]) -> pd.DataFrame:
         "status": [t(f"status.{result.status}") for result in results],
         "at_minimum": [t("stopping.yes" if at_minimum(result) else "stopping.no") for result in results],
     })
+
+
+
+def range_test(test) -> tuple[pd.DataFrame, tuple[float, float], bool]:
+    """The range test as drawn: per update k (1-based) its η, J after it and J smoothed (the same where nothing was
+    smoothed), at most PATH_POINTS updates evenly spaced in k (so in log η), the last kept; the J the plot shows, from
+    the lowest J to half the drop again above J(θ₀), so that the climb past the start shows; and whether some J runs
+    off it (drawn at its edge, as J that is not finite is, at the top)."""
+    start = float(test.result.losses[0])
+    count = len(test.etas)
+    keep = np.unique(np.linspace(0, count - 1, min(count, PATH_POINTS)).round().astype(int))
+    frame = pd.DataFrame({"k": keep + 1, "eta": test.etas[keep], "loss": test.losses[keep],
+                          "smoothed": test.smoothed[keep]})
+    values = frame[["loss", "smoothed"]].to_numpy()
+    finite = np.append(values[np.isfinite(values)], [start] if math.isfinite(start) else [])
+    if not finite.size:  # J(θ₀) itself is not finite: the run made no update
+        return frame, (0.0, 1.0), False
+    bottom = float(finite.min())
+    top = start + 0.5 * (start - bottom) if math.isfinite(start) and start > bottom else float(finite.max())
+    top = top if top > bottom else bottom + 1.0
+    with np.errstate(invalid="ignore"):
+        cut = bool((~((values >= bottom) & (values <= top))).any())
+    drawn = {column: frame[column].fillna(top).clip(lower=bottom, upper=top) for column in ("loss", "smoothed")}
+    return frame.assign(**drawn), (bottom, top), cut
+
+
+KEPT = {"momentum": {"b": "buffer"}, "nesterov": {"b": "buffer"}, "adagrad": {"√s": "sum_of_squares"},
+        "rmsprop": {"√v": "square_average"}}  # what each rule keeps, by its symbol: a field of its state (√: its root)
+
+
+def kept(inside, rule) -> pd.DataFrame:
+    """What the rule keeps beside the gradient g, in the gradient's units, per update t (1-based), coordinate and
+    quantity ("g", "b", "√s", "√v"; Adam's "m", "m̂", "√v", "√v̂"), at most PATH_POINTS updates (thin); rows that are not
+    finite are left out (a run that diverged)."""
+    series = {"g": inside.gradients}
+    if rule.name == "adam":
+        m, v = inside.states["first_moment"], inside.states["second_moment"]
+        m_hat, v_hat = bias_corrected(inside.states["count"], m, v, rule.hyperparameters["beta1"],
+                                      rule.hyperparameters["beta2"])
+        series |= {"m": m, "m̂": m_hat, "√v": np.sqrt(v), "√v̂": np.sqrt(v_hat)}
+    for symbol, field in KEPT.get(rule.name, {}).items():
+        state = inside.states[field]
+        series[symbol] = np.sqrt(state) if symbol.startswith("√") else state
+    keep = thin(len(inside.rates))
+    frame = pd.concat([pd.DataFrame({"t": keep + 1, "coordinate": coordinate, "quantity": symbol,
+                                     "value": values[keep, coordinate]})
+                       for symbol, values in series.items() for coordinate in range(values.shape[1])],
+                      ignore_index=True)
+    return frame[np.isfinite(frame["value"])]
+
+
+def step_lengths(inside, rule) -> pd.DataFrame:
+    """Per update t: the length of the step the rule took, of plain descent's η·g from the same gradient, and for Adam
+    of the step from the same m and v without the bias correction (η·m/(√v + eps)); at most PATH_POINTS updates,
+    only the lengths a log axis can draw (positive, finite)."""
+    lengths = {"step": np.linalg.norm(inside.steps, axis=1),
+               "plain": inside.rates * np.linalg.norm(inside.gradients, axis=1)}
+    if rule.name == "adam":
+        with np.errstate(all="ignore"):
+            lengths["uncorrected"] = np.linalg.norm(adam_step(
+                inside.rates[:, None], inside.states["first_moment"], inside.states["second_moment"],
+                rule.hyperparameters["eps"]), axis=1)
+    keep = thin(len(inside.rates))
+    frame = pd.concat([pd.DataFrame({"t": keep + 1, "kind": kind, "label": t(f"inside.kind.{kind}"),
+                                     "length": values[keep]}) for kind, values in lengths.items()],
+                      ignore_index=True)
+    return frame[np.isfinite(frame["length"]) & (frame["length"] > 0)]

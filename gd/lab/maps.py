@@ -31,6 +31,7 @@ from gd.lab import frames
 from gd.lab.charts import (
     EDGE_SHAPES,
     FIT_WIDTH,
+    NEWTON_COLOR,
     PATH_COLOR,
     STEP,
     TITLE_SEPARATOR,
@@ -42,6 +43,7 @@ from gd.lab.charts import (
 )
 from gd.lab.format import number, rounded
 from gd.lab.text import spoken, t
+from gd.newton import newton_steps
 from gd.run import gradient
 from gd.typed import TypedObjective
 
@@ -477,23 +479,30 @@ def update_shapes(result, box, updates: int = 200) -> pd.DataFrame:
     """Each of the first updates of a run (θ_k → θ_(k+1)), one row each: k, x, y (θ_k), x_next, y_next (θ_(k+1)),
     grad_x, grad_y (∇J(θ_k)), and the gradient's arrow from θ_k, ARROW_SHARE of the map's width long
     (arrow_x, arrow_y: its tip); angle, angle_next: the direction of ∇J and of the step, in degrees clockwise from
-    up, on a map drawn square."""
+    up, on a map drawn square; newton_x, newton_y: where Newton's step from θ_k lands (nan where H is singular), low
+    and high: H's eigenvalues there, kind: what the step heads for (gd.newton.CURVATURES)."""
     history = np.asarray(result.history, dtype=float)[:updates + 1]
     start, after = history[:-1], history[1:]
     grad = gradient(result.settings.problem, start)
+    newton = newton_steps(result.settings.problem, start)
     scale = np.array([box[1] - box[0], box[3] - box[2]])
     with np.errstate(all="ignore"):
         size = np.linalg.norm(grad / scale, axis=1, keepdims=True)  # on a square map: in shares of its sides
         tip = start + np.where(size > 0, grad / size, 0.0) * ARROW_SHARE
         step = (after - start) / scale
         direction = (grad / scale)
-    return pd.DataFrame({"k": np.arange(len(start)), "x": start[:, 0], "y": start[:, 1], "x_next": after[:, 0],
+    shapes = pd.DataFrame({"k": np.arange(len(start)), "x": start[:, 0], "y": start[:, 1], "x_next": after[:, 0],
                          "y_next": after[:, 1], "grad_x": grad[:, 0], "grad_y": grad[:, 1], "arrow_x": tip[:, 0],
                          "arrow_y": tip[:, 1],
                          "angle": np.degrees(np.arctan2(direction[:, 0], direction[:, 1])),
                          "angle_next": np.degrees(np.arctan2(step[:, 0], step[:, 1])),
                          "label_here": [f"θ{frames.subscript(k)}" for k in range(len(start))],
-                         "label_next": [f"θ{frames.subscript(k + 1)}" for k in range(len(start))]})
+                         "label_next": [f"θ{frames.subscript(k + 1)}" for k in range(len(start))],
+                         "newton_x": start[:, 0] + newton.steps[:, 0], "newton_y": start[:, 1] + newton.steps[:, 1],
+                         "low": newton.eigenvalues[:, 0], "high": newton.eigenvalues[:, -1], "kind": newton.kinds})
+    for column in ("newton_x", "newton_y", "low", "high"):  # no step where H is singular: null, not nan, for JSON
+        shapes[column] = shapes[column].astype(object).where(np.isfinite(shapes[column].astype(float)), None)
+    return shapes
 
 
 def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0, description: str = "") -> dict:
@@ -510,7 +519,15 @@ def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0, descrip
                alt.Tooltip("grad_y:Q", title=f"∂J/∂{second}", format=".6g")]
     next_x, next_y = axes(surface, "x_next", "y_next")
     arrow_x, arrow_y = axes(surface, "arrow_x", "arrow_y")
+    newton_x, newton_y = axes(surface, "newton_x", "newton_y")
+    ghost = shown.transform_filter("isFinite(datum.newton_x) && isFinite(datum.newton_y)")
     return map_chart(surface, [
+        ghost.mark_rule(color=NEWTON_COLOR, strokeWidth=1.5, strokeDash=[2, 3], clip=True, aria=False).encode(
+            x=x, y=y, x2="newton_x:Q", y2="newton_y:Q"),
+        ghost.mark_point(shape="diamond", size=110, filled=False, strokeWidth=2, color=NEWTON_COLOR, opacity=1,
+                         clip=True).encode(x=newton_x, y=newton_y, tooltip=[
+                             alt.Tooltip("newton_x:Q", title=f"{t('chart.newton')}: {first}", format=".6g"),
+                             alt.Tooltip("newton_y:Q", title=f"{t('chart.newton')}: {second}", format=".6g")]),
         shown.mark_rule(color="#1f77b4", strokeWidth=2, strokeDash=[5, 3], clip=True).encode(
             x=x, y=y, x2="arrow_x:Q", y2="arrow_y:Q"),
         shown.mark_point(shape="triangle", size=90, filled=True, color="#1f77b4", opacity=1, clip=True).encode(
@@ -533,7 +550,9 @@ def step_sentence(shapes: pd.DataFrame, k: int) -> str:
     row = shapes.iloc[k]
     return t("map.update", number=f"{k + 1:,}", here=frames.subscript(k), after=frames.subscript(k + 1),
              theta=number(np.array([row.x, row.y])), grad=number(np.array([row.grad_x, row.grad_y])),
-             next=number(np.array([row.x_next, row.y_next])))
+             next=number(np.array([row.x_next, row.y_next]))) + t(
+        f"map.newton.{row.kind}", point=number(np.array([row.newton_x, row.newton_y], dtype=float)),
+        values=number(np.array([row.low, row.high], dtype=float)))  # None (no step) reads as nan
 
 
 def legend_note(surface: SurfaceMap) -> str:

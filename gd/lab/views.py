@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 import gd
-from gd import theory
+from gd import lr_range, theory
 from gd.lab import backdrops, budget, charts, fitted_model, frames, heavy, maps, momentum_map, races
-from gd.lab.controls import CUSTOM, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
+from gd.lab.controls import CUSTOM, INSIDE_UPDATES, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, number_text, updates
 from gd.lab.text import speaking, t
+from gd.newton import newton_steps
 
 GEOMETRY_STEPS = 200  # updates the step-through view can show
 MAX_ITER_HIGH = NUMBERS["max_iter"].high  # the page's largest iteration limit
@@ -321,6 +322,71 @@ def _sweep_none(run: Run, sweep: pd.DataFrame) -> str:
     return t("section.sweep.none.diverged" if (sweep["status"] == "diverged").all() else "section.sweep.none")
 
 
+
+@dataclass(frozen=True)
+class RangeView:
+    """Smith's learning-rate range test on the sidebar's settings: J against a growing η, the two η it reads off, and
+    theory's 1/L and 2/L beside them where L is known."""
+
+    caption: str
+    chart: dict
+    found: str  # the steepest η and the blow-up, in words
+    theory: str | None  # 1/L and 2/L beside them, where J's largest curvature L is known
+    steepest: float | None  # the steepest η to two significant digits: what its button sets
+    edge: float | None  # the last η before the blow-up, likewise
+
+
+def two_digits(eta: float) -> float:
+    """η as a learner would type it: 0.027, not 0.02656087782946687 (the button says the number it sets)."""
+    return float(f"{eta:.2g}")
+
+
+@view("range")
+def range_view(run: Run) -> RangeView:
+    """One run with η growing geometrically from range_low to range_high over range_updates updates (gd.range_test),
+    with the sidebar's start, update rule and variant."""
+    low, high = sorted((run.range_low, run.range_high))
+    test = gd.range_test(low, high, run.range_updates, target(run), **run.keywords())
+    result, start = test.result, float(test.result.losses[0])
+    steepest, edge = lr_range.suggested(test)
+    sampled = result.settings.variant != "batch"
+    found = [t("range.steepest.none") if steepest is None else
+             t("range.steepest", eta=number(steepest), update=f"{test.steepest + 1:,}")]
+    if not result.iterations:
+        found = [t("range.nothing", start=number(start), status=t(f"status.{result.status}"))]
+    elif test.blow_up is None:
+        found.append(t("range.edge.none", high=number(high), start=number(start)))
+    elif test.blow_up == 0:
+        found.append(t("range.edge.first", eta=number(test.etas[0]), start=number(start)))
+    else:
+        found.append(t("range.edge", update=f"{test.blow_up + 1:,}", eta=number(test.etas[test.blow_up]),
+                       start=number(start), last=number(edge)))
+    if 0 < result.iterations < run.range_updates:
+        found.append(t("range.ended", update=f"{result.iterations:,}", status=t(f"status.{result.status}")))
+    if sampled:
+        found.append(t("range.smoothed", updates=round(1 / (1 - lr_range.SMOOTHING))))
+    smoothness = result.settings.problem.smoothness
+    said = None
+    if smoothness:
+        said = t("range.theory", L=number(smoothness), one=number(1 / smoothness), two=number(2 / smoothness))
+        if steepest is not None:
+            said += t("range.theory.steepest", times=number(steepest * smoothness, 2))
+        if edge is not None:
+            said += t("range.theory.edge", times=number(edge * smoothness / 2, 2))
+    marks = pd.DataFrame([{"eta": eta, "kind": kind, "label": t(f"chart.range.{kind}")}
+                          for kind, eta in (("steepest", steepest), ("edge", edge)) if eta is not None],
+                         columns=["eta", "kind", "label"])
+    frame, span, cut = frames.range_test(test)
+    sentence = t("sentence.separator").join(found)
+    chart = charts.range_test(frame, span, start, sampled, marks, smoothness, t("sentence.separator").join(
+        (t("describe.range", low=number(low), high=number(high), updates=updates(result.iterations)), sentence)))
+    caption = t("range.caption", low=number(low), high=number(high), updates=f"{run.range_updates:,}",
+                rule=title("optimizer", run.optimizer), variant=title("variant", run.variant))
+    return RangeView(caption + (t("range.cut") if cut else ""),
+                     chart.to_dict(), sentence, said, None if steepest is None else two_digits(steepest),
+                     None if edge is None else two_digits(edge))
+
+
 @dataclass(frozen=True)
 class StoppingView:
     table: pd.DataFrame
@@ -388,8 +454,13 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
     cut = any(frames.cut(part, *domains[index][1]) for index, part in enumerate(parts))
     plot_width = problem.plot_range[1] - problem.plot_range[0]
     widths = np.array([shown_windows[index][1] - shown_windows[index][0] for index in window])
+    newton = newton_steps(problem, updates["theta"].to_numpy())
+    landing = updates["theta"].to_numpy() + newton.steps[:, 0]
+    with np.errstate(all="ignore"):
+        landing_loss = problem.value(landing[:, None])
     sentences = []
-    for row, width in zip(updates.itertuples(), widths, strict=True):
+    for row, width, step, curvature, kind in zip(updates.itertuples(), widths, newton.steps[:, 0],
+                                                 newton.eigenvalues[:, 0], newton.kinds, strict=True):
         move = row.theta_next - row.theta
         direction = t("geometry.right" if move > 0 else "geometry.left" if move < 0 else "geometry.still")
         sentence = t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
@@ -401,10 +472,11 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
             sentence += t("geometry.zoomed", times=f"{round(times):,}")
         elif times < 1:
             sentence += t("geometry.zoomed_in", times=f"{round(1 / times):,}")
-        sentences.append(sentence)
+        sentences.append(sentence + t(f"geometry.newton.{kind}", step=number(step), curvature=number(curvature),
+                                      newton=number(row.theta + step)))
     first = int(window[0]) if len(window) else 0
     (x_low, x_high), (y_low, y_high) = domains[first]
-    chart = charts.played(charts.geometry(curves, frames.step_shapes(updates, widths), cut,
+    chart = charts.played(charts.geometry(curves, frames.step_shapes(updates, widths, landing, landing_loss), cut,
                                           t("describe.geometry")).to_dict(),
                           step=0, zoom=first, x_low=x_low, x_high=x_high, y_low=y_low, y_high=y_high)
     return StepThrough(chart, tuple(sentences), tuple(int(index) for index in window), domains)
@@ -421,6 +493,80 @@ def _step_through_map(run: Run) -> StepThrough:
     return StepThrough(maps.update_map(surface, shapes, description=t("describe.update_map")), sentences,
                        (0,) * len(sentences),
                        {0: ([low, high], [bottom, top])})
+
+
+
+@dataclass(frozen=True)
+class InsideView:
+    """What the sidebar's update rule keeps between updates over the run's first updates, and the step it takes beside
+    plain descent's from the same gradient (for Adam, also without its bias correction); nothing for plain descent,
+    which keeps nothing."""
+
+    caption: str
+    state: tuple[dict, ...]  # one chart per coordinate of θ: g and what the rule keeps
+    steps: dict | None
+    sentences: tuple[str, ...]
+
+
+def _times(longer, shorter) -> str:
+    """‖longer‖ / ‖shorter‖ to three digits, or the reason there is no ratio."""
+    with np.errstate(all="ignore"):
+        ratio = float(np.linalg.norm(longer) / np.linalg.norm(shorter))
+    return number(ratio, 3)
+
+
+@view("inside")
+def inside_view(run: Run) -> InsideView:
+    if run.optimizer == "gd":
+        return InsideView(t("inside.gd"), (), None, ())
+    result = _run(run)
+    inside = gd.replay(result, INSIDE_UPDATES)
+    rule = result.settings.optimizer
+    hyper = dict(rule.hyperparameters)
+    count = len(inside.rates)
+    rule_title = title("optimizer", rule.name)
+    caption = t("inside.caption", rule=rule_title, updates=updates(count))
+    if not count:
+        return InsideView(caption, (), None, (t("inside.nothing"),))
+    if not np.isfinite(inside.gradients[0]).all():  # at a pole: every quantity the rule keeps is not finite
+        return InsideView(caption, (), None, (t("inside.unbounded", g=number(inside.gradients[0])),))
+    kept, lengths = frames.kept(inside, rule), frames.step_lengths(inside, rule)
+    names = list(dict.fromkeys(kept["quantity"]))
+    last = count - 1
+    plain = inside.rates[:, None] * inside.gradients
+    sentences = [t("inside.ratio", first=_times(inside.steps[0], plain[0]), update=f"{count:,}",
+                   last=_times(inside.steps[last], plain[last]))]
+    if rule.name in ("momentum", "nesterov"):
+        sentences.append(t(f"inside.why.{rule.name}", mu=number(hyper["momentum"]),
+                           most=number(1 / (1 - hyper["momentum"]))))
+    elif rule.name == "adagrad":
+        with np.errstate(all="ignore"):
+            rates = inside.rates[last] / (np.sqrt(inside.states["sum_of_squares"][last]) + hyper["eps"])
+        sentences.append(t("inside.why.adagrad", update=f"{count:,}", rates=number(rates)))
+    elif rule.name == "rmsprop":
+        sentences.append(t("inside.why.rmsprop", alpha=number(hyper["alpha"]),
+                           first=number(1 / np.sqrt(1 - hyper["alpha"]), 3)))
+    else:
+        beta1, beta2 = hyper["beta1"], hyper["beta2"]
+        with np.errstate(all="ignore"):
+            uncorrected = gd.optimizers.adam_step(inside.rates[0], inside.states["first_moment"][0],
+                                                  inside.states["second_moment"][0], hyper["eps"])
+            longer = np.linalg.norm(uncorrected) >= np.linalg.norm(inside.steps[0])
+        sentences.append(t("inside.why.adam", m_share=number(1 - beta1), v_share=number(1 - beta2)))
+        sentences.append(t("inside.adam.longer" if longer else "inside.adam.shorter",
+                           times=_times(uncorrected, inside.steps[0])))
+        sentences.append(t("inside.adam.fading", update=f"{count:,}", first=number(1 - beta1**count, 3),
+                           second=number(1 - beta2**count, 3)))
+    said = t("sentence.separator").join(sentences)
+    coordinates = ("θ",) if result.settings.problem.dim == 1 else frames.axes(2)[0]
+    state = tuple(charts.inside_state(
+        kept[kept["coordinate"] == index].drop(columns="coordinate"), names,
+        None if len(coordinates) == 1 else t("inside.coordinate", name=name),
+        t("describe.inside.state", rule=rule_title, updates=updates(count), quantities=", ".join(names),
+          coordinate=name)).to_dict() for index, name in enumerate(coordinates))
+    steps = charts.inside_steps(lengths, t("describe.inside.steps", rule=rule_title, updates=updates(count)) + " "
+                                + said).to_dict()
+    return InsideView(caption, state, steps, tuple(sentences))
 
 
 @dataclass(frozen=True)

@@ -424,7 +424,8 @@ def test_a_bad_link_is_named_and_falls_back_to_the_defaults(server, context, sho
         page.close()
 
 
-VIEW_CHARTS = {"compare": len(DEFAULT_ETAS) + 1, "theory": 2, "stopping": 5, "geometry": 1, "noise": 2, "predict": 0}
+VIEW_CHARTS = {"compare": len(DEFAULT_ETAS) + 1, "theory": 2, "range": 1, "stopping": 5, "geometry": 1, "inside": 0,
+               "noise": 2, "predict": 0}  # inside: plain descent keeps nothing, and the page says so
 
 # How far the page scrolls sideways, and every chart that leaves its column, its cell of a row of panels (a
 # horizontal block) or, outside both, the main block: the chart's element or what Vega drew inside it.
@@ -487,6 +488,38 @@ def click_through_every_view(page, shots, lang: str, size: str) -> None:
         screenshot(page, shots, f"{number_}-{view}{suffix}.png")
         assert query_of(page).get("view", ["compare"]) == [view]
         assert query_of(page)["lang"] == [lang]
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_range_test_sets_eta_and_a_rule_is_seen_from_inside(server, browser, console, shots, lang, size):
+    """The learning-rate range test reads off the article's curve's steepest η, as a plain loop finds it
+    (tests/test_page_range.py), and its button makes it the run's η; then Adam, chosen from inside plain descent's
+    tab, draws its state and its steps. Both fit the screen, in each language, on a laptop and a phone."""
+    from test_page_range import read_off
+
+    eta = f"{read_off(1e-4, 10.0, 100)[0]:.2g}"  # as the button rounds it: 0.027
+    context = context_at(browser, console, 1280 if size == "laptop" else 390)
+    page, _ = open_page(context, server["url"] + f"/?view=range&lang={lang}", FIRST_LOAD_WAIT)
+    suffix = ("" if lang == "en" else "-" + lang) + ("" if size == "laptop" else "-phone")
+    try:
+        with speaking(lang):
+            settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1, "the range test")
+            assert page.evaluate(LAYOUT) == {"sideways": 0, "spilled": []}
+            screenshot(page, shots, f"14-range{suffix}.png")
+            page.get_by_role("button", name=t("range.use.steepest", eta=eta), exact=True).click()
+            settle(page, lambda snap: dict(map(tuple, snap["metrics"]))[t("metric.theta")] == number(
+                gd.minimize(eta=float(eta)).theta), "the run at the steepest η")
+            assert query_of(page)["eta"] == [eta]
+            page.get_by_role("tab", name=t("view.inside"), exact=True).click()
+            page.get_by_role("button", name=t("inside.look", rule=t("optimizer.adam.title")), exact=True).click()
+            snapshot = settle(page, lambda snap: snap["charts"] == snap["rendered"] == 2, "Adam from inside")
+            assert snapshot["exceptions"] == 0 and query_of(page)["optimizer"] == ["adam"]
+            assert page.evaluate(LAYOUT) == {"sideways": 0, "spilled": []}
+            screenshot(page, shots, f"15-inside{suffix}.png")
+    finally:
+        page.close()
+        context.close()
 
 
 # Counts the script runs that start from now on (a tick of a playing fragment is one).

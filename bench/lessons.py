@@ -1,0 +1,78 @@
+"""The learning-rate range test and the inside of an update rule at their worst allowed sizes: time against price.
+
+python bench/lessons.py
+
+Each view is built as the page builds it (views.range_view, views.inside_view), in this process with the compiled loop
+warm, for every built-in objective and the largest typed formulas bench/budget.py calibrates with, on the full batch
+and on mini-batches of 64: the range test at its most updates (range_updates = 1,000), and Adam from inside at the
+page's iteration limit with ε = 0 (the run goes to the limit, and the first INSIDE_UPDATES updates are replayed).
+Figures are processor time (time.thread_time), best of 3: the engine's calls alone beside the cap's price of them, and
+the whole view (its frames, charts and sentences too, which the cap prices for no view but the maps: it is what the
+processor-time limit, 3 × the price + 1 s, stops).
+"""
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from budget import TYPED_FORMULAS  # noqa: E402
+from machine import describe  # noqa: E402
+
+import gd  # noqa: E402
+from gd import compiled  # noqa: E402
+from gd.lab import budget, views  # noqa: E402
+from gd.lab.controls import CUSTOM, DEFAULTS, INSIDE_UPDATES, NUMBERS, start_of, target  # noqa: E402
+
+RUNS = 3
+
+
+def best(work) -> float:
+    times = []
+    for _ in range(RUNS):
+        start = time.thread_time()
+        work()
+        times.append(time.thread_time() - start)
+    return min(times)
+
+
+def cases():
+    """(name, run) for every built-in objective and the two largest typed formulas (1-D and 2-D)."""
+    for name in gd.problems():
+        yield name, replace(DEFAULTS, objective=name, theta0=start_of(name))
+    for dim, texts in TYPED_FORMULAS.items():
+        text = max(texts, key=budget.instructions)
+        yield f"{dim}: {budget.instructions(text)} instr.", replace(DEFAULTS, objective=CUSTOM, function=text,
+                                                                    theta0=start_of(CUSTOM, text))
+
+
+def main() -> None:
+    gd.minimize()
+    compiled.wait()
+    print(describe())
+    most = int(NUMBERS["range_updates"].high)
+    print(f"{'objective':<26} {'variant':<11} {'range: price':>12} {'engine':>7} {'view':>7}   "
+          f"{'inside: price':>13} {'engine':>7} {'view':>7}")
+    for name, run in cases():
+        for variant, size in (("batch", 16), ("minibatch", 64)):
+            settings = replace(run, variant=variant, batch_size=size, epsilon=0.0, optimizer="adam")
+            ranged = replace(settings, view="range", range_updates=most)
+            inside = replace(settings, view="inside", max_iter=int(NUMBERS["max_iter"].default))
+            figures = [budget.builder_seconds("range", ranged),
+                       best(lambda run=ranged: gd.range_test(run.range_low, run.range_high, run.range_updates,
+                                                             target(run), **run.keywords())),
+                       best(lambda run=ranged: views.range_view.__wrapped__(run.for_view("range"))),
+                       budget.builder_seconds("inside", inside),
+                       best(lambda run=inside: gd.replay(gd.minimize(target(run), eta=run.eta, **run.keywords()),
+                                                         INSIDE_UPDATES)),
+                       best(lambda run=inside: views.inside_view.__wrapped__(run.for_view("inside")))]
+            print(f"{name:<26} {variant + str(size if variant != 'batch' else ''):<11} "
+                  + " ".join(f"{figure:6.3f}s" for figure in figures[:3]) + "   "
+                  + " ".join(f"{figure:6.3f}s" for figure in figures[3:]), flush=True)
+
+if __name__ == "__main__":
+    main()
