@@ -8,6 +8,7 @@ from dataclasses import fields, is_dataclass, replace
 from functools import partial, wraps
 from types import SimpleNamespace
 
+import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 from streamlit.runtime import Runtime
@@ -83,9 +84,9 @@ def cached_views() -> SimpleNamespace:
 
     return SimpleNamespace(
         headline=cached(views.headline, 256), compare=cached(views.compare, 64), theory=cached(views.theory_view, 32),
-        range=cached(views.range_view, 32), stopping=cached(views.stopping, 64), inside=cached(views.inside_view, 32),
-        noise=cached(views.noise, 32),
-        race=cached(views.race, 32), momentum=cached(views.momentum, 32), regression=cached(views.regression, 32),
+        range=cached(views.range_view, 32), basins=cached(views.basins, 16), stopping=cached(views.stopping, 64),
+        inside=cached(views.inside_view, 32), noise=cached(views.noise, 32), race=cached(views.race, 32),
+        momentum=cached(views.momentum, 32), regression=cached(views.regression, 32),
         article=cached(views.article_code, 64), step_through=cached(_step_through, 64))
 
 
@@ -108,10 +109,20 @@ def _with_bytes(part):
     if isinstance(part, tuple):
         return tuple(_with_bytes(item) for item in part)
     if isinstance(part, dict) and isinstance(part.get("datasets"), dict):
-        return {**part, "datasets": {name: rows if isinstance(rows, bytes) else
-                                     dataframe_util.convert_anything_to_arrow_bytes(rows)
+        return {**part, "datasets": {name: rows if isinstance(rows, bytes) else compact_arrow(rows)
                                      for name, rows in part["datasets"].items()}}
     return part
+
+
+def compact_arrow(rows: list[dict]) -> bytes:
+    """A dataset's rows as the Arrow bytes Streamlit sends, whole numbers in their smallest type (a step count in 2
+    bytes, not 8); Vega reads back the same values. (Streamlit sends a categorical column as text, so a view that
+    repeats a word on every row sends a small code and looks the word up in the chart: charts.basins.)"""
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:
+        if pd.api.types.is_integer_dtype(frame[column]):
+            frame[column] = pd.to_numeric(frame[column], downcast="integer")
+    return dataframe_util.convert_anything_to_arrow_bytes(frame)
 
 
 def give_back_memory() -> None:
@@ -579,6 +590,23 @@ def range_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
+def basins_ui(run: Run, shown: views.Headline) -> Run:
+    """Where runs end from a grid of starts: a panel per compared η on a surface, a row per η on a curve; the limit of
+    each start's run below them."""
+    shown_here = st.container()  # filled once the view, which reads the limit below, is built
+    run = own_numbers_ui(run, "basins")
+    view = build(CACHED.basins, run)
+    if view is None:
+        return run
+    with shown_here:
+        st.caption(view.caption)
+        st.vega_lite_chart(view.key, width="stretch")
+        panels_ui(view.charts)
+        for sentence in view.sentences:
+            st.markdown(escaped(sentence))
+    return run
+
+
 def stopping_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("stopping.caption"))
     st.button(t("stopping.trap"), on_click=apply_preset, args=("trap",), help=t("stopping.trap.help"))
@@ -843,9 +871,9 @@ def keep_view_controls() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-DRAW = {"compare": compare_ui, "theory": theory_ui, "range": range_ui, "stopping": stopping_ui, "geometry": geometry_ui,
-        "inside": inside_ui, "noise": noise_ui, "predict": predict_ui, "race": race_ui, "momentum": momentum_ui,
-        "regression": regression_ui}
+DRAW = {"compare": compare_ui, "theory": theory_ui, "range": range_ui, "basins": basins_ui, "stopping": stopping_ui,
+        "geometry": geometry_ui, "inside": inside_ui, "noise": noise_ui, "predict": predict_ui, "race": race_ui,
+        "momentum": momentum_ui, "regression": regression_ui}
 PLAYERS = ("geometry", "race", "regression")  # the views with a Play button
 
 

@@ -1,11 +1,13 @@
-"""The learning-rate range test and the inside of an update rule at their worst allowed sizes: time against price.
+"""The learning-rate range test, the inside of an update rule and the basins at their worst allowed sizes: time against
+price.
 
 python bench/lessons.py
 
 Each view is built as the page builds it (views.range_view, views.inside_view), in this process with the compiled loop
 warm, for every built-in objective and the largest typed formulas bench/budget.py calibrates with, on the full batch
 and on mini-batches of 64: the range test at its most updates (range_updates = 1,000), and Adam from inside at the
-page's iteration limit with ε = 0 (the run goes to the limit, and the first INSIDE_UPDATES updates are replayed).
+page's iteration limit with ε = 0 (the run goes to the limit, and the first INSIDE_UPDATES updates are replayed); the
+basins of every objective that has them with twelve compared η, at the most updates per start the cap allows.
 Figures are processor time (time.thread_time), best of 3: the engine's calls alone beside the cap's price of them, and
 the whole view (its frames, charts and sentences too, which the cap prices for no view but the maps: it is what the
 processor-time limit, 3 × the price + 1 s, stops).
@@ -26,7 +28,16 @@ from machine import describe  # noqa: E402
 import gd  # noqa: E402
 from gd import compiled  # noqa: E402
 from gd.lab import budget, views  # noqa: E402
-from gd.lab.controls import CUSTOM, DEFAULTS, INSIDE_UPDATES, NUMBERS, start_of, target  # noqa: E402
+from gd.lab.controls import (  # noqa: E402
+    BASINS,
+    CUSTOM,
+    DEFAULTS,
+    INSIDE_UPDATES,
+    MAX_ETAS,
+    NUMBERS,
+    start_of,
+    target,
+)
 
 RUNS = 3
 
@@ -73,6 +84,33 @@ def main() -> None:
             print(f"{name:<26} {variant + str(size if variant != 'batch' else ''):<11} "
                   + " ".join(f"{figure:6.3f}s" for figure in figures[:3]) + "   "
                   + " ".join(f"{figure:6.3f}s" for figure in figures[3:]), flush=True)
+    basins()
+
+
+def basins() -> None:
+    """Each objective with basins, twelve compared η on the full batch with ε = 0 (every start's run goes to its
+    limit), at the most updates per start the cap allows."""
+    print(f"\n{'basins of':<26} {'starts':>7} {'updates':>8} {'price':>7} {'engine':>7} {'view':>7}")
+    for name, run in cases():
+        if run.objective not in (*BASINS, CUSTOM):
+            continue
+        run = replace(run, view="basins", epsilon=0.0, etas=tuple(0.001 * k for k in range(1, MAX_ETAS + 1)))
+        low, high = 10, int(NUMBERS["basin_updates"].high)  # the largest limit whose price fits the cap
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if budget.price(replace(run, basin_updates=middle))[0] <= budget.SECONDS \
+                else (low, middle - 1)
+        run = replace(run, basin_updates=low)
+        starts = views.frames.grid_of_starts(views.problem_of(run.objective, run.function),
+                                             views.BASIN_CELLS[views.problem_of(run.objective, run.function).dim])
+        lanes = starts[:, 0] if starts.shape[1] == 1 else starts
+        keywords = {**run.keywords(), "max_iter": run.basin_updates}
+        engine = best(lambda run=run, lanes=lanes, keywords=keywords: [
+            gd.starts(eta, lanes, target(run), **keywords) for eta in run.etas])
+        view = best(lambda run=run: views.basins.__wrapped__(run.for_view("basins")))
+        print(f"{name:<26} {len(starts) * len(run.etas):>7,} {run.basin_updates:>8,} "
+              f"{budget.builder_seconds('basins', run):6.3f}s {engine:6.3f}s {view:6.3f}s", flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@ from gd.inside import replay
 from gd.lr_range import range_test
 from gd.objectives import OBJECTIVES
 from gd.optimizers import OPTIMIZERS
-from gd.run import Result, compare, each_stop, gradient, minimize, seeds
+from gd.run import Result, compare, each_stop, gradient, minimize, seeds, starts
 from gd.schedules import SCHEDULES
 from gd.settings import Settings, problems
 from gd.stopping import STATUSES, STOPS
@@ -15,4 +15,4 @@ from gd.work import WorkLimitError, cpu_limit
 
 __all__ = ["OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "STATUSES", "STOPS", "SURFACES", "VARIANTS",
            "Result", "Settings", "WorkLimitError", "compare", "cpu_limit", "each_stop", "gradient", "minimize",
-           "parse_objective", "problems", "range_test", "replay", "seeds"]
+           "parse_objective", "problems", "range_test", "replay", "seeds", "starts"]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from gd import compiled, work
-from gd.params import ETA, SEED, ParameterError, choose
+from gd.params import ETA, SEED, ParameterError, choose, start_point
 from gd.settings import Settings, problems
 from gd.stopping import LEFT_DOMAIN, STOPS, diverged, divergence_bound, ended, norm, settle
 from gd.variants import batches, lane_batches
@@ -110,6 +110,34 @@ def _seeds(eta, seeds, objective, keywords, engine=None):
     return _results(_run(rates, settings, [lane.seed for lane in per_lane], False, engine), rates, per_lane)
 
 
+class Ends(NamedTuple):
+    """Where each lane's run ended: θ (lanes, dim) and J after its last update, its updates and its status."""
+
+    theta: np.ndarray
+    loss: np.ndarray
+    iterations: np.ndarray
+    status: np.ndarray
+
+
+def starts(eta, starts, objective="quadratic", **keywords) -> "Ends":
+    """Where the runs at one η end from each of many starts, one lane each, in one vectorized pass of the numpy loop
+    that keeps only each lane's end: row i is where minimize(eta=eta, theta0=starts[i]) ends, bit for bit (θ, J, its
+    updates and status). The compiled loop takes one start for every lane, so a grid of starts runs here. starts: 1 to
+    MAX_LANES numbers (a curve) or points (a surface), each in θ₀'s range."""
+    settings = Settings(objective, **keywords)
+    dim = settings.problem.dim
+    try:
+        count = len(starts)
+    except TypeError:
+        count = 0
+    if isinstance(starts, (str, bytes)) or not 0 < count <= MAX_LANES:
+        raise ParameterError("starts", f"a list of 1 to {MAX_LANES:,} starts", starts)
+    theta = np.reshape(np.array([start_point(point, dim) for point in starts], dtype=float), (count, dim))
+    rates = np.full(count, ETA.check(eta))
+    sample = batches(settings.variant, settings.problem.n_examples, settings.batch_size, settings.seed)
+    return _reference(rates, settings, sample, starts=theta)
+
+
 class Lanes(NamedTuple):
     """A run of every lane: lane i's θ_k is history[i, k] for k ≤ iterations[i]; steps only when asked for."""
 
@@ -140,25 +168,37 @@ def _run(rates, settings, seeds, shared, engine=None, record_steps=False) -> Lan
     return lanes
 
 
-def _reference(rates, settings, sample, record_steps=False) -> Lanes:
+def _reference(rates, settings, sample, record_steps=False, starts=None) -> Lanes | Ends:
     """The loop, vectorized over lanes. sample yields, per update, None (all examples), shared indices, or one
-    row per lane. A lane that stops is dropped from the arrays (its history is kept)."""
+    row per lane. A lane that stops is dropped from the arrays (its history is kept). starts: θ₀ per lane (lanes,
+    dim), each lane with its own divergence bound and its own first gradient's norm, as a run from that start alone
+    has; then only each lane's end is kept (Ends), so that a grid of thousands of starts costs no history."""
     problem, rule, update = settings.problem, settings.rule, settings.optimizer.update
     lanes = len(rates)
-    theta = np.full((lanes, problem.dim), settings.theta0)
-    bound = divergence_bound(settings.theta0, problem.plot_range)
+    own = starts is not None
+    theta = np.array(starts, dtype=float) if own else np.full((lanes, problem.dim), settings.theta0)
+    bound = (np.array([divergence_bound(start[0] if problem.dim == 1 else start, problem.plot_range)
+                       for start in theta]) if own else divergence_bound(settings.theta0, problem.plot_range))
     iterations = np.zeros(lanes, dtype=int)
     status = np.full(lanes, "max_iter", dtype=object)
     with np.errstate(all="ignore"):
         loss = problem.value(theta)
-        initial_grad_norm = float(norm(problem.grad(theta[:1]))[0])
-        thetas, losses = _Trace(theta, settings.max_iter + 1), _Trace(loss, settings.max_iter + 1)
+        initial_grad_norm = norm(problem.grad(theta)) if own else float(norm(problem.grad(theta[:1]))[0])
+        if own:
+            ends = (theta.copy(), loss.copy())
+        else:
+            thetas, losses = _Trace(theta, settings.max_iter + 1), _Trace(loss, settings.max_iter + 1)
         steps = _Trace(np.full_like(theta, np.nan), settings.max_iter + 1) if record_steps else None
         active = np.arange(lanes)
-        if diverged(theta, loss, bound)[0]:  # J(θ₀) itself overflows (or is undefined): nothing to run
-            status[:], active = ended(problem, theta, theta), active[:0]
+        gone = diverged(theta, loss, bound)  # J(θ₀) itself overflows (or is undefined): nothing to run
+        if gone.any():
+            status[gone] = ended(problem, theta[gone], theta[gone])
+            keep = ~gone if own else np.zeros(lanes, dtype=bool)  # one shared start: every lane's
+            active, theta, loss = active[keep], theta[keep], loss[keep]
+            if own:
+                bound, initial_grad_norm = bound[keep], initial_grad_norm[keep]
         state, memory = settings.optimizer.init(theta), rule.init(loss)
-        rate = rates[:, None]
+        rate = rates[active][:, None]
         factor = settings.schedule.factor
         for k in range(settings.max_iter):
             if not active.size:
@@ -174,8 +214,9 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
             before, theta = theta, theta + step
             previous, loss = loss, problem.value(theta)
             every = None if active.size == lanes else active
-            thetas.put(k + 1, every, theta)
-            losses.put(k + 1, every, loss)
+            if not own:
+                thetas.put(k + 1, every, theta)
+                losses.put(k + 1, every, loss)
             if steps is not None:
                 steps.put(k + 1, every, step)
             gone = diverged(theta, loss, bound)
@@ -185,11 +226,18 @@ def _reference(rates, settings, sample, record_steps=False) -> Lanes:
                 fired &= ~gone  # divergence wins over a rule that fired on a non-finite J
                 iterations[active[done]] = k + 1
                 status[active[gone]] = ended(problem, before[gone], theta[gone])
-                status[active[fired]] = settle(norm(problem.grad(theta[fired])), initial_grad_norm)
+                status[active[fired]] = settle(norm(problem.grad(theta[fired])),
+                                               initial_grad_norm[fired] if own else initial_grad_norm)
                 keep = ~done
+                if own:
+                    ends[0][active[done]], ends[1][active[done]] = theta[done], loss[done]
+                    bound, initial_grad_norm = bound[keep], initial_grad_norm[keep]
                 active, theta, loss, rate = active[keep], theta[keep], loss[keep], rate[keep]
                 state, memory = _keep(state, keep), _keep(memory, keep)
         iterations[active] = settings.max_iter
+    if own:
+        ends[0][active], ends[1][active] = theta, loss
+        return Ends(*ends, iterations, status)
     return Lanes(thetas.rows.swapaxes(0, 1), losses.rows.T, None if steps is None else steps.rows.swapaxes(0, 1),
                  iterations, status)
 

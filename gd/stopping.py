@@ -129,9 +129,9 @@ def ended(objective, before: np.ndarray, after: np.ndarray) -> np.ndarray:
     return np.where(left, LEFT_DOMAIN, "diverged").astype(object)
 
 
-def tolerance(initial_grad_norm: float) -> float:
-    """The largest |∇J(θ_k)| that "converged" accepts."""
-    return max(STALL_RATIO * initial_grad_norm, GRAD_FLOOR)
+def tolerance(initial_grad_norm):
+    """The largest |∇J(θ_k)| that "converged" accepts (per lane, for an array of lanes' initial norms)."""
+    return np.maximum(STALL_RATIO * initial_grad_norm, GRAD_FLOOR)
 
 
 def settle(final_grad_norm: np.ndarray, initial_grad_norm: float) -> np.ndarray:

@@ -18,6 +18,7 @@ from gd.lab.controls import (
     DEFAULTS,
     INSIDE_UPDATES,
     MOMENTUM_CELLS,
+    NEWTON_UPDATES,
     Run,
     surface_defaults,
     views_of,
@@ -25,10 +26,12 @@ from gd.lab.controls import (
 
 LIMIT = gd.Settings.max_iter
 KINDS = {"compare": lambda etas, *_, max_iter=LIMIT, **__: ("shared", len(etas), max_iter),
-         "minimize": lambda *_, max_iter=LIMIT, **__: ("shared", 1, max_iter),
+         "minimize": lambda *_, max_iter=LIMIT, optimizer="gd", **__: (
+             "newton" if getattr(optimizer, "name", optimizer) == "newton" else "shared", 1, max_iter),
          "seeds": lambda eta, seeds, *_, max_iter=LIMIT, **__: ("own", len(seeds), max_iter),
          "each_stop": lambda *_, max_iter=LIMIT, **__: ("stops", 1, max_iter),
          "range_test": lambda low, high, updates, *_, **__: ("range", 1, updates),
+         "starts": lambda eta, starts, *_, max_iter=LIMIT, **__: ("starts", len(starts), max_iter),
          "replay": lambda result, updates: ("replay", 1, min(updates, result.settings.max_iter))}
 
 
@@ -59,7 +62,8 @@ def engine_calls(monkeypatch):
     return calls
 
 
-def assert_priced(calls, limit: int, range_updates: int = DEFAULTS.range_updates) -> None:
+def assert_priced(calls, limit: int, range_updates: int = DEFAULTS.range_updates,
+                  basin_updates: int = DEFAULTS.basin_updates) -> None:
     """Each engine call ran inside a metered builder and matches one of the calls priced for it (same kind, same
     lanes, each priced call used once), to the run's limit (momentum's map: its own fixed updates; the range test: its
     own number)."""
@@ -68,14 +72,15 @@ def assert_priced(calls, limit: int, range_updates: int = DEFAULTS.range_updates
     for kind, lanes, updates, priced in calls:
         assert priced, f"an engine call outside any priced builder: {kind} × {lanes}"
         assert updates == {"momentum": budget.MOMENTUM_UPDATES, "range": range_updates,
-                           "replay": min(limit, INSIDE_UPDATES)}.get(kind, limit)
+                           "replay": min(limit, INSIDE_UPDATES), "newton": min(limit, NEWTON_UPDATES),
+                           "starts": basin_updates}.get(kind, limit)
         free = used.setdefault(id(priced), list(priced))
         match = next((call for call in free if (call.kind, call.lanes) == (kind, lanes)), None)
         assert match is not None, f"{kind} × {lanes} was not priced: {priced}"
         free.remove(match)
 
 
-BUILDERS = {"compare": views.compare, "theory": views.theory_view, "range": views.range_view,
+BUILDERS = {"compare": views.compare, "theory": views.theory_view, "range": views.range_view, "basins": views.basins,
             "stopping": views.stopping, "inside": views.inside_view, "noise": views.noise, "race": views.race,
             "momentum": views.momentum, "regression": views.regression}
 RUNS = [Run(), Run(etas=(0.1, 0.5), max_iter=300), Run(variant="sgd", seeds=7, max_iter=200, optimizer="momentum"),
@@ -108,7 +113,8 @@ def test_the_page_price_counts_every_lane_of_the_open_view(view):
     calls, each written out here."""
     run = replace(Run(objective="ravine", theta0=(4.0, -3.0), etas=(0.1, 0.2, 0.3), sweep_points=9, seeds=6,
                       variant="sgd", optimizer="adam"), view=view)
-    own = {"compare": 3, "theory": 3 + 9, "range": 1, "stopping": 1, "inside": 2, "noise": 6, "race": 6,
+    own = {"compare": 3, "theory": 3 + 9, "range": 1, "basins": 3 * 31 * 31, "stopping": 1, "inside": 2, "noise": 6,
+           "race": 6 + 1,
            "momentum": 0, "regression": 1}
     assert budget.runs(run) == 1 + own[view]
     assert budget.runs(replace(DEFAULTS, view="compare")) == 1 + 1 + len(DEFAULTS.etas)  # headline, article, panels
@@ -175,6 +181,17 @@ def test_looking_inside_a_rule_is_its_run_and_a_replay_of_its_first_updates(comp
         assert budget.price(run)[0] - alone == pytest.approx(
             (limit * (20 + 3) + replayed * (20_000 + 500)) / 1e9 * budget.speed(), rel=1e-9)
     assert budget.calls(replace(DEFAULTS, view="inside"), "inside") == ()
+
+
+def test_newtons_lane_in_the_race_is_priced_as_the_numpy_loop_with_a_hessian_per_update(compiled_prices, monkeypatch):
+    """At most NEWTON_UPDATES updates, each the numpy loop's cost and NEWTON_NS for its Hessian."""
+    monkeypatch.setitem(budget.REFERENCE_NS, ("ravine", "batch"), (30_000, 1_000, 0))
+    monkeypatch.setattr(budget, "NEWTON_NS", 50_000)
+    run = replace(DEFAULTS, objective="ravine", theta0=(4.0, -3.0), view="race")
+    newton = budget.cost(run, (Call("newton", 1),), reference=False)[0]
+    assert newton == pytest.approx(min(run.max_iter, NEWTON_UPDATES) * (30_000 + 1_000 + 50_000) / 1e9
+                                   * budget.speed(), rel=1e-12)
+    assert budget.calls(run, "race")[-1] == Call("newton", 1)
 
 
 def test_the_momentum_map_is_priced_per_cell(compiled_prices):

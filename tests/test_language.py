@@ -28,6 +28,7 @@ ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn
                       "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs"}  # what a typed formula may call
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ON_A_SURFACE = {"race": {"objective": "rosenbrock"}, "momentum": {"objective": "ravine"},
+                "basins": {"objective": "double_well"},  # the views only some objectives have
                 "regression": {"objective": "logistic_regression_2d"}}  # the views only a surface has
 SETTINGS = [{}, {"variant": "sgd", "max_iter": "300"}, {"optimizer": "adam", "schedule": "step", "max_iter": "300"},
             {"eta": "1.1"}, {"objective": "double_well", "stop": "no_improvement"},

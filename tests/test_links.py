@@ -105,7 +105,7 @@ def assert_shown_as_text(markdown: str, user_texts: list[str]) -> None:
 
 
 IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"),
-           "range": ("range_low", "range_high", "range_updates"), "noise": ("seeds",)}
+           "range": ("range_low", "range_high", "range_updates"), "basins": ("basin_updates",), "noise": ("seeds",)}
 
 
 def expected_run(accepted: dict) -> Run:

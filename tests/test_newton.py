@@ -6,6 +6,7 @@ from app import clean, open_page, plain
 from test_page_views import charts
 
 import gd
+from gd import newton
 from gd.newton import newton_steps
 
 
@@ -57,3 +58,24 @@ def test_on_a_map_the_sentence_names_what_the_step_heads_for():
     app = clean(open_page(view="geometry", objective="himmelblau", theta0="0,0", eta="0.01"))
     said = " ".join(plain(text.value) for text in app.markdown)
     assert "eigenvalues (-42, -26), both negative" in said and "heads for it, to (-0.333333, -0.846154)" in said
+
+
+def test_newtons_method_is_the_hand_loop_and_in_the_race_it_can_converge_to_a_maximum():
+    """θ ← θ − H⁻¹∇J from Himmelblau's start (its race's), written out with the Hessian by hand: ∂²J/∂x² = 12x² + 4y
+    − 42, ∂²J/∂x∂y = 4x + 4y, ∂²J/∂y² = 12y² + 4x − 26. The race's Newton lane is that run, and it ends at the
+    maximum near (−0.27, −0.92), which the caption calls one."""
+    x, y = gd.SURFACES["himmelblau"].start
+    path = [(x, y)]
+    for _ in range(4):
+        g = np.array([4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)])
+        h = np.array([[12 * x * x + 4 * y - 42, 4 * x + 4 * y], [4 * x + 4 * y, 12 * y * y + 4 * x - 26]])
+        x, y = np.array([x, y]) - np.linalg.solve(h, g)
+        path.append((x, y))
+    result = gd.minimize("himmelblau", eta=1.0, optimizer=newton.method(gd.SURFACES["himmelblau"]), max_iter=100)
+    np.testing.assert_allclose(result.history[:5], path, rtol=1e-10, atol=1e-12)
+    assert result.status == "converged" and np.allclose(result.theta, (-0.270845, -0.923039), atol=1e-6)
+    app = clean(open_page(objective="himmelblau", view="race"))
+    table = app.dataframe[0].value
+    assert table["optimizer"].tolist()[-1] == "Newton's method" and table["eta"].tolist()[-1] == "1"
+    assert table["updates"].tolist()[-1] == result.iterations
+    assert any("a maximum, not a minimum" in caption.value for caption in app.caption)

@@ -40,7 +40,10 @@ def test_the_article_curve_typed_in_a_link_gives_exactly_the_articles_run():
     assert app.query_params["objective"] in (CUSTOM, [CUSTOM])
 
 
-@pytest.mark.parametrize("view", CURVE_VIEWS)  # a typed surface's views (the next test), known before it is read
+TYPED_VIEWS = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:])  # a curve's views, and the basins
+
+
+@pytest.mark.parametrize("view", TYPED_VIEWS)  # a typed surface's views (the next test), known before it is read
 def test_a_typed_surface_opens_in_every_view_it_has(view):
     noisy = {"variant": "sgd", "max_iter": "2000"} if view == "noise" else {}
     app = open_page(objective=CUSTOM, function=BANANA, theta0="-1.5,2", eta="0.001", etas="0.0005,0.001,0.002",
@@ -58,8 +61,9 @@ def test_a_typed_surface_opens_in_every_view_it_has(view):
     assert np.allclose([float(part) for part in shown.strip("()").split(",")], builtin.theta, rtol=1e-5, atol=1e-6)
 
 
-def test_a_typed_surface_has_the_curves_six_views_and_no_race():
-    assert views_of(CUSTOM, BANANA) == CURVE_VIEWS == views_of("quadratic") == views_of(CUSTOM, ARTICLE)
+def test_a_typed_surface_has_the_curves_views_and_the_basins_and_no_race():
+    assert views_of(CUSTOM, BANANA) == TYPED_VIEWS == views_of(CUSTOM, ARTICLE) == views_of("double_well")
+    assert views_of("quadratic") == CURVE_VIEWS
 
 
 @pytest.mark.parametrize("text", list(HOSTILE), ids=list(HOSTILE.values()))

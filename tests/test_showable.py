@@ -76,6 +76,7 @@ def every_view(run: Run) -> dict:
         "compare": lambda: views.compare(run.for_view("compare")),
         "theory": lambda: views.theory_view(run.for_view("theory")),
         "range": lambda: views.range_view(run.for_view("range")),
+        "basins": lambda: views.basins(run.for_view("basins")),
         "stopping": lambda: views.stopping(run.for_view("stopping")),
         "geometry": lambda: views.step_through(run.for_view("geometry"), shown),
         "inside": lambda: views.inside_view(replace(run, optimizer="adam").for_view("inside")),  # gd keeps nothing

@@ -18,7 +18,17 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from gd import compiled
-from gd.lab.controls import CUSTOM, DEFAULT_FUNCTION, INSIDE_UPDATES, MOMENTUM_CELLS, RACE, Run, problem_of
+from gd.lab.controls import (
+    BASIN_CELLS,
+    CUSTOM,
+    DEFAULT_FUNCTION,
+    INSIDE_UPDATES,
+    MOMENTUM_CELLS,
+    NEWTON_UPDATES,
+    RACE,
+    Run,
+    problem_of,
+)
 from gd.work import cpu_limit
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
@@ -314,6 +324,8 @@ OWN_SAMPLES_FACTOR = 1.4  # seeds over 40,000 updates and more: 900 ns per lane-
 # (each block of fresh sample indices is new memory to fault in)
 MOMENTUM_NS = (10102, 17)  # theory.momentum_map: (fixed, per lane) ns per update (--calibrate --reference)
 MOMENTUM_UPDATES = 200  # theory.momentum_map's default: the page's map and its one measured (η, β)
+NEWTON_NS = 80_000  # a Hessian solved in its eigenbasis, per update of one lane beyond the numpy loop's own cost (the
+# surfaces: 47–69 µs measured, gd.newton.method against the loop with plain descent, 2,000 updates, load 2)
 ARTICLE_NS = 374  # the article's loop in Python floats (views.article_loop), ns per update (--calibrate --reference)
 LIMIT_FACTOR, LIMIT_FLOOR = 3.0, 1.0  # a builder's engine work is stopped past 3 × its price + 1 s of processor
 # time (gd.cpu_limit): a right price never comes near it, even on a busy machine (below), and a wrong one cannot become
@@ -341,8 +353,11 @@ class Call:
     """One call of a builder's: kind "shared" (minimize, compare: lanes share their samples), "own" (seeds), "stops"
     (each_stop), "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates), "article" (the article's loop in
     Python floats, views.article_loop), "range" (gd.range_test: run.range_updates updates on the numpy loop, whose
-    growing η no compiled schedule has) or "replay" (gd.replay: the first INSIDE_UPDATES updates of a run, the
-    gradient and the rule's update once each, priced as an update of the numpy loop); and its lanes."""
+    growing η no compiled schedule has), "replay" (gd.replay: the first INSIDE_UPDATES updates of a run, the
+    gradient and the rule's update once each, priced as an update of the numpy loop) or "newton" (Newton's method in
+    the race: at most NEWTON_UPDATES updates of the numpy loop, each with a Hessian solved, NEWTON_NS) or "starts"
+    (gd.starts: a grid of starts for one η, run.basin_updates updates of the numpy loop, keeping only the ends); and
+    its lanes."""
 
     kind: str
     lanes: int
@@ -356,10 +371,11 @@ def calls(run: Run, builder: str) -> tuple[Call, ...]:
             "compare": (Call("shared", len(run.etas)),),
             "theory": (Call("shared", len(run.etas)), Call("shared", run.sweep_points)),
             "range": (Call("range", 1),), "stopping": (Call("stops", 1),),
+            "basins": tuple(Call("starts", BASIN_CELLS[_dim(run)] ** _dim(run)) for _ in run.etas),
             "geometry": (shared,) if _dim(run) > 1 else (),
             "inside": () if run.optimizer == "gd" else (shared, Call("replay", 1)),
             "noise": (Call("own", run.seeds),), "predict": (),  # the quiz's guessed run is a headline of its own
-            "race": (shared,) * len(RACE), "regression": (shared,),
+            "race": (*(shared,) * len(RACE), Call("newton", 1)), "regression": (shared,),
             "momentum": (Call("momentum", MOMENTUM_CELLS[0] * MOMENTUM_CELLS[1]), Call("momentum", 1))}[builder]
 
 
@@ -445,9 +461,10 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
         return MOMENTUM_UPDATES * (fixed + per_lane * call.lanes) / 1e9
     if call.kind == "article":
         return updates * ARTICLE_NS / 1e9
-    if call.kind in ("range", "replay"):  # its own number of updates, on the numpy loop
+    if call.kind in ("range", "replay", "newton", "starts"):  # its own number of updates, on the numpy loop
         fixed, per_lane, _ = _costs(run, reference=True)
-        return _own_updates(run, call, updates) * (fixed + per_lane * call.lanes) / 1e9
+        hessians = NEWTON_NS * call.lanes if call.kind == "newton" else 0
+        return _own_updates(run, call, updates) * (fixed + per_lane * call.lanes + hessians) / 1e9
     fixed, per_lane, own = _costs(run, reference)
     if call.kind == "shared":
         return updates * (fixed + per_lane * call.lanes) / 1e9
@@ -457,9 +474,11 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
 
 
 def _own_updates(run: Run, call: Call, updates: int) -> int:
-    """The updates of a call that makes its own number of them: the range test's, or a replay's (of a run of `updates`
-    at most)."""
-    return run.range_updates if call.kind == "range" else min(updates, INSIDE_UPDATES)
+    """The updates of a call that makes its own number of them: the range test's, a replay's (of a run of `updates`
+    at most), Newton's method's."""
+    if call.kind in ("range", "starts"):
+        return run.range_updates if call.kind == "range" else run.basin_updates
+    return min(updates, INSIDE_UPDATES if call.kind == "replay" else NEWTON_UPDATES)
 
 
 def _megabytes(run: Run, call: Call, updates: int) -> float:
@@ -472,6 +491,10 @@ def _megabytes(run: Run, call: Call, updates: int) -> float:
         return call.lanes * (run.range_updates + 1) * (dim + 1) * 8 / 1e6
     if call.kind == "replay":  # the gradient, the step and the rule's state (up to 3 rows of dim) per update
         return call.lanes * _own_updates(run, call, updates) * 5 * dim * 8 / 1e6
+    if call.kind == "newton":
+        return call.lanes * (_own_updates(run, call, updates) + 1) * (dim + 1) * 8 / 1e6
+    if call.kind == "starts":  # no history: θ, J, the rule's state and the loop's temporaries, a few rows per lane
+        return call.lanes * 8 * (dim + 1) * 8 / 1e6
     return call.lanes * (updates + 1) * (2 * dim + 1 if call.kind == "stops" else dim + 1) * 8 / 1e6
 
 

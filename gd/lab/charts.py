@@ -259,6 +259,12 @@ def _guides(smoothness: float) -> list[alt.Chart]:
     return [line, *labels]
 
 
+def refilled(spec: dict, cells: list[dict], title: str, description: str) -> dict:
+    """Another panel of the same basins chart (charts.basins' spec, built once): its cells, title and description
+    replaced, the rest shared, since building and checking each panel's spec with Altair took 80 ms of the view's."""
+    [name] = [name for name, rows in spec["datasets"].items() if rows and "i" in rows[0]]
+    return {**spec, "datasets": {**spec["datasets"], name: cells}, "title": title, "description": description}
+
 RANGE_HEIGHT = 240  # px of the range test's plot
 RANGE_MARKS = {"steepest": ("#00b478", [1, 0], "bottom"), "edge": ("#a50000", [6, 3], "top")}  # STATUS_COLORS'
 # converged and diverged, a dash each, and where the words go, left of the rule: J is still high left of the steepest
@@ -341,6 +347,78 @@ def inside_steps(frame: pd.DataFrame, description: str = "") -> alt.Chart:
                  alt.Tooltip("length:Q", title=t("chart.inside.length"), format=".4g")]), description, INSIDE_HEIGHT)
 
 
+# Where a start's run ends (frames.basins): four minima, a saddle point, elsewhere, and the three statuses; every pair
+# at least 16 apart in CAM02-UCS under each colour-vision deficiency (tests/test_palette.py), each outcome named in the
+# legend and the tooltip as well.
+BASIN_COLORS = {"minimum-1": "#00b478", "minimum-2": "#7800ff", "minimum-3": "#a54b69", "minimum-4": "#78005a",
+                "saddle": "#000000", "other": "#c8c8c8", "stalled": "#ff5a0f", "limit": "#8787a5",
+                "diverged": "#a50000"}
+BASIN_ROW = 26  # px of a compared η's row in a curve's basins chart
+
+
+def basin_key(labels: dict[str, str], description: str = "") -> alt.LayerChart:
+    """The basins' legend, once for all their panels: each outcome present (labels: outcome → words) a square of its
+    colour and its words, one per row."""
+    rows = pd.DataFrame({"outcome": list(labels), "label": list(labels.values())})
+    base = alt.Chart(rows).encode(y=alt.Y("label:N", sort=list(labels.values()), axis=None))
+    return alt.layer(
+        base.mark_square(size=140, opacity=1).encode(
+            x=alt.value(8), color=alt.Color("outcome:N", legend=None, scale=alt.Scale(
+                domain=list(BASIN_COLORS), range=list(BASIN_COLORS.values())))),
+        base.mark_text(align="left", x=22, fontSize=13, aria=False).encode(text="label:N"),
+    ).properties(height=alt.Step(BASIN_KEY_ROW), width="container", description=description,
+                 title=alt.Title(t("chart.basin.outcome"), anchor="start", fontSize=13)).configure_view(strokeWidth=0)
+
+
+BASIN_KEY_ROW = 20  # px of a row of the basins' key
+
+
+def basins(cells: pd.DataFrame, grid: list[tuple[float, float]], labels: dict[str, str], points: pd.DataFrame,
+           title: str | None = None, description: str = "") -> alt.LayerChart:
+    """Each start a cell coloured by where its run ended, the colours those of basin_key. cells: i (and j on a surface),
+    the start's place in the grid, code (the outcome's place in BASIN_COLORS), updates, and on a curve eta_label, one
+    row per compared η; grid: each axis's (first cell's low edge, cell width), from which Vega places the cells, and
+    the outcome and its words (labels) are looked up by code, so that the rows sent are a few bytes each. The
+    minimizers are marked and numbered (points: x, and y on a surface, number)."""
+    surface = "j" in cells.columns
+    placed = alt.Chart(cells).transform_calculate(
+        **{f"{axis}{end}": f"{low} + (datum.{index} + {offset}) * {width}"
+           for (axis, index), (low, width) in zip((("x", "i"), ("y", "j")), grid, strict=False)
+           for end, offset in (("", 0.5), ("0", 0), ("1", 1))}).transform_lookup(
+        lookup="code", from_=alt.LookupData(pd.DataFrame(
+            {"code": [list(BASIN_COLORS).index(outcome) for outcome in labels], "outcome": list(labels),
+             "label": list(labels.values())}), "code", ["outcome", "label"]))
+    color = alt.Color("outcome:N", legend=None,  # one key for every panel (basin_key)
+                      scale=alt.Scale(domain=list(BASIN_COLORS), range=list(BASIN_COLORS.values())))
+    first = "x" if surface else "θ₀"
+    x = alt.X("x0:Q", title=first, scale=alt.Scale(nice=False, zero=False))
+    tooltip = [alt.Tooltip("x:Q", title=first, format=".4g"),
+               *([alt.Tooltip("y:Q", title="y", format=".4g")] if surface else
+                 [alt.Tooltip("eta_label:N", title="η")]),
+               alt.Tooltip("label:N", title=t("chart.basin.outcome")),
+               alt.Tooltip("updates:Q", title=t("chart.updates"))]
+    marks = alt.Chart(points)
+    if surface:
+        layers = [placed.mark_rect().encode(x, x2="x1:Q", y=alt.Y("y0:Q", title="y", scale=alt.Scale(
+                      nice=False, zero=False)), y2="y1:Q", color=color, tooltip=tooltip),
+                  marks.mark_point(shape="diamond", size=80, filled=True, color="white", stroke="black",
+                                   strokeWidth=1, opacity=1, aria=False).encode(x="x:Q", y="y:Q"),
+                  marks.mark_text(dy=-12, fontSize=12, fontWeight="bold", aria=False).encode(x="x:Q", y="y:Q",
+                                                                                          text="number:N")]
+        height = PANEL_HEIGHT
+    else:
+        rows = list(dict.fromkeys(cells["eta_label"]))
+        layers = [placed.mark_rect().encode(x, x2="x1:Q", y=alt.Y("eta_label:N", title="η", sort=rows), color=color,
+                                            tooltip=tooltip),
+                  marks.mark_rule(color="white", strokeWidth=1.5, aria=False).encode(x="x:Q"),
+                  marks.mark_text(y=-6, fontSize=12, fontWeight="bold", aria=False).encode(x="x:Q", text="number:N")]
+        height = BASIN_ROW * len(rows)
+    chart = alt.layer(*layers)
+    if title:
+        chart = chart.properties(title=title)
+    return finished(chart, description, height)
+
+
 STEP = "step"  # the chart parameter that picks which update the step-through chart shows
 ZOOM = "zoom"  # the one that picks the piece of curve drawn in that update's window (frames.windows)
 DOMAIN = ("x_low", "x_high", "y_low", "y_high")  # the step-through's axes: its window, followed out or zoomed in
@@ -406,8 +484,6 @@ def geometry(curve: pd.DataFrame, shapes: dict[str, pd.DataFrame], cut: bool = F
                           ).encode(x, y, tooltip=[alt.Tooltip("label:N", title=""),
                                                   alt.Tooltip("theta:Q", title="θ", format=".6g"),
                                                   alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),
-        newton.mark_text(align="left", dx=9, dy=10, fontSize=12, color=NEWTON_COLOR, clip=True, aria=False).encode(
-            x, y, text="label:N"),
         points.mark_point(filled=True, size=90, color="black", clip=True).encode(
             x, y, tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]),

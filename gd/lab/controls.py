@@ -40,6 +40,7 @@ NUMBERS = {spec.name: spec for spec in (
     params.ETA.narrowed(1e-6, 10.0, name="range_low", default=1e-4),  # the learning-rate range test's first η
     params.ETA.narrowed(1e-6, 10.0, name="range_high", default=10.0),  # and its last
     UPDATES.narrowed(10, 1_000, name="range_updates"),
+    params.MAX_ITER.narrowed(10, 2_000, name="basin_updates", default=200),  # each start's run in the basins view
 )}
 GUESS = NUMBERS["eta"].narrowed(name="guess_eta", default=0.5)  # the η a learner guesses about in the quiz
 HYPERPARAMETERS = {f"{entry.name}_{spec.name}": spec  # an update rule's or schedule's own numbers: "adam_beta1"
@@ -70,7 +71,10 @@ CHOICES = {"objective": (*OBJECTIVES, *SURFACES, CUSTOM), "variant": VARIANTS, "
 CURVE_VIEWS = ("compare", "theory", "range", "stopping", "geometry", "inside", "noise", "predict")  # what a 1-D
 # objective shows; a surface adds the race, and momentum's map on a quadratic,
 REGRESSIONS = ("linear_regression_2d", "logistic_regression_2d")  # and the fitted model on these
-VIEWS = (*CURVE_VIEWS, "race", "momentum", "regression")  # the tabs
+BASINS = ("double_well", "himmelblau", "saddle")  # the built-in objectives with more than one place to end (and a
+# typed function): their basins of attraction are a view of their own
+VIEWS = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:], "race", "momentum", "regression")  # the tabs, in their order
+BASIN_CELLS = {1: 121, 2: 31}  # the grid of starts across the plot: per axis, by the objective's dimension
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
@@ -89,16 +93,17 @@ PRESETS = {  # a lesson in one click: the controls that differ from the defaults
 SETTINGS = ("objective", "function", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule",
             "stop", "max_iter", "hyperparameters", "lang")
 READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
-         "sweep_points"), "range": ("range_low", "range_high", "range_updates"), "stopping": ("eta",),
-         "geometry": ("eta",), "inside": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",), "race": ("race",),
-         "momentum": ("eta",), "regression": ("eta",)}
+         "sweep_points"), "range": ("range_low", "range_high", "range_updates"), "basins": ("etas", "basin_updates"),
+         "stopping": ("eta",), "geometry": ("eta",), "inside": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",),
+         "race": ("race",), "momentum": ("eta",), "regression": ("eta",)}
 IN_VIEW = {"compare": ("unit",), "theory": ("sweep_low", "sweep_high", "sweep_points"),
-           "range": ("range_low", "range_high", "range_updates"), "noise": ("seeds",),
+           "range": ("range_low", "range_high", "range_updates"), "basins": ("basin_updates",), "noise": ("seeds",),
            "race": tuple(RACE)}
 
 
 INSIDE_UPDATES = 1_000  # updates the inside view replays at most: Adam's v is corrected by 1 − β₂ᵗ, still a half at
 # t ≈ 700 with β₂ = 0.999
+NEWTON_UPDATES = 100  # Newton's method in the race: at most this many updates (it converges in a handful, or never)
 MOMENTUM_CELLS = (40, 40)  # momentum's map over (η, β): columns (η), rows (β)
 SPREAD = (0.1, 0.5, 1.0, 1.5, 2.0)  # a surface's compared η, as multiples of its own: slow, good, too large
 
@@ -140,13 +145,15 @@ def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = ()) -> dict
 
 
 def views_of(objective: str, function: str = "") -> tuple[str, ...]:
-    """The tabs an objective has: the curves' six; on a surface also the race, momentum's map on a quadratic and
-    the fitted model on a regression. A typed function has the curves' six in 1-D and 2-D alike: the race needs
-    each rule's own η (RACE_ETAS, found per surface by a search), which a formula typed a moment ago does not have."""
+    """The tabs an objective has: the curves' (CURVE_VIEWS), with the basins where a run can end in more than one
+    place (BASINS, and a typed function); on a surface also the race, momentum's map on a quadratic and the fitted
+    model on a regression. A typed function has the curves' views in 1-D and 2-D alike: the race needs each rule's
+    own η (RACE_ETAS, found per surface by a search), which a formula typed a moment ago does not have."""
     problem = problem_of(objective, function)
+    curve = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:]) if objective in (*BASINS, CUSTOM) else CURVE_VIEWS
     if problem.dim == 1 or objective == CUSTOM:
-        return CURVE_VIEWS
-    return (*CURVE_VIEWS, "race", *(("momentum",) if problem.quadratic else ()),
+        return curve
+    return (*curve, "race", *(("momentum",) if problem.quadratic else ()),
             *(("regression",) if objective in REGRESSIONS else ()))
 
 
@@ -282,6 +289,7 @@ class Run:
     range_low: float = NUMBERS["range_low"].default
     range_high: float = NUMBERS["range_high"].default
     range_updates: int = NUMBERS["range_updates"].default
+    basin_updates: int = NUMBERS["basin_updates"].default
     unit: str = "k"
     view: str = "compare"
     lang: str = "en"  # the language the page speaks: "zh" or "en"; every view's text, so every cache key, has it

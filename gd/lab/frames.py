@@ -15,7 +15,7 @@ from gd.lab.text import t
 from gd.optimizers import adam_step, bias_corrected
 from gd.run import gradient
 from gd.stopping import STATUSES
-from gd.theory import at_minimum
+from gd.theory import NEIGHBOURHOOD, at_minimum
 
 PATH_POINTS = 200  # points per run a chart receives
 CSV_POINTS = 2_000  # points per run the CSV holds: 12 runs make up to 2.2 MB on a curve, 3.4 MB on a surface
@@ -515,3 +515,36 @@ def step_lengths(inside, rule) -> pd.DataFrame:
                                      "length": values[keep]}) for kind, values in lengths.items()],
                       ignore_index=True)
     return frame[np.isfinite(frame["length"]) & (frame["length"] > 0)]
+
+
+BASIN_MINIMA = 4  # minima with a colour of their own in the basins view; a fifth and beyond are "another point"
+
+
+def grid_of_starts(problem, cells: int) -> np.ndarray:
+    """cells evenly spaced starts across each axis of the plot (cell centres): (cells^dim, dim), x varying fastest."""
+    axes = [low + (np.arange(cells) + 0.5) * (high - low) / cells for low, high in problem.bounds]
+    return np.stack(np.meshgrid(*axes, indexing="xy"), axis=-1).reshape(-1, problem.dim)
+
+
+def basins(problem, eta: float, starts: np.ndarray, ends) -> pd.DataFrame:
+    """Where each start's run at η ended, one row per start: eta, its coordinates (axes()), updates, and outcome: for a
+    run its rule stopped (converged or stalled), "minimum-i" within NEIGHBOURHOOD of the plot's width (on each axis) of
+    the objective's i-th minimizer (from 1, the first BASIN_MINIMA), "saddle" likewise of a saddle point, else "other"
+    if it converged (near another minimizer, or where the gradient vanishes at none the objective knows) and "stalled"
+    if not; "limit" (still moving at the limit) or "diverged" (or left the domain). A start next to a minimum stalls
+    there (its gradient was tiny to begin with): it is counted where it ends, at that minimum."""
+    points = {f"minimum-{i + 1}" if i < BASIN_MINIMA else "other": point
+              for i, point in enumerate(np.reshape(problem.minimizers, (-1, problem.dim)))}
+    found = np.where(np.isin(ends.status, ("diverged", "left_domain")), "diverged",
+                     np.where(ends.status == "max_iter", "limit", ends.status)).astype(object)
+    radius = np.array([NEIGHBOURHOOD * (high - low) for low, high in problem.bounds])
+    stopped = np.isin(found, ("converged", "stalled"))
+    found[found == "converged"] = "other"
+    near = [(name, point) for name, point in points.items()] + [
+        ("saddle", point) for point in np.reshape(problem.saddles, (-1, problem.dim))]
+    for name, point in reversed(near):  # the first near point wins: the minima before the saddles
+        close = stopped & (np.abs(ends.theta - point) <= radius).all(axis=1)
+        found[close] = name
+    columns = axes(problem.dim)[0]
+    return pd.DataFrame({"eta": eta, **{column: starts[:, index] for index, column in enumerate(columns)},
+                         "updates": ends.iterations, "outcome": found})

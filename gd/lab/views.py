@@ -12,13 +12,25 @@ import numpy as np
 import pandas as pd
 
 import gd
-from gd import lr_range, theory
+from gd import lr_range, newton, theory
 from gd.lab import backdrops, budget, charts, fitted_model, frames, heavy, maps, momentum_map, races
-from gd.lab.controls import CUSTOM, INSIDE_UPDATES, NUMBERS, STOPPING_LAB, Run, problem_of, race_etas, target, title
+from gd.lab.controls import (
+    BASIN_CELLS,
+    CUSTOM,
+    INSIDE_UPDATES,
+    NEWTON_UPDATES,
+    NUMBERS,
+    STOPPING_LAB,
+    Run,
+    problem_of,
+    race_etas,
+    target,
+    title,
+)
 from gd.lab.explain import explain
 from gd.lab.format import every_digit, number, number_text, updates
 from gd.lab.text import speaking, t
-from gd.newton import newton_steps
+from gd.settings import START
 
 GEOMETRY_STEPS = 200  # updates the step-through view can show
 MAX_ITER_HIGH = NUMBERS["max_iter"].high  # the page's largest iteration limit
@@ -387,6 +399,76 @@ def range_view(run: Run) -> RangeView:
                      None if edge is None else two_digits(edge))
 
 
+
+@dataclass(frozen=True)
+class BasinsView:
+    """Where runs end from a grid of starts across the plot, for each compared η: one panel per η on a surface, one
+    row per η on a curve."""
+
+    caption: str
+    key: dict  # the legend of every panel: the colour of each outcome present
+    charts: tuple[dict, ...]
+    sentences: tuple[str, ...]  # per η: the share of the starts that ends each way
+
+
+def _percent(share: float) -> str:
+    """A share of the starts in percent: whole above 1 %, one digit below (one start of 961 is 0.1 %, not 0 %)."""
+    return f"{share:.0f}" if share >= 1 else f"{share:.1g}"
+
+
+def basin_label(problem, outcome: str) -> str:
+    """An outcome of frames.basins in words: "minimum 2, at (-2.81, 3.13)", "a saddle point", "diverged"."""
+    if outcome.startswith("minimum-"):
+        number_of = int(outcome.split("-")[1])
+        point = np.reshape(problem.minimizers, (-1, problem.dim))[number_of - 1]
+        return t("basin.minimum", number=number_of, point=number(point if problem.dim > 1 else point[0], 3))
+    return t(f"basin.{outcome}")
+
+
+@view("basins")
+def basins(run: Run) -> BasinsView:
+    """gd.starts from every cell of a grid across the plot (BASIN_CELLS), for each compared η, each run at most
+    basin_updates long, with the sidebar's other settings."""
+    problem = problem_of(run.objective, run.function)
+    cells = BASIN_CELLS[problem.dim]
+    starts = frames.grid_of_starts(problem, cells)
+    keywords = {**run.keywords(), "max_iter": run.basin_updates, "theta0": START}  # every lane has its own start
+    found = [frames.basins(problem, eta, starts, gd.starts(eta, starts[:, 0] if problem.dim == 1 else starts,
+                                                           target(run), **keywords)) for eta in run.etas]
+    table = pd.concat(found, ignore_index=True)
+    present = [outcome for outcome in charts.BASIN_COLORS if (table["outcome"] == outcome).any()]
+    labels = {outcome: basin_label(problem, outcome) for outcome in present}
+    grid = [(low, (high - low) / cells) for low, high in problem.bounds]
+    place = np.arange(len(starts))  # x varies fastest (frames.grid_of_starts)
+    compact = {"i": np.tile(place % cells, len(run.etas)).astype(np.int16),
+               **({"j": np.tile(place // cells, len(run.etas)).astype(np.int16)} if problem.dim > 1 else {}),
+               "code": table["outcome"].map({outcome: code for code, outcome in enumerate(charts.BASIN_COLORS)}),
+               "updates": table["updates"].astype(np.int32)}
+    table = pd.DataFrame({**compact, "eta": table["eta"]})
+    if problem.dim == 1:
+        table["eta_label"] = pd.Categorical(table["eta"].map(number))
+    minima = np.reshape(problem.minimizers, (-1, problem.dim))[:frames.BASIN_MINIMA]
+    points = pd.DataFrame({"x": minima[:, 0], **({"y": minima[:, 1]} if problem.dim > 1 else {}),
+                           "number": [str(i + 1) for i in range(len(minima))]})
+    sentences = []
+    for eta, part in zip(run.etas, found, strict=True):
+        shares = part["outcome"].value_counts(normalize=True)
+        sentences.append(t("basin.shares", eta=number(eta), shares=t("describe.separator").join(
+            t("basin.share", share=_percent(100 * shares[outcome]), label=labels[outcome])
+            for outcome in present if outcome in shares)))
+    drawn = [table[table["eta"] == eta] for eta in run.etas] if problem.dim > 1 else [table]
+    titles = [f"η = {number(eta)}" for eta in run.etas] if problem.dim > 1 else [None]
+    described = sentences if problem.dim > 1 else [t("sentence.separator").join(sentences)]
+    caption = t("basin.caption.map" if problem.dim > 1 else "basin.caption.curve", count=f"{len(starts):,}",
+                updates=updates(run.basin_updates), rule=title("optimizer", run.optimizer))
+    key = charts.basin_key(labels, t("describe.basins.key", outcomes=t("list.separator").join(labels.values())))
+    names = [t("describe.basins", count=f"{len(starts):,}") + " " + said for said in described]
+    first = charts.basins(drawn[0].drop(columns=["eta"]), grid, labels, points, titles[0], names[0]).to_dict()
+    return BasinsView(caption, key.to_dict(), (first, *(
+        charts.refilled(first, part.drop(columns=["eta"]).to_dict("records"), heading, name)
+        for part, heading, name in zip(drawn[1:], titles[1:], names[1:], strict=True))), tuple(sentences))
+
+
 @dataclass(frozen=True)
 class StoppingView:
     table: pd.DataFrame
@@ -454,13 +536,13 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
     cut = any(frames.cut(part, *domains[index][1]) for index, part in enumerate(parts))
     plot_width = problem.plot_range[1] - problem.plot_range[0]
     widths = np.array([shown_windows[index][1] - shown_windows[index][0] for index in window])
-    newton = newton_steps(problem, updates["theta"].to_numpy())
-    landing = updates["theta"].to_numpy() + newton.steps[:, 0]
+    ghost = newton.newton_steps(problem, updates["theta"].to_numpy())
+    landing = updates["theta"].to_numpy() + ghost.steps[:, 0]
     with np.errstate(all="ignore"):
         landing_loss = problem.value(landing[:, None])
     sentences = []
-    for row, width, step, curvature, kind in zip(updates.itertuples(), widths, newton.steps[:, 0],
-                                                 newton.eigenvalues[:, 0], newton.kinds, strict=True):
+    for row, width, step, curvature, kind in zip(updates.itertuples(), widths, ghost.steps[:, 0],
+                                                 ghost.eigenvalues[:, 0], ghost.kinds, strict=True):
         move = row.theta_next - row.theta
         direction = t("geometry.right" if move > 0 else "geometry.left" if move < 0 else "geometry.still")
         sentence = t("geometry.gd" if shown.plain else "geometry.other", number=f"{row.k + 1:,}",
@@ -630,12 +712,17 @@ class RaceView:
 
 @view("race")
 def race(run: Run) -> RaceView:
-    """gd, momentum, Nesterov, Adagrad, RMSprop and Adam from the surface's start (or θ₀), each with its η."""
+    """gd, momentum, Nesterov, Adagrad, RMSprop and Adam from the surface's start (or θ₀), each with its η; and
+    Newton's method, η = 1, a Hessian per update, for at most NEWTON_UPDATES."""
     etas = race_etas(run.objective, run.race)
     keywords = {key: value for key, value in run.keywords().items() if key != "optimizer"}
     results = [gd.minimize(run.objective, eta=etas[name], optimizer=name, **keywords) for name in gd.OPTIMIZERS]
+    problem = results[0].settings.problem
+    results.append(gd.minimize(run.objective, eta=1.0, optimizer=newton.method(problem),
+                               **{**keywords, "max_iter": min(run.max_iter, NEWTON_UPDATES)}))
+    names = [result.settings.optimizer.name for result in results]
     longest = max(result.iterations for result in results)
-    table = pd.DataFrame({"optimizer": [title("optimizer", name) for name in gd.OPTIMIZERS],
+    table = pd.DataFrame({"optimizer": [title("optimizer", name) for name in names],
                           "eta": [number(result.eta) for result in results],
                           "updates": [result.iterations for result in results],
                           "status": [t(f"status.{result.status}") for result in results],
@@ -645,13 +732,17 @@ def race(run: Run) -> RaceView:
     runs = t("describe.separator").join(
         t("describe.race.run", rule=title("optimizer", name), eta=number(result.eta),
           updates=updates(result.iterations), status=t(f"status.{result.status}"), theta=number(result.theta))
-        for name, result in zip(gd.OPTIMIZERS, results, strict=True))
+        for name, result in zip(names, results, strict=True))
     start = number(results[0].history[0])
+    ended = newton.newton_steps(problem, [results[-1].theta])
+    where = t("race.newton.ends", theta=number(results[-1].theta), values=number(ended.eigenvalues[0]),
+              kind=t(f"race.newton.{ended.kinds[0]}")) if results[-1].status == "converged" else ""
     return RaceView(races.chart(surface, races.paths(results), longest,
                                 t("describe.race", count=len(results), start=start, runs=runs)),
                     races.gap_chart(races.gaps(results), longest,
                                     t("describe.race.gaps", count=len(results), runs=runs)),
-                    longest, table, _columns(table), t("map.race.caption"))
+                    longest, table, _columns(table),
+                    t("map.race.caption") + t("race.newton", updates=f"{NEWTON_UPDATES:,}") + where)
 
 
 @dataclass(frozen=True)

@@ -500,11 +500,14 @@ def test_the_range_test_sets_eta_and_a_rule_is_seen_from_inside(server, browser,
 
     eta = f"{read_off(1e-4, 10.0, 100)[0]:.2g}"  # as the button rounds it: 0.027
     context = context_at(browser, console, 1280 if size == "laptop" else 390)
-    page, _ = open_page(context, server["url"] + f"/?view=range&lang={lang}", FIRST_LOAD_WAIT)
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
     suffix = ("" if lang == "en" else "-" + lang) + ("" if size == "laptop" else "-phone")
     try:
+        page.goto(server["url"] + f"/?view=range&lang={lang}", wait_until="commit", timeout=FIRST_LOAD_WAIT * 1000)
         with speaking(lang):
-            settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1, "the range test")
+            settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1 and len(snap["metrics"]) == len(METRICS),
+                   "the range test", FIRST_LOAD_WAIT)
             assert page.evaluate(LAYOUT) == {"sideways": 0, "spilled": []}
             screenshot(page, shots, f"14-range{suffix}.png")
             page.get_by_role("button", name=t("range.use.steepest", eta=eta), exact=True).click()
@@ -608,7 +611,8 @@ def test_the_browser_console_has_no_errors(app, console):
 
 
 SURFACE_VIEWS = [("rosenbrock", "compare", len(DEFAULT_ETAS) + 1), ("himmelblau", "race", 2),
-                 ("ravine", "momentum", 1), ("logistic_regression_2d", "regression", 2)]
+                 ("ravine", "momentum", 1), ("logistic_regression_2d", "regression", 2),
+                 ("himmelblau", "basins", 1 + len(DEFAULT_ETAS)), ("double_well", "basins", 2)]  # basins: the key too
 
 
 @pytest.mark.parametrize("size", ["laptop", "phone"])
@@ -814,7 +818,7 @@ RUN_AXE = """async () => {
     rule: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
 }"""
 AXE_PAGES = [("quadratic", "variant=sgd&max_iter=2000"), ("ravine", "objective=ravine"),
-             ("logistic_regression_2d", "objective=logistic_regression_2d")]
+             ("logistic_regression_2d", "objective=logistic_regression_2d"), ("double_well", "objective=double_well")]
 
 
 def axe_ready() -> Path:
