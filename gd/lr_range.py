@@ -97,4 +97,3 @@ def suggested(test: RangeTest) -> tuple[float | None, float | None]:
     """(the steepest η, the last η before the blow-up), or None for either the test did not find."""
     last = None if test.blow_up is None or test.blow_up == 0 else float(test.etas[test.blow_up - 1])
     return (None if test.steepest is None else float(test.etas[test.steepest])), last
-

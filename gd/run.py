@@ -4,6 +4,8 @@ Two forms of it give the same numbers bit for bit: the readable numpy loop here 
 gd.compiled, which runs every objective (a function typed by a user too, through gd.interpreter),
 update rule and schedule that has a compiled form; any other (a rule made by hand) runs here.
 
+starts(eta, grid) runs many starts as lanes of the numpy loop instead, keeping only where each ends (the basins).
+
 minimize(eta=…) is compare([eta])[0]. Every operation on θ is elementwise per lane, so a lane's
 numbers do not depend on which other lanes run beside it: compare(etas)[i] equals
 minimize(eta=etas[i]) bit for bit. A lane that stops is dropped from the arrays (its history
