@@ -539,7 +539,8 @@ def panels_ui(panels) -> None:
 
 
 def own_numbers_ui(run: Run, view: str) -> Run:
-    """A view's own numbers (IN_VIEW: the sweep's, the range test's), side by side, read into the run."""
+    """A view's own numbers (IN_VIEW: the sweep's, the range test's, the basins' limit), side by side, read into the
+    run."""
     typed = {}
     for column, key in zip(st.columns(len(IN_VIEW[view])), IN_VIEW[view], strict=True):
         with column:
@@ -692,7 +693,8 @@ def inside_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    panels_ui(view.state)
+    if view.state:  # none where the run made no update, or its first gradient is not finite (said below)
+        panels_ui(view.state)
     if view.steps:
         st.vega_lite_chart(view.steps, width="stretch")
     for sentence in view.sentences:

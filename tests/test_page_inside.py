@@ -62,3 +62,13 @@ def test_a_long_run_is_replayed_to_its_first_thousand_updates_and_drawn_thinned(
     updates = sorted({row["t"] for row in rows_of(state)})
     assert updates[0] == 1 and updates[-1] == INSIDE_UPDATES and len(updates) <= 200
     assert t("inside.caption", rule="Adagrad", updates="1,000 updates") in [caption.value for caption in app.caption]
+
+
+@pytest.mark.parametrize(("function", "said"), [("1/x", "inside.nothing"), ("sqrt(abs(x))", "inside.unbounded")])
+def test_a_run_with_nothing_to_replay_is_said_and_draws_no_chart(function, said):
+    """1/x at θ₀ = 0: J itself is not finite, no update is made; √|x| at 0: J is 0 but its gradient is not a number.
+    (The page drew nothing of it before: its panels' row split by zero panels.)"""
+    app = open_page(view="inside", optimizer="adam", objective="custom", function=function)
+    assert not app.exception and not charts(app)  # (the run above says, in red, that it left the domain)
+    assert any(plain(text.value) == t(said, g="nan") for text in app.markdown), [
+        text.value for text in app.markdown]
