@@ -73,6 +73,14 @@ def test_every_pair_of_status_colours_stays_apart(deficiency):
     assert distance >= APART, pair
 
 
+@pytest.mark.parametrize("deficiency", [None, *DEFICIENCIES])
+def test_every_pair_of_basin_colours_stays_apart(deficiency):
+    """The basins' nine outcomes (four minima, a saddle, another point, stalled, still moving, diverged) share one
+    key, and a cell has no shape: the colours alone must stay apart."""
+    distance, pair = smallest_distance(list(charts.BASIN_COLORS.values()), deficiency)
+    assert len(charts.BASIN_COLORS) == 9 and distance >= APART, pair
+
+
 def test_the_old_palettes_fail_the_same_measure():
     """The measure can fail: the palettes the lab had before (Vega's tableau10, matplotlib's statuses) do."""
     tableau = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6",

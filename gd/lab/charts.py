@@ -265,6 +265,7 @@ def refilled(spec: dict, cells: list[dict], title: str, description: str) -> dic
     [name] = [name for name, rows in spec["datasets"].items() if rows and "i" in rows[0]]
     return {**spec, "datasets": {**spec["datasets"], name: cells}, "title": title, "description": description}
 
+
 RANGE_HEIGHT = 240  # px of the range test's plot
 RANGE_MARKS = {"steepest": ("#00b478", [1, 0], "bottom"), "edge": ("#a50000", [6, 3], "top")}  # STATUS_COLORS'
 # converged and diverged, a dash each, and where the words go, left of the rule: J is still high left of the steepest
@@ -314,6 +315,7 @@ def range_test(frame: pd.DataFrame, span: tuple[float, float], start: float, smo
         layers += _guides(smoothness)
     return finished(alt.layer(*layers), description, RANGE_HEIGHT)
 
+
 INSIDE_HEIGHT = 200  # px of each of the inside view's plots
 
 
@@ -348,8 +350,8 @@ def inside_steps(frame: pd.DataFrame, description: str = "") -> alt.Chart:
 
 
 # Where a start's run ends (frames.basins): four minima, a saddle point, elsewhere, and the three statuses; every pair
-# at least 16 apart in CAM02-UCS under each colour-vision deficiency (tests/test_palette.py), each outcome named in the
-# legend and the tooltip as well.
+# at least 16 apart in CAM02-UCS under each colour-vision deficiency (tests/test_palette.py asks 10), each outcome
+# named in the key and the tooltip as well.
 BASIN_COLORS = {"minimum-1": "#00b478", "minimum-2": "#7800ff", "minimum-3": "#a54b69", "minimum-4": "#78005a",
                 "saddle": "#000000", "other": "#c8c8c8", "stalled": "#ff5a0f", "limit": "#8787a5",
                 "diverged": "#a50000"}

@@ -334,7 +334,6 @@ def _sweep_none(run: Run, sweep: pd.DataFrame) -> str:
     return t("section.sweep.none.diverged" if (sweep["status"] == "diverged").all() else "section.sweep.none")
 
 
-
 @dataclass(frozen=True)
 class RangeView:
     """Smith's learning-rate range test on the sidebar's settings: J against a growing η, the two η it reads off, and
@@ -343,7 +342,7 @@ class RangeView:
     caption: str
     chart: dict
     found: str  # the steepest η and the blow-up, in words
-    theory: str | None  # 1/L and 2/L beside them, where J's largest curvature L is known
+    theory: str | None  # 1/L and 2/L beside them, where a bound L on J's curvature is known
     steepest: float | None  # the steepest η to two significant digits: what its button sets
     edge: float | None  # the last η before the blow-up, likewise
 
@@ -397,7 +396,6 @@ def range_view(run: Run) -> RangeView:
     return RangeView(caption + (t("range.cut") if cut else ""),
                      chart.to_dict(), sentence, said, None if steepest is None else two_digits(steepest),
                      None if edge is None else two_digits(edge))
-
 
 
 @dataclass(frozen=True)
@@ -577,7 +575,6 @@ def _step_through_map(run: Run) -> StepThrough:
                        {0: ([low, high], [bottom, top])})
 
 
-
 @dataclass(frozen=True)
 class InsideView:
     """What the sidebar's update rule keeps between updates over the run's first updates, and the step it takes beside
@@ -591,7 +588,7 @@ class InsideView:
 
 
 def _times(longer, shorter) -> str:
-    """‖longer‖ / ‖shorter‖ to three digits, or the reason there is no ratio."""
+    """‖longer‖ / ‖shorter‖ to three digits ("nan" where both are 0, "inf" where only the shorter is)."""
     with np.errstate(all="ignore"):
         ratio = float(np.linalg.norm(longer) / np.linalg.norm(shorter))
     return number(ratio, 3)
@@ -599,6 +596,8 @@ def _times(longer, shorter) -> str:
 
 @view("inside")
 def inside_view(run: Run) -> InsideView:
+    """The sidebar's run at η, its first INSIDE_UPDATES updates replayed (gd.replay): what its rule keeps, and why its
+    steps are as long as they are, in numbers from the run."""
     if run.optimizer == "gd":
         return InsideView(t("inside.gd"), (), None, ())
     result = _run(run)
