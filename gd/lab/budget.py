@@ -354,7 +354,7 @@ class Call:
     (each_stop), "momentum" (theory.momentum_map, MOMENTUM_UPDATES updates), "article" (the article's loop in
     Python floats, views.article_loop), "range" (gd.range_test: run.range_updates updates on the numpy loop, whose
     growing η no compiled schedule has), "replay" (gd.replay: the first INSIDE_UPDATES updates of a run, the
-    gradient and the rule's update once each, priced as an update of the numpy loop) or "newton" (Newton's method in
+    gradient and the rule's update once each, priced as an update of the numpy loop), "newton" (Newton's method in
     the race: at most NEWTON_UPDATES updates of the numpy loop, each with a Hessian solved, NEWTON_NS) or "starts"
     (gd.starts: a grid of starts for one η, run.basin_updates updates of the numpy loop, keeping only the ends); and
     its lanes."""
@@ -474,8 +474,8 @@ def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
 
 
 def _own_updates(run: Run, call: Call, updates: int) -> int:
-    """The updates of a call that makes its own number of them: the range test's, a replay's (of a run of `updates`
-    at most), Newton's method's."""
+    """The updates of a call that makes its own number of them: the range test's, each start's in the basins, a
+    replay's (of a run of `updates` at most), Newton's method's."""
     if call.kind in ("range", "starts"):
         return run.range_updates if call.kind == "range" else run.basin_updates
     return min(updates, INSIDE_UPDATES if call.kind == "replay" else NEWTON_UPDATES)

@@ -450,7 +450,6 @@ def stopping(results, rules: list[str]) -> pd.DataFrame:
     })
 
 
-
 def range_test(test) -> tuple[pd.DataFrame, tuple[float, float], bool]:
     """The range test as drawn: per update k (1-based) its η, J after it and J smoothed (the same where nothing was
     smoothed), at most PATH_POINTS updates evenly spaced in k (so in log η), the last kept; the J the plot shows, from
