@@ -14,7 +14,6 @@ processor-time limit, 3 × the price + 1 s, stops).
 """
 
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from budget import TYPED_FORMULAS  # noqa: E402
+from budget import TYPED_FORMULAS, _timed  # noqa: E402
 from machine import describe  # noqa: E402
 
 import gd  # noqa: E402
@@ -43,12 +42,7 @@ RUNS = 3
 
 
 def best(work) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.thread_time()
-        work()
-        times.append(time.thread_time() - start)
-    return min(times)
+    return min(_timed(work) for _ in range(RUNS))
 
 
 def cases():

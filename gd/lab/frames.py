@@ -525,13 +525,13 @@ def grid_of_starts(problem, cells: int) -> np.ndarray:
     return np.stack(np.meshgrid(*axes, indexing="xy"), axis=-1).reshape(-1, problem.dim)
 
 
-def basins(problem, eta: float, starts: np.ndarray, ends) -> pd.DataFrame:
-    """Where each start's run at η ended, one row per start: eta, its coordinates (axes()), updates, and outcome: for a
-    run its rule stopped (converged or stalled), "minimum-i" within NEIGHBOURHOOD of the plot's width (on each axis) of
-    the objective's i-th minimizer (from 1, the first BASIN_MINIMA), "saddle" likewise of a saddle point, else "other"
-    if it converged (near another minimizer, or where the gradient vanishes at none the objective knows) and "stalled"
-    if not; "limit" (still moving at the limit) or "diverged" (or left the domain). A start next to a minimum stalls
-    there (its gradient was tiny to begin with): it is counted where it ends, at that minimum."""
+def basins(problem, eta: float, ends) -> pd.DataFrame:
+    """Where each start's run at η ended, one row per start (in the order of gd.starts' lanes): eta, updates, and
+    outcome: for a run its rule stopped (converged or stalled), "minimum-i" within NEIGHBOURHOOD of the plot's width
+    (on each axis) of the objective's i-th minimizer (from 1, the first BASIN_MINIMA), "saddle" likewise of a saddle
+    point, else "other" if it converged (near another minimizer, or where the gradient vanishes at none the objective
+    knows) and "stalled" if not; "limit" (still moving at the limit) or "diverged" (or left the domain). A start next
+    to a minimum stalls there (its gradient was tiny to begin with): it is counted where it ends, at that minimum."""
     points = {f"minimum-{i + 1}" if i < BASIN_MINIMA else "other": point
               for i, point in enumerate(np.reshape(problem.minimizers, (-1, problem.dim)))}
     found = np.where(np.isin(ends.status, ("diverged", "left_domain")), "diverged",
@@ -544,6 +544,4 @@ def basins(problem, eta: float, starts: np.ndarray, ends) -> pd.DataFrame:
     for name, point in reversed(near):  # the first near point wins: the minima before the saddles
         close = stopped & (np.abs(ends.theta - point) <= radius).all(axis=1)
         found[close] = name
-    columns = axes(problem.dim)[0]
-    return pd.DataFrame({"eta": eta, **{column: starts[:, index] for index, column in enumerate(columns)},
-                         "updates": ends.iterations, "outcome": found})
+    return pd.DataFrame({"eta": eta, "updates": ends.iterations, "outcome": found})

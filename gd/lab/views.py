@@ -431,8 +431,8 @@ def basins(run: Run) -> BasinsView:
     cells = BASIN_CELLS[problem.dim]
     starts = frames.grid_of_starts(problem, cells)
     keywords = {**run.keywords(), "max_iter": run.basin_updates, "theta0": START}  # every lane has its own start
-    found = [frames.basins(problem, eta, starts, gd.starts(eta, starts[:, 0] if problem.dim == 1 else starts,
-                                                           target(run), **keywords)) for eta in run.etas]
+    found = [frames.basins(problem, eta, gd.starts(eta, starts[:, 0] if problem.dim == 1 else starts, target(run),
+                                                   **keywords)) for eta in run.etas]
     table = pd.concat(found, ignore_index=True)
     present = [outcome for outcome in charts.BASIN_COLORS if (table["outcome"] == outcome).any()]
     labels = {outcome: basin_label(problem, outcome) for outcome in present}
