@@ -396,9 +396,11 @@ def sidebar_ui(lang: str) -> Run:
         typed_input("etas", quiet=True)
     eta, etas = learning_rates_ui()
     view = opened_tab(lang)
+    pin = st.session_state.get("pin")
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
-               view=view if view in views_of(objective, function) else DEFAULTS.view, lang=lang, function=function)
+               view=view if view in views_of(objective, function) else DEFAULTS.view, lang=lang, function=function,
+               pin=pin if pin is not None and (pin.objective, pin.function) == (objective, function) else None)
 
 
 def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
@@ -434,6 +436,7 @@ def metrics_ui(run: Run) -> views.Headline | None:
         about.markdown("\n".join(f"- **{escaped(name)}**: {escaped(hint)}" for name, _, hint in shown.metrics))
     st.caption(escaped(shown.exact))
     STATUS_BOX[shown.status](escaped(shown.explanation))
+    pin_ui(run)
     code = folded(t("article.title"), "article") if budget.shows_article(run) else None
     if code is not None and code.open:  # priced with the run above (budget.page_calls), open or not
         with code:
@@ -448,6 +451,19 @@ def metrics_ui(run: Run) -> views.Headline | None:
                 st.code(article.printed, language=None)
             st.caption(escaped(article.note))
     return shown
+
+
+def pin_ui(run: Run) -> None:
+    """Pin the run above, to see it dashed in Side by side while the settings change; once pinned, what it is and
+    the way to unpin it (or to pin this run in its place)."""
+    with st.container(horizontal=True, vertical_alignment="center", key="pinning"):
+        if run.pin is not None:
+            st.caption(escaped(views.pin_name(run.pin, run)))
+        if run.pin != run.pinned():
+            st.button(t("pin.button" if run.pin is None else "pin.replace"), on_click=put, args=("pin", run.pinned()),
+                      help=t("pin.help"), key="pin_run")
+        if run.pin is not None:
+            st.button(t("pin.unpin"), on_click=put, args=("pin", None), key="unpin")
 
 
 def refused(error: Exception, view: str) -> None:
@@ -514,6 +530,8 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
         if view is None:
             return run
         st.caption(view.caption)
+        if view.pin:
+            st.caption(escaped(view.pin))
         panels_ui(view.panels)
         if shown.schedule:
             st.markdown(shown.schedule_title)
@@ -755,7 +773,7 @@ def pair_ui(key: str, view, widths: list[int]) -> None:
 
 
 def apply_preset(name: str) -> None:
-    apply(state.lesson(name))
+    apply(state.lesson(name, st.session_state.get("pin")))
 
 
 def presets_ui() -> None:

@@ -1,5 +1,5 @@
-"""The learning-rate range test, the inside of an update rule and the basins at their worst allowed sizes: time against
-price.
+"""The learning-rate range test, the inside of an update rule, the basins and a pinned run at their worst allowed sizes:
+time against price.
 
 python bench/lessons.py
 
@@ -10,7 +10,8 @@ page's iteration limit with ε = 0 (the run goes to the limit, and the first INS
 basins of every objective that has them with twelve compared η, at the most updates per start the cap allows.
 Figures are processor time (time.thread_time), best of 3: the engine's calls alone beside the cap's price of them, and
 the whole view (its frames, charts and sentences too, which the cap prices for no view but the maps: it is what the
-processor-time limit, 3 × the price + 1 s, stops).
+processor-time limit, 3 × the price + 1 s, stops). A pinned run: Side by side with twelve η and the pin (Adam on
+mini-batches of 64), every run to the largest limit the cap allows with ε = 0.
 """
 
 import sys
@@ -79,6 +80,37 @@ def main() -> None:
                   + " ".join(f"{figure:6.3f}s" for figure in figures[:3]) + "   "
                   + " ".join(f"{figure:6.3f}s" for figure in figures[3:]), flush=True)
     basins()
+    pins()
+
+
+def largest_fitting(run, field: str, low: int, high: int, change=lambda run: run):
+    """run with `field` at the largest value in low … high whose page price fits the cap (change: what else follows
+    the value)."""
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if budget.price(change(replace(run, **{field: middle})))[0] <= budget.SECONDS \
+            else (low, middle - 1)
+    return change(replace(run, **{field: low}))
+
+
+def pins() -> None:
+    """Side by side with twelve η and a pinned run, at the largest iteration limit the cap allows for both."""
+    print(f"\n{'pinned, side by side':<26} {'limit':>8} {'price':>7} {'engine':>7} {'view':>7}   {'no pin: price':>13}")
+    for name, run in cases():
+        run = replace(run, view="compare", epsilon=0.0, etas=tuple(0.001 * k for k in range(1, MAX_ETAS + 1)))
+
+        def pinned(run):
+            return replace(run, pin=replace(run, eta=0.01, optimizer="adam", variant="minibatch", batch_size=64,
+                                            hyperparameters=()).pinned())
+
+        run = largest_fitting(run, "max_iter", 1, int(NUMBERS["max_iter"].high), pinned)
+        pin = run.pin
+        engine = best(lambda run=run, pin=pin: (gd.compare(run.etas, target(run), **run.keywords()),
+                                                gd.minimize(target(run), eta=pin.eta, **pin.keywords())))
+        view = best(lambda run=run: views.compare.__wrapped__(run.for_view("compare")))
+        alone = budget.builder_seconds("compare", replace(run, pin=None))
+        print(f"{name:<26} {run.max_iter:>8,} {budget.builder_seconds('compare', run):6.3f}s {engine:6.3f}s "
+              f"{view:6.3f}s   {alone:12.3f}s", flush=True)
 
 
 def basins() -> None:
@@ -89,12 +121,7 @@ def basins() -> None:
         if run.objective not in (*BASINS, CUSTOM):
             continue
         run = replace(run, view="basins", epsilon=0.0, etas=tuple(0.001 * k for k in range(1, MAX_ETAS + 1)))
-        low, high = 10, int(NUMBERS["basin_updates"].high)  # the largest limit whose price fits the cap
-        while low < high:
-            middle = (low + high + 1) // 2
-            low, high = (middle, high) if budget.price(replace(run, basin_updates=middle))[0] <= budget.SECONDS \
-                else (low, middle - 1)
-        run = replace(run, basin_updates=low)
+        run = largest_fitting(run, "basin_updates", 10, int(NUMBERS["basin_updates"].high))
         starts = views.frames.grid_of_starts(views.problem_of(run.objective, run.function),
                                              views.BASIN_CELLS[views.problem_of(run.objective, run.function).dim])
         lanes = starts[:, 0] if starts.shape[1] == 1 else starts

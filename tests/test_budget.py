@@ -35,6 +35,9 @@ KINDS = {"compare": lambda etas, *_, max_iter=LIMIT, **__: ("shared", len(etas),
          "replay": lambda result, updates: ("replay", 1, min(updates, result.settings.max_iter))}
 
 
+PRICED_AS = {"pin": "shared"}  # a pinned run is one lane of gd.minimize, priced at its own settings
+
+
 @pytest.fixture
 def engine_calls(monkeypatch):
     """Every call the lab makes into the engine, as (kind, lanes, max_iter, the calls priced for the builder that made
@@ -75,7 +78,8 @@ def assert_priced(calls, limit: int, range_updates: int = DEFAULTS.range_updates
                            "replay": min(limit, INSIDE_UPDATES), "newton": min(limit, NEWTON_UPDATES),
                            "starts": basin_updates}.get(kind, limit)
         free = used.setdefault(id(priced), list(priced))
-        match = next((call for call in free if (call.kind, call.lanes) == (kind, lanes)), None)
+        match = next((call for call in free if (PRICED_AS.get(call.kind, call.kind), call.lanes) == (kind, lanes)),
+                     None)
         assert match is not None, f"{kind} × {lanes} was not priced: {priced}"
         free.remove(match)
 
@@ -105,6 +109,15 @@ def test_every_builder_runs_only_what_it_prices(engine_calls, run):
         if view in BUILDERS and not (view == "noise" and run.variant == "batch"):
             BUILDERS[view](replace(run, view=view).for_view(view))
     assert_priced(engine_calls, run.max_iter)
+
+
+def test_the_engine_runs_for_a_pin_only_what_is_priced(engine_calls):
+    """A pinned run (tests/test_pin.py) is one lane more, of its own settings."""
+    pinned = replace(DEFAULTS, eta=0.5, optimizer="adam", variant="sgd", max_iter=300)
+    run = replace(DEFAULTS, max_iter=300, pin=pinned.pinned())
+    views.compare(run.for_view("compare"))
+    assert sorted(call[:3] for call in engine_calls) == [("shared", 1, 300), ("shared", len(DEFAULTS.etas), 300)]
+    assert_priced(engine_calls, 300)
 
 
 @pytest.mark.parametrize("view", sorted(BUILDERS))

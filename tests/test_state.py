@@ -75,7 +75,7 @@ def test_an_address_sets_what_it_names_and_the_objectives_own_defaults_for_the_r
 
 def test_a_new_objective_brings_its_own_start_and_a_surface_its_own_numbers():
     to_surface = state.objective_changed("rosenbrock", "quadratic", "", "stopping")
-    assert set(to_surface.drop) == {"theta0", "race_gd", "race_momentum", "race_nesterov", "race_adagrad",
+    assert set(to_surface.drop) == {"theta0", "pin", "race_gd", "race_momentum", "race_nesterov", "race_adagrad",
                                     "race_rmsprop", "race_adam"}
     assert to_surface.put == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000}
     assert to_surface.view == "stopping"  # Rosenbrock has the stopping rules too
@@ -87,9 +87,10 @@ def test_a_new_objective_brings_its_own_start_and_a_surface_its_own_numbers():
     assert state.objective_changed("custom", "quadratic", "x^2 + y^2", "race").view == "compare"  # a typed surface
 
 
-def test_a_typed_function_of_another_dimension_drops_the_start():
-    assert state.function_changed("x^2 + y^2", "x^2").drop == ("theta0",)
-    assert state.function_changed("x^4", "x^2").drop == ()
+def test_a_typed_function_of_another_dimension_drops_the_start_and_another_function_the_pin():
+    assert state.function_changed("x^2 + y^2", "x^2").drop == ("theta0", "pin")
+    assert state.function_changed("x^4", "x^2").drop == ("pin",)  # a run pinned on x² is not drawn on x⁴
+    assert state.function_changed(" x^2 ", "x^2").drop == ()  # the same function: θ₀ and the pin stay
     assert state.function_changed("x^^2", "x^2") == state.Change({})  # refused: nothing changes
 
 

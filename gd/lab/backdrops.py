@@ -1,7 +1,8 @@
 """What a run is drawn on: the objective's curve in one dimension, its map (contours) on a surface.
 
 A side-by-side panel is the same in either: the path from θ₀, where it leaves the plot and the notes that say so,
-the title and the η's colour. So views draw panels through a backdrop (of) without asking the dimension."""
+the title and the η's colour, and a pinned run's path under it. So views draw panels through a backdrop (of)
+without asking the dimension."""
 
 from dataclasses import dataclass
 
@@ -21,9 +22,10 @@ class Curve:
     def escapes(self, result) -> pd.DataFrame:
         return frames.escapes(result, self.box)
 
-    def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str) -> dict:
+    def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str,
+              pin: charts.Pin | None = None) -> dict:
         return charts.panel(self.curve, self.box, frames.path(result), edges, title, notes, color,
-                            charts.describe_panel(result, title, "describe.panel")).to_dict()
+                            charts.describe_panel(result, title, "describe.panel"), pin).to_dict()
 
     def caption(self) -> str:
         """What a panel's marks mean."""
@@ -39,9 +41,10 @@ class Map:
     def escapes(self, result) -> pd.DataFrame:
         return maps.escapes(result, self.surface.box)
 
-    def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str) -> dict:
+    def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str,
+              pin: charts.Pin | None = None) -> dict:
         return maps.panel(self.surface, frames.path(result), edges, title, color, notes=notes,
-                          description=charts.describe_panel(result, title, "describe.map"))
+                          description=charts.describe_panel(result, title, "describe.map"), pin=pin)
 
     def caption(self) -> str:
         return maps.legend_note(self.surface)

@@ -355,9 +355,9 @@ class Call:
     Python floats, views.article_loop), "range" (gd.range_test: run.range_updates updates on the numpy loop, whose
     growing η no compiled schedule has), "replay" (gd.replay: the first INSIDE_UPDATES updates of a run, the
     gradient and the rule's update once each, priced as an update of the numpy loop), "newton" (Newton's method in
-    the race: at most NEWTON_UPDATES updates of the numpy loop, each with a Hessian solved, NEWTON_NS) or "starts"
-    (gd.starts: a grid of starts for one η, run.basin_updates updates of the numpy loop, keeping only the ends); and
-    its lanes."""
+    the race: at most NEWTON_UPDATES updates of the numpy loop, each with a Hessian solved, NEWTON_NS), "starts"
+    (gd.starts: a grid of starts for one η, run.basin_updates updates of the numpy loop, keeping only the ends) or
+    "pin" (the pinned run: one lane of its own settings, to its own limit); and its lanes."""
 
     kind: str
     lanes: int
@@ -368,7 +368,7 @@ def calls(run: Run, builder: str) -> tuple[Call, ...]:
     priced, and what tests/test_budget.py checks against the calls really made."""
     shared = Call("shared", 1)
     return {"headline": (shared,), "article": (Call("article", 1),),
-            "compare": (Call("shared", len(run.etas)),),
+            "compare": (Call("shared", len(run.etas)), *((Call("pin", 1),) if run.pin is not None else ())),
             "theory": (Call("shared", len(run.etas)), Call("shared", run.sweep_points)),
             "range": (Call("range", 1),), "stopping": (Call("stops", 1),),
             "basins": tuple(Call("starts", BASIN_CELLS[_dim(run)] ** _dim(run)) for _ in run.etas),
@@ -456,6 +456,8 @@ def _costs(run: Run, reference: bool) -> tuple[float, ...]:
 
 def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:
     """What one call costs at `updates` per run, in seconds of this project's machine kind."""
+    if call.kind == "pin":
+        return _seconds(run.pin, Call("shared", call.lanes), run.pin.max_iter, reference)
     if call.kind == "momentum":
         fixed, per_lane = MOMENTUM_NS
         return MOMENTUM_UPDATES * (fixed + per_lane * call.lanes) / 1e9
@@ -486,6 +488,8 @@ def _megabytes(run: Run, call: Call, updates: int) -> float:
     and the article's loop keep none)."""
     if call.kind in ("momentum", "article"):
         return 0.0
+    if call.kind == "pin":
+        return _megabytes(run.pin, Call("shared", call.lanes), run.pin.max_iter)
     dim = _dim(run)
     if call.kind == "range":
         return call.lanes * (run.range_updates + 1) * (dim + 1) * 8 / 1e6

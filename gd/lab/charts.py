@@ -22,6 +22,8 @@ STATUS_SHAPES = ("circle", "square", "triangle-right", "cross", "diamond")  # th
 CURVE_COLOR = "#8c9aab"
 NEWTON_COLOR = "#555555"  # Newton's step, a ghost beside gradient descent's: grey, dotted, a hollow diamond
 PATH_COLOR = "#d62728"
+PIN_COLOR, PIN_DASH = "#333333", (7, 4)  # the pinned run, beside the η compared: near-black, long dashes, hollow
+PIN_SHAPE = "circle"
 # One colour per compared η (up to 12), at least 14 apart under each deficiency, each at least 3:1 on white; the
 # first five (the default η) the farthest apart. A shape and a dash each go with it.
 ETA_COLORS = ("#6987ff", "#870000", "#d27878", "#690fa5", "#69782d", "#a587b4", "#69a500", "#005a3c", "#a54b69",
@@ -58,18 +60,23 @@ def eta_dash(index: int) -> list[int]:
     return list(ETA_DASHES[index % len(ETA_DASHES)])
 
 
-def series(field: str, names: list, title: str | None, legend: dict | None = None
+def series(field: str, names: list, title: str | None, legend: dict | None = None, pinned: str | None = None
            ) -> tuple[alt.Color, alt.Shape, alt.StrokeDash]:
     """The channels that tell series apart (the compared η, the race's rules), each series the index-th colour, shape
-    and dash, in one legend in the order of names (the scales' domain)."""
+    and dash, in one legend in the order of names (the scales' domain); pinned: one more series, last, in the pin's
+    own colour, shape and dash."""
     domain = list(names)
+    colors, shapes = [eta_color(i) for i in range(len(domain))], [eta_shape(i) for i in range(len(domain))]
+    dashes = [eta_dash(i) for i in range(len(domain))]
+    if pinned is not None:
+        domain.append(pinned)
+        colors.append(PIN_COLOR)
+        shapes.append(PIN_SHAPE)
+        dashes.append(list(PIN_DASH))
     legend = alt.Legend(**(legend or {}))
-    return (alt.Color(field, title=title, legend=legend,
-                      scale=alt.Scale(domain=domain, range=[eta_color(i) for i in range(len(domain))])),
-            alt.Shape(field, title=title, legend=legend,
-                      scale=alt.Scale(domain=domain, range=[eta_shape(i) for i in range(len(domain))])),
-            alt.StrokeDash(field, title=title, legend=legend,
-                           scale=alt.Scale(domain=domain, range=[eta_dash(i) for i in range(len(domain))])))
+    return (alt.Color(field, title=title, legend=legend, scale=alt.Scale(domain=domain, range=colors)),
+            alt.Shape(field, title=title, legend=legend, scale=alt.Scale(domain=domain, range=shapes)),
+            alt.StrokeDash(field, title=title, legend=legend, scale=alt.Scale(domain=domain, range=dashes)))
 
 
 def relabelled(labels: dict[str, str]) -> str:
@@ -103,10 +110,11 @@ def decorative(mark: dict) -> dict:
 
 
 def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd.DataFrame, edges: pd.DataFrame,
-          title: str, notes: list[str], color: str, description: str) -> alt.LayerChart:
+          title: str, notes: list[str], color: str, description: str, pin: "Pin | None" = None) -> alt.LayerChart:
     """One run on the objective's curve: the visited points θ₀ → θ_k, clipped to the plot, and a marker on the edge
     where the run is outside it, its value in the notes under the title (so that no label lies on the plot). Every
-    panel of a view has the same axes; each takes its column's width, so panels stack on a phone."""
+    panel of a view has the same axes; each takes its column's width, so panels stack on a phone. pin: a pinned run's
+    path, drawn under the run (pinned())."""
     low, high, bottom, top = plot
     x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[low, high], nice=False))
     y = alt.Y("loss:Q", title=loss_title(frames.cut(curve, bottom, top)), scale=alt.Scale(domain=[bottom, top]))
@@ -118,6 +126,10 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
                   alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
                   alt.Tooltip("loss:Q", title="J(θ)", format=".6g"),
                   alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])]
+    if pin is not None:
+        layers.insert(1, pinned(alt.Chart(pin.path), pin.name, x, y, [
+            alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
+            alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]))
     for side, shape in EDGE_SHAPES.items():
         here = edges[edges["side"] == side]
         if not here.empty:
@@ -126,6 +138,23 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
                 x, y, tooltip=alt.Tooltip("label:N", title="")))
     return finished(alt.layer(*layers), description, PANEL_HEIGHT).properties(
         title=panel_title(title, notes))
+
+
+@dataclasses.dataclass(frozen=True)
+class Pin:
+    """A pinned run as a panel draws it: its path (frames.path) and its name (the tooltip's first line)."""
+
+    path: pd.DataFrame
+    name: str
+
+
+def pinned(chart: alt.Chart, name: str, x, y, tooltip: list) -> alt.Chart:
+    """A pinned run's path on a panel's axes: a thin dashed line in PIN_COLOR with hollow points, clipped to the plot,
+    its name first in the tooltip."""
+    return chart.transform_calculate(pinned=json.dumps(name, ensure_ascii=False)).mark_line(
+        color=PIN_COLOR, strokeDash=list(PIN_DASH), strokeWidth=1.5, clip=True,
+        point=alt.OverlayMarkDef(shape=PIN_SHAPE, size=18, filled=False, color=PIN_COLOR, clip=True),
+    ).encode(x, y, order="k:Q", tooltip=[alt.Tooltip("pinned:N", title=""), *tooltip])
 
 
 def describe_panel(result, title: str, key: str) -> str:
@@ -158,14 +187,14 @@ def log_axis(first: float, end: float, title: str) -> tuple[alt.Scale, alt.Axis]
 
 
 def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[float, float], unit: str = "k",
-                log_x: bool = False, description: str = "") -> alt.LayerChart:
+                log_x: bool = False, description: str = "", pinned: str | None = None) -> alt.LayerChart:
     """J(θ_k) − J* on a log scale against unit (a column of gaps: "k", "epochs" or "examples") up to update last, one
     line per η, each η in its colour, dash and shape; every run's last point shown (a run of one update is a dot),
     runs that go on past the last update or diverge marked inside the plot's edge, and said in the legend; span: the
     gaps drawn (frames.gap_span); log_x: the updates on a symmetric log axis (frames.spans_decades). Hovering a line
-    highlights it."""
+    highlights it. pinned: the series of gaps that is the pinned run (drawn in the pin's style, last in the legend)."""
     hover = alt.selection_point(on="pointerover", fields=["eta"], nearest=True, empty=True)
-    etas = list(dict.fromkeys(gaps["eta"]))
+    etas = [eta for eta in dict.fromkeys(gaps["eta"]) if eta != pinned]
     shown = gaps[gaps["k"] <= last]
     end = shown.loc[shown["k"] == shown.groupby("eta")["k"].transform("max")]
     scale_end = float(shown.loc[shown["k"] == shown["k"].max(), unit].max()) if len(shown) else 1.0
@@ -182,7 +211,7 @@ def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[f
     short = not notes and all(len(eta) <= 6 for eta in etas)  # four of "0.0001" fit the narrowest phone
     legend = {"orient": "bottom", "columns": min(len(etas), 4) if short else 1, "labelExpr": said,
               "labelLimit": 0, "symbolStrokeWidth": 2}  # never cut a label (0: no limit)
-    color, shape, dash = series("eta:N", etas, "η", legend)
+    color, shape, dash = series("eta:N", etas, "η", legend, pinned)
     tooltip = [alt.Tooltip("eta:N", title="η"), alt.Tooltip("k:Q", title="k"),
                alt.Tooltip("gap:Q", title=t("chart.gap"), format=".3g")]
     base = alt.Chart(shown).encode(x=x, y=y, color=color, tooltip=tooltip)
@@ -193,8 +222,7 @@ def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[f
     layers = [lines, targets, alt.Chart(end).mark_point(size=60, filled=True, opacity=1, clip=True).encode(
         x=x, y=y, color=color.legend(None), shape=shape.legend(None), tooltip=tooltip)]  # one legend: the lines'
     if not ends.empty:
-        colors = alt.Scale(domain=etas, range=[eta_color(i) for i in range(len(etas))])
-        marks = alt.Chart(ends).encode(x=x, y=y, color=alt.Color("eta:N", legend=None, scale=colors),
+        marks = alt.Chart(ends).encode(x=x, y=y, color=color.legend(None),
                                        tooltip=[alt.Tooltip("eta:N", title="η"), alt.Tooltip("label:N", title="")])
         # drawn just inside the edge they stand on, so that they are seen whole and nothing leaves the plot;
         layers += [marks.transform_filter(alt.datum.kind == "diverged").mark_point(

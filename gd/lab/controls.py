@@ -90,9 +90,12 @@ PRESETS = {  # a lesson in one click: the controls that differ from the defaults
 
 # The controls each cached view reads beyond the sidebar's settings (SETTINGS), so that its cache key changes
 # only when one of them does.
+PINNED = ("theta0", "eta", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule", "stop", "max_iter",
+          "hyperparameters")  # what a pin keeps of the run above the tabs: the objective is the page's (a new one
+# drops the pin, state.objective_changed)
 SETTINGS = ("objective", "function", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule",
             "stop", "max_iter", "hyperparameters", "lang")
-READS = {"headline": ("eta",), "compare": ("etas", "unit"), "theory": ("etas", "sweep_low", "sweep_high",
+READS = {"headline": ("eta",), "compare": ("etas", "unit", "pin"), "theory": ("etas", "sweep_low", "sweep_high",
          "sweep_points"), "range": ("range_low", "range_high", "range_updates"), "basins": ("etas", "basin_updates"),
          "stopping": ("eta",), "geometry": ("eta",), "inside": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",),
          "race": ("race",), "momentum": ("eta",), "regression": ("eta",)}
@@ -191,6 +194,8 @@ def refusal(error: ParameterError) -> str:
         token = visible(error.token if len(error.token) <= 40 else error.token[:40] + "…")  # U+202E as \u202e
         return t("function.refused", accepted=t("accepted.function", limit=MAX_LENGTH),
                  reason=t(f"function.reason.{error.reason}", token=token, limit=MAX_LENGTH))
+    if error.name == "pin":
+        return t("accepted.pin")
     return t("accepted.etas", count=MAX_ETAS) if error.name == "etas" else error.accepted
 
 
@@ -205,6 +210,14 @@ def parse_etas(text: str) -> tuple[float, ...]:
     if not 1 <= len(parts) <= MAX_ETAS:
         raise ParameterError("etas", f"1 to {MAX_ETAS} learning rates separated by commas", text)
     return tuple(dict.fromkeys(spec.check(read_number(part)) for part in parts))
+
+
+def chosen_hyperparameters(optimizer: str, schedule: str, given: dict) -> tuple[tuple[str, float], ...]:
+    """The chosen rule's and schedule's own numbers as a Run holds them (the sidebar's order, every one): given's
+    value where it names one, else its default; given's others (another rule's) are not used."""
+    chosen = (("optimizer", optimizer), ("schedule", schedule))
+    return tuple((key, given.get(key, spec.default)) for kind, name in chosen
+                 for spec in hyperparameters_of(kind, name) for key in (f"{name}_{spec.name}",))
 
 
 def spec_of(key: str) -> Hyperparameter:
@@ -294,6 +307,7 @@ class Run:
     view: str = "compare"
     lang: str = "en"  # the language the page speaks: "zh" or "en"; every view's text, so every cache key, has it
     function: str = ""  # the formula typed when objective is CUSTOM (DEFAULT_FUNCTION if empty), else ""
+    pin: "Run | None" = None  # a run pinned to compare with (pinned()): drawn dashed while the learner changes settings
 
     def keywords(self) -> dict:
         """Keyword arguments for gd.compare, with the optimizer and schedule built from their hyperparameters."""
@@ -310,6 +324,11 @@ class Run:
         """The same run with every field view `name` does not read at its default: the view's cache key."""
         reads = (*SETTINGS, *READS[name])
         return replace(DEFAULTS, **{field: getattr(self, field) for field in reads})
+
+    def pinned(self) -> "Run":
+        """This run's settings as a pin: PINNED on this objective, everything else at its default."""
+        return replace(DEFAULTS, objective=self.objective, function=self.function,
+                       **{name: getattr(self, name) for name in PINNED})
 
     def sweep_etas(self) -> np.ndarray:
         low, high = sorted((self.sweep_low, self.sweep_high))

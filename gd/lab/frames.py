@@ -205,18 +205,24 @@ def floor(results) -> float:
     return float(finite.min()) if finite.size else 0.0
 
 
-def gaps(results) -> pd.DataFrame:
-    """J(θ_k) − J* against k for each run (floored at GAP_FLOOR), thinned, with the cost of k updates
-    in epochs and in examples touched, so that variants compare at equal cost."""
-    settings = results[0].settings
-    lowest, cost = floor(results), examples_per_update(settings)
+def series_names(results) -> list[str]:
+    """What names each run's line in the convergence chart: its η, as the legend writes it."""
+    return [number_text(result.eta) for result in results]
+
+
+def gaps(results, names: list[str] | None = None) -> pd.DataFrame:
+    """J(θ_k) − J* against k for each run (floored at GAP_FLOOR), thinned, with the cost of k updates (each run's
+    own: a pinned run may sample otherwise) in epochs and in examples touched, so that variants compare at equal
+    cost; names: each run's series (series_names unless given)."""
+    lowest = floor(results)
     frames = []
-    for result in results:
+    for result, name in zip(results, names or series_names(results), strict=True):
         k = thin(len(result.losses))
+        cost = examples_per_update(result.settings)
         with np.errstate(all="ignore"):
             gap = np.asarray(result.losses)[k] - lowest
-        frames.append(pd.DataFrame({"eta": number_text(result.eta), "k": k,
-                                    "epochs": k * cost / settings.problem.n_examples,
+        frames.append(pd.DataFrame({"eta": name, "k": k,
+                                    "epochs": k * cost / result.settings.problem.n_examples,
                                     "examples": k * cost, "gap": np.maximum(gap, GAP_FLOOR),
                                     "status": result.status}))
     frame = pd.concat(frames, ignore_index=True)
@@ -277,14 +283,14 @@ def spans_decades(results, last: int) -> bool:
     return bool(long_enough) and last >= 10**DECADES * min(long_enough)
 
 
-def ends(results, last: int, top: float) -> pd.DataFrame:
+def ends(results, last: int, top: float, names: list[str] | None = None) -> pd.DataFrame:
     """A mark for each run the convergence chart cannot show to its end: where it diverged (drawn at the top edge
     at that update, or at the right edge when that is past the last update shown) and where a run goes on past
-    the last update shown (at the right edge, at its gap there), labelled with its last update."""
-    settings = results[0].settings
-    lowest, cost = floor(results), examples_per_update(settings)
+    the last update shown (at the right edge, at its gap there), labelled with its last update; names: as gaps()."""
+    lowest = floor(results)
     rows = []
-    for result in results:
+    for result, name in zip(results, names or series_names(results), strict=True):
+        settings, cost = result.settings, examples_per_update(result.settings)
         diverged = result.status == "diverged"
         if not diverged and result.iterations <= last:
             continue
@@ -292,7 +298,7 @@ def ends(results, last: int, top: float) -> pd.DataFrame:
         with np.errstate(all="ignore"):
             gap = float(result.losses[k] - lowest)
         gap = top if diverged or not np.isfinite(gap) else min(max(gap, GAP_FLOOR), top)
-        rows.append({"eta": number_text(result.eta), "k": k, "epochs": k * cost / settings.problem.n_examples,
+        rows.append({"eta": name, "k": k, "epochs": k * cost / settings.problem.n_examples,
                      "examples": k * cost, "gap": gap, "kind": "diverged" if diverged else "beyond",
                      "update": result.iterations,
                      "label": t("chart.end.diverged" if diverged else "chart.end.beyond",

@@ -5,7 +5,7 @@ control's range, a name must be one of the registry's. A bad value is dropped (i
 and named in one warning, where what the link gave is shown as text (text.quoted).
 """
 
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -14,14 +14,20 @@ from gd.lab.controls import (
     DEFAULT_FUNCTION,
     DEFAULTS,
     HYPERPARAMETERS,
+    MAX_TEXT,
     NUMBERS,
     OPTIONS,
+    PINNED,
     RACE,
     RACE_ETAS,
     Run,
+    chosen_hyperparameters,
+    control_text,
+    fits,
     race_etas,
     read_control,
     refusal,
+    start_of,
     surface_defaults,
     title,
     views_of,
@@ -31,6 +37,7 @@ from gd.lab.text import escaped, markdown, quoted, t
 from gd.params import ParameterError
 
 SHOWN_TEXT = 40  # characters of a bad value repeated back in a warning
+PIN_KEYS = (*(name for name in PINNED if name != "hyperparameters"), *HYPERPARAMETERS)  # what a pin's text may name
 
 
 class Problem(NamedTuple):
@@ -48,14 +55,20 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     values, problems = {}, []
     for key, raw in params.items():
         known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in ("etas", "function")
-        if not known:
+        if not known and key != "pin":
             problems.append(Problem(str(key), str(raw)))
             continue
         try:
-            values[key] = read_control(key, str(raw))
+            if key != "pin":  # read once the objective it is pinned on is known
+                values[key] = read_control(key, str(raw))
         except ParameterError as error:
             problems.append(Problem(key, str(raw), error))
     objective = values.get("objective", DEFAULTS.objective)
+    if "pin" in params:
+        try:
+            values["pin"] = read_pin(str(params["pin"]), objective, values.get("function", ""))
+        except ParameterError as error:  # the whole pin is refused, naming the setting in it that was
+            problems.append(Problem("pin" if error.name == "pin" else f"pin {error.name}", str(params["pin"]), error))
     shown = views_of(objective, values.get("function", ""))
     if values.get("view", DEFAULTS.view) not in shown:  # the race on a curve: the page opens its first view
         view = values.pop("view")
@@ -94,8 +107,11 @@ def to_url(run: Run) -> dict[str, str]:
     none in a link, the browser's language decides, and the receiver's may not be the sender's)."""
     own = replace(DEFAULTS, **surface_defaults(run.objective, run.function))  # the defaults of this objective
     query = {}
-    for key, value in asdict(run).items():
-        if key == "lang":
+    for key, value in ((field.name, getattr(run, field.name)) for field in fields(run)):
+        if key == "pin":
+            if value is not None:
+                query[key] = pin_text(value)
+        elif key == "lang":
             query[key] = value
         elif key == "function":  # the formula, whenever one is in use (its default too: a link must not depend on it)
             if run.objective == CUSTOM:
@@ -115,3 +131,36 @@ def to_url(run: Run) -> dict[str, str]:
             else:
                 query[key] = str(value)
     return query
+
+
+def pin_text(pin: Run) -> str:
+    """A pinned run as a link writes it: "eta:0.5;optimizer:adam;adam_beta1:0.8", its η always, then each setting
+    of PINNED that differs from its objective's defaults, as to_url writes them (read_pin reads it back)."""
+    query = to_url(pin)
+    written = {"eta": number_text(pin.eta)} | {key: value for key, value in query.items() if key in PIN_KEYS}
+    return ";".join(f"{key}:{value}" for key, value in written.items())
+
+
+def read_pin(text: str, objective: str, function: str = "") -> Run:
+    """The pin a link's text gives (pin_text's form), on the link's objective: each setting read and checked as its
+    control reads it (read_control), the rest at the objective's defaults; a ParameterError, named "pin" (the form)
+    or after the setting refused, when any part cannot be used: a pin is used whole or not at all."""
+    if len(text) > MAX_TEXT:
+        raise ParameterError("pin", f"text of at most {MAX_TEXT} characters", text, reason="too_long")
+    values = {}
+    for part in text.split(";"):
+        key, _, raw = part.partition(":")
+        if key not in PIN_KEYS or key in values:
+            raise ParameterError("pin", "settings written as key:value, separated by ;", text)
+        values[key] = read_control(key, raw)
+    if "eta" not in values:
+        raise ParameterError("pin", "settings written as key:value, separated by ;", text)
+    start = values.setdefault("theta0", start_of(objective, function))
+    if not fits(start, objective, function):
+        raise ParameterError("theta0", "one number, or two numbers x, y", control_text("theta0", start),
+                             spec=NUMBERS["theta0"])
+    settings = {key: value for key, value in values.items() if key in PINNED}
+    own = {key: value for key, value in surface_defaults(objective, function).items() if key in PINNED}
+    chosen = chosen_hyperparameters(settings.get("optimizer", DEFAULTS.optimizer),
+                                    settings.get("schedule", DEFAULTS.schedule), values)
+    return replace(DEFAULTS, objective=objective, function=function, **{**own, **settings}, hyperparameters=chosen)

@@ -35,8 +35,10 @@ from gd.lab.charts import (
     PATH_COLOR,
     STEP,
     TITLE_SEPARATOR,
+    Pin,
     at_step,
     panel_title,
+    pinned,
     played,
     player_param,
     status_channels,
@@ -404,7 +406,8 @@ def at(spec: dict, step: int) -> dict:
 # --- side by side: one map per η ----------------------------------------------------------------------------------
 
 
-PATH, EDGES = "path", "edges"  # the datasets a panel's spec names: its frames.path() and its escapes()
+PATH, EDGES, PIN = "path", "edges", "pin"  # the datasets a panel's spec names: its frames.path(), its escapes() and
+# a pinned run's path
 
 
 TEMPLATE_COLOR = "#010203"  # the colour a panel's template is drawn in, replaced by each run's own
@@ -427,16 +430,24 @@ def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict
 
 
 def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: str, color: str,
-          step: int | None = None, notes: list[str] | None = None, description: str = "") -> dict:
+          step: int | None = None, notes: list[str] | None = None, description: str = "",
+          pin: Pin | None = None) -> dict:
     """One run on the surface's map: the path θ₀ → θ_k (frames.path()), clipped, and a marker on the edge where the run
     is outside the map (escapes()), its value in the notes under the title (frames.edge_notes unless given). Every map
     of a surface has the same axes. step: the path is drawn up to the parameter STEP (starting at step), its head
-    marked; None: the whole path."""
+    marked; None: the whole path. pin: a pinned run's path, drawn under the run's (charts.pinned)."""
     template = _panel_template(surface.name, spoken(), color, step is not None)
     notes = frames.edge_notes(edges) if notes is None else notes
     spec = {**template, "layer": copy.deepcopy(template["layer"]), "description": description,
             "title": {**template["title"], **panel_title(title, notes).to_dict()},
             "datasets": {**template["datasets"], PATH: _records(route), EDGES: _records(edges)}}
+    if pin is not None:
+        x, y = axes(surface)
+        chart = pinned(alt.Chart(alt.Data(name=PIN)), pin.name, x, y, path_tooltip(surface)[:4]).to_dict()
+        layer = {key: chart[key] for key in ("data", "transform", "mark", "encoding")}
+        first_path = next(i for i, each in enumerate(spec["layer"]) if each.get("data", {}).get("name") == PATH)
+        spec["layer"].insert(first_path, layer)
+        spec["datasets"][PIN] = _records(pin.path)
     return spec if step is None else at(spec, step)
 
 

@@ -89,7 +89,7 @@ def address_followed(query: dict, language: str) -> tuple[Change, list]:
 
 
 def objective_changed(objective: str, previous: str, function: str, view: str) -> Change:
-    """A new objective starts from its own point: θ₀ and the race's η, typed for another one, mean nothing here. A
+    """A new objective starts from its own point: θ₀, the race's η and the pin, set on another one, mean nothing here. A
     surface brings its own η, compared η and iteration limit, and going back to a curve brings the curves' (within
     the curves, η stays); the open view stays open if the new objective has it. function: the typed function (the
     last good one), for a CUSTOM objective on either side."""
@@ -99,21 +99,27 @@ def objective_changed(objective: str, previous: str, function: str, view: str) -
     put = {}
     if dim(objective) > 1 or dim(previous) > 1:
         put = surface_defaults(objective, function) or {key: getattr(DEFAULTS, key) for key in SURFACE_OWN}
-    return Change(put, drop=("theta0", *RACE), view=view if view in views_of(objective, function) else DEFAULTS.view)
+    return Change(put, drop=("theta0", "pin", *RACE),
+                  view=view if view in views_of(objective, function) else DEFAULTS.view)
 
 
 def function_changed(text: str, previous: str) -> Change:
     """A typed function of another dimension starts from its own start: a θ₀ typed for a curve means nothing on a
-    surface, nor the other way round. A refused text changes nothing (the last good function, and its θ₀, stay)."""
+    surface, nor the other way round; a run pinned on another function is not drawn on this one. A refused text
+    changes nothing (the last good function, its θ₀ and the pin stay)."""
     try:
         dim = problem_of(CUSTOM, text.strip()).dim
     except ParameterError:
         return Change({})
-    return Change({}, drop=("theta0",) if dim != problem_of(CUSTOM, previous).dim else ())
+    pin = ("pin",) if text.strip() != previous else ()
+    return Change({}, drop=("theta0", *pin) if dim != problem_of(CUSTOM, previous).dim else pin)
 
 
-def lesson(name: str) -> Change:
-    """A lesson in one click: every control back at its default, then the lesson's own, and its view open."""
+def lesson(name: str, pin=None) -> Change:
+    """A lesson in one click: every control back at its default, then the lesson's own, and its view open; a run
+    pinned on the lessons' objective (the default one) stays pinned, to be compared with the lesson."""
     values = dict(PRESETS[name])
     view = values.pop("view")
+    if pin is not None and (pin.objective, pin.function) == (DEFAULTS.objective, DEFAULTS.function):
+        values["pin"] = pin
     return Change(values, reset=True, view=view)

@@ -425,6 +425,18 @@ ENGLISH = MappingProxyType({
     "accepted.one_of": "one of {options}",
     "accepted.etas": "1 to {count} learning rates separated by commas",
     "accepted.too_long": "text of at most {limit} characters (this one has {length:,})",
+    "accepted.pin": "settings written key:value and separated by “;”, η among them (eta:0.5;optimizer:adam), each "
+                    "in its control's range",
+    "pin.button": "Pin this run",
+    "pin.help": "Keeps this run drawn, dashed, in every panel and in the convergence chart of “Side by side” while you "
+                "change the settings, until you unpin it; the link below carries it.",
+    "pin.unpin": "Unpin",
+    "pin.replace": "Pin this run instead",
+    "pin.name": "pinned: {settings}",
+    "pin.eta": "η = {eta}",
+    "pin.setting": "{name} = {value}",
+    "pin.caption": "The dark dashed line (○) in every panel and in the convergence chart is “{name}”: {updates}, "
+                   "{status}, ending at θ = {theta}, J(θ) = {loss}.",
     "list.separator": ", ",
     # a function typed by the visitor (objective "custom", gd.typed)
     "objective.custom.title": "Your function",
@@ -978,6 +990,15 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "accepted.one_of": "以下之一：{options}",
     "accepted.etas": "1 到 {count} 个学习率，用逗号分隔",
     "accepted.too_long": "最多 {limit} 个字符的文本（这个值有 {length:,} 个字符）",
+    "accepted.pin": "写成 key:value、以“;”分隔的设置，其中要有 η（如 eta:0.5;optimizer:adam），每个值都在其控件的范围内",
+    "pin.button": "固定这次运行",
+    "pin.help": "在你改变设置时，把这次运行以虚线保留在“并排对比”的每个面板和收敛图中，直到取消固定；下方的链接会带上它。",
+    "pin.unpin": "取消固定",
+    "pin.replace": "改为固定这次运行",
+    "pin.name": "固定的运行：{settings}",
+    "pin.eta": "η = {eta}",
+    "pin.setting": "{name} = {value}",
+    "pin.caption": "每个面板和收敛图中的深色虚线（○）是“{name}”：{updates}，{status}，终点 θ = {theta}，J(θ) = {loss}。",
     "list.separator": "，",
     # 访客自己输入的函数（目标函数 "custom"，gd.typed）
     "objective.custom.title": "你的函数",

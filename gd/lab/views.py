@@ -14,14 +14,20 @@ import pandas as pd
 import gd
 from gd import lr_range, newton, theory
 from gd.lab import backdrops, budget, charts, fitted_model, frames, heavy, maps, momentum_map, races
+from gd.lab.charts import TITLE_SEPARATOR
 from gd.lab.controls import (
     BASIN_CELLS,
+    CHOICES,
     CUSTOM,
+    HYPERPARAMETERS,
     INSIDE_UPDATES,
     NEWTON_UPDATES,
     NUMBERS,
+    PINNED,
     STOPPING_LAB,
     Run,
+    control_text,
+    label,
     problem_of,
     race_etas,
     target,
@@ -105,15 +111,15 @@ def headline(run: Run) -> Headline:
         prediction=theory.predict(result.settings, run.eta))
 
 
-def panels(results, titles=None) -> tuple[dict, ...]:
+def panels(results, titles=None, pin: charts.Pin | None = None) -> tuple[dict, ...]:
     """One chart per run on the same backdrop (the curve, or on a surface its map: backdrops.of), each run in its η's
     colour (charts.eta_color), titled by frames.panel_title unless titles are given; where a run leaves the plot, the
-    notes under every title say so, padded to the same number of lines."""
+    notes under every title say so, padded to the same number of lines. pin: a pinned run, drawn in every panel."""
     backdrop = backdrops.of(results[0].settings)
     titles = titles or [frames.panel_title(result) for result in results]
     edges = [backdrop.escapes(result) for result in results]
     notes = frames.padded([frames.edge_notes(edge) for edge in edges])
-    return tuple(backdrop.panel(result, edge, title, note, charts.eta_color(index))
+    return tuple(backdrop.panel(result, edge, title, note, charts.eta_color(index), pin)
                  for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
 
@@ -128,6 +134,7 @@ class CompareView:
     points: pd.DataFrame  # what the CSV download holds (frames.points)
     download_help: str
     download_name: str  # what the file holds: the objective, its points, the compared η
+    pin: str = ""  # what the pinned run's dashed line is, and where it ended ("" when none is pinned)
 
     def csv(self) -> bytes:
         """The download, made only when it is asked for (and not kept)."""
@@ -171,19 +178,50 @@ def _convergence_caption(results, last: int, log_x: bool = False) -> str:
 
 @view("compare")
 def compare(run: Run) -> CompareView:
-    """One panel per compared η on the same backdrop, how fast each closes the gap, and the final values."""
+    """One panel per compared η on the same backdrop, how fast each closes the gap, and the final values; a pinned run
+    drawn dashed in every panel and in the convergence chart, and said."""
     results = _results(run)
     table = frames.shown(frames.summary(results))
-    gaps, last = frames.gaps(results), frames.horizon(results)
-    span, log_x = frames.gap_span(gaps), frames.spans_decades(results, last)
+    pinned = () if run.pin is None else (gd.minimize(target(run), eta=run.pin.eta, **run.pin.keywords()),)
+    name = pin_name(run.pin, run) if pinned else None
+    drawn, names = [*results, *pinned], [*frames.series_names(results), *([name] if pinned else [])]
+    gaps, last = frames.gaps(drawn, names), frames.horizon(drawn)
+    span, log_x = frames.gap_span(gaps), frames.spans_decades(drawn, last)
     caption = backdrops.of(results[0].settings).caption()
-    convergence = charts.convergence(gaps, frames.ends(results, last, span[1]), last, span, run.unit, log_x,
-                                     describe_convergence(results, run.unit, log_x))
-    return CompareView(caption, panels(results), convergence.to_dict(),
-                       _convergence_caption(results, last, log_x), table, _columns(table),
+    said = pin_sentence(pinned[0], name) if pinned else ""
+    convergence = charts.convergence(gaps, frames.ends(drawn, last, span[1], names), last, span, run.unit, log_x,
+                                     " ".join(filter(None, (describe_convergence(results, run.unit, log_x), said))),
+                                     name)
+    pin = charts.Pin(frames.path(pinned[0]), name) if pinned else None
+    return CompareView(caption, panels(results, pin=pin), convergence.to_dict(),
+                       _convergence_caption(drawn, last, log_x), table, _columns(table),
                        frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
-                       download_name(run))
+                       download_name(run), said)
+
+
+def pin_name(pin: Run, run: Run) -> str:
+    """What a pinned run is called where it is drawn: "pinned: η = 0.5 · Adam", its η and each of its settings that is
+    not the run's now (PINNED), as the sidebar names them."""
+    parts = [t("pin.eta", eta=number_text(pin.eta))]
+    for key in PINNED:
+        value = getattr(pin, key)
+        if key in ("eta", "hyperparameters") or value == getattr(run, key):
+            continue
+        if key in CHOICES:
+            parts.append(title(key, value))
+        else:
+            parts.append(t("pin.setting", name=label(key), value=control_text(key, value)))
+    now = dict(run.hyperparameters)  # another rule's numbers are said where they are not its defaults
+    parts += [t("pin.setting", name=t(f"hyperparameter.{HYPERPARAMETERS[key].name}"), value=control_text(key, value))
+              for key, value in pin.hyperparameters if now.get(key, HYPERPARAMETERS[key].default) != value]
+    return t("pin.name", settings=TITLE_SEPARATOR.join(parts))
+
+
+def pin_sentence(result, name: str) -> str:
+    """Where the pinned run ended, said beside the charts that draw it."""
+    return t("pin.caption", name=name, updates=updates(result.iterations), status=t(f"status.{result.status}"),
+             theta=number(result.theta), loss=number(result.loss))
 
 
 def download_name(run: Run) -> str:
