@@ -17,6 +17,7 @@ import gd
 from gd import theory, typed
 from gd.lab import budget, frames, heavy, maps, state, views
 from gd.lab.budget import WorkCapError
+from gd.lab.charts import START
 from gd.lab.controls import (
     CHOICES,
     CUSTOM,
@@ -532,7 +533,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
         st.caption(view.caption)
         if view.pin:
             st.caption(escaped(view.pin))
-        panels_ui(view.panels)
+        panels_ui(view.panels, starts=run, box=view.box)
         if shown.schedule:
             st.markdown(shown.schedule_title)
             st.vega_lite_chart(shown.schedule, width="stretch")
@@ -545,15 +546,29 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
-def panels_ui(panels) -> None:
+def panels_ui(panels, starts: Run | None = None, box=None) -> None:
     """Panels side by side in balanced rows of at most PANELS_PER_ROW, in one wrapping container whose key says how
     many a row holds (PANEL_WIDTH): one block on the wire whatever their number, where rows of columns sent one per
-    row and one per column; on a phone each panel takes the screen's width."""
+    row and one per column; on a phone each panel takes the screen's width. starts: the run whose θ₀ a click on a
+    panel sets (the panels select charts.START); box: the bounds of the panels' map, on a surface."""
     rows = -(-len(panels) // PANELS_PER_ROW)
     per_row = -(-len(panels) // rows)
     with st.container(horizontal=True, key=f"panels-{per_row}"):
-        for chart in panels:
-            st.vega_lite_chart(chart, width="stretch")
+        for index, chart in enumerate(panels):
+            if starts is None:
+                st.vega_lite_chart(chart, width="stretch")
+                continue
+            # a key of its own for each θ₀, so that a click on the point clicked before is a new selection
+            key = f"start-{index}-{control_text('theta0', starts.theta0)}"
+            st.vega_lite_chart(chart, width="stretch", key=key, on_select=partial(start_clicked, key, box),
+                               selection_mode=START)
+
+
+def start_clicked(key: str, box) -> None:
+    """A click on a side-by-side panel: θ₀ where it fell (state.clicked_start), in the typed field too."""
+    start = state.clicked_start(st.session_state[key]["selection"].get(START), box)
+    if start is not None:
+        put("theta0", start)
 
 
 def own_numbers_ui(run: Run, view: str) -> Run:

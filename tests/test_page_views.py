@@ -15,8 +15,8 @@ from gd.lab.text import t
 
 
 def main_buttons(app) -> list:
-    """The open view's buttons (the lessons above the tabs have keys "preset_…")."""
-    return [button for button in app.button if not str(button.key).startswith("preset_")]
+    """The open view's buttons (above the tabs: the lessons, keys "preset_…", and the pin's)."""
+    return [button for button in app.button if not str(button.key).startswith(("preset_", "pin_run", "unpin"))]
 
 
 def open_view(view, **query):

@@ -57,7 +57,7 @@ def test_compare_draws_one_panel_per_eta_with_the_points_each_run_visited():
         "η = 0.01 · 423 updates · converged", "η = 0.1 · 45 updates · converged",
         "η = 0.9 · 45 updates · converged", "η = 1 · 1 update · stalled", "η = 1.1 · diverged at update 106"]
     for eta, panel in zip(DEFAULT_ETAS, view.panels, strict=True):
-        path = panel["layer"][1]
+        [path] = [layer for layer in panel["layer"] if layer["mark"].get("point", {}).get("shape") == "diamond"]
         points = rows(panel, path)
         theta = 0.0
         for row in sorted(points, key=lambda row: row["k"])[:40]:  # the first 40 are drawn without thinning

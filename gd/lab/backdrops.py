@@ -23,13 +23,17 @@ class Curve:
         return frames.escapes(result, self.box)
 
     def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str,
-              pin: charts.Pin | None = None) -> dict:
+              pin: charts.Pin | None = None, clickable: bool = False) -> dict:
         return charts.panel(self.curve, self.box, frames.path(result), edges, title, notes, color,
-                            charts.describe_panel(result, title, "describe.panel"), pin).to_dict()
+                            charts.describe_panel(result, title, "describe.panel"), pin, clickable).to_dict()
 
     def caption(self) -> str:
         """What a panel's marks mean."""
         return t("section.compare.caption")
+
+    def click(self) -> str:
+        """What a click on a panel does."""
+        return t("section.compare.click")
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,16 @@ class Map:
         return maps.escapes(result, self.surface.box)
 
     def panel(self, result, edges: pd.DataFrame, title: str, notes: list[str], color: str,
-              pin: charts.Pin | None = None) -> dict:
+              pin: charts.Pin | None = None, clickable: bool = False) -> dict:
         return maps.panel(self.surface, frames.path(result), edges, title, color, notes=notes,
-                          description=charts.describe_panel(result, title, "describe.map"), pin=pin)
+                          description=charts.describe_panel(result, title, "describe.map"), pin=pin,
+                          clickable=clickable)
 
     def caption(self) -> str:
         return maps.legend_note(self.surface)
+
+    def click(self) -> str:
+        return t("section.compare.click.map")
 
 
 def of(settings) -> Curve | Map:

@@ -24,6 +24,7 @@ NEWTON_COLOR = "#555555"  # Newton's step, a ghost beside gradient descent's: gr
 PATH_COLOR = "#d62728"
 PIN_COLOR, PIN_DASH = "#333333", (7, 4)  # the pinned run, beside the η compared: near-black, long dashes, hollow
 PIN_SHAPE = "circle"
+START = "start"  # the selection a click on a side-by-side panel makes: where the runs start (state.clicked_start)
 # One colour per compared η (up to 12), at least 14 apart under each deficiency, each at least 3:1 on white; the
 # first five (the default η) the farthest apart. A shape and a dash each go with it.
 ETA_COLORS = ("#6987ff", "#870000", "#d27878", "#690fa5", "#69782d", "#a587b4", "#69a500", "#005a3c", "#a54b69",
@@ -110,15 +111,21 @@ def decorative(mark: dict) -> dict:
 
 
 def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd.DataFrame, edges: pd.DataFrame,
-          title: str, notes: list[str], color: str, description: str, pin: "Pin | None" = None) -> alt.LayerChart:
+          title: str, notes: list[str], color: str, description: str, pin: "Pin | None" = None,
+          clickable: bool = False) -> alt.LayerChart:
     """One run on the objective's curve: the visited points θ₀ → θ_k, clipped to the plot, and a marker on the edge
     where the run is outside it, its value in the notes under the title (so that no label lies on the plot). Every
     panel of a view has the same axes; each takes its column's width, so panels stack on a phone. pin: a pinned run's
-    path, drawn under the run (pinned())."""
+    path, drawn under the run (pinned()); clickable: a click anywhere on the plot selects (START) the θ of the curve's
+    sample nearest to it along θ, under the run's marks (whose tooltips stay theirs)."""
     low, high, bottom, top = plot
     x = alt.X("theta:Q", title="θ", scale=alt.Scale(domain=[low, high], nice=False))
     y = alt.Y("loss:Q", title=loss_title(frames.cut(curve, bottom, top)), scale=alt.Scale(domain=[bottom, top]))
-    layers = [alt.Chart(frames.clip(curve, bottom, top)).mark_line(color=CURVE_COLOR, aria=False).encode(x, y),
+    drawn = frames.clip(curve, bottom, top)
+    picker = [alt.Chart(drawn).mark_point(opacity=0, aria=False).encode(
+        x, tooltip=[alt.Tooltip("theta:Q", title=t("chart.start_here", theta="θ₀"), format=".3~g")]).add_params(
+        alt.selection_point(name=START, on="click", nearest=True, encodings=["x"], clear=False))] if clickable else []
+    layers = [alt.Chart(drawn).mark_line(color=CURVE_COLOR, aria=False).encode(x, y), *picker,
               alt.Chart(path).mark_line(
                   color=color, strokeWidth=1.5, clip=True,
                   point=alt.OverlayMarkDef(shape="diamond", size=40, color=color, filled=True, clip=True),
@@ -127,7 +134,7 @@ def panel(curve: pd.DataFrame, plot: tuple[float, float, float, float], path: pd
                   alt.Tooltip("loss:Q", title="J(θ)", format=".6g"),
                   alt.Tooltip("grad:Q", title="dJ(θ)", format=".6g")])]
     if pin is not None:
-        layers.insert(1, pinned(alt.Chart(pin.path), pin.name, x, y, [
+        layers.insert(len(layers) - 1, pinned(alt.Chart(pin.path), pin.name, x, y, [
             alt.Tooltip("k:Q", title="k"), alt.Tooltip("theta:Q", title="θ", format=".6g"),
             alt.Tooltip("loss:Q", title="J(θ)", format=".6g")]))
     for side, shape in EDGE_SHAPES.items():

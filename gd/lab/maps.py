@@ -33,6 +33,7 @@ from gd.lab.charts import (
     FIT_WIDTH,
     NEWTON_COLOR,
     PATH_COLOR,
+    START,
     STEP,
     TITLE_SEPARATOR,
     Pin,
@@ -220,7 +221,7 @@ def surface_map(objective) -> SurfaceMap:
 def forget() -> None:
     """Drop what the maps cache for the visitors' settings: typed surfaces' maps and every map's specs (the built-in
     surfaces' own maps stay: there are six, and every visitor's page needs them)."""
-    for cache in (_typed_map, _base_spec, _template_text):
+    for cache in (_typed_map, _base_spec, _template_text, _picker_text):
         cache.cache_clear()
 
 
@@ -431,11 +432,12 @@ def _panel_template(name: str, language: str, color: str, stepped: bool) -> dict
 
 def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: str, color: str,
           step: int | None = None, notes: list[str] | None = None, description: str = "",
-          pin: Pin | None = None) -> dict:
+          pin: Pin | None = None, clickable: bool = False) -> dict:
     """One run on the surface's map: the path θ₀ → θ_k (frames.path()), clipped, and a marker on the edge where the run
     is outside the map (escapes()), its value in the notes under the title (frames.edge_notes unless given). Every map
     of a surface has the same axes. step: the path is drawn up to the parameter STEP (starting at step), its head
-    marked; None: the whole path. pin: a pinned run's path, drawn under the run's (charts.pinned)."""
+    marked; None: the whole path. pin: a pinned run's path, drawn under the run's (charts.pinned); clickable: a click
+    on the map selects where to start (_picker_text)."""
     template = _panel_template(surface.name, spoken(), color, step is not None)
     notes = frames.edge_notes(edges) if notes is None else notes
     spec = {**template, "layer": copy.deepcopy(template["layer"]), "description": description,
@@ -448,7 +450,44 @@ def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: 
         first_path = next(i for i, each in enumerate(spec["layer"]) if each.get("data", {}).get("name") == PATH)
         spec["layer"].insert(first_path, layer)
         spec["datasets"][PIN] = _records(pin.path)
+    if clickable:  # above the contour lines (a click on a line would fall on the line), under the eigen-directions,
+        # stationary points and paths, which keep their tooltips
+        spec["layer"].insert(CONTOURS + 1, json.loads(_picker_text(surface.name, spoken())))
     return spec if step is None else at(spec, step)
+
+
+CONTOURS = 1  # the contour lines' layer in a map (_base): above it, a panel's click targets
+PICK_CELLS = 40  # click targets per axis of a map (as many as its background has cells): a click starts at the
+# centre of one, which its tooltip says
+
+
+def pick_centre(box: tuple[float, float, float, float], cell: int) -> tuple[float, float]:
+    """The centre of click target `cell` of a map with this box (cells row by row from the low corner, x fastest):
+    the formula _picker writes for the browser, with the same operations in the same order (so the same doubles)."""
+    width, height = (box[1] - box[0]) / PICK_CELLS, (box[3] - box[2]) / PICK_CELLS
+    return box[0] + (cell % PICK_CELLS + 0.5) * width, box[2] + (cell // PICK_CELLS + 0.5) * height
+
+
+@functools.lru_cache(maxsize=64)
+def _picker_text(name: str, language: str) -> str:
+    """A map's click targets as a layer (JSON, once per surface and language): PICK_CELLS² rects made in the browser
+    (a sequence: nothing on the wire), unseen, each selecting (START) its index; the tooltip says its centre."""
+    surface = surface_map(name)
+    box = surface.box
+    width, height = (box[1] - box[0]) / PICK_CELLS, (box[3] - box[2]) / PICK_CELLS
+    centre = {"x": f"{box[0]!r} + (datum.cell % {PICK_CELLS} + 0.5) * {width!r}",
+              "y": f"{box[2]!r} + (floor(datum.cell / {PICK_CELLS}) + 0.5) * {height!r}"}
+    x, y = axes(surface, "left", "bottom")
+    chart = alt.Chart(alt.sequence(0, PICK_CELLS**2, as_="cell")).transform_calculate(
+        start_x=centre["x"], start_y=centre["y"]).transform_calculate(
+        left=f"datum.start_x - {width / 2!r}", right=f"datum.start_x + {width / 2!r}",
+        bottom=f"datum.start_y - {height / 2!r}", top=f"datum.start_y + {height / 2!r}",
+        start="'(' + format(datum.start_x, '.3~g') + ', ' + format(datum.start_y, '.3~g') + ')'",
+    ).mark_rect(opacity=0, aria=False).encode(
+        x=x, x2="right:Q", y=y, y2="top:Q",
+        tooltip=[alt.Tooltip("start:N", title=t("chart.start_here", theta=f"({', '.join(_names(surface))})"))],
+    ).add_params(alt.selection_point(name=START, on="click", fields=["cell"], clear=False)).to_dict()
+    return json.dumps({key: chart[key] for key in ("data", "transform", "mark", "encoding", "params")})
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

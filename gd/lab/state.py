@@ -1,11 +1,15 @@
 """The page's state changes as pure functions over plain values: what happens when a control is used, decided here
 and tested without a browser; dashboard.py only maps widgets to them."""
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from gd.lab import maps
 from gd.lab.controls import (
     CUSTOM,
     DEFAULTS,
+    NUMBERS,
     PRESETS,
     RACE,
     SURFACE_OWN,
@@ -123,3 +127,40 @@ def lesson(name: str, pin=None) -> Change:
     if pin is not None and (pin.objective, pin.function) == (DEFAULTS.objective, DEFAULTS.function):
         values["pin"] = pin
     return Change(values, reset=True, view=view)
+
+
+START_DIGITS = 3  # significant digits of a θ₀ set by a click: a pointer is not more precise than that
+
+
+def significant(value: float, digits: int = START_DIGITS) -> float:
+    """value to `digits` significant digits as the chart's tooltip writes it (d3's "~g": JavaScript's toPrecision, a
+    tie away from zero, on the double's exact value), so that the θ₀ a click sets is the one the tooltip said."""
+    exact = Decimal(value)
+    if not exact.is_finite() or exact == 0:
+        return float(exact)
+    return float(exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_HALF_UP))
+
+
+def clicked_start(selected, box: tuple[float, float, float, float] | None = None) -> float | tuple[float, ...] | None:
+    """θ₀ where a side-by-side panel was clicked, from its selection (charts.START, as the browser sent it): on a curve
+    the θ of the curve's sample nearest the pointer; on a map (box: its bounds) the centre of the click target under
+    it (maps.pick_centre); to START_DIGITS significant digits, as the tooltip said it. None when the selection holds
+    no usable point (a click on a run's marks sends none; a crafted message is checked like a link: numbers only, in
+    θ₀'s range, a target that exists)."""
+    try:
+        given = selected[0]["theta" if box is None else "cell"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if type(given) not in (int, float):  # numbers only (not text, nor True)
+        return None
+    if box is not None:
+        if given != int(given) or not 0 <= given < maps.PICK_CELLS**2:
+            return None
+        values = maps.pick_centre(box, int(given))
+    else:
+        values = (given,)
+    values = tuple(map(significant, values))
+    spec = NUMBERS["theta0"]
+    if not all(math.isfinite(value) and spec.low <= value <= spec.high for value in values):
+        return None
+    return values[0] if box is None else values

@@ -161,6 +161,7 @@ ENGLISH = MappingProxyType({
     "chart.two_over_l": "2/L",
     "chart.end.diverged": "✕ diverged at update {update}",
     "chart.end.beyond": "▶ goes on to update {update}",
+    "chart.start_here": "click to start at {theta} =",
     # the page
     "page.title": "Gradient descent, seen",
     "page.caption": "θ ← θ − η·∇J(θ): change a control and watch what the update does, for several "
@@ -200,6 +201,10 @@ ENGLISH = MappingProxyType({
     "section.compare.caption": "Each panel is one η on the same curve and the same axes: ◆ are the points θ₀ → θₖ "
                                "the update visited. What leaves the plot is cut at its edge, and drawn again if it comes back; "
                                "a ▲ or ◀ ▶ on the edge says where the run went, its value under the panel's title.",
+    "section.compare.click": "Click or tap a panel to start every run at the θ under the pointer (Start θ₀ follows); "
+                             "type θ₀ for an exact value.",
+    "section.compare.click.map": "Click or tap a map to start every run there, at the centre of the small square under "
+                                 "the pointer (Start θ₀ follows); type θ₀ for an exact value.",
     "section.convergence": "How fast each η closes the gap",
     "section.convergence.caption": "J(θₖ) − J* on a log scale: a straight falling line is linear convergence; "
                                    "hover a line to pick it out.",
@@ -774,6 +779,7 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "chart.two_over_l": "2/L",
     "chart.end.diverged": "✕ 第 {update} 次更新时发散",
     "chart.end.beyond": "▶ 继续到第 {update} 次更新",
+    "chart.start_here": "点击从这里开始：{theta} =",
     "page.title": "看得见的梯度下降",
     "page.caption": "θ ← θ − η·∇J(θ)：改动一个控件，看看更新会怎样变化，几个学习率并排对比。所有数值都直接来自计算引擎，只在显示时才取舍位数。",
     "link.unknown": "未知的链接参数「{name}」已被忽略",
@@ -803,6 +809,8 @@ CHINESE = MappingProxyType({  # the same keys and placeholders as ENGLISH, in th
     "page.link_problems": "这个链接中有些值无法使用，对应的控件已恢复为默认值：{problems}。",
     "section.run": "你的运行：η = {eta}",
     "section.compare.caption": "每个面板是同一条曲线、同一坐标轴上的一个 η：◆ 是更新依次经过的点 θ₀ → θₖ。跑出图外的部分在边缘截断，回到图内时会再画出来；边缘上的 ▲ 或 ◀ ▶ 标出运行去了哪里，它的值写在面板标题下方。",
+    "section.compare.click": "点击或轻触任一面板，所有运行都从指针下方的 θ 开始（起点 θ₀ 随之改变）；要精确的值，请直接输入 θ₀。",
+    "section.compare.click.map": "点击或轻触地图，所有运行都从指针所在小方格的中心开始（起点 θ₀ 随之改变）；要精确的值，请直接输入 θ₀。",
     "section.convergence": "每个 η 缩小差距有多快",
     "section.convergence.caption": "对数坐标下的 J(θₖ) − J*：一条笔直下降的线就是线性收敛；把鼠标悬停在一条线上可以突出显示它。",
     "section.convergence.same": "这里有线重合，每一对画出的是同一条线：{pairs}。",

@@ -111,15 +111,16 @@ def headline(run: Run) -> Headline:
         prediction=theory.predict(result.settings, run.eta))
 
 
-def panels(results, titles=None, pin: charts.Pin | None = None) -> tuple[dict, ...]:
+def panels(results, titles=None, pin: charts.Pin | None = None, clickable: bool = False) -> tuple[dict, ...]:
     """One chart per run on the same backdrop (the curve, or on a surface its map: backdrops.of), each run in its η's
     colour (charts.eta_color), titled by frames.panel_title unless titles are given; where a run leaves the plot, the
-    notes under every title say so, padded to the same number of lines. pin: a pinned run, drawn in every panel."""
+    notes under every title say so, padded to the same number of lines. pin: a pinned run, drawn in every panel;
+    clickable: a click on a panel selects where to start (charts.START)."""
     backdrop = backdrops.of(results[0].settings)
     titles = titles or [frames.panel_title(result) for result in results]
     edges = [backdrop.escapes(result) for result in results]
     notes = frames.padded([frames.edge_notes(edge) for edge in edges])
-    return tuple(backdrop.panel(result, edge, title, note, charts.eta_color(index), pin)
+    return tuple(backdrop.panel(result, edge, title, note, charts.eta_color(index), pin, clickable)
                  for index, (result, edge, title, note) in enumerate(zip(results, edges, titles, notes, strict=True)))
 
 
@@ -135,6 +136,7 @@ class CompareView:
     download_help: str
     download_name: str  # what the file holds: the objective, its points, the compared η
     pin: str = ""  # what the pinned run's dashed line is, and where it ended ("" when none is pinned)
+    box: tuple[float, float, float, float] | None = None  # on a surface, its map's bounds: where a click starts
 
     def csv(self) -> bytes:
         """The download, made only when it is asked for (and not kept)."""
@@ -187,17 +189,18 @@ def compare(run: Run) -> CompareView:
     drawn, names = [*results, *pinned], [*frames.series_names(results), *([name] if pinned else [])]
     gaps, last = frames.gaps(drawn, names), frames.horizon(drawn)
     span, log_x = frames.gap_span(gaps), frames.spans_decades(drawn, last)
-    caption = backdrops.of(results[0].settings).caption()
+    backdrop = backdrops.of(results[0].settings)
+    caption = f"{backdrop.caption()} {backdrop.click()}"
     said = pin_sentence(pinned[0], name) if pinned else ""
     convergence = charts.convergence(gaps, frames.ends(drawn, last, span[1], names), last, span, run.unit, log_x,
                                      " ".join(filter(None, (describe_convergence(results, run.unit, log_x), said))),
                                      name)
     pin = charts.Pin(frames.path(pinned[0]), name) if pinned else None
-    return CompareView(caption, panels(results, pin=pin), convergence.to_dict(),
+    return CompareView(caption, panels(results, pin=pin, clickable=True), convergence.to_dict(),
                        _convergence_caption(drawn, last, log_x), table, _columns(table),
                        frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
-                       download_name(run), said)
+                       download_name(run), said, backdrop.surface.box if isinstance(backdrop, backdrops.Map) else None)
 
 
 def pin_name(pin: Run, run: Run) -> str:

@@ -525,6 +525,69 @@ def test_the_range_test_sets_eta_and_a_rule_is_seen_from_inside(server, browser,
         context.close()
 
 
+PINNED_LINK = {"quadratic": "eta:0.1", "ravine": "eta:0.1;theta0:2.5,-1"}  # the default run pinned, written out
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_pinned_run_stays_while_a_click_on_a_panel_moves_the_start(server, browser, console, shots, lang, size):
+    """The run above pinned; then a click (a tap on a phone) on the first panel starts every run at the θ under it: to
+    the right of the middle a larger θ than to the left, in the plot, in the link and in the typed field, while the
+    pin stays in the link and is said; unpinned, it is gone. On the article's curve in English, on the ravine's map in
+    Chinese, on a laptop and a phone."""
+    objective = "quadratic" if lang == "en" else "ravine"
+    context = context_at(browser, console, 1280 if size == "laptop" else 390)
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    suffix = ("" if lang == "en" else "-" + lang) + ("" if size == "laptop" else "-phone")
+
+    def click_first_panel(share: float) -> tuple[float, ...]:  # off the paths and the eigen-directions (their marks
+        # take a click for their tooltips)
+        before = query_of(page).get("theta0")
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.scroll_into_view_if_needed()
+        box = chart.locator("canvas, svg.marks").first.bounding_box()
+        at = (box["x"] + box["width"] * share, box["y"] + box["height"] * (0.6 if objective == "quadratic" else 0.5))
+        said = None
+        if size == "laptop":  # what the pointer's tooltip says a click there starts from
+            page.mouse.move(*at)
+            tooltip = page.locator("#vg-tooltip-element.visible")
+            tooltip.wait_for()
+            said = tuple(float(number.replace("−", "-")) for number in re.findall(
+                r"[−-]?\d+(?:\.\d+)?(?:e[+−-]?\d+)?", tooltip.inner_text().split("=")[-1]))
+        page.touchscreen.tap(*at) if size == "phone" else page.mouse.click(*at)
+        settle(page, lambda snap: complete(snap) and query_of(page).get("theta0") != before, f"a click at {share}")
+        start = query_of(page)["theta0"][0]
+        field = page.locator('[data-testid="stSidebar"]').get_by_label(t("label.theta0"), exact=True)
+        assert field.input_value() == start.replace(",", ", ")  # the typed field follows
+        clicked = tuple(float(part) for part in start.split(","))
+        assert said in (None, clicked)  # the tooltip said the start the click set
+        return clicked
+
+    try:
+        with speaking(lang):
+            page.goto(server["url"] + f"/?objective={objective}&lang={lang}", wait_until="commit",
+                      timeout=FIRST_LOAD_WAIT * 1000)
+            settle(page, complete, "the first panels", FIRST_LOAD_WAIT)
+            page.get_by_role("button", name=t("pin.button"), exact=True).click()
+            settle(page, lambda snap: complete(snap) and "pin" in query_of(page), "the pinned run")
+            assert query_of(page)["pin"] == [PINNED_LINK[objective]]
+            right = click_first_panel(0.85)
+            left = click_first_panel(0.35)
+            low, high = (-1.0, 6.0) if objective == "quadratic" else (-3.0, 3.0)  # the plot's θ (x) range
+            assert low < left[0] < right[0] < high
+            assert query_of(page)["pin"] == [PINNED_LINK[objective]]  # the pin stays while θ₀ moves
+            said = t("pin.caption", name="", updates="", status="", theta="", loss="").split("“")[0]
+            assert any(said in text for text in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+            assert page.evaluate(LAYOUT) == {"sideways": 0, "spilled": []}
+            screenshot(page, shots, f"16-pin-and-click{suffix}.png")
+            page.get_by_role("button", name=t("pin.unpin"), exact=True).click()
+            settle(page, lambda snap: complete(snap) and "pin" not in query_of(page), "the pin let go")
+    finally:
+        page.close()
+        context.close()
+
+
 # Counts the script runs that start from now on (a tick of a playing fragment is one).
 COUNT_RUNS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
