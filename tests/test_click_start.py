@@ -14,7 +14,7 @@ from gd.lab.charts import START
 from gd.lab.controls import DEFAULTS, Run
 from gd.lab.state import clicked_start, significant
 
-BOX = (-3.0, 3.0, -3.0, 3.0)  # the ravine's map: 40 targets of 0.15 per axis
+BOX = (-3.0, 3.0, -3.0, 3.0)  # the ravine's map: 20 targets of 0.3 per axis
 
 
 @pytest.mark.parametrize("selected, box, start", [
@@ -22,8 +22,8 @@ BOX = (-3.0, 3.0, -3.0, 3.0)  # the ravine's map: 40 targets of 0.15 per axis
     ([{"theta": 2.3571428571428568}], None, 2.36),  # three significant digits
     ([{"theta": -0.000123456}], None, -0.000123),
     ([{"theta": 0}], None, 0.0),
-    ([{"cell": 25 * 40 + 20}], BOX, (0.075, 0.825)),  # row 25, column 20: (−3 + 20.5 × 0.15, −3 + 25.5 × 0.15)
-    ([{"cell": 14 * 40 + 25, "_vgsid_": 3}], BOX, (0.825, -0.825)),  # the browser's own field beside it
+    ([{"cell": 12 * 20 + 10}], BOX, (0.15, 0.75)),  # row 12, column 10: (−3 + 10.5 × 0.3, −3 + 12.5 × 0.3)
+    ([{"cell": 7 * 20 + 12, "_vgsid_": 3}], BOX, (0.75, -0.75)),  # the browser's own field beside it
     ([{"theta": 1.0}, {"theta": 5.0}], None, 1.0),  # the first point of the selection
 ])
 def test_a_click_starts_at_the_sample_or_the_targets_centre_the_tooltip_names(selected, box, start):
@@ -42,7 +42,7 @@ def test_three_significant_digits_as_javascripts_to_precision_gives_them(value, 
 HOSTILE = [(None, None), ([], None), ({}, None), ("theta", None), ([None], None), ([{}], None),
            ([{"theta": "3"}], None), ([{"theta": True}], None), ([{"theta": [1]}], None),
            ([{"theta": float("nan")}], None), ([{"theta": float("inf")}], None), ([{"theta": 1e308}], None),
-           ([{"theta": 100.5}], None), ([{"theta": -101}], None), ([{"cell": 1600}], BOX), ([{"cell": -1}], BOX),
+           ([{"theta": 100.5}], None), ([{"theta": -101}], None), ([{"cell": 400}], BOX), ([{"cell": -1}], BOX),
            ([{"cell": 2.5}], BOX), ([{"cell": "7"}], BOX), ([{"theta": 1.0}], BOX), ([{"cell": 7}], None),
            ([{"cell": 7}], (-1e308, 1e308, 0.0, 1.0))]  # a target whose centre is past θ₀'s range
 
@@ -101,7 +101,7 @@ def test_on_a_map_a_click_picks_the_target_under_it_above_the_contours():
     for panel in view.panels:
         index, layer = layer_with_start(panel)
         assert layer["params"][0]["select"] == {"type": "point", "on": "click", "fields": ["cell"], "clear": False}
-        assert layer["data"] == {"sequence": {"start": 0, "stop": 1600, "as": "cell"}}  # made in the browser
+        assert layer["data"] == {"sequence": {"start": 0, "stop": 400, "as": "cell"}}  # made in the browser
         assert index == 2 and panel["layer"][1]["mark"]["type"] == "line"  # above the contour lines
         assert all(each["mark"]["type"] != "rect" for each in panel["layer"][index + 1:])  # under every other mark
         alt.LayerChart.from_dict(panel, validate=True)

@@ -55,12 +55,13 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     values, problems = {}, []
     for key, raw in params.items():
         known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in ("etas", "function")
-        if not known and key != "pin":
+        if key == "pin":  # read below, once the objective it is pinned on is known
+            continue
+        if not known:
             problems.append(Problem(str(key), str(raw)))
             continue
         try:
-            if key != "pin":  # read once the objective it is pinned on is known
-                values[key] = read_control(key, str(raw))
+            values[key] = read_control(key, str(raw))
         except ParameterError as error:
             problems.append(Problem(key, str(raw), error))
     objective = values.get("objective", DEFAULTS.objective)

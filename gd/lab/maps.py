@@ -457,8 +457,9 @@ def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: 
 
 
 CONTOURS = 1  # the contour lines' layer in a map (_base): above it, a panel's click targets
-PICK_CELLS = 40  # click targets per axis of a map (as many as its background has cells): a click starts at the
-# centre of one, which its tooltip says
+PICK_CELLS = 20  # click targets per axis of a map: a click starts at the centre of one, which its tooltip says (each an
+# unseen rect the browser draws with every map: 40 × 40 made an η change on the ravine's maps 0.4 s slower on a phone
+# 4× slowed, bench/paint.py)
 
 
 def pick_centre(box: tuple[float, float, float, float], cell: int) -> tuple[float, float]:
