@@ -103,3 +103,14 @@ def test_each_eta_colour_reads_against_white():
     for colour in charts.ETA_COLORS:
         luminance = float(linear(rgb(colour)) @ [0.2126, 0.7152, 0.0722])
         assert 1.05 / (luminance + 0.05) >= 3, colour
+
+
+@pytest.mark.parametrize("deficiency", [None, *DEFICIENCIES])
+def test_the_pinned_run_stays_apart_from_every_eta_and_has_a_dash_and_a_shape_of_its_own(deficiency):
+    """The pinned run is drawn beside every compared η (tests/test_pin.py): its near-black stays apart from each η
+    colour, and its long dash and hollow points tell it apart without colour."""
+    pin_distance = min(smallest_distance([charts.PIN_COLOR, colour], deficiency)[0] for colour in charts.ETA_COLORS)
+    assert pin_distance >= APART, (deficiency, pin_distance)
+    assert tuple(charts.PIN_DASH) not in {tuple(charts.eta_dash(index)) for index in range(12)}
+    luminance = float(linear(rgb(charts.PIN_COLOR)) @ [0.2126, 0.7152, 0.0722])
+    assert 1.05 / (luminance + 0.05) >= 3
