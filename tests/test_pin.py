@@ -183,3 +183,11 @@ def test_an_unpinned_page_is_as_before():
     view = views.compare(Run().for_view("compare"))
     assert view.pin == ""
     assert PIN_COLOR not in json.dumps(view.panels) + json.dumps(view.convergence)
+
+
+def test_a_pin_equal_to_a_compared_run_is_not_said_to_coincide_with_it():
+    """The pin is the run at η = 0.1, as is the second panel: their lines coincide, but the caption's pairs are the
+    compared η's own (on the parabola 0.1 and 0.9 draw one line: (1 − 0.2)² = (1 − 1.8)²)."""
+    view = views.compare(replace(DEFAULTS, pin=DEFAULTS.pinned()).for_view("compare"))
+    assert "η = 0.1 and η = 0.9" in view.convergence_caption
+    assert "η = 0.1 and η = 0.1" not in view.convergence_caption and view.convergence_caption.count(" and η") == 1

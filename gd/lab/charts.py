@@ -215,7 +215,7 @@ def convergence(gaps: pd.DataFrame, ends: pd.DataFrame, last: int, span: tuple[f
     x = alt.X(f"{unit}:Q", scale=x_scale, axis=x_axis)
     notes = {row.eta: t(f"chart.legend.{row.kind}", update=f"{int(row.update):,}") for row in ends.itertuples()}
     said = relabelled({eta: f"{eta} {note}" for eta, note in notes.items()})
-    short = not notes and all(len(eta) <= 6 for eta in etas)  # four of "0.0001" fit the narrowest phone
+    short = not notes and pinned is None and all(len(eta) <= 6 for eta in etas)  # four of "0.0001" fit a phone
     legend = {"orient": "bottom", "columns": min(len(etas), 4) if short else 1, "labelExpr": said,
               "labelLimit": 0, "symbolStrokeWidth": 2}  # never cut a label (0: no limit)
     color, shape, dash = series("eta:N", etas, "η", legend, pinned)

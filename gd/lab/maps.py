@@ -464,7 +464,8 @@ PICK_CELLS = 20  # click targets per axis of a map: a click starts at the centre
 
 def pick_centre(box: tuple[float, float, float, float], cell: int) -> tuple[float, float]:
     """The centre of click target `cell` of a map with this box (cells row by row from the low corner, x fastest):
-    the formula _picker writes for the browser, with the same operations in the same order (so the same doubles)."""
+    the formula _picker_text writes for the browser, with the same operations in the same order (so the same
+    doubles)."""
     width, height = (box[1] - box[0]) / PICK_CELLS, (box[3] - box[2]) / PICK_CELLS
     return box[0] + (cell % PICK_CELLS + 0.5) * width, box[2] + (cell // PICK_CELLS + 0.5) * height
 

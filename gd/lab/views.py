@@ -154,9 +154,10 @@ def describe_convergence(results, unit: str, log_x: bool) -> str:
              log=t("describe.log_x") if log_x else "", runs=t("describe.separator").join(runs))
 
 
-def _convergence_caption(results, last: int, log_x: bool = False) -> str:
+def _convergence_caption(results, last: int, log_x: bool = False, pinned=()) -> str:
     """The convergence chart's caption, saying which of these runs draw one line (the same gaps, update for update,
-    to 1e-9), and why, where theory knows; where the axis was cut short (last) and that some run diverged."""
+    to 1e-9), and why, where theory knows; where the axis was cut short (last) and that some run diverged, the pinned
+    run too (pinned: it, or nothing)."""
     same = [(first, second) for i, first in enumerate(results) for second in results[i + 1:]
             if len(first.losses) == len(second.losses) and np.allclose(first.losses, second.losses, rtol=1e-9, atol=0)]
     caption = t("section.convergence.caption")
@@ -167,13 +168,14 @@ def _convergence_caption(results, last: int, log_x: bool = False) -> str:
         why = "section.convergence.same.parabola" if theory.applies(settings) and settings.problem.quadratic else \
             "section.convergence.same"
         caption += t(why, pairs=pairs)
-    if last < max(result.iterations for result in results):
+    drawn = [*results, *pinned]
+    if last < max(result.iterations for result in drawn):
         caption += t("section.convergence.horizon", last=f"{last:,}")
     if log_x:
         caption += t("section.convergence.log_x")
-    if any(result.status == "diverged" for result in results):
+    if any(result.status == "diverged" for result in drawn):
         caption += t("section.convergence.diverged")
-    if not any(np.isfinite(result.losses).any() for result in results):  # nothing on the chart: say why
+    if not any(np.isfinite(result.losses).any() for result in drawn):  # nothing on the chart: say why
         caption += t("section.convergence.none")
     return caption
 
@@ -197,7 +199,7 @@ def compare(run: Run) -> CompareView:
                                      name)
     pin = charts.Pin(frames.path(pinned[0]), name) if pinned else None
     return CompareView(caption, panels(results, pin=pin, clickable=True), convergence.to_dict(),
-                       _convergence_caption(drawn, last, log_x), table, _columns(table),
+                       _convergence_caption(results, last, log_x, pinned), table, _columns(table),
                        frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
                        download_name(run), said, backdrop.surface.box if isinstance(backdrop, backdrops.Map) else None)
