@@ -19,9 +19,9 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from machine import describe  # noqa: E402
-from paint import SCREENS, WATCH  # noqa: E402
+from paint import SCREENS, changes  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from server import CHROMIUM, CHROMIUM_FLAGS, PAGE_DRAWN, ROOT, SCRIPT_IDLE, served  # noqa: E402
+from server import CHROMIUM, CHROMIUM_FLAGS, ROOT, served  # noqa: E402
 
 from gd.lab.text import t  # noqa: E402
 
@@ -43,22 +43,6 @@ def start_field(page):
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_timeout(500)
     return field
-
-
-def changes(page, url: str, count: int, start, quiet: float = 0.5) -> list[float]:
-    page.goto(url, timeout=300_000)
-    page.wait_for_function(PAGE_DRAWN, timeout=300_000)
-    page.wait_for_timeout(2000)
-    field = start_field(page)
-    page.evaluate(WATCH)
-    times = []
-    for change in range(count):
-        field.fill(start(change))
-        field.press("Enter")
-        page.wait_for_function(f"({SCRIPT_IDLE}) && window.paint.painted >= window.paint.changed"
-                               f" && performance.now() - window.paint.changed > {quiet * 1000}", timeout=300_000)
-        times.append(page.evaluate("window.paint.painted - window.paint.enter"))
-    return times
 
 
 def main() -> None:
@@ -90,7 +74,7 @@ def measure(count: int, unclickable: Path) -> None:
                         page = context.new_page()
                         if slower > 1:
                             context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slower})
-                        painted = changes(page, server.url + "/" + query, count, start)
+                        painted = changes(page, server.url + "/" + query, count, 0.5, start_field, start)
                         context.close()
                     medians[variant] = statistics.median(painted)
                     print(f"  {name:<20} {variant:<19} {medians[variant]:6.0f} ms; each: "

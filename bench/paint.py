@@ -58,22 +58,24 @@ def field(page):
     return fields.first
 
 
-def changes(page, url: str, count: int, quiet: float) -> list[float]:
-    """Milliseconds from Enter to the frame painted after the page's last change, for each of count new η: once the
-    server has said the script finished and the DOM has been still for quiet seconds."""
+def changes(page, url: str, count: int, quiet: float, control=field,
+            typed=lambda change: f"{0.05 + 0.0137 * change:.4f}") -> list[float]:
+    """Milliseconds from Enter to the frame painted after the page's last change, for each of count new values
+    typed(change) into control(page) (new η into the η field unless given): once the server has said the script
+    finished and the DOM has been still for quiet seconds."""
     received = []
     page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(frame)))
     page.goto(url, timeout=300_000)
     page.wait_for_function(PAGE_DRAWN, timeout=300_000)
     page.wait_for_timeout(2000)
-    box = field(page)
+    box = control(page)
     page.evaluate(WATCH)
     times = []
     for change in range(count):
-        box.fill(f"{0.05 + 0.0137 * change:.4f}")
+        box.fill(typed(change))
         received.clear()
         box.press("Enter")
-        await_finished(page, received, f"η change {change + 1}")
+        await_finished(page, received, f"change {change + 1}")
         page.wait_for_function(f"({SCRIPT_IDLE}) && window.paint.painted >= window.paint.changed"
                                f" && performance.now() - window.paint.changed > {quiet * 1000}", timeout=300_000)
         times.append(page.evaluate("window.paint.painted - window.paint.enter"))
