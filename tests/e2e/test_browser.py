@@ -477,7 +477,7 @@ def click_through_every_view(page, shots, lang: str, size: str) -> None:
         if view == "predict":
             page.get_by_label(t("label.guess_eta"), exact=True).fill("1.1")
             page.get_by_text(t("outcome.diverges"), exact=True).click()
-            page.get_by_role("button", name=t("predict.run")).click()
+            page.get_by_role("button", name=t("predict.run"), exact=True).click()
             snapshot = settle(page, lambda snap: any("/2" in alert for alert in snap["alerts"]), "the score")
             assert snapshot["exceptions"] == 0
         if view == "geometry" and size == "laptop":
