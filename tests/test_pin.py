@@ -16,7 +16,7 @@ from gd.lab.budget import Call
 from gd.lab.charts import PIN_COLOR, PIN_DASH
 from gd.lab.controls import DEFAULTS, Run
 from gd.lab.links import pin_text, read_pin, read_url, to_url, warning
-from gd.lab.text import speaking
+from gd.lab.text import speaking, t
 
 ADAM = replace(DEFAULTS, eta=0.5, optimizer="adam",
                hyperparameters=(("adam_beta1", 0.8), ("adam_beta2", 0.999), ("adam_eps", 1e-8)))
@@ -71,8 +71,10 @@ def test_a_pin_that_cannot_be_used_whole_is_refused_and_named_in_the_visitors_la
     [problem] = problems
     assert problem.key == HOSTILE[text]
     with speaking("zh"):
-        said = warning(problems)
-    assert "链接" in said and problem.key in said.replace("\\", "")  # the key, as Markdown escapes it
+        said = warning(problems).replace("\\", "")  # as Markdown escapes it, unescaped
+        form = problem.key == "pin" and len(text) <= 400  # what a pin's text must be, else the setting's range
+        accepted = t("accepted.pin") if form else "必须是"  # (or the length: "最多 400 个字符的文本")
+    assert "链接" in said and problem.key in said and accepted in said
 
 
 def test_the_pinned_run_is_the_run_its_settings_make_drawn_in_every_panel_and_in_the_convergence_chart():
