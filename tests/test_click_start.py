@@ -43,7 +43,8 @@ HOSTILE = [(None, None), ([], None), ({}, None), ("theta", None), ([None], None)
            ([{"theta": "3"}], None), ([{"theta": True}], None), ([{"theta": [1]}], None),
            ([{"theta": float("nan")}], None), ([{"theta": float("inf")}], None), ([{"theta": 1e308}], None),
            ([{"theta": 100.5}], None), ([{"theta": -101}], None), ([{"cell": 400}], BOX), ([{"cell": -1}], BOX),
-           ([{"cell": 2.5}], BOX), ([{"cell": "7"}], BOX), ([{"theta": 1.0}], BOX), ([{"cell": 7}], None),
+           ([{"cell": 2.5}], BOX), ([{"cell": "7"}], BOX), ([{"cell": float("inf")}], BOX),
+           ([{"cell": float("nan")}], BOX), ([{"theta": 1.0}], BOX), ([{"cell": 7}], None),
            ([{"cell": 7}], (-1e308, 1e308, 0.0, 1.0))]  # a target whose centre is past θ₀'s range
 
 

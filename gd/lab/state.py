@@ -151,7 +151,7 @@ def clicked_start(selected, box: tuple[float, float, float, float] | None = None
         given = selected[0]["theta" if box is None else "cell"]
     except (TypeError, KeyError, IndexError):
         return None
-    if type(given) not in (int, float):  # numbers only (not text, nor True)
+    if type(given) not in (int, float) or not math.isfinite(given):  # finite numbers only (not text, nor True)
         return None
     if box is not None:
         if given != int(given) or not 0 <= given < maps.PICK_CELLS**2:
