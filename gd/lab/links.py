@@ -38,6 +38,7 @@ from gd.params import ParameterError
 
 SHOWN_TEXT = 40  # characters of a bad value repeated back in a warning
 PIN_KEYS = (*(name for name in PINNED if name != "hyperparameters"), *HYPERPARAMETERS)  # what a pin's text may name
+PIN_FORM = "settings written as key:value, separated by ;, η among them"  # the engine's words (text: accepted.pin)
 
 
 class Problem(NamedTuple):
@@ -152,10 +153,10 @@ def read_pin(text: str, objective: str, function: str = "") -> Run:
     for part in text.split(";"):
         key, _, raw = part.partition(":")
         if key not in PIN_KEYS or key in values:
-            raise ParameterError("pin", "settings written as key:value, separated by ;", text)
+            raise ParameterError("pin", PIN_FORM, text)
         values[key] = read_control(key, raw)
     if "eta" not in values:
-        raise ParameterError("pin", "settings written as key:value, separated by ;", text)
+        raise ParameterError("pin", PIN_FORM, text)
     start = values.setdefault("theta0", start_of(objective, function))
     if not fits(start, objective, function):
         raise ParameterError("theta0", "one number, or two numbers x, y", control_text("theta0", start),

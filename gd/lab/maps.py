@@ -221,7 +221,7 @@ def surface_map(objective) -> SurfaceMap:
 def forget() -> None:
     """Drop what the maps cache for the visitors' settings: typed surfaces' maps and every map's specs (the built-in
     surfaces' own maps stay: there are six, and every visitor's page needs them)."""
-    for cache in (_typed_map, _base_spec, _template_text, _picker_text):
+    for cache in (_typed_map, _base_spec, _template_text, _picker_text, _pin_text):
         cache.cache_clear()
 
 
@@ -444,16 +444,23 @@ def panel(surface: SurfaceMap, route: pd.DataFrame, edges: pd.DataFrame, title: 
             "title": {**template["title"], **panel_title(title, notes).to_dict()},
             "datasets": {**template["datasets"], PATH: _records(route), EDGES: _records(edges)}}
     if pin is not None:
-        x, y = axes(surface)
-        chart = pinned(alt.Chart(alt.Data(name=PIN)), pin.name, x, y, path_tooltip(surface)[:4]).to_dict()
-        layer = {key: chart[key] for key in ("data", "transform", "mark", "encoding")}
         first_path = next(i for i, each in enumerate(spec["layer"]) if each.get("data", {}).get("name") == PATH)
-        spec["layer"].insert(first_path, layer)
+        spec["layer"].insert(first_path, json.loads(_pin_text(surface.name, spoken(), pin.name)))
         spec["datasets"][PIN] = _records(pin.path)
     if clickable:  # above the contour lines (a click on a line would fall on the line), under the eigen-directions,
         # stationary points and paths, which keep their tooltips
         spec["layer"].insert(CONTOURS + 1, json.loads(_picker_text(surface.name, spoken())))
     return spec if step is None else at(spec, step)
+
+
+@functools.lru_cache(maxsize=64)
+def _pin_text(name: str, language: str, pinned_name: str) -> str:
+    """A pinned run's layer on a surface's map (JSON, once per surface, language and pin: every panel of a view draws
+    the same one, and Altair takes about 10 ms to build it), reading the dataset PIN."""
+    surface = surface_map(name)
+    x, y = axes(surface)
+    chart = pinned(alt.Chart(alt.Data(name=PIN)), pinned_name, x, y, path_tooltip(surface)[:4]).to_dict()
+    return json.dumps({key: chart[key] for key in ("data", "transform", "mark", "encoding")})
 
 
 CONTOURS = 1  # the contour lines' layer in a map (_base): above it, a panel's click targets
