@@ -8,32 +8,38 @@ from dataclasses import fields, is_dataclass, replace
 from functools import partial, wraps
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 from streamlit.runtime import Runtime
 
 import gd
-from gd import theory, typed
+from gd import data, theory, typed
 from gd.lab import budget, frames, heavy, maps, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.charts import START
 from gd.lab.controls import (
     CHOICES,
     CUSTOM,
+    DATA,
     DEFAULT_FUNCTION,
     DEFAULTS,
     GUESS,
     HYPERPARAMETERS,
     IN_VIEW,
+    MAX_LINK_DATA,
     MAX_TEXT,
     NUMBERS,
     PRESETS,
     RACE,
+    SAMPLES,
     UNITS,
     VIEWS,
     Run,
     control_text,
+    data_accepted,
+    data_limits,
     fits,
     help_text,
     hyperparameters_of,
@@ -43,11 +49,12 @@ from gd.lab.controls import (
     refusal,
     spec_of,
     start_of,
+    text_key,
     title,
     views_of,
 )
 from gd.lab.format import accepted, number, number_text
-from gd.lab.links import share, to_url, warning
+from gd.lab.links import fits_link, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
 from gd.typed import MAX_LENGTH
@@ -134,6 +141,7 @@ def give_back_memory() -> None:
         view.clear()
     maps.forget()
     typed.forget()
+    data.forget()
     heavy.stop()
     forget_closed_sessions()
     release_freed_memory()
@@ -207,7 +215,7 @@ def apply(change: state.Change) -> None:
     open tab, so that each is drawn at its default)."""
     if change.reset:
         controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
-        for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values(), "good"]:
+        for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values(), "good", *map(text_key, DATA)]:
             st.session_state.pop(key, None)
     for key in change.drop:
         st.session_state.pop(key, None)
@@ -318,8 +326,9 @@ def choice(key: str, on_change=None) -> str:
 
 
 def restart(previous: str) -> None:
-    apply(state.objective_changed(st.session_state["objective"], previous, good_function(),
-                                  st.session_state.get("view", DEFAULTS.view)))
+    texts = {"function": good_function(), **{text_key(name): st.session_state.get(text_key(name), "") for name in DATA}}
+    apply(state.objective_changed(st.session_state["objective"], previous, st.session_state.get("view", DEFAULTS.view),
+                                  texts))
 
 
 def good_function() -> str:
@@ -345,6 +354,86 @@ def function_ui() -> str:
     st.caption(t("function.read"))
     st.markdown(f"${problem_of(CUSTOM, function).latex}$")  # inline, so a long formula wraps in the sidebar
     return function
+
+
+def data_ui(objective: str) -> str:
+    """The learner's rows for a DATA objective: a table to edit and a CSV file to upload, each read by gd.parse_data as
+    it changes; what is refused keeps the last rows that were read, and says why, naming the row and the limit, in
+    the page's language. The rows as the page holds them (a link's, an upload's, the last edit's) are the table's
+    base; an edit keeps that base, so the editor keeps its own state between runs."""
+    key, model = text_key(objective), DATA[objective]
+    rows = st.session_state.get(key) or SAMPLES[objective]
+    if st.session_state.get(f"{key}.edited") != rows:  # the rows came from outside the table: it starts from them
+        st.session_state[f"{key}.base"] = rows
+    base = st.session_state.get(f"{key}.base", rows)
+    name, limits = t("label.data"), data_limits()
+    st.markdown(f"**{escaped(name)}**", help=t("help.data", target=t(f"data.target.{model}"), **limits))
+    x, y = data.read_rows(base)
+    with st.container(key=f"{key}-table-{abs(hash(base))}"):  # new rows, a new editor (one reused keeps its old id)
+        table = st.data_editor(
+            pd.DataFrame({"x": x, "y": y}), key=f"{key}.table.{hash(base)}", num_rows="dynamic", hide_index=True,
+            width="stretch", alt=name,
+            column_config={"x": st.column_config.NumberColumn("x", format="%g"),
+                           "y": st.column_config.NumberColumn("y", format="%g", help=t(f"data.target.{model}"))})
+    edited = "\n".join(",".join(number_text(value) for value in row if not pd.isna(value))
+                        for row in table[["x", "y"]].itertuples(index=False))
+    try:
+        read = problem_of(objective, edited).text
+    except ParameterError as error:
+        say_refused_data(escaped(name), error)
+    else:
+        apply(state.rows_edited(read, rows))
+        st.session_state[key] = st.session_state[f"{key}.edited"] = rows = read
+    st.file_uploader(t("label.upload"), type=["csv", "txt"], key=f"{key}.upload", on_change=uploaded,
+                     args=(objective,), help=t("help.upload", **limits))
+    file, outcome = st.session_state.get(f"{key}.outcome", (None, None))
+    if isinstance(outcome, ParameterError):  # said while that file is in the uploader
+        say_refused_data(quoted(file), outcome)
+    elif outcome is not None:  # said once
+        st.success(markdown("data.uploaded", rows=outcome, name=quoted(file)))
+        del st.session_state[f"{key}.outcome"]
+    return rows
+
+
+def say_refused_data(name: str, error: ParameterError) -> None:
+    """Why rows were not used, naming the row and the text refused (quoted, whatever it holds) and what is accepted.
+    name: the table's label or the file's name, as Markdown."""
+    token = error.token or ""
+    shown = escaped(token) if token.replace(",", "").isdigit() else quoted(token)  # a count of ours, or their text
+    reason = markdown(f"data.reason.{error.reason}", token=shown, row=error.row, **data_limits())
+    st.error(markdown("data.refused", name=name, reason=reason, accepted=escaped(data_accepted())))
+
+
+def uploaded(objective: str) -> None:
+    """A CSV file given: its rows replace the table's when gd.parse_data reads them, else nothing is kept; data_ui says
+    which, in the page's language (a callback runs before the page knows it)."""
+    key = text_key(objective)
+    file = st.session_state.get(f"{key}.upload")
+    if file is None:
+        st.session_state.pop(f"{key}.outcome", None)
+        return
+    try:
+        read = problem_of(objective, data.decode(file.getvalue()))
+    except ParameterError as error:
+        st.session_state[f"{key}.outcome"] = (file.name, error)
+    else:
+        apply(state.rows_replaced(objective, read.text))
+        st.session_state[key] = read.text
+        st.session_state[f"{key}.outcome"] = (file.name, read.n_examples)
+
+
+def data_summary(objective: str, rows: str, features: str) -> None:
+    """What the rows make of J: how many, its curvature L and the η below which descent is stable, and κ where J is
+    a quadratic (its Hessian is the same everywhere)."""
+    problem = problem_of(objective, rows, features)
+    said = t("data.read", rows=problem.n_examples, smoothness=number(problem.smoothness, 4),
+             limit=number(2 / problem.smoothness, 4))
+    if problem.quadratic:
+        eigenvalues = np.linalg.eigvalsh(problem.hessian(np.zeros((1, 2)))[0])
+        said += t("data.kappa", kappa=number(eigenvalues[-1] / eigenvalues[0], 4))
+    st.caption(said)
+    st.download_button(t("data.download"), "x,y\n" + rows.replace(";", "\n") + "\n", file_name=f"{objective}.csv",
+                       mime="text/csv", key=f"{text_key(objective)}.download")
 
 
 def start_ui(objective: str, function: str = ""):
@@ -376,7 +465,10 @@ def sidebar_ui(lang: str) -> Run:
         st.header(t("sidebar.problem"))
         objective = choice("objective", on_change=restart)
         st.caption(t(f"objective.{objective}.description"))
-        function = function_ui() if objective == CUSTOM else ""
+        function = function_ui() if objective == CUSTOM else data_ui(objective) if objective in DATA else ""
+        features = choice("features") if objective in DATA else DEFAULTS.features
+        if objective in DATA:
+            data_summary(objective, function, features)
         theta0 = start_ui(objective, function)
         st.header(t("sidebar.descent"))
         typed_input("eta", quiet=True)
@@ -401,7 +493,8 @@ def sidebar_ui(lang: str) -> Run:
     return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
                etas, hyperparameters=tuple(hyperparameters),
                view=view if view in views_of(objective, function) else DEFAULTS.view, lang=lang, function=function,
-               pin=pin if pin is not None and (pin.objective, pin.function) == (objective, function) else None)
+               features=features, pin=pin if pin is not None and (pin.objective, pin.function, pin.features) == (
+                   objective, function, features) else None)
 
 
 def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
@@ -804,6 +897,8 @@ def share_ui(run: Run) -> None:
     sidebar is folded away there)."""
     st.subheader(t("share.title"))
     st.caption(t("share.caption"))
+    if not fits_link(run):
+        st.warning(markdown("share.data_too_long", length=len(run.function), limit=MAX_LINK_DATA))
     st.code(share(st.context.url, run), language=None, wrap_lines=True)
 
 

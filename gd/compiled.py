@@ -641,8 +641,8 @@ def descend(rates: np.ndarray, settings, seeds, shared: bool, record_steps: bool
              np.empty((1, dim)), np.empty(2 * problem.n_examples), np.empty(0, dtype=np.intp),
              interpreter.registers(program, lanes), np.empty((lanes, 1 + dim)),
              np.empty((1, max(1, len(program.tests)))))
-    size = examples_per_update(settings.variant, settings.batch_size)
     n = problem.n_examples
+    size = examples_per_update(settings.variant, settings.batch_size, n)
     per_epoch = -(-n // size) if size else 1  # updates per epoch
     epochs = Epochs(n, seeds) if size else None
     none = np.empty((0, 0, 0), dtype=np.intp)

@@ -19,12 +19,13 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", flags=re
 class ParameterError(ValueError):
     """A value the engine refuses: .name is the parameter, .accepted what it takes (in words), .value what it got,
     and, so that a page can say it in its own language, .spec (a number's range) or .options (a name's choices), or
-    .reason (a short code of the rule that refused it) and .token (what it refused), for a typed function."""
+    .reason (a short code of the rule that refused it) and .token (what it refused), for a typed function or a
+    data set (whose .row says where, 1 first)."""
 
     def __init__(self, name: str, accepted: str, value, message: str | None = None, *, spec=None, options=None,
-                 reason: str | None = None, token: str | None = None):
+                 reason: str | None = None, token: str | None = None, row: int | None = None):
         self.name, self.accepted, self.value, self.spec, self.options = name, accepted, value, spec, options
-        self.reason, self.token = reason, token
+        self.reason, self.token, self.row = reason, token, row
         super().__init__(message or f"{name} must be {accepted} (got {_shown(value)})")
 
     def __reduce__(self):  # raised in another process (the page's heavy worker), raised again where it was asked for
@@ -84,6 +85,12 @@ class Hyperparameter:
                 self.check(value)  # a narrowed range stays inside the engine's
         narrower.check(narrower.default)
         return narrower
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 def read_number(text: str) -> float | str:

@@ -57,7 +57,7 @@ class Settings:
         put("theta0", start_point(start if self.theta0 is START else self.theta0, self.problem.dim))
         put("epsilon", EPSILON.check(self.epsilon))
         put("variant", choose("variant", self.variant, VARIANTS))
-        put("batch_size", BATCH_SIZE.narrowed(high=self.problem.n_examples).check(self.batch_size))
+        put("batch_size", BATCH_SIZE.check(self.batch_size))  # a larger one than the data is all of it (variants)
         if not isinstance(self.optimizer, UpdateRule):
             put("optimizer", OPTIMIZERS[choose("optimizer", self.optimizer, OPTIMIZERS)].build())
         if not isinstance(self.schedule, Schedule):

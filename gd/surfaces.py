@@ -31,11 +31,15 @@ def _largest_eigenvalue(hessian):
     return curvature
 
 
-def _newton(grad, hessian, point) -> tuple[float, float]:
-    """A stationary point of J from a start near it (minimum or saddle alike), to the last bits."""
+def _newton(grad, hessian, point, value=None) -> tuple[float, float]:
+    """A stationary point of J from a start near it (minimum or saddle alike), to the last bits. Given J (value), a
+    step that raises it is halved until it does not, so that a far start still reaches the minimum."""
     theta = np.array([point], dtype=float)
     for _ in range(50):
-        theta = theta - np.linalg.solve(hessian(theta)[0], grad(theta)[0])[None, :]
+        step = np.linalg.solve(hessian(theta)[0], grad(theta)[0])[None, :]
+        while value is not None and value(theta - step)[0] > value(theta)[0] and np.any(theta - step != theta):
+            step = step / 2
+        theta = theta - step
     return float(theta[0, 0]), float(theta[0, 1])
 
 
@@ -69,10 +73,15 @@ def _surface(name, latex, f, df, d2f, *, noise, bounds, minimizers, saddles=(), 
                      saddles=tuple(_newton(grad, hessian, point) for point in saddles), start=start)
 
 
-def _linear_regression() -> Objective:
-    rng = np.random.default_rng(DATA_SEED + 5)
-    x = rng.uniform(-1.0, 3.0, N_EXAMPLES)  # inputs off-centre, so slope and intercept are coupled
-    y = 1.5 * x + 0.5 + rng.normal(0.0, 0.8, N_EXAMPLES)
+def _box(minimizer, half) -> tuple[tuple[float, float], ...]:
+    """A regression's map: centred on its minimizer, `half` wide each way at least, and far enough to show the start
+    (0, 0) with a quarter of the distance to spare."""
+    return tuple((float(m) - max(half, 1.25 * abs(m)), float(m) + max(half, 1.25 * abs(m))) for m in minimizer)
+
+
+def linear_regression(x, y, name: str = "linear_regression_2d") -> Objective:
+    """J(w, b) = (1/n) Σ (w·xᵢ + b − yᵢ)² over the examples (x, y): the 2-D linear regression, on any data."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
     def residual(theta, idx):
         return theta[..., :1] * x[idx] + theta[..., 1:] - y[idx]
@@ -93,19 +102,20 @@ def _linear_regression() -> Objective:
     def hessian(theta):
         return np.broadcast_to(fixed, theta.shape[:-1] + (2, 2)).copy()
 
-    w, b = np.linalg.solve(fixed, -grad(np.zeros((1, 2)))[0])
-    bounds = ((float(w) - 3.0, float(w) + 3.0), (float(b) - 3.0, float(b) + 3.0))
-    return Objective("linear_regression_2d", r"J(w, b) = \frac{1}{n}\sum_i (w x_i + b - y_i)^2", value, grad,
-                     batch_grad, _largest_eigenvalue(hessian), _span(bounds), (_newton(grad, hessian, (w, b)),),
-                     float(np.linalg.eigvalsh(fixed)[-1]), quadratic=True, dim=2,
+    w, b = _newton(grad, hessian, np.linalg.solve(fixed, -grad(np.zeros((1, 2)))[0]))
+    bounds = _box((w, b), 3.0)
+    return Objective(name, r"J(w, b) = \frac{1}{n}\sum_i (w x_i + b - y_i)^2", value, grad,
+                     batch_grad, _largest_eigenvalue(hessian), _span(bounds), ((w, b),),
+                     float(np.linalg.eigvalsh(fixed)[-1]), quadratic=True, n_examples=len(x), dim=2,
                      compiled=("linear_regression_2d", np.stack([x, y])), hessian=hessian, bounds=bounds,
                      start=(0.0, 0.0))
 
 
-def _logistic_regression() -> Objective:
-    rng = np.random.default_rng(DATA_SEED + 6)
-    x = rng.normal(0.5, 1.5, N_EXAMPLES)
-    sign = np.where(rng.random(N_EXAMPLES) < _sigmoid(1.2 * x - 0.6), 1.0, -1.0)  # labels 1 or 0 as ±1
+def logistic_regression(x, labels, name: str = "logistic_regression_2d") -> Objective:
+    """J(w, b) = (1/n) Σ log(1 + exp(−sᵢ(w·xᵢ + b))) over the examples (x, labels 0 or 1, as signs s = ±1): the 2-D
+    logistic regression's cross-entropy, on data whose classes overlap (else no minimizer is finite)."""
+    x = np.asarray(x, dtype=float)
+    sign = 2.0 * np.asarray(labels, dtype=float) - 1.0
 
     def logit(theta, idx):
         return theta[..., :1] * x[idx] + theta[..., 1:]
@@ -125,15 +135,27 @@ def _logistic_regression() -> Objective:
         weight = p * (1 - p)
         return _hessian_of(np.mean(weight * x * x, axis=-1), np.mean(weight * x, axis=-1), np.mean(weight, axis=-1))
 
-    w, b = _newton(grad, hessian, (0.0, 0.0))  # the data are not separable, so the minimizer is finite
-    bounds = ((w - 4.0, w + 4.0), (b - 4.0, b + 4.0))
+    w, b = _newton(grad, hessian, (0.0, 0.0), value)
+    bounds = _box((w, b), 4.0)
     inputs = np.stack([x, np.ones_like(x)])
-    return Objective("logistic_regression_2d",
+    return Objective(name,
                      r"J(w, b) = \frac{1}{n}\sum_i \log\left(1 + e^{-s_i (w x_i + b)}\right),\ s_i = \pm 1",
                      value, grad, batch_grad, _largest_eigenvalue(hessian), _span(bounds), ((w, b),),
-                     float(np.linalg.eigvalsh(inputs @ inputs.T / N_EXAMPLES)[-1] / 4), dim=2,
+                     float(np.linalg.eigvalsh(inputs @ inputs.T / len(x))[-1] / 4), n_examples=len(x), dim=2,
                      compiled=("logistic_regression_2d", np.stack([x, sign])), hessian=hessian, bounds=bounds,
                      start=(0.0, 0.0))
+
+
+def _linear_regression() -> Objective:
+    rng = np.random.default_rng(DATA_SEED + 5)
+    x = rng.uniform(-1.0, 3.0, N_EXAMPLES)  # inputs off-centre, so slope and intercept are coupled
+    return linear_regression(x, 1.5 * x + 0.5 + rng.normal(0.0, 0.8, N_EXAMPLES))
+
+
+def _logistic_regression() -> Objective:
+    rng = np.random.default_rng(DATA_SEED + 6)
+    x = rng.normal(0.5, 1.5, N_EXAMPLES)
+    return logistic_regression(x, rng.random(N_EXAMPLES) < _sigmoid(1.2 * x - 0.6))
 
 
 SURFACES = MappingProxyType({surface.name: surface for surface in (

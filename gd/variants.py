@@ -7,9 +7,10 @@ import numpy as np
 VARIANTS = ("batch", "sgd", "minibatch")  # the whole data set, one example, a mini-batch per update
 
 
-def examples_per_update(variant: str, batch_size: int) -> int:
-    """How many examples one update's gradient averages: 0 for the whole data set (batch)."""
-    return {"batch": 0, "sgd": 1, "minibatch": batch_size}[variant]
+def examples_per_update(variant: str, batch_size: int, n_examples: int) -> int:
+    """How many examples one update's gradient averages: 0 for the whole data set (batch). A mini-batch larger than
+    the data set is all of it, reshuffled each epoch, as torch's DataLoader gives one batch of a smaller data set."""
+    return {"batch": 0, "sgd": 1, "minibatch": min(batch_size, n_examples)}[variant]
 
 
 def batches(variant: str, n_examples: int, batch_size: int, seed: int) -> Iterator[np.ndarray | None]:
@@ -21,7 +22,7 @@ def batches(variant: str, n_examples: int, batch_size: int, seed: int) -> Iterat
     if variant == "batch":
         while True:
             yield None
-    size = examples_per_update(variant, batch_size)
+    size = examples_per_update(variant, batch_size, n_examples)
     rng = np.random.default_rng(seed)
     while True:
         order = rng.permutation(n_examples)
@@ -33,7 +34,7 @@ def lane_batches(variant: str, n_examples: int, batch_size: int, seeds) -> Itera
     """One row of indices per lane and update, lane i drawing exactly what batches(…, seeds[i]) draws."""
     if variant == "batch":
         yield from batches(variant, n_examples, batch_size, 0)
-    size = examples_per_update(variant, batch_size)
+    size = examples_per_update(variant, batch_size, n_examples)
     generators = [np.random.default_rng(seed) for seed in seeds]
     while True:
         orders = np.stack([generator.permutation(n_examples) for generator in generators])

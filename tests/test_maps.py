@@ -49,7 +49,7 @@ def every_chart():
     yield "race", races.chart(maps.surface_map("ravine"), races.paths(runs), 10)
     yield "race gaps", races.gap_chart(races.gaps(runs), 10)
     yield "momentum", momentum_map.chart(momentum_map.rates(), (0.1, 0.5))
-    yield "regression", fitted_model.chart(fitted_model.data("logistic_regression_2d"),
+    yield "regression", fitted_model.chart(fitted_model.data(gd.SURFACES["logistic_regression_2d"]),
                                            fitted_model.fits(regression, route), 3, logistic=True)
     yield "cloud", maps.cloud_map(maps.surface_map("saddle"), maps.cloud(seeds), "seeds")
     yield "update", maps.update_map(surface, maps.update_shapes(results[0], surface.box), 2)
@@ -291,7 +291,7 @@ def test_the_regression_line_at_update_k_is_w_k_x_plus_b_k_from_the_runs_history
         w, b = run.history[k]
         assert rows["x"].tolist() == [x.min(), x.max()]
         assert np.allclose(rows["fit"], w * rows["x"] + b, rtol=1e-15, atol=1e-15)
-    data = fitted_model.data("linear_regression_2d")
+    data = fitted_model.data(gd.SURFACES["linear_regression_2d"])
     assert np.array_equal(data["y"], gd.SURFACES["linear_regression_2d"].compiled[1][1])
 
 
@@ -303,7 +303,7 @@ def test_the_logistic_fit_at_update_k_is_the_sigmoid_of_w_k_x_plus_b_k_and_the_l
         w, b = run.history[k]
         assert len(rows) == fitted_model.FIT_POINTS
         assert np.allclose(rows["fit"], 1 / (1 + np.exp(-(w * rows["x"] + b))), rtol=1e-12)
-    assert set(fitted_model.data("logistic_regression_2d")["y"]) == {0.0, 1.0}
+    assert set(fitted_model.data(gd.SURFACES["logistic_regression_2d"])["y"]) == {0.0, 1.0}
 
 
 # --- noise and one update --------------------------------------------------------------------------------------

@@ -74,17 +74,18 @@ def test_an_address_sets_what_it_names_and_the_objectives_own_defaults_for_the_r
 
 
 def test_a_new_objective_brings_its_own_start_and_a_surface_its_own_numbers():
-    to_surface = state.objective_changed("rosenbrock", "quadratic", "", "stopping")
+    to_surface = state.objective_changed("rosenbrock", "quadratic", "stopping", {})
     assert set(to_surface.drop) == {"theta0", "pin", "race_gd", "race_momentum", "race_nesterov", "race_adagrad",
                                     "race_rmsprop", "race_adam"}
     assert to_surface.put == {"eta": 0.002, "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000}
     assert to_surface.view == "stopping"  # Rosenbrock has the stopping rules too
-    assert state.objective_changed("logistic_regression_2d", "ravine", "", "race").put["max_iter"] == 4_000
-    assert state.objective_changed("rosenbrock", "ravine", "", "momentum").view == "compare"  # no map of momentum
-    back = state.objective_changed("quadratic", "ravine", "", "compare")
+    assert state.objective_changed("logistic_regression_2d", "ravine", "race", {}).put["max_iter"] == 4_000
+    assert state.objective_changed("rosenbrock", "ravine", "momentum", {}).view == "compare"  # no map of momentum
+    back = state.objective_changed("quadratic", "ravine", "compare", {})
     assert back.put == {"eta": 0.1, "etas": (0.01, 0.1, 0.9, 1.0, 1.1), "max_iter": 10_000}
-    assert state.objective_changed("double_well", "quadratic", "", "compare").put == {}  # between curves η stays
-    assert state.objective_changed("custom", "quadratic", "x^2 + y^2", "race").view == "compare"  # a typed surface
+    assert state.objective_changed("double_well", "quadratic", "compare", {}).put == {}  # between curves η stays
+    typed_surface = {"function": "x^2 + y^2"}
+    assert state.objective_changed("custom", "quadratic", "race", typed_surface).view == "compare"
 
 
 def test_a_typed_function_of_another_dimension_drops_the_start_and_another_function_the_pin():

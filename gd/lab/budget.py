@@ -23,12 +23,14 @@ from gd.lab.controls import (
     CUSTOM,
     DEFAULT_FUNCTION,
     INSIDE_UPDATES,
+    LIKE,
     MOMENTUM_CELLS,
     NEWTON_UPDATES,
     RACE,
     Run,
     problem_of,
 )
+from gd.objectives import N_EXAMPLES
 from gd.work import cpu_limit
 
 SECONDS = 1.5  # what one view may cost on the server, priced as if every run went to the limit (most stop sooner)
@@ -416,6 +418,8 @@ def priced_as(run: Run) -> str:
     """COST_NS's name for the run's objective: its own, or for a typed function "custom" (1-D) or "custom_2d", the
     costs of the largest formula gd.typed reads (bench/budget.py --calibrate --typed), so that no formula can be
     priced under what it costs."""
+    if run.objective in LIKE:
+        return LIKE[run.objective]
     if run.objective != CUSTOM:
         return run.objective
     return "custom" if _dim(run) == 1 else "custom_2d"
@@ -444,14 +448,21 @@ def _between(costs, run: Run) -> tuple[float, ...]:
 
 def _costs(run: Run, reference: bool) -> tuple[float, ...]:
     """ns per update (fixed, per lane of a shared run, per lane with its own samples) of the run's loop."""
-    name = priced_as(run)
-    # custom rows are per instruction, and a formula smaller than the article curve costs the loop's own overhead, as
-    # it does
-    scale = 1 if run.objective != CUSTOM else max(instructions(run.function or DEFAULT_FUNCTION),
-                                                  instructions(DEFAULT_FUNCTION))
+    name, scale = priced_as(run), _scale(run)
     if reference:
         return tuple(scale * cost for cost in _between(lambda size: REFERENCE_NS[(name, size)], run))
     return tuple(scale * cost for cost in _between(lambda size: COST_NS[(name, size, run.stop)], run))
+
+
+def _scale(run: Run) -> float:
+    """How many times its COST_NS row a run costs: a typed formula's per instruction, and a formula smaller than the
+    article curve costs the loop's own overhead, as it does; a learner's rows per example (every update takes J over
+    all of them), and fewer than the built-in's 64 cost what those do (the loop's overhead, again)."""
+    if run.objective == CUSTOM:
+        return max(instructions(run.function or DEFAULT_FUNCTION), instructions(DEFAULT_FUNCTION))
+    if run.objective in LIKE:
+        return max(problem_of(run.objective, run.function).n_examples, N_EXAMPLES) / N_EXAMPLES
+    return 1
 
 
 def _seconds(run: Run, call: Call, updates: int, reference: bool) -> float:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gd import params
+from gd import data, params
+from gd.data import parse_data
 from gd.lab.format import accepted, number_text
 from gd.lab.text import LANGUAGES, has, t, visible
 from gd.lr_range import UPDATES
@@ -61,16 +62,29 @@ RACE_ETAS = {
     "logistic_regression_2d": {"gd": 5.0, "momentum": 0.1, "nesterov": 5.0, "adagrad": 2.0, "rmsprop": 0.1,
                                "adam": 0.1},
 }
+SCALED_RULES = ("gd", "momentum", "nesterov")  # their stable η is a multiple of 1/L: on the learner's data, scaled
 RACE = {f"race_{name}": NUMBERS["eta"].narrowed(name=f"race_{name}") for name in OPTIMIZERS}  # typed in the race
 
 
 CUSTOM = "custom"  # the objective typed as a formula (gd.typed): its text is the Run's function
 DEFAULT_FUNCTION = "(x - 2.5)^2 - 1"  # the article's curve, typed
-CHOICES = {"objective": (*OBJECTIVES, *SURFACES, CUSTOM), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
-           "schedule": tuple(SCHEDULES), "stop": tuple(STOPS)}
+DATA = {"data_linear": "linear", "data_logistic": "logistic"}  # the regressions on the learner's rows (gd.data): the
+# rows are the Run's function (data_text's form), the model is the objective's
+LIKE = {"data_linear": "linear_regression_2d", "data_logistic": "logistic_regression_2d"}  # the built-in each
+# resembles: its limit, its race and its price per example
+SAMPLES = {  # the rows a table starts with: off-centre x, so slope and intercept are coupled (κ = 107) until x is
+    # standardised (κ = 1); the classes overlap, so the logistic regression's minimizer is finite
+    "data_linear": "1,1.8;1.5,2.3;2,2.5;2.5,2.6;3,3.2;3.5,3.3;4,4.2;4.5,5.3;5,4.8;5.5,5.1;6,6;6.5,6.4",
+    "data_logistic": "0.5,0;1,0;1.5,0;2,1;2.5,0;3,0;3.5,1;4,0;4.5,1;5,1;5.5,1;6,1",
+}
+MAX_LINK_DATA = 1_500  # characters of the learner's rows a link carries: with the rest, a link stays under the 2,000
+# characters every browser and server keeps whole; a larger data set is shared as its CSV
+FEATURES = ("raw", "standardized")  # x as given, or (x − mean) / standard deviation
+CHOICES = {"objective": (*OBJECTIVES, *SURFACES, *DATA, CUSTOM), "variant": VARIANTS, "optimizer": tuple(OPTIMIZERS),
+           "schedule": tuple(SCHEDULES), "stop": tuple(STOPS), "features": FEATURES}
 CURVE_VIEWS = ("compare", "theory", "range", "stopping", "geometry", "inside", "noise", "predict")  # what a 1-D
 # objective shows; a surface adds the race, and momentum's map on a quadratic,
-REGRESSIONS = ("linear_regression_2d", "logistic_regression_2d")  # and the fitted model on these
+REGRESSIONS = ("linear_regression_2d", "logistic_regression_2d", *DATA)  # and the fitted model on these
 BASINS = ("double_well", "himmelblau", "saddle")  # the built-in objectives with more than one place to end (and a
 # typed function): their basins of attraction are a view of their own
 VIEWS = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:], "race", "momentum", "regression")  # the tabs, in their order
@@ -93,8 +107,8 @@ PRESETS = {  # a lesson in one click: the controls that differ from the defaults
 PINNED = ("theta0", "eta", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule", "stop", "max_iter",
           "hyperparameters")  # what a pin keeps of the run above the tabs: the objective is the page's (a new one
 # drops the pin, state.objective_changed)
-SETTINGS = ("objective", "function", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer", "schedule",
-            "stop", "max_iter", "hyperparameters", "lang")
+SETTINGS = ("objective", "function", "features", "theta0", "epsilon", "variant", "batch_size", "seed", "optimizer",
+            "schedule", "stop", "max_iter", "hyperparameters", "lang")
 READS = {"headline": ("eta",), "compare": ("etas", "unit", "pin"), "theory": ("etas", "sweep_low", "sweep_high",
          "sweep_points"), "range": ("range_low", "range_high", "range_updates"), "basins": ("etas", "basin_updates"),
          "stopping": ("eta",), "geometry": ("eta",), "inside": ("eta",), "noise": ("eta", "seeds"), "predict": ("eta",),
@@ -111,17 +125,28 @@ MOMENTUM_CELLS = (40, 40)  # momentum's map over (η, β): columns (η), rows (�
 SPREAD = (0.1, 0.5, 1.0, 1.5, 2.0)  # a surface's compared η, as multiples of its own: slow, good, too large
 
 
-def problem_of(objective: str, function: str = "") -> Objective:
-    """The Objective a run minimises: a registry's by name, or for CUSTOM the formula typed (DEFAULT_FUNCTION when
-    none was), read by gd.parse_objective (cached on its text; a ParameterError named "function" if refused)."""
+def problem_of(objective: str, function: str = "", features: str = "raw") -> Objective:
+    """The Objective a run minimises: a registry's by name; for CUSTOM the formula typed (DEFAULT_FUNCTION when none
+    was), read by gd.parse_objective; for DATA the rows (its SAMPLES when none were given) with x as `features` says,
+    read by gd.parse_data (each cached on its text; a ParameterError named "function" or "data" if refused)."""
     if objective == CUSTOM:
         return parse_objective(function or DEFAULT_FUNCTION)
+    if objective in DATA:
+        return parse_data(function or SAMPLES[objective], DATA[objective], features == "standardized")
     return problems()[objective]
 
 
+def text_key(objective: str) -> str:
+    """Where the page keeps the objective's own text (a Run's function): "function" for a typed formula, and each
+    DATA objective's rows apart ("data_linear_rows"), so that a learner's rows stay theirs while another objective
+    is open (a link carries them as "data")."""
+    return f"{objective}_rows" if objective in DATA else "function"
+
+
 def target(run) -> str | Objective:
-    """What the engine is given for run: the registry's name of a built-in objective, the typed Objective itself."""
-    return problem_of(run.objective, run.function) if run.objective == CUSTOM else run.objective
+    """What the engine is given for run: the registry's name of a built-in objective, the typed or the learner's
+    Objective itself."""
+    return problem_of(run.objective, run.function, run.features) if run.objective in (CUSTOM, *DATA) else run.objective
 
 
 SURFACE_OWN = ("eta", "etas", "max_iter")  # what a surface brings of its own (surface_defaults)
@@ -134,29 +159,43 @@ def surface_defaults(objective: str, function: str = "") -> dict:
     plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it, and the iteration limit at which
     every view it has fits the cap at these defaults; nothing for a curve, nor for a typed function (no race was run
     on it: the curves' η, changed by the learner where they diverge)."""
-    if objective == CUSTOM or problems()[objective].dim == 1:
+    if objective == CUSTOM or problem_of(objective, function).dim == 1:
         return {}
-    eta = RACE_ETAS[objective]["gd"]
+    eta = _one_over_l(objective, function) if objective in DATA else RACE_ETAS[objective]["gd"]
     return {"eta": eta, "etas": tuple(round(eta * factor, 12) for factor in SPREAD),
-            "max_iter": SURFACE_LIMITS.get(objective, NUMBERS["max_iter"].default)}
+            "max_iter": SURFACE_LIMITS.get(LIKE.get(objective, objective), NUMBERS["max_iter"].default)}
 
 
-def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = ()) -> dict[str, float]:
-    """Every rule's η in the race on this surface: RACE_ETAS, with what was typed (("race_adam", 0.3), …) over it."""
-    chosen = {f"race_{name}": eta for name, eta in RACE_ETAS[objective].items()} | dict(typed)
+def _one_over_l(objective: str, function: str, features: str = "raw") -> float:
+    """1/L of the learner's data to one significant digit: the η that theory says is safe (below 2/L) and fast."""
+    return float(f"{1 / problem_of(objective, function, features).smoothness:.1g}")
+
+
+def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = (), function: str = "",
+              features: str = "raw") -> dict[str, float]:
+    """Every rule's η in the race on this surface: RACE_ETAS, with what was typed (("race_adam", 0.3), …) over it. On
+    the learner's data, the built-in regression's with the rules whose stable η is set by the curvature (descent,
+    momentum, Nesterov) scaled by its L over the data's (to one significant digit); the adaptive rules divide by
+    the gradient's own size, so theirs are kept."""
+    own = RACE_ETAS[LIKE.get(objective, objective)]
+    if objective in DATA:
+        ratio = problems()[LIKE[objective]].smoothness / problem_of(objective, function, features).smoothness
+        own = {name: float(f"{eta * ratio:.1g}") if name in SCALED_RULES else eta for name, eta in own.items()}
+    chosen = {f"race_{name}": eta for name, eta in own.items()} | dict(typed)
     return {name: chosen[f"race_{name}"] for name in OPTIMIZERS}
 
 
 def views_of(objective: str, function: str = "") -> tuple[str, ...]:
     """The tabs an objective has: the curves' (CURVE_VIEWS), with the basins where a run can end in more than one
-    place (BASINS, and a typed function); on a surface also the race, momentum's map on a quadratic and the fitted
-    model on a regression. A typed function has the curves' views in 1-D and 2-D alike: the race needs each rule's
-    own η (RACE_ETAS, found per surface by a search), which a formula typed a moment ago does not have."""
+    place (BASINS, and a typed function); on a surface also the race, momentum's map on a built-in quadratic (its
+    grid of η is drawn for their curvatures) and the fitted model on a regression. A typed function has the curves'
+    views in 1-D and 2-D alike: the race needs each rule's own η (RACE_ETAS, found per surface by a search), which a
+    formula typed a moment ago does not have (a learner's rows have the built-in regression's, scaled: race_etas)."""
     problem = problem_of(objective, function)
     curve = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:]) if objective in (*BASINS, CUSTOM) else CURVE_VIEWS
     if problem.dim == 1 or objective == CUSTOM:
         return curve
-    return (*curve, "race", *(("momentum",) if problem.quadratic else ()),
+    return (*curve, "race", *(("momentum",) if problem.quadratic and objective not in DATA else ()),
             *(("regression",) if objective in REGRESSIONS else ()))
 
 
@@ -196,7 +235,24 @@ def refusal(error: ParameterError) -> str:
                  reason=t(f"function.reason.{error.reason}", token=token, limit=MAX_LENGTH))
     if error.name == "pin":
         return t("accepted.pin")
+    if error.name == "data":
+        return t("function.refused", accepted=data_accepted(), reason=data_reason(error))
     return t("accepted.etas", count=MAX_ETAS) if error.name == "etas" else error.accepted
+
+
+def data_limits() -> dict:
+    """The bounds of a learner's data set, as the strings about it name them."""
+    return {"least": data.MIN_ROWS, "most": data.MAX_ROWS, "limit": data.MAX_VALUE, "bytes": data.MAX_BYTES,
+            "link": MAX_LINK_DATA}
+
+
+def data_accepted() -> str:
+    return t("accepted.data", **data_limits())
+
+
+def data_reason(error: ParameterError) -> str:
+    """Why a data set was refused (gd.data's reason), naming the row and the text refused, in the page's language."""
+    return t(f"data.reason.{error.reason}", token=visible(error.token or ""), row=error.row, **data_limits())
 
 
 def format_etas(etas) -> str:
@@ -306,7 +362,9 @@ class Run:
     unit: str = "k"
     view: str = "compare"
     lang: str = "en"  # the language the page speaks: "zh" or "en"; every view's text, so every cache key, has it
-    function: str = ""  # the formula typed when objective is CUSTOM (DEFAULT_FUNCTION if empty), else ""
+    function: str = ""  # the objective's own text: the formula typed when it is CUSTOM (DEFAULT_FUNCTION if empty), the
+    # learner's rows for DATA (its SAMPLES if empty), else ""
+    features: str = "raw"  # x as given, or standardised ("standardized"): DATA objectives only
     pin: "Run | None" = None  # a run pinned to compare with (pinned()): drawn dashed while the learner changes settings
 
     def keywords(self) -> dict:
@@ -327,7 +385,7 @@ class Run:
 
     def pinned(self) -> "Run":
         """This run's settings as a pin: PINNED on this objective, everything else at its default."""
-        return replace(DEFAULTS, objective=self.objective, function=self.function,
+        return replace(DEFAULTS, objective=self.objective, function=self.function, features=self.features,
                        **{name: getattr(self, name) for name in PINNED})
 
     def sweep_etas(self) -> np.ndarray:

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from gd.lab.text import t
+from gd.params import number_text  # noqa: F401 - the lab's name for it: links and controls write numbers with it
 
 
 def number(value, digits: int = 6) -> str:
@@ -18,12 +19,6 @@ def argument(value, digits: int = 6) -> str:
     """number() as the argument of J: J(2.5) and J(1.5, 0), not J((1.5, 0))."""
     shown = number(value, digits)
     return shown[1:-1] if np.size(value) > 1 else shown
-
-
-def number_text(value: float) -> str:
-    """The shortest text that reads back as exactly this float: "0.1", "1e-06", "0.9999999"."""
-    short = f"{value:g}"
-    return short if float(short) == value else repr(value)
 
 
 def every_digit(value) -> str:

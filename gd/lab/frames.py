@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from gd import variants
 from gd.lab.format import number, number_text, precise, updates
 from gd.lab.text import t
 from gd.optimizers import adam_step, bias_corrected
@@ -190,7 +191,8 @@ def padded(notes: list[list[str]]) -> list[list[str]]:
 
 def examples_per_update(settings) -> int:
     """What one update costs in examples touched: all of them, one, or a batch."""
-    return {"batch": settings.problem.n_examples, "sgd": 1}.get(settings.variant, settings.batch_size)
+    n = settings.problem.n_examples
+    return variants.examples_per_update(settings.variant, settings.batch_size, n) or n
 
 
 def floor(results) -> float:

@@ -11,24 +11,29 @@ from urllib.parse import urlencode
 
 from gd.lab.controls import (
     CUSTOM,
+    DATA,
     DEFAULT_FUNCTION,
     DEFAULTS,
     HYPERPARAMETERS,
+    MAX_LINK_DATA,
     MAX_TEXT,
     NUMBERS,
     OPTIONS,
     PINNED,
     RACE,
     RACE_ETAS,
+    SAMPLES,
     Run,
     chosen_hyperparameters,
     control_text,
     fits,
+    problem_of,
     race_etas,
     read_control,
     refusal,
     start_of,
     surface_defaults,
+    text_key,
     title,
     views_of,
 )
@@ -42,8 +47,8 @@ PIN_FORM = "settings written as key:value, separated by ;, η among them"  # the
 
 
 class Problem(NamedTuple):
-    """A link parameter that was not used: its key, the value it gave, and why (None: there is no such control);
-    for a view the link's objective does not have, that objective."""
+    """A link parameter that was not used: its key, the value it gave, and why (None: there is no such control, or,
+    with an objective, none that objective has); for a view the link's objective does not have, that objective."""
 
     key: str
     raw: str
@@ -56,7 +61,7 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     values, problems = {}, []
     for key, raw in params.items():
         known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in ("etas", "function")
-        if key == "pin":  # read below, once the objective it is pinned on is known
+        if key in ("pin", "data"):  # read below, once the objective they belong to is known
             continue
         if not known:
             problems.append(Problem(str(key), str(raw)))
@@ -66,12 +71,22 @@ def read_url(params) -> tuple[dict, list[Problem]]:
         except ParameterError as error:
             problems.append(Problem(key, str(raw), error))
     objective = values.get("objective", DEFAULTS.objective)
+    for key in ("data", "features"):  # rows and x's scaling mean nothing to a curve, a surface or a formula
+        if key in params and objective not in DATA and (key == "data" or key in values):  # (a refused one is named)
+            values.pop(key, None)
+            problems.append(Problem(key, str(params[key]), objective=objective))
+    if "data" in params and objective in DATA:
+        try:
+            values[text_key(objective)] = read_data(str(params["data"]), objective)
+        except ParameterError as error:
+            problems.append(Problem("data", str(params["data"]), error))
+    text = values.get(text_key(objective), "")
     if "pin" in params:
         try:
-            values["pin"] = read_pin(str(params["pin"]), objective, values.get("function", ""))
+            values["pin"] = read_pin(str(params["pin"]), objective, text, values.get("features", DEFAULTS.features))
         except ParameterError as error:  # the whole pin is refused, naming the setting in it that was
             problems.append(Problem("pin" if error.name == "pin" else f"pin {error.name}", str(params["pin"]), error))
-    shown = views_of(objective, values.get("function", ""))
+    shown = views_of(objective, text)
     if values.get("view", DEFAULTS.view) not in shown:  # the race on a curve: the page opens its first view
         view = values.pop("view")
         problems.append(Problem("view", view, ParameterError("view", f"one of {', '.join(shown)}", view,
@@ -89,6 +104,9 @@ def warning(problems: list[Problem]) -> str:
 
 
 def _said(problem: Problem) -> str:
+    if problem.refused is None and problem.objective is not None:
+        return markdown("link.not_here", name=_shown(problem.key),
+                        objective=escaped(title("objective", problem.objective)))
     if problem.refused is None:
         return markdown("link.unknown", name=_shown(problem.key))
     if problem.objective is not None:
@@ -118,11 +136,17 @@ def to_url(run: Run) -> dict[str, str]:
         elif key == "function":  # the formula, whenever one is in use (its default too: a link must not depend on it)
             if run.objective == CUSTOM:
                 query[key] = value or DEFAULT_FUNCTION
+            elif run.objective in DATA and value not in ("", SAMPLES[run.objective]) and fits_link(run):
+                query["data"] = value  # the rows, unless the sample (or too many for a link: the page says so)
+        elif key == "features":
+            if run.objective in DATA and value != DEFAULTS.features:
+                query[key] = value
         elif key == "hyperparameters":
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
         elif key == "race":  # each rule's η where it differs from the surface's own
-            defaults = race_etas(run.objective) if run.objective in RACE_ETAS else {}
+            defaults = race_etas(run.objective, (), run.function, run.features) \
+                if run.objective in (*RACE_ETAS, *DATA) else {}
             query.update({name: number_text(eta) for name, eta in value
                           if eta != defaults.get(name.removeprefix("race_"))})
         elif value != getattr(own, key):
@@ -143,7 +167,21 @@ def pin_text(pin: Run) -> str:
     return ";".join(f"{key}:{value}" for key, value in written.items())
 
 
-def read_pin(text: str, objective: str, function: str = "") -> Run:
+def read_data(text: str, objective: str) -> str:
+    """The learner's rows a link gives, for one of the DATA objectives: read and checked as the table's are (a
+    ParameterError named "data" otherwise, a text longer than MAX_LINK_DATA refused unread), in data_text's form."""
+    if len(text) > MAX_LINK_DATA:
+        raise ParameterError("data", f"text of at most {MAX_LINK_DATA} characters", text, reason="link_too_long",
+                             token=f"{len(text):,}")
+    return problem_of(objective, text).text
+
+
+def fits_link(run: Run) -> bool:
+    """Whether a link can carry this run: its rows, if it has any, are at most MAX_LINK_DATA characters."""
+    return run.objective not in DATA or len(run.function) <= MAX_LINK_DATA
+
+
+def read_pin(text: str, objective: str, function: str = "", features: str = "raw") -> Run:
     """The pin a link's text gives (pin_text's form), on the link's objective: each setting read and checked as its
     control reads it (read_control), the rest at the objective's defaults; a ParameterError, named "pin" (the form)
     or after the setting refused, when any part cannot be used: a pin is used whole or not at all."""
@@ -165,4 +203,5 @@ def read_pin(text: str, objective: str, function: str = "") -> Run:
     own = {key: value for key, value in surface_defaults(objective, function).items() if key in PINNED}
     chosen = chosen_hyperparameters(settings.get("optimizer", DEFAULTS.optimizer),
                                     settings.get("schedule", DEFAULTS.schedule), values)
-    return replace(DEFAULTS, objective=objective, function=function, **{**own, **settings}, hyperparameters=chosen)
+    return replace(DEFAULTS, objective=objective, function=function, features=features, **{**own, **settings},
+                   hyperparameters=chosen)

@@ -27,6 +27,7 @@ from contourpy import LineType, contour_generator
 
 import gd
 from gd import theory
+from gd.data import DataObjective, parse_data
 from gd.lab import frames
 from gd.lab.charts import (
     EDGE_SHAPES,
@@ -208,20 +209,28 @@ TYPED = "typed:"  # a typed surface's map is named by this and its formula's tex
 TYPED_MAPS = 32  # typed surfaces' maps kept per process (their texts are the visitors': the cache is bounded)
 
 
+DATA_MAP = "data:"  # a regression on a learner's rows is named by this, its model, x's scaling and its rows
+
+
 def surface_map(objective) -> SurfaceMap:
-    """The map of one surface: a name in gd.SURFACES (computed once per process), or a typed 2-D function (a
-    gd.parse_objective object, or TYPED + its text, which names its map), cached on its text."""
+    """The map of one surface: a name in gd.SURFACES (computed once per process), a typed 2-D function (a
+    gd.parse_objective object, or TYPED + its text, which names its map) or a regression on a learner's rows (a
+    gd.parse_data object, or its DATA_MAP name), each cached on its text."""
     if isinstance(objective, TypedObjective):
         objective = TYPED + objective.text
+    elif isinstance(objective, DataObjective):
+        objective = f"{DATA_MAP}{objective.model}:{int(objective.standardized)}:{objective.text}"
     elif not isinstance(objective, str):
         objective = objective.name
+    if objective.startswith(DATA_MAP):
+        return _data_map(objective)
     return _typed_map(objective) if objective.startswith(TYPED) else _named_map(objective)
 
 
 def forget() -> None:
     """Drop what the maps cache for the visitors' settings: typed surfaces' maps and every map's specs (the built-in
     surfaces' own maps stay: there are six, and every visitor's page needs them)."""
-    for cache in (_typed_map, _base_spec, _template_text, _picker_text, _pin_text):
+    for cache in (_typed_map, _data_map, _base_spec, _template_text, _picker_text, _pin_text):
         cache.cache_clear()
 
 
@@ -233,6 +242,12 @@ def _named_map(name: str) -> SurfaceMap:
 @functools.lru_cache(maxsize=TYPED_MAPS)
 def _typed_map(name: str) -> SurfaceMap:
     return _surface(name, gd.parse_objective(name.removeprefix(TYPED)))
+
+
+@functools.lru_cache(maxsize=TYPED_MAPS)
+def _data_map(name: str) -> SurfaceMap:
+    model, standardized, text = name.removeprefix(DATA_MAP).split(":", 2)
+    return _surface(name, parse_data(text, model, standardized == "1"))
 
 
 def _surface(name: str, problem) -> SurfaceMap:
@@ -302,7 +317,7 @@ def axes(surface: SurfaceMap, x: str = "x", y: str = "y") -> tuple[alt.X, alt.Y]
 
 
 def _names(surface: SurfaceMap) -> tuple[str, str]:
-    return ("w", "b") if surface.name.endswith("regression_2d") else ("x", "y")
+    return ("w", "b") if surface.name.endswith("regression_2d") or surface.name.startswith(DATA_MAP) else ("x", "y")
 
 
 def _base(surface: SurfaceMap) -> list:
@@ -559,8 +574,6 @@ def update_shapes(result, box, updates: int = 200) -> pd.DataFrame:
                          "label_next": [f"θ{frames.subscript(k + 1)}" for k in range(len(start))],
                          "newton_x": start[:, 0] + newton.steps[:, 0], "newton_y": start[:, 1] + newton.steps[:, 1],
                          "low": newton.eigenvalues[:, 0], "high": newton.eigenvalues[:, -1], "kind": newton.kinds})
-    for column in ("newton_x", "newton_y", "low", "high"):  # no step where H is singular: null, not nan, for JSON
-        shapes[column] = shapes[column].astype(object).where(np.isfinite(shapes[column].astype(float)), None)
     return shapes
 
 
@@ -570,8 +583,14 @@ def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0, descrip
     x, y = axes(surface)
     first, second = _names(surface)
     numbers = [column for column in shapes.columns if column != "k" and shapes[column].dtype.kind == "f"]
-    shown = alt.Chart(shapes.assign(**{column: rounded(shapes[column]) for column in numbers})).transform_filter(
-        f"datum.k == {STEP}")
+    # where H is singular there is no Newton step (nan): the row says so (newton) and its ghost's ends are θ_k, so that
+    # every value sent is a number (a None among numbers comes back from Altair as nan)
+    newton = np.isfinite(shapes["newton_x"]) & np.isfinite(shapes["newton_y"])
+    sent = shapes.drop(columns=["low", "high"]).assign(
+        **{column: rounded(shapes[column]) for column in numbers if column not in ("low", "high")}, newton=newton)
+    for axis in ("x", "y"):
+        sent[f"newton_{axis}"] = sent[f"newton_{axis}"].where(newton, sent[axis])
+    shown = alt.Chart(sent).transform_filter(f"datum.k == {STEP}")
     tooltip = [alt.Tooltip("k:Q", title="k"), alt.Tooltip("x:Q", title=first, format=".6g"),
                alt.Tooltip("y:Q", title=second, format=".6g"),
                alt.Tooltip("grad_x:Q", title=f"∂J/∂{first}", format=".6g"),
@@ -579,7 +598,7 @@ def update_map(surface: SurfaceMap, shapes: pd.DataFrame, step: int = 0, descrip
     next_x, next_y = axes(surface, "x_next", "y_next")
     arrow_x, arrow_y = axes(surface, "arrow_x", "arrow_y")
     newton_x, newton_y = axes(surface, "newton_x", "newton_y")
-    ghost = shown.transform_filter("isFinite(datum.newton_x) && isFinite(datum.newton_y)")
+    ghost = shown.transform_filter("datum.newton")
     return map_chart(surface, [
         ghost.mark_rule(color=NEWTON_COLOR, strokeWidth=1.5, strokeDash=[2, 3], clip=True, aria=False).encode(
             x=x, y=y, x2="newton_x:Q", y2="newton_y:Q"),
@@ -611,7 +630,7 @@ def step_sentence(shapes: pd.DataFrame, k: int) -> str:
              theta=number(np.array([row.x, row.y])), grad=number(np.array([row.grad_x, row.grad_y])),
              next=number(np.array([row.x_next, row.y_next]))) + t(
         f"map.newton.{row.kind}", point=number(np.array([row.newton_x, row.newton_y], dtype=float)),
-        values=number(np.array([row.low, row.high], dtype=float)))  # None (no step) reads as nan
+        values=number(np.array([row.low, row.high], dtype=float)))
 
 
 def legend_note(surface: SurfaceMap) -> str:

@@ -16,6 +16,7 @@ from gd.lab.controls import (
     problem_of,
     read_control,
     surface_defaults,
+    text_key,
     views_of,
 )
 from gd.lab.links import read_url
@@ -87,24 +88,25 @@ def address_followed(query: dict, language: str) -> tuple[Change, list]:
     used (links.Problem), to be said."""
     values, problems = read_url(query)
     values.setdefault("lang", language)
-    values = {**surface_defaults(values.get("objective", DEFAULTS.objective), values.get("function", "")), **values}
+    objective = values.get("objective", DEFAULTS.objective)
+    values = {**surface_defaults(objective, values.get(text_key(objective), "")), **values}
     view = values.pop("view", DEFAULTS.view)
     return Change(values, reset=True, view=view), problems
 
 
-def objective_changed(objective: str, previous: str, function: str, view: str) -> Change:
+def objective_changed(objective: str, previous: str, view: str, texts: dict) -> Change:
     """A new objective starts from its own point: θ₀, the race's η and the pin, set on another one, mean nothing here. A
     surface brings its own η, compared η and iteration limit, and going back to a curve brings the curves' (within
-    the curves, η stays); the open view stays open if the new objective has it. function: the typed function (the
-    last good one), for a CUSTOM objective on either side."""
-    def dim(name):
-        return problem_of(name, function).dim
+    the curves, η stays); the open view stays open if the new objective has it. texts: the page's last good texts by
+    text_key (a typed function, a learner's rows), for the objectives on either side that have one."""
+    def text(name):
+        return texts.get(text_key(name), "")
 
     put = {}
-    if dim(objective) > 1 or dim(previous) > 1:
-        put = surface_defaults(objective, function) or {key: getattr(DEFAULTS, key) for key in SURFACE_OWN}
+    if problem_of(objective, text(objective)).dim > 1 or problem_of(previous, text(previous)).dim > 1:
+        put = surface_defaults(objective, text(objective)) or {key: getattr(DEFAULTS, key) for key in SURFACE_OWN}
     return Change(put, drop=("theta0", "pin", *RACE),
-                  view=view if view in views_of(objective, function) else DEFAULTS.view)
+                  view=view if view in views_of(objective, text(objective)) else DEFAULTS.view)
 
 
 def function_changed(text: str, previous: str) -> Change:
@@ -117,6 +119,19 @@ def function_changed(text: str, previous: str) -> Change:
         return Change({})
     pin = ("pin",) if text.strip() != previous else ()
     return Change({}, drop=("theta0", *pin) if dim != problem_of(CUSTOM, previous).dim else pin)
+
+
+def rows_edited(text: str, previous: str) -> Change:
+    """Rows edited in the table: a run pinned on the rows before is not drawn on these (η stays the learner's)."""
+    return Change({}, drop=("pin",) if text != previous else ())
+
+
+def rows_replaced(objective: str, text: str) -> Change:
+    """A data set given whole (an uploaded file) is a new problem, as a new objective is: η and the compared η start at
+    its own (surface_defaults: about 1/L of these rows), and a run pinned on other rows is dropped. θ₀ stays: every
+    regression starts at (0, 0) unless it is typed."""
+    own = surface_defaults(objective, text)
+    return Change({key: own[key] for key in ("eta", "etas")}, drop=("pin",))
 
 
 def lesson(name: str, pin=None) -> Change:

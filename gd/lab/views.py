@@ -19,6 +19,7 @@ from gd.lab.controls import (
     BASIN_CELLS,
     CHOICES,
     CUSTOM,
+    DATA,
     HYPERPARAMETERS,
     INSIDE_UPDATES,
     NEWTON_UPDATES,
@@ -244,7 +245,7 @@ class Formula:
 
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
-    return (Formula(t("formula.objective"), problem_of(run.objective, run.function).latex),
+    return (Formula(t("formula.objective"), problem_of(run.objective, run.function, run.features).latex),
             Formula(t("formula.optimizer", title=title("optimizer", run.optimizer)),
                     gd.OPTIMIZERS[run.optimizer].latex),
             Formula(t("formula.schedule", title=title("schedule", run.schedule)), gd.SCHEDULES[run.schedule].latex),
@@ -470,7 +471,7 @@ def basin_label(problem, outcome: str) -> str:
 def basins(run: Run) -> BasinsView:
     """gd.starts from every cell of a grid across the plot (BASIN_CELLS), for each compared η, each run at most
     basin_updates long, with the sidebar's other settings."""
-    problem = problem_of(run.objective, run.function)
+    problem = problem_of(run.objective, run.function, run.features)
     cells = BASIN_CELLS[problem.dim]
     starts = frames.grid_of_starts(problem, cells)
     keywords = {**run.keywords(), "max_iter": run.basin_updates, "theta0": START}  # every lane has its own start
@@ -559,7 +560,7 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates, each in
     its window (frames.windows): where a run leaves the plot the axes widen to follow it, where a step is small next
     to the plot they zoom in on it, with the curve drawn to match."""
-    problem = problem_of(run.objective, run.function)
+    problem = problem_of(run.objective, run.function, run.features)
     if problem.dim > 1:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
@@ -756,11 +757,11 @@ class RaceView:
 def race(run: Run) -> RaceView:
     """gd, momentum, Nesterov, Adagrad, RMSprop and Adam from the surface's start (or θ₀), each with its η; and
     Newton's method, η = 1, a Hessian per update, for at most NEWTON_UPDATES."""
-    etas = race_etas(run.objective, run.race)
+    etas = race_etas(run.objective, run.race, run.function, run.features)
     keywords = {key: value for key, value in run.keywords().items() if key != "optimizer"}
-    results = [gd.minimize(run.objective, eta=etas[name], optimizer=name, **keywords) for name in gd.OPTIMIZERS]
+    results = [gd.minimize(target(run), eta=etas[name], optimizer=name, **keywords) for name in gd.OPTIMIZERS]
     problem = results[0].settings.problem
-    results.append(gd.minimize(run.objective, eta=1.0, optimizer=newton.method(problem),
+    results.append(gd.minimize(target(run), eta=1.0, optimizer=newton.method(problem),
                                **{**keywords, "max_iter": min(run.max_iter, NEWTON_UPDATES)}))
     names = [result.settings.optimizer.name for result in results]
     longest = max(result.iterations for result in results)
@@ -770,7 +771,7 @@ def race(run: Run) -> RaceView:
                           "status": [t(f"status.{result.status}") for result in results],
                           "theta": [number(result.theta) for result in results],
                           "loss": [number(result.loss) for result in results]})
-    surface = maps.surface_map(run.objective)
+    surface = maps.surface_map(target(run))
     runs = t("describe.separator").join(
         t("describe.race.run", rule=title("optimizer", name), eta=number(result.eta),
           updates=updates(result.iterations), status=t(f"status.{result.status}"), theta=number(result.theta))
@@ -784,7 +785,8 @@ def race(run: Run) -> RaceView:
                     races.gap_chart(races.gaps(results), longest,
                                     t("describe.race.gaps", count=len(results), runs=runs)),
                     longest, table, _columns(table),
-                    t("map.race.caption") + t("race.newton", updates=f"{NEWTON_UPDATES:,}") + where)
+                    t("map.race.caption.data" if run.objective in DATA else "map.race.caption")
+                    + t("race.newton", updates=f"{NEWTON_UPDATES:,}") + where)
 
 
 @dataclass(frozen=True)
@@ -824,17 +826,18 @@ class RegressionView:
 @view("regression")
 def regression(run: Run) -> RegressionView:
     result = _run(run)
-    surface = maps.surface_map(run.objective)
+    problem = result.settings.problem
+    surface = maps.surface_map(problem)
     route = frames.path(result)
-    logistic = run.objective == "logistic_regression_2d"
+    logistic = fitted_model.logistic(problem)
     heading = frames.panel_title(result)
     return RegressionView(
         maps.panel(surface, route, maps.escapes(result, surface.box), heading, charts.eta_color(0),
                    step=result.iterations, description=charts.describe_panel(result, heading, "describe.map")),
-        fitted_model.chart(fitted_model.data(run.objective), fitted_model.fits(result, route), result.iterations,
+        fitted_model.chart(fitted_model.data(problem), fitted_model.fits(result, route), result.iterations,
                            logistic, t("describe.regression.logistic" if logistic else "describe.regression.linear",
-                                       w=number(result.theta[0]), b=number(result.theta[1]),
-                                       updates=updates(result.iterations))),
+                                       w=number(result.theta[0]), b=number(result.theta[1]), n=problem.n_examples,
+                                       updates=updates(result.iterations)), fitted_model.x_title(problem)),
         result.iterations, t("map.regression.caption"))
 
 

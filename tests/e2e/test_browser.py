@@ -21,6 +21,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
 from markdown_it import MarkdownIt
 
@@ -586,6 +587,84 @@ def test_a_pinned_run_stays_while_a_click_on_a_panel_moves_the_start(server, bro
     finally:
         page.close()
         context.close()
+
+
+DATA_FILE = b"hours,score\n0,1\n1,3\n2,5.5\n3,6.9\n4,9.2\n"  # five rows: least squares gives w = 2.03, b = 1.08
+HOSTILE_FILE = b"x,y\n1,2\n2,=IMPORTDATA(\"x\")\n"
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_your_own_rows_are_uploaded_edited_refused_and_standardised(server, browser, console, shots, lang, size):
+    """Your data: a CSV uploaded (the run goes to numpy's least squares, the link carries the rows), a hostile file
+    refused with its row named and nothing kept, a cell of the table edited (the run and the link follow), x
+    standardised (κ = 1 said); in English and Chinese, on a laptop and a phone (the sidebar opened as a thumb opens
+    it)."""
+    context = context_at(browser, console, 1280 if size == "laptop" else 390)
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    suffix = ("" if lang == "en" else "-" + lang) + ("" if size == "laptop" else "-phone")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    try:
+        with speaking(lang):
+            page.goto(server["url"] + f"/?objective=data_linear&lang={lang}", wait_until="commit",
+                      timeout=FIRST_LOAD_WAIT * 1000)
+            settle(page, complete, "the sample rows", FIRST_LOAD_WAIT)
+            if size == "phone":
+                page.get_by_test_id("stExpandSidebarButton").click()
+            sidebar.locator('input[type="file"]').set_input_files(
+                files=[{"name": "scores.csv", "mimeType": "text/csv", "buffer": DATA_FILE}])
+            settle(page, lambda snap: complete(snap) and "data" in query_of(page), "the uploaded rows")
+            assert query_of(page)["data"] == ["0,1;1,3;2,5.5;3,6.9;4,9.2"]
+            assert any("scores.csv" in text for text in alerts(page, "Success"))
+            x, y = np.array([0, 1, 2, 3, 4.0]), np.array([1, 3, 5.5, 6.9, 9.2])
+            (w, b), *_ = np.linalg.lstsq(np.column_stack([x, np.ones(5)]), y, rcond=None)
+            shown = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+            assert [float(part) for part in shown.strip("()").split(",")] == pytest.approx([w, b], abs=2e-3)
+            screenshot(page, shots, f"17-your-data{suffix}.png")
+
+            sidebar.locator('input[type="file"]').set_input_files(
+                files=[{"name": "sheet.csv", "mimeType": "text/csv", "buffer": HOSTILE_FILE}])
+            settle(page, lambda snap: complete(snap) and any("sheet.csv" in text for text in alerts(page, "Error")),
+                   "the refused file")
+            [said] = [text for text in alerts(page, "Error") if "sheet.csv" in text]
+            assert '=IMPORTDATA("x")' in said and ("row 3" in said if lang == "en" else "第 3 行" in said)
+            assert query_of(page)["data"] == ["0,1;1,3;2,5.5;3,6.9;4,9.2"]  # nothing of it kept
+
+            grid = sidebar.locator('[data-testid="stDataFrame"]').first
+            grid.scroll_into_view_if_needed()
+            box = grid.bounding_box()
+            page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 + 17)  # the first row's y
+            editor = page.locator(".gdg-input")  # the grid's number editor, over the cell
+            editor.fill("2")
+            editor.press("Enter")
+            settle(page, lambda snap: complete(snap) and query_of(page).get("data") == ["0,2;1,3;2,5.5;3,6.9;4,9.2"],
+                   "the edited row")
+
+            choose(page, sidebar.get_by_role("combobox", name=t("label.features")), t("features.standardized.title"))
+            settle(page, lambda snap: complete(snap) and query_of(page).get("features") == ["standardized"],
+                   "standardised x")
+            kappa = t("data.kappa", kappa="1").split("1")[0]
+            assert any(kappa + "1" in text for text in sidebar.locator(
+                '[data-testid="stCaptionContainer"]').all_inner_texts())
+            assert page.evaluate(LAYOUT) == {"sideways": 0, "spilled": []}
+            screenshot(page, shots, f"17-your-data-standardised{suffix}.png")
+    finally:
+        page.close()
+        context.close()
+
+
+def choose(page, combobox, option: str) -> None:
+    """Pick an option of a select box; its list opens on a click (a second one if the first only took the focus
+    back from another widget, as from the data grid's editor)."""
+    for _ in range(3):
+        combobox.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            return
+        except PlaywrightError:
+            continue
+    raise AssertionError(f"the option {option!r} never showed")
 
 
 # Counts the script runs that start from now on (a tick of a playing fragment is one).
