@@ -8,7 +8,6 @@ from dataclasses import fields, is_dataclass, replace
 from functools import partial, wraps
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
@@ -49,6 +48,7 @@ from gd.lab.controls import (
     refusal,
     spec_of,
     start_of,
+    table_text,
     text_key,
     title,
     views_of,
@@ -375,8 +375,7 @@ def data_ui(objective: str) -> str:
             width="stretch", alt=name,
             column_config={"x": st.column_config.NumberColumn("x", format="%g"),
                            "y": st.column_config.NumberColumn("y", format="%g", help=t(f"data.target.{model}"))})
-    edited = "\n".join(",".join(number_text(value) for value in row if not pd.isna(value))
-                        for row in table[["x", "y"]].itertuples(index=False))
+    edited = table_text(table)
     try:
         read = problem_of(objective, edited).text
     except ParameterError as error:
@@ -384,7 +383,7 @@ def data_ui(objective: str) -> str:
     else:
         apply(state.rows_edited(read, rows))
         st.session_state[key] = st.session_state[f"{key}.edited"] = rows = read
-    st.file_uploader(t("label.upload"), type=["csv", "txt"], key=f"{key}.upload", on_change=uploaded,
+    st.file_uploader(t("label.upload", **limits), type=["csv", "txt"], key=f"{key}.upload", on_change=uploaded,
                      args=(objective,), help=t("help.upload", **limits))
     file, outcome = st.session_state.get(f"{key}.outcome", (None, None))
     if isinstance(outcome, ParameterError):  # said while that file is in the uploader
@@ -423,17 +422,10 @@ def uploaded(objective: str) -> None:
 
 
 def data_summary(objective: str, rows: str, features: str) -> None:
-    """What the rows make of J: how many, its curvature L and the η below which descent is stable, and κ where J is
-    a quadratic (its Hessian is the same everywhere)."""
-    problem = problem_of(objective, rows, features)
-    said = t("data.read", rows=problem.n_examples, smoothness=number(problem.smoothness, 4),
-             limit=number(2 / problem.smoothness, 4))
-    if problem.quadratic:
-        eigenvalues = np.linalg.eigvalsh(problem.hessian(np.zeros((1, 2)))[0])
-        said += t("data.kappa", kappa=number(eigenvalues[-1] / eigenvalues[0], 4))
-    st.caption(said)
-    st.download_button(t("data.download"), "x,y\n" + rows.replace(";", "\n") + "\n", file_name=f"{objective}.csv",
-                       mime="text/csv", key=f"{text_key(objective)}.download")
+    """What the rows make of J, under the table, and the rows as a CSV file (a link cannot carry every data set)."""
+    st.caption(views.data_said(objective, rows, features))
+    st.download_button(t("data.download"), data.csv_text(rows), file_name=f"{objective}.csv", mime="text/csv",
+                       key=f"{text_key(objective)}.download")
 
 
 def start_ui(objective: str, function: str = ""):

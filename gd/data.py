@@ -31,14 +31,12 @@ _SEPARATOR = re.compile(r"[,\t ]+|，")  # a Chinese comma separates too
 @dataclass(frozen=True, eq=False)
 class DataObjective(Objective):
     """A regression on the learner's rows: beyond Objective's fields, the rows as read (text: data_text's form), the
-    model, whether x is standardised, the inputs x as the model sees them (standardised or not), the targets y (the
-    labels 0 or 1 for the logistic model), and the raw x's mean and standard deviation."""
+    model, whether x is standardised (the inputs its compiled data hold are then (x − centre) / scale), and the raw
+    x's mean and standard deviation."""
 
     text: str = ""
     model: str = "linear"
     standardized: bool = False
-    x: np.ndarray | None = None
-    y: np.ndarray | None = None
     centre: float = 0.0
     scale: float = 1.0
 
@@ -47,13 +45,13 @@ def decode(raw: bytes) -> str:
     """An uploaded file's text: UTF-8 (a byte-order mark allowed), at most MAX_BYTES; refused ("too_long", "binary")
     otherwise, before anything is read."""
     if len(raw) > MAX_BYTES:
-        raise ParameterError("data", ACCEPTED, f"{len(raw):,} bytes", reason="too_long", token=f"{len(raw):,}")
+        raise _refused("too_long", f"{len(raw):,}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ParameterError("data", ACCEPTED, "binary", reason="binary") from None
+        raise _refused("binary") from None
     if "\x00" in text:
-        raise ParameterError("data", ACCEPTED, "binary", reason="binary")
+        raise _refused("binary")
     return text
 
 
@@ -96,6 +94,11 @@ def _table(text: str) -> tuple[np.ndarray, list[int]]:
 def data_text(x, y) -> str:
     """Rows as one line, "x,y;x,y;…", each number in its shortest exact form: a link's value, and the cache's key."""
     return ";".join(f"{number_text(float(a))},{number_text(float(b))}" for a, b in zip(x, y, strict=True))
+
+
+def csv_text(text: str) -> str:
+    """Rows in data_text's form as a CSV file, with its header: "x,y", then a row per line."""
+    return "x,y\n" + "".join(f"{row}\n" for row in text.split(";"))
 
 
 def parse_data(text: str, model: str, standardized: bool = False) -> DataObjective:
@@ -143,5 +146,4 @@ def _objective(text: str, model: str, standardized: bool) -> DataObjective:
     inputs = (x - centre) / scale if standardized else x
     fitted = (linear_regression if model == "linear" else logistic_regression)(inputs, y, name=f"data_{model}")
     return DataObjective(**{field.name: getattr(fitted, field.name) for field in fields(Objective)},
-                         text=data_text(x, y), model=model, standardized=standardized, x=inputs, y=y, centre=centre,
-                         scale=scale)
+                         text=data_text(x, y), model=model, standardized=standardized, centre=centre, scale=scale)

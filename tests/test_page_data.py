@@ -100,15 +100,15 @@ def test_standardising_x_gives_kappa_one_and_a_fitted_chart_in_z():
     assert not scaled.exception and not scaled.error
     assert "κ = 1:" in " ".join(plain(caption.value) for caption in scaled.sidebar.caption)
     assert "κ = 107.2" in " ".join(plain(caption.value) for caption in raw.sidebar.caption)
-    problem = parse_data(SAMPLES["data_linear"], "linear", standardized=True)
     run = Run(objective="data_linear", features="standardized", theta0=(0.0, 0.0), view="regression",
               **surface_defaults("data_linear"))
     fit = views.regression(run).fit
     [points] = [values for values in fit["datasets"].values() if set(values[0]) == {"x", "y"}]
-    assert [point["x"] for point in points] == problem.x.tolist()  # the rows, standardised
-    assert [point["y"] for point in points] == problem.y.tolist()
+    raw_x, raw_y = data.read_rows(SAMPLES["data_linear"])
+    z = (raw_x - statistics.fmean(raw_x)) / statistics.pstdev(raw_x)
+    assert [point["x"] for point in points] == pytest.approx(z.tolist(), rel=1e-14)  # the rows, standardised
+    assert [point["y"] for point in points] == raw_y.tolist()
     axis = fit["layer"][0]["encoding"]["x"]["title"]
-    raw_x, _ = data.read_rows(SAMPLES["data_linear"])
     assert axis == f"(x − {number(statistics.fmean(raw_x), 4)}) / {number(statistics.pstdev(raw_x), 4)}"
 
 

@@ -189,7 +189,7 @@ def test_a_nearly_separable_data_set_still_finds_its_far_minimum():
 def test_standardised_x_has_mean_0_and_deviation_1_and_the_same_fitted_line():
     raw, scaled = parse_data(ROWS, "linear"), parse_data(ROWS, "linear", standardized=True)
     mean, deviation = statistics.fmean(X), statistics.pstdev(X)
-    assert scaled.x.tolist() == pytest.approx([(x - mean) / deviation for x in X], rel=1e-14)
+    assert scaled.compiled[1][0].tolist() == pytest.approx([(x - mean) / deviation for x in X], rel=1e-14)
     assert (scaled.centre, scaled.scale) == pytest.approx((mean, deviation), rel=1e-14)
     (w, b), (ws, bs) = raw.points[0], scaled.points[0]
     assert (ws, bs) == pytest.approx((w * deviation, b + w * mean), rel=1e-12)  # the same line, in z
@@ -367,3 +367,25 @@ def test_a_step_where_the_hessian_is_singular_is_drawn_without_a_newton_ghost():
     assert (rows[0]["newton_x"], rows[0]["newton_y"]) == (rows[0]["x"], rows[0]["y"])
     ghost = [layer for layer in spec["layer"] if layer["mark"].get("color") == charts.NEWTON_COLOR]
     assert len(ghost) == 2 and all({"filter": "datum.newton"} in layer["transform"] for layer in ghost)  # not drawn
+
+
+def test_the_tables_rows_are_read_as_typed_and_an_empty_cell_refuses_its_row():
+    import pandas as pd
+
+    from gd.lab.controls import table_text
+
+    table = pd.DataFrame({"x": [0.1 + 0.2, 2.0, None, None], "y": [1e-05, None, None, 4.0]})
+    text = table_text(table)
+    assert text == "0.30000000000000004,1e-05\n2\n\n4"
+    error = refused(text)
+    assert (error.reason, error.row) == ("columns", 2)  # the table's second row; the empty third is skipped
+    assert data.read_rows(table_text(table.iloc[:1]) + "\n" + table_text(pd.DataFrame({"x": [3], "y": [5]})))[0] \
+        .tolist() == [0.30000000000000004, 3.0]
+
+
+def test_the_rows_download_as_a_csv_that_reads_back_exactly():
+    text = parse_data(ROWS, "linear").text
+    csv = data.csv_text(text)
+    assert csv.splitlines()[0] == "x,y" and len(csv.splitlines()) == 8 and csv.endswith("\n")
+    x, y = data.read_rows(csv)
+    assert x.tolist() == X and y.tolist() == Y

@@ -4,6 +4,7 @@ Every range here is the engine's (gd.params) narrowed for a small shared server;
 engine's unless the control exists only in the lab. Pure Python, no Streamlit, so tests reach it.
 """
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -157,8 +158,9 @@ SURFACE_LIMITS = {"logistic_regression_2d": 4_000}  # its theory view at 10,000 
 def surface_defaults(objective: str, function: str = "") -> dict:
     """What a surface starts with where the curves' defaults would only diverge (η = 0.1 on Rosenbrock): η is
     plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it, and the iteration limit at which
-    every view it has fits the cap at these defaults; nothing for a curve, nor for a typed function (no race was run
-    on it: the curves' η, changed by the learner where they diverge)."""
+    every view it has fits the cap at these defaults (on a learner's rows η is about 1/L of them instead: no race was
+    run on them); nothing for a curve, nor for a typed function (no race was run on it: the curves' η, changed by the
+    learner where they diverge)."""
     if objective == CUSTOM or problem_of(objective, function).dim == 1:
         return {}
     eta = _one_over_l(objective, function) if objective in DATA else RACE_ETAS[objective]["gd"]
@@ -166,9 +168,10 @@ def surface_defaults(objective: str, function: str = "") -> dict:
             "max_iter": SURFACE_LIMITS.get(LIKE.get(objective, objective), NUMBERS["max_iter"].default)}
 
 
-def _one_over_l(objective: str, function: str, features: str = "raw") -> float:
-    """1/L of the learner's data to one significant digit: the η that theory says is safe (below 2/L) and fast."""
-    return float(f"{1 / problem_of(objective, function, features).smoothness:.1g}")
+def _one_over_l(objective: str, function: str) -> float:
+    """1/L of the learner's rows (x as given) to one significant digit: the η that theory says is safe (below 2/L)
+    and fast."""
+    return float(f"{1 / problem_of(objective, function).smoothness:.1g}")
 
 
 def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = (), function: str = "",
@@ -253,6 +256,14 @@ def data_accepted() -> str:
 def data_reason(error: ParameterError) -> str:
     """Why a data set was refused (gd.data's reason), naming the row and the text refused, in the page's language."""
     return t(f"data.reason.{error.reason}", token=visible(error.token or ""), row=error.row, **data_limits())
+
+
+def table_text(table) -> str:
+    """The rows of the data table (a frame with columns x and y, as the page's editor gives it) as gd.data reads
+    them: a row per line, each cell written exactly; an empty cell is left out (so its row is refused for having one
+    value), a row with none is skipped."""
+    return "\n".join(",".join(number_text(value) for value in row if not math.isnan(value))
+                     for row in table[["x", "y"]].astype(float).itertuples(index=False))
 
 
 def format_etas(etas) -> str:

@@ -230,6 +230,16 @@ def pin_sentence(result, name: str) -> str:
              theta=number(result.theta), loss=number(result.loss))
 
 
+def data_said(objective: str, rows: str, features: str) -> str:
+    """What a learner's rows make of J, said under their table: how many, the curvature L and the η below which
+    descent is stable, and for the linear model (a quadratic, so exactly) the condition number κ."""
+    problem = problem_of(objective, rows, features)
+    said = t("data.read", rows=problem.n_examples, smoothness=number(problem.smoothness, 4),
+             limit=number(2 / problem.smoothness, 4))
+    basis = theory.eigenbasis(gd.Settings(problem))
+    return said + t("data.kappa", kappa=number(basis.condition, 4)) if basis.exact else said
+
+
 def download_name(run: Run) -> str:
     """The CSV's file name, saying what it holds: "quadratic_points_eta_0.01_0.1_0.9_1_1.1.csv" (a typed function is
     "your-function"); in ASCII, whatever the page's language, as a file system and a script expect."""

@@ -960,7 +960,8 @@ RUN_AXE = """async () => {
     rule: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
 }"""
 AXE_PAGES = [("quadratic", "variant=sgd&max_iter=2000"), ("ravine", "objective=ravine"),
-             ("logistic_regression_2d", "objective=logistic_regression_2d"), ("double_well", "objective=double_well")]
+             ("logistic_regression_2d", "objective=logistic_regression_2d"), ("double_well", "objective=double_well"),
+             ("data_linear", "objective=data_linear")]  # and the rows' table, in the sidebar
 
 
 def axe_ready() -> Path:
@@ -975,8 +976,9 @@ def axe_ready() -> Path:
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_no_view_has_a_serious_accessibility_violation(server, browser, console, shots, lang, width):
-    """axe-core on every view of a curve and of the surfaces, in both languages, on a laptop and a phone: no serious
-    or critical violation, and every chart has an accessible name in the page's language."""
+    """axe-core on every view of a curve, of the surfaces and of a learner's rows (their table in the sidebar too), in
+    both languages, on a laptop and a phone: no serious or critical violation, and every chart has an accessible name
+    in the page's language."""
     from gd.lab.controls import views_of
 
     axe = axe_ready()
