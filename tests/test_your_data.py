@@ -334,10 +334,11 @@ def test_each_objective_keeps_its_own_rows_across_a_change_of_objective():
 
 
 def test_the_cap_prices_rows_by_their_number_and_never_below_the_built_in():
-    few = run_on("data_linear", parse_data(ROWS, "linear").text)
+    same = {"eta": 0.1, "etas": (0.01, 0.1, 1.0)}  # the same runs on each: only the rows differ
+    few = run_on("data_linear", parse_data(ROWS, "linear").text, **same)
     many_text = parse_data("\n".join(f"{i},{i % 7}" for i in range(data.MAX_ROWS)), "linear").text
-    many = run_on("data_linear", many_text)
-    built_in = run_on("linear_regression_2d", "")
+    many = run_on("data_linear", many_text, **same)
+    built_in = run_on("linear_regression_2d", "", **same)
     for reference in (False, True):
         seconds = {name: budget.cost(case, budget.page_calls(case), reference=reference)[0]
                    for name, case in (("few", few), ("many", many), ("built_in", built_in))}

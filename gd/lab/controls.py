@@ -157,21 +157,23 @@ SURFACE_LIMITS = {"logistic_regression_2d": 4_000}  # its theory view at 10,000 
 
 def surface_defaults(objective: str, function: str = "") -> dict:
     """What a surface starts with where the curves' defaults would only diverge (η = 0.1 on Rosenbrock): η is
-    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it, and the iteration limit at which
-    every view it has fits the cap at these defaults (on a learner's rows η is about 1/L of them instead: no race was
-    run on them); nothing for a curve, nor for a typed function (no race was run on it: the curves' η, changed by the
-    learner where they diverge)."""
+    plain descent's η in the race (RACE_ETAS), the compared η SPREAD around it (those the page takes), and the
+    iteration limit at which every view it has fits the cap at these defaults (on a learner's rows η is about 1/L of
+    them instead: no race was run on them); nothing for a curve, nor for a typed function (no race was run on it: the
+    curves' η, changed by the learner where they diverge)."""
     if objective == CUSTOM or problem_of(objective, function).dim == 1:
         return {}
     eta = _one_over_l(objective, function) if objective in DATA else RACE_ETAS[objective]["gd"]
-    return {"eta": eta, "etas": tuple(round(eta * factor, 12) for factor in SPREAD),
+    spec = NUMBERS["eta"]
+    return {"eta": eta, "etas": tuple(spread for factor in SPREAD if spec.low <= (spread := round(eta * factor, 12))),
             "max_iter": SURFACE_LIMITS.get(LIKE.get(objective, objective), NUMBERS["max_iter"].default)}
 
 
 def _one_over_l(objective: str, function: str) -> float:
     """1/L of the learner's rows (x as given) to one significant digit: the η that theory says is safe (below 2/L)
-    and fast."""
-    return float(f"{1 / problem_of(objective, function).smoothness:.1g}")
+    and fast; the page's smallest η where that is smaller (x across ±1,000: no η the page takes is stable there, and
+    the sidebar says so)."""
+    return max(float(f"{1 / problem_of(objective, function).smoothness:.1g}"), NUMBERS["eta"].low)
 
 
 def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = (), function: str = "",

@@ -236,6 +236,8 @@ def data_said(objective: str, rows: str, features: str) -> str:
     problem = problem_of(objective, rows, features)
     said = t("data.read", rows=problem.n_examples, smoothness=number(problem.smoothness, 4),
              limit=number(2 / problem.smoothness, 4))
+    if 2 / problem.smoothness < NUMBERS["eta"].low:  # raw x across hundreds: scaling is the way out
+        said += t("data.too_steep", low=number(NUMBERS["eta"].low))
     basis = theory.eigenbasis(gd.Settings(problem))
     return said + t("data.kappa", kappa=number(basis.condition, 4)) if basis.exact else said
 
