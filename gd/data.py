@@ -8,14 +8,13 @@ say in its own language, as gd.typed's are. Both models need data with a finite 
 and for the logistic regression labels 0 and 1 whose classes overlap (separable classes have none: w grows forever).
 """
 
-import functools
 import re
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from gd.objectives import Objective
-from gd.params import ParameterError, number_text, read_number
+from gd.params import ParameterError, number_text, read_number, remembered
 from gd.surfaces import linear_regression, logistic_regression
 
 MODELS = ("linear", "logistic")  # J: the mean squared error of w·x + b, or the cross-entropy of σ(w·x + b)
@@ -109,10 +108,7 @@ def parse_data(text: str, model: str, standardized: bool = False) -> DataObjecti
     if not isinstance(text, str) or len(text) > MAX_BYTES:  # before the cache, which keeps texts of a bounded size
         raise _refused("too_long" if isinstance(text, str) else "binary",
                        f"{len(text.encode('utf-8')):,}" if isinstance(text, str) else "")
-    read = _read(text, model, bool(standardized))
-    if isinstance(read, ParameterError):  # a new error equal to the first, so tracebacks never pile up on one
-        raise _refused(read.reason, read.value, read.row)
-    return read
+    return _read(text, model, bool(standardized))
 
 
 def forget() -> None:
@@ -120,12 +116,9 @@ def forget() -> None:
     _read.cache_clear()
 
 
-@functools.lru_cache(maxsize=32)
-def _read(text: str, model: str, standardized: bool) -> DataObjective | ParameterError:
-    try:
-        return _objective(text, model, standardized)
-    except ParameterError as error:
-        return error
+@remembered(maxsize=32)
+def _read(text: str, model: str, standardized: bool) -> DataObjective:
+    return _objective(text, model, standardized)
 
 
 def _objective(text: str, model: str, standardized: bool) -> DataObjective:

@@ -5,6 +5,7 @@ the parameter and says what it accepts. The lab narrows these ranges for its pub
 (`Hyperparameter.narrowed`), never widens them, and takes its defaults from here.
 """
 
+import copy
 import functools
 import math
 import re
@@ -85,6 +86,31 @@ class Hyperparameter:
                 self.check(value)  # a narrowed range stays inside the engine's
         narrower.check(narrower.default)
         return narrower
+
+
+def remembered(maxsize: int):
+    """A reading cached on its arguments, refusals too (gd.typed's formulas, gd.data's rows): a refused text is kept as
+    its ParameterError and raised again as a new error equal to it, so tracebacks never pile up on one object. The
+    reading keeps functools.lru_cache's cache_info and cache_clear."""
+    def decorate(read):
+        @functools.lru_cache(maxsize=maxsize)
+        def kept(*arguments):
+            try:
+                return read(*arguments)
+            except ParameterError as error:
+                return error
+
+        @functools.wraps(read)
+        def reading(*arguments):
+            found = kept(*arguments)
+            if isinstance(found, ParameterError):
+                raise copy.copy(found)  # __reduce__ below: the same name, message, reason, token and row
+            return found
+
+        reading.cache_info, reading.cache_clear = kept.cache_info, kept.cache_clear
+        return reading
+
+    return decorate
 
 
 def number_text(value: float) -> str:

@@ -40,7 +40,6 @@ not all zero: a quadratic written otherwise may be called not quadratic, never t
 """
 
 import ast
-import functools
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -50,7 +49,7 @@ import numpy as np
 from gd import formula
 from gd.formula import ConstantError, Formula, Graph, differentiate
 from gd.objectives import DATA_SEED, Objective, _antithetic
-from gd.params import PLAIN_NUMBER, ParameterError, as_finite
+from gd.params import PLAIN_NUMBER, ParameterError, as_finite, remembered
 
 MAX_LENGTH = 200  # characters of text
 MAX_NODES = 150  # nodes of Python's tree of the text (operators and contexts count too)
@@ -327,10 +326,7 @@ def parse_objective(text: str, plot_range=PLOT_RANGE) -> TypedObjective:
     low, high = as_finite("plot_range", low), as_finite("plot_range", high)
     if not low < high:
         raise ParameterError("plot_range", "two finite numbers low < high", plot_range)
-    read = _read(screened, low, high)
-    if isinstance(read, ParameterError):  # a new error equal to the first, so tracebacks never pile up on one
-        raise ParameterError(read.name, read.accepted, read.value, str(read), reason=read.reason, token=read.token)
-    return read
+    return _read(screened, low, high)
 
 
 def forget() -> None:
@@ -338,12 +334,9 @@ def forget() -> None:
     _read.cache_clear()
 
 
-@functools.lru_cache(maxsize=128)
-def _read(text: str, low: float, high: float) -> TypedObjective | ParameterError:
-    try:
-        return _parse(text, low, high)
-    except ParameterError as error:
-        return error
+@remembered(maxsize=128)
+def _read(text: str, low: float, high: float) -> TypedObjective:
+    return _parse(text, low, high)
 
 
 def _parse(text: str, low: float, high: float) -> TypedObjective:

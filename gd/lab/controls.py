@@ -147,7 +147,7 @@ def text_key(objective: str) -> str:
 def target(run) -> str | Objective:
     """What the engine is given for run: the registry's name of a built-in objective, the typed or the learner's
     Objective itself."""
-    return problem_of(run.objective, run.function, run.features) if run.objective in (CUSTOM, *DATA) else run.objective
+    return run.problem() if run.objective in (CUSTOM, *DATA) else run.objective
 
 
 SURFACE_OWN = ("eta", "etas", "max_iter")  # what a surface brings of its own (surface_defaults)
@@ -390,6 +390,10 @@ class Run:
         return {"theta0": self.theta0, "epsilon": self.epsilon, "variant": self.variant,
                 "batch_size": self.batch_size, "seed": self.seed, "optimizer": build(OPTIMIZERS, self.optimizer),
                 "schedule": build(SCHEDULES, self.schedule), "stop": self.stop, "max_iter": self.max_iter}
+
+    def problem(self) -> Objective:
+        """The Objective this run minimises (problem_of its objective, text and features)."""
+        return problem_of(self.objective, self.function, self.features)
 
     def for_view(self, name: str) -> "Run":
         """The same run with every field view `name` does not read at its default: the view's cache key."""

@@ -257,7 +257,7 @@ class Formula:
 
 def formulas(run: Run) -> tuple[Formula, ...]:
     """The objective, update rule, schedule and stopping rule of this run, each with its caption."""
-    return (Formula(t("formula.objective"), problem_of(run.objective, run.function, run.features).latex),
+    return (Formula(t("formula.objective"), run.problem().latex),
             Formula(t("formula.optimizer", title=title("optimizer", run.optimizer)),
                     gd.OPTIMIZERS[run.optimizer].latex),
             Formula(t("formula.schedule", title=title("schedule", run.schedule)), gd.SCHEDULES[run.schedule].latex),
@@ -483,7 +483,7 @@ def basin_label(problem, outcome: str) -> str:
 def basins(run: Run) -> BasinsView:
     """gd.starts from every cell of a grid across the plot (BASIN_CELLS), for each compared η, each run at most
     basin_updates long, with the sidebar's other settings."""
-    problem = problem_of(run.objective, run.function, run.features)
+    problem = run.problem()
     cells = BASIN_CELLS[problem.dim]
     starts = frames.grid_of_starts(problem, cells)
     keywords = {**run.keywords(), "max_iter": run.basin_updates, "theta0": START}  # every lane has its own start
@@ -572,7 +572,7 @@ def step_through(run: Run, shown: Headline) -> StepThrough:
     """θ_k on the curve with its tangent and the step to θ_(k+1), for each of the headline's first updates, each in
     its window (frames.windows): where a run leaves the plot the axes widen to follow it, where a step is small next
     to the plot they zoom in on it, with the curve drawn to match."""
-    problem = problem_of(run.objective, run.function, run.features)
+    problem = run.problem()
     if problem.dim > 1:
         return _step_through_map(run)
     updates = frames.steps(shown.history, shown.losses, problem)
