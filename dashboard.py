@@ -15,7 +15,7 @@ from streamlit.runtime import Runtime
 
 import gd
 from gd import data, theory, typed
-from gd.lab import budget, frames, heavy, maps, state, views
+from gd.lab import budget, figures, frames, heavy, maps, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.charts import START
 from gd.lab.controls import (
@@ -628,6 +628,7 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     st.download_button(t("download.csv"), data=view.csv, file_name=view.download_name, mime="text/csv",
                        help=view.download_help, on_click="ignore")
+    figures_ui(run, view, more={"schedule": (shown.schedule_title, shown.schedule)} if shown.schedule else None)
     return run
 
 
@@ -686,6 +687,7 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
         st.info(view.sweep_none)
     for chart in view.sweeps:
         st.vega_lite_chart(chart, width="stretch")
+    figures_ui(run, view)
     formulas_ui(view.formulas)
     return run
 
@@ -706,6 +708,7 @@ def range_ui(run: Run, shown: views.Headline) -> Run:
             if eta is not None:
                 st.button(t(f"range.use.{kind}", eta=number_text(eta)), key=f"range_{kind}", on_click=put,
                           args=("eta", eta), help=t("range.use.help"))
+    figures_ui(run, view)
     return run
 
 
@@ -723,6 +726,7 @@ def basins_ui(run: Run, shown: views.Headline) -> Run:
         panels_ui(view.charts)
         for sentence in view.sentences:
             st.markdown(escaped(sentence))
+        figures_ui(run, view)
     return run
 
 
@@ -736,6 +740,7 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     panels_ui(view.panels)
     for name, explanation in view.explanations:
         st.markdown(markdown("stopping.line", rule=f"**{escaped(name)}**", sentence=escaped(explanation)))
+    figures_ui(run, view)
     return run
 
 
@@ -790,8 +795,10 @@ def geometry_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(t("geometry.caption", steps=steps.updates))
 
     def draw(update: int) -> None:
-        st.vega_lite_chart(steps.at(update - 1), width="stretch")
+        chart = steps.at(update - 1)
+        st.vega_lite_chart(chart, width="stretch")
         st.markdown(escaped(steps.sentences[update - 1]))
+        figures_ui(run, steps, shown=chart, update=update)
 
     play_ui("step", list(range(1, steps.updates + 1)), draw, t("help.step", steps=steps.updates))
     return run
@@ -817,6 +824,7 @@ def inside_ui(run: Run, shown: views.Headline) -> Run:
         st.vega_lite_chart(view.steps, width="stretch")
     for sentence in view.sentences:
         st.markdown(escaped(sentence))
+    figures_ui(run, view)
     return run
 
 
@@ -836,7 +844,7 @@ def race_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    pair_ui("race_step", view, [3, 2])
+    pair_ui(run, "race_step", view, [3, 2])
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     return run
 
@@ -848,6 +856,7 @@ def momentum_ui(run: Run, shown: views.Headline) -> Run:
     st.caption(view.caption)
     st.vega_lite_chart(view.chart, width="stretch")
     st.markdown(escaped(view.sentence))
+    figures_ui(run, view)
     return run
 
 
@@ -856,18 +865,20 @@ def regression_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    pair_ui("regression_step", view, [1, 1])
+    pair_ui(run, "regression_step", view, [1, 1])
     return run
 
 
-def pair_ui(key: str, view, widths: list[int]) -> None:
+def pair_ui(run: Run, key: str, view, widths: list[int]) -> None:
     """A stepped view's two charts side by side (stacked on a phone) with its slider and Play, opening at the last
     update, so the whole run is seen first."""
     steps = [int(k) for k in frames.thin(view.updates + 1)]
 
     def draw(k: int) -> None:
-        for column, chart in zip(st.columns(widths), view.at(k), strict=True):
+        shown = view.at(k)
+        for column, chart in zip(st.columns(widths), shown, strict=True):
             column.vega_lite_chart(chart, width="stretch")
+        figures_ui(run, view, shown=shown, update=k)
 
     play_ui(key, steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
 
@@ -938,6 +949,7 @@ def noise_ui(run: Run, shown: views.Headline) -> Run:
     st.vega_lite_chart(view.band, width="stretch")
     st.markdown(escaped(view.spread_sentence))
     st.vega_lite_chart(view.spread, width="stretch")
+    figures_ui(run, view)
     return run
 
 
@@ -977,6 +989,33 @@ def formulas_ui(formulas) -> None:
             for formula in formulas:
                 st.markdown(formula.caption)
                 st.latex(formula.latex)
+
+
+def figures_ui(run: Run, view, shown=None, more=None, update: int | None = None) -> None:
+    """The view's charts as files for a slide, in a folded section (built only while open): a chart, SVG or PNG and
+    a PNG's scale, drawn when the button is pressed (figures.saved, in the heavy worker), not on every change.
+    shown, update: a stepped view's charts at the update the slider shows, and that update."""
+    section = folded(t("figure.title"), f"figures_{run.view}")
+    if not section.open:
+        return
+    with section:
+        listed = figures.of(view, run.objective, run.view, shown, more)
+        key = f"figure_{run.view}"
+        if st.session_state.get(key, 0) >= len(listed):  # fewer charts than when one was chosen: the first
+            st.session_state[key] = 0
+        chosen = listed[st.selectbox(t("figure.label"), range(len(listed)), key=key,
+                                     format_func=lambda index: listed[index].name)]
+        st.session_state.setdefault("figure_format", "svg")
+        st.session_state.setdefault("figure_scale", 2)
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            file_format = st.segmented_control(t("figure.format"), list(figures.FORMATS), key="figure_format",
+                                               format_func=str.upper) or "svg"
+            scale = st.segmented_control(t("figure.scale"), figures.SCALES, key="figure_scale",
+                                         format_func=lambda times: f"{times}×", disabled=file_format != "png") or 2
+        name = figures.file_name(chosen, file_format, scale)
+        st.download_button(t("figure.download", file=name), file_name=name, mime=figures.FORMATS[file_format],
+                           data=partial(figures.saved, chosen, figures.subtitle(run, update), file_format, scale),
+                           help=t("figure.help", width=chosen.width), on_click="ignore", key=f"{key}_download")
 
 
 def folded(label: str, key: str):

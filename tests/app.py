@@ -7,6 +7,7 @@ here, and many times that on a machine whose cores are busy with other work; onl
 
 import ast
 import json
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -87,3 +88,15 @@ def seen(markdown: str) -> str:
     """The text a reader sees of a line of the page's Markdown, rendered as CommonMark renders it."""
     return "".join(token.content for block in MarkdownIt("commonmark").parse(markdown) if block.children
                    for token in block.children)
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_lines(svg: bytes) -> list[str]:
+    """The words an SVG file draws, one per line (a text element, or each of its tspans), as a reader sees them."""
+    lines = []
+    for element in ElementTree.fromstring(svg).iter(f"{SVG}text"):
+        spans = element.findall(f"{SVG}tspan")
+        lines += ["".join(span.itertext()) for span in spans] if spans else ["".join(element.itertext())]
+    return lines

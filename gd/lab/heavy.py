@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import types
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -55,19 +56,27 @@ def _worker() -> ProcessPoolExecutor | None:
         return _pool
 
 
-def build(builder, run, *args, **keywords):
-    """builder(run, *args, **keywords) — a view builder of gd.lab.views — in the worker, or None if it is to be built
-    here (see _worker, or the worker died: a new one starts for the next heavy view)."""
+def call(function, *args, **keywords):
+    """function(*args, **keywords) — a view builder of gd.lab.views, or a figure drawn (gd.lab.figures.drawn) — in
+    the worker, or None if it is to be done here (see _worker, or the worker died: a new one starts for the next)."""
     pool = _worker()
     if pool is None:
         return None
     try:
         with _page_hidden():
-            future = pool.submit(builder, run, *args, **keywords)  # starts the worker if need be
+            future = pool.submit(function, *args, **keywords)  # starts the worker if need be
         return future.result()
     except BrokenProcessPool:
         stop()
         return None
+
+
+def wait_for_worker(poll_seconds: float = 0.1) -> None:
+    """Block while the compiled loop is prepared (a woken server's first seconds), before which no worker starts:
+    for work that must not run in the server's process (it holds the GIL: gd.lab.figures). Returns at once where
+    there will be no worker (disabled, or the compiled loop failed)."""
+    while ENABLED and compiled.preparing():
+        time.sleep(poll_seconds)
 
 
 @contextmanager

@@ -51,7 +51,7 @@ def view(name: str):
         @functools.wraps(builder)
         def build(run: Run, *args, **keywords):
             if budget.heavy(name, run):
-                built = heavy.build(build, run, *args, **keywords)  # in the heavy worker, where it is this function
+                built = heavy.call(build, run, *args, **keywords)  # in the heavy worker, where it is this function
                 if built is not None:
                     return built
             with speaking(run.lang), budget.metered(name, run):

@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
@@ -29,12 +30,12 @@ CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"the browser test drives Debian's Chromium and {CHROMIUM} is missing", allow_module_level=True)
 
-from app import written_title  # noqa: E402
+from app import svg_lines, written_title  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import gd  # noqa: E402
-from gd.lab import frames  # noqa: E402
+from gd.lab import figures, frames  # noqa: E402
 from gd.lab.controls import DEFAULT_ETAS, DEFAULTS, format_etas  # noqa: E402
 from gd.lab.explain import explain  # noqa: E402
 from gd.lab.format import number  # noqa: E402
@@ -314,6 +315,36 @@ def test_csv_download_has_the_points_of_every_run(app):
         app.get_by_role("button", name=t("download.csv")).click()
     assert download.value.suggested_filename == "quadratic_points_eta_0.01_0.1_0.9_1_1.1.csv"  # what it holds
     assert Path(download.value.path()).read_bytes() == frames.csv(frames.points(gd.compare(DEFAULT_ETAS)))
+
+
+def test_a_chart_downloads_as_an_svg_and_a_png_for_slides_in_the_page_language(server, context, shots):
+    """The figures section drawn by the server on the click (the heavy worker, vl-convert): the file the browser
+    saves parses, says the panel's title in Chinese, and a PNG has the scale's pixels."""
+    page, _ = open_page(context, server["url"] + "/?lang=zh", LATER_WAIT)
+    try:
+        with speaking("zh"):
+            page.get_by_text(t("figure.title"), exact=True).click()
+            download = page.get_by_role("button", name="下载 quadratic_compare_panels_1.svg")
+            download.wait_for()
+            screenshot(page, shots, "figures-zh.png")
+            with page.expect_download(timeout=LATER_WAIT * 1000) as saved:
+                download.click()
+            svg = Path(saved.value.path()).read_bytes()
+            words = svg_lines(svg)
+            assert saved.value.suggested_filename == "quadratic_compare_panels_1.svg"
+            assert float(ElementTree.fromstring(svg).get("width")) == figures.NARROW
+            assert {"η = 0.01", "423 次更新", "已收敛"} <= set(words), words  # the panel's title, line by line
+            page.get_by_role("radio", name="PNG", exact=True).click()
+            page.get_by_role("radio", name="3×", exact=True).click()
+            download = page.get_by_role("button", name="下载 quadratic_compare_panels_1@3x.png")
+            download.wait_for()
+            with page.expect_download(timeout=LATER_WAIT * 1000) as saved:
+                download.click()
+            png = Path(saved.value.path()).read_bytes()
+            assert png[:8] == b"\x89PNG\r\n\x1a\n"
+            assert int.from_bytes(png[16:20], "big") == 3 * figures.NARROW  # IHDR's width
+    finally:
+        page.close()
 
 
 def test_typed_values_update_the_page(app, shots):
