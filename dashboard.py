@@ -4,6 +4,7 @@ import ctypes
 import gc
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import fields, is_dataclass, replace
 from functools import partial, wraps
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ from streamlit.runtime import Runtime
 
 import gd
 from gd import data, theory, typed
-from gd.lab import budget, figures, frames, heavy, maps, state, views
+from gd.lab import budget, charts, figures, frames, heavy, maps, state, views
 from gd.lab.budget import WorkCapError
 from gd.lab.charts import START
 from gd.lab.controls import (
@@ -25,10 +26,13 @@ from gd.lab.controls import (
     DEFAULT_FUNCTION,
     DEFAULTS,
     GUESS,
+    HIDEABLE,
     HYPERPARAMETERS,
     IN_VIEW,
+    LOCKABLE,
     MAX_LINK_DATA,
     MAX_TEXT,
+    MODES,
     NUMBERS,
     PRESETS,
     RACE,
@@ -41,6 +45,7 @@ from gd.lab.controls import (
     data_limits,
     fits,
     help_text,
+    hidden_label,
     hyperparameters_of,
     label,
     problem_of,
@@ -54,7 +59,7 @@ from gd.lab.controls import (
     views_of,
 )
 from gd.lab.format import accepted, number, number_text
-from gd.lab.links import fits_link, share, to_url, warning
+from gd.lab.links import exercise_said, fits_link, share, to_url, warning
 from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
 from gd.params import ParameterError
 from gd.typed import MAX_LENGTH
@@ -211,10 +216,11 @@ def follow_address() -> None:
 
 
 def apply(change: state.Change) -> None:
-    """A transition's change to the controls' state (a reset drops every control's state but the language and the
-    open tab, so that each is drawn at its default)."""
+    """A transition's change to the controls' state (a reset drops every control's state but the language, the open
+    tab and the page's modes, which only an address sets, so that each is drawn at its default)."""
     if change.reset:
-        controls = [field.name for field in fields(Run) if field.name not in ("hyperparameters", "view", "lang")]
+        kept = ("hyperparameters", "view", "lang", *MODES)
+        controls = [field.name for field in fields(Run) if field.name not in kept]
         for key in [*controls, *HYPERPARAMETERS, *MIRRORS.values(), "good", *map(text_key, DATA)]:
             st.session_state.pop(key, None)
     for key in change.drop:
@@ -451,51 +457,85 @@ def hyperparameter_inputs(kind: str, name: str) -> list[tuple[str, float]]:
     return inputs
 
 
+SIDEBAR = {"problem": ("objective", "theta0"), "descent": ("eta", "variant", "optimizer", "schedule"),
+           "stopping": ("stop", "epsilon", "max_iter"), "compare": ("etas",)}  # the sidebar's sections and what
+# each holds that a teacher's link can hide (controls.LOCKABLE): a section all hidden loses its heading too
+
+
+def locked(name: str, place: str = ""):
+    """Where a control is drawn: in a container the page's style hides when a teacher's link hides the control (its
+    value is still read, and the run uses it), else where it is. place: told apart where a control is drawn twice."""
+    return st.container(key=f"locked-{name}{place}") if name in st.session_state.get("hide", ()) else nullcontext()
+
+
+def heading(section: str) -> None:
+    """A sidebar section's heading, hidden with its controls when a teacher's link hides them all."""
+    hidden = set(SIDEBAR[section]) <= set(st.session_state.get("hide", ()))
+    with st.container(key=f"locked-section-{section}") if hidden else nullcontext():
+        st.header(t(f"sidebar.{section}"))
+
+
 def sidebar_ui(lang: str) -> Run:
     """Every sidebar control, and the Run they describe with the η and the η list typed above the results."""
+    hide = st.session_state.get("hide", ())
     with st.sidebar:
-        st.header(t("sidebar.problem"))
-        objective = choice("objective", on_change=restart)
-        st.caption(t(f"objective.{objective}.description"))
-        function = function_ui() if objective == CUSTOM else data_ui(objective) if objective in DATA else ""
-        features = choice("features") if objective in DATA else DEFAULTS.features
-        if objective in DATA:
-            data_summary(objective, function, features)
-        theta0 = start_ui(objective, function)
-        st.header(t("sidebar.descent"))
-        typed_input("eta", quiet=True)
-        variant = choice("variant")
-        if variant != "batch":
-            st.caption(t(f"objective.{objective}.examples"))
-        batch_size = typed_input("batch_size") if variant == "minibatch" else DEFAULTS.batch_size
-        seed = typed_input("seed") if variant != "batch" else DEFAULTS.seed
-        optimizer = choice("optimizer")
-        hyperparameters = hyperparameter_inputs("optimizer", optimizer)
-        schedule = choice("schedule")
-        hyperparameters += hyperparameter_inputs("schedule", schedule)
-        st.header(t("sidebar.stopping"))
-        stop = choice("stop")
-        epsilon = typed_input("epsilon")
-        max_iter = typed_input("max_iter")
-        st.header(t("sidebar.compare"))
-        typed_input("etas", quiet=True)
+        fixed = st.empty() if hide else None  # what the exercise fixes, once the run is known
+        heading("problem")
+        with locked("objective"):
+            objective = choice("objective", on_change=restart)
+            st.caption(t(f"objective.{objective}.description"))
+            function = function_ui() if objective == CUSTOM else data_ui(objective) if objective in DATA else ""
+            features = choice("features") if objective in DATA else DEFAULTS.features
+            if objective in DATA:
+                data_summary(objective, function, features)
+        with locked("theta0"):
+            theta0 = start_ui(objective, function)
+        heading("descent")
+        with locked("eta"):
+            typed_input("eta", quiet=True)
+        with locked("variant"):
+            variant = choice("variant")
+            if variant != "batch":
+                st.caption(t(f"objective.{objective}.examples"))
+            batch_size = typed_input("batch_size") if variant == "minibatch" else DEFAULTS.batch_size
+            seed = typed_input("seed") if variant != "batch" else DEFAULTS.seed
+        with locked("optimizer"):
+            optimizer = choice("optimizer")
+            hyperparameters = hyperparameter_inputs("optimizer", optimizer)
+        with locked("schedule"):
+            schedule = choice("schedule")
+            hyperparameters += hyperparameter_inputs("schedule", schedule)
+        heading("stopping")
+        with locked("stop"):
+            stop = choice("stop")
+        with locked("epsilon"):
+            epsilon = typed_input("epsilon")
+        with locked("max_iter"):
+            max_iter = typed_input("max_iter")
+        heading("compare")
+        with locked("etas"):
+            typed_input("etas", quiet=True)
     eta, etas = learning_rates_ui()
     view = opened_tab(lang)
+    shown = views_of(objective, function, hide) or views_of(objective, function)
     pin = st.session_state.get("pin")
-    return Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter,
-               etas, hyperparameters=tuple(hyperparameters),
-               view=view if view in views_of(objective, function) else DEFAULTS.view, lang=lang, function=function,
-               features=features, pin=pin if pin is not None and (pin.objective, pin.function, pin.features) == (
-                   objective, function, features) else None)
+    run = Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter, etas,
+              hyperparameters=tuple(hyperparameters), view=view if view in shown else shown[0], lang=lang,
+              function=function, features=features, hide=hide, present=st.session_state.get("present", False),
+              pin=pin if pin is not None and (pin.objective, pin.function, pin.features) == (
+                  objective, function, features) else None)
+    if fixed is not None and exercise_said(run):
+        fixed.info(escaped(exercise_said(run)))
+    return run
 
 
 def learning_rates_ui() -> tuple[float, tuple[float, ...]]:
     """η and the η list again above the results, the same controls as the sidebar's: on a phone, where the sidebar
     is folded away, the two numbers every lesson turns on are changed beside what they change."""
     here, compared = st.columns([1, 2])
-    with here:
+    with here, locked("eta", "-here"):
         eta = typed_input("eta", copy=MIRRORS["eta"])
-    with compared:
+    with compared, locked("etas", "-here"):
         etas = typed_input("etas", copy=MIRRORS["etas"])
     return eta, etas
 
@@ -508,11 +548,8 @@ def metrics_ui(run: Run) -> views.Headline | None:
     """The run above the tabs (and the article's loop beside it, on a built-in curve), or None (said, with the way
     out) when they alone are over the cap."""
     st.header(t("section.run", eta=number(run.eta)))  # h2 under the page's h1: headings in order
-    try:
-        budget.check_headline(run)
-        shown = CACHED.headline(run.for_view("headline"))
-    except REFUSALS as error:
-        refused(error, "headline")
+    shown = headline_of(run)
+    if shown is None:
         return None
     with st.container(horizontal=True, key="headline"):  # as many a row as fit: five on a laptop, two rows on a phone
         for name, value, _ in shown.metrics:
@@ -537,6 +574,16 @@ def metrics_ui(run: Run) -> views.Headline | None:
                 st.code(article.printed, language=None)
             st.caption(escaped(article.note))
     return shown
+
+
+def headline_of(run: Run) -> views.Headline | None:
+    """The run above the tabs, built (cached), or None when the cap refuses it (said, with the way out)."""
+    try:
+        budget.check_headline(run)
+        return CACHED.headline(run.for_view("headline"))
+    except REFUSALS as error:
+        refused(error, "headline")
+        return None
 
 
 def pin_ui(run: Run) -> None:
@@ -621,15 +668,24 @@ def compare_ui(run: Run, shown: views.Headline) -> Run:
         panels_ui(view.panels, starts=run, box=view.box)
         if shown.schedule:
             st.markdown(shown.schedule_title)
-            st.vega_lite_chart(shown.schedule, width="stretch")
+            draw_chart(shown.schedule)
     convergence_caption.caption(view.convergence_caption)
-    st.vega_lite_chart(view.convergence, width="stretch")
+    draw_chart(view.convergence)
     st.subheader(t("section.table"))
     st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     st.download_button(t("download.csv"), data=view.csv, file_name=view.download_name, mime="text/csv",
                        help=view.download_help, on_click="ignore")
     figures_ui(run, view, more={"schedule": (shown.schedule_title, shown.schedule)} if shown.schedule else None)
     return run
+
+
+PROJECTOR_TYPE = 1.6  # the charts' type while presenting: the page's 11 px becomes 18 px
+
+
+def draw_chart(spec: dict, **keywords) -> None:
+    """A chart across its column; while presenting, its type larger (charts.larger) for a projector."""
+    st.vega_lite_chart(charts.larger(spec, PROJECTOR_TYPE) if st.session_state.get("present") else spec,
+                       width="stretch", **keywords)
 
 
 def panels_ui(panels, starts: Run | None = None, box=None) -> None:
@@ -642,11 +698,11 @@ def panels_ui(panels, starts: Run | None = None, box=None) -> None:
     with st.container(horizontal=True, key=f"panels-{per_row}"):
         for index, chart in enumerate(panels):
             if starts is None:
-                st.vega_lite_chart(chart, width="stretch")
+                draw_chart(chart)
                 continue
             # a key of its own for each θ₀, so that a click on the point clicked before is a new selection
             key = f"start-{index}-{control_text('theta0', starts.theta0)}"
-            st.vega_lite_chart(chart, width="stretch", key=key, on_select=partial(start_clicked, key, box),
+            draw_chart(chart, key=key, on_select=partial(start_clicked, key, box),
                                selection_mode=START)
 
 
@@ -686,7 +742,7 @@ def theory_ui(run: Run, shown: views.Headline) -> Run:
     if view.sweep_none:
         st.info(view.sweep_none)
     for chart in view.sweeps:
-        st.vega_lite_chart(chart, width="stretch")
+        draw_chart(chart)
     figures_ui(run, view)
     formulas_ui(view.formulas)
     return run
@@ -699,7 +755,7 @@ def range_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    st.vega_lite_chart(view.chart, width="stretch")
+    draw_chart(view.chart)
     st.markdown(escaped(view.found))
     if view.theory:
         st.markdown(escaped(view.theory))
@@ -722,7 +778,7 @@ def basins_ui(run: Run, shown: views.Headline) -> Run:
         return run
     with shown_here:
         st.caption(view.caption)
-        st.vega_lite_chart(view.key, width="stretch")
+        draw_chart(view.key)
         panels_ui(view.charts)
         for sentence in view.sentences:
             st.markdown(escaped(sentence))
@@ -744,6 +800,13 @@ def stopping_ui(run: Run, shown: views.Headline) -> Run:
     return run
 
 
+def step_by(key: str, options: list, move: int) -> None:
+    """One update back or on (the presenter's arrows), pausing a play; the first and the last stay put."""
+    place = options.index(st.session_state[key]) if st.session_state.get(key) in options else 0
+    st.session_state["playing"] = False
+    st.session_state[key] = options[min(max(place + move, 0), len(options) - 1)]
+
+
 def toggle_play(key: str, options: list) -> None:
     playing, place = state.play_pressed(st.session_state.get("playing", False),
                                         options.index(st.session_state[key]), len(options) - 1)
@@ -759,9 +822,14 @@ def play_ui(key: str, options: list, draw, hint: str, opening=None) -> None:
     if st.session_state.get(key) not in options:  # new, or left from another run's updates
         st.session_state[key] = opening
     playing = st.session_state.get("playing", False)
+    present = st.session_state.get("present", False)  # on a projector, the keyboard plays and steps too
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.button(t("geometry.pause" if playing else "geometry.play"), on_click=toggle_play, args=(key, options),
-                  help=t("geometry.play.help"), key=f"{key}_play")
+                  help=t("geometry.play.help"), key=f"{key}_play", shortcut="Space" if present else None)
+        if present:
+            for move, arrow, shortcut in ((-1, "◀", "Left"), (1, "▶", "Right")):
+                st.button(arrow, key=f"{key}_step_{move}", on_click=step_by, args=(key, options, move),
+                          shortcut=shortcut, help=t(f"present.step.{move}"))
         st.session_state.setdefault("play_speed", 1.0)
         speed = st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key="play_speed",
                                      format_func=lambda speed: f"{speed:g}×",
@@ -796,7 +864,7 @@ def geometry_ui(run: Run, shown: views.Headline) -> Run:
 
     def draw(update: int) -> None:
         chart = steps.at(update - 1)
-        st.vega_lite_chart(chart, width="stretch")
+        draw_chart(chart)
         st.markdown(escaped(steps.sentences[update - 1]))
         figures_ui(run, steps, shown=chart, update=update)
 
@@ -821,7 +889,7 @@ def inside_ui(run: Run, shown: views.Headline) -> Run:
     if view.state:  # none where the run made no update, or its first gradient is not finite (said below)
         panels_ui(view.state)
     if view.steps:
-        st.vega_lite_chart(view.steps, width="stretch")
+        draw_chart(view.steps)
     for sentence in view.sentences:
         st.markdown(escaped(sentence))
     figures_ui(run, view)
@@ -854,7 +922,7 @@ def momentum_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    st.vega_lite_chart(view.chart, width="stretch")
+    draw_chart(view.chart)
     st.markdown(escaped(view.sentence))
     figures_ui(run, view)
     return run
@@ -877,7 +945,8 @@ def pair_ui(run: Run, key: str, view, widths: list[int]) -> None:
     def draw(k: int) -> None:
         shown = view.at(k)
         for column, chart in zip(st.columns(widths), shown, strict=True):
-            column.vega_lite_chart(chart, width="stretch")
+            with column:
+                draw_chart(chart)
         figures_ui(run, view, shown=shown, update=k)
 
     play_ui(key, steps, draw, t("help.step.map", steps=f"{view.updates:,}"), opening=steps[-1])
@@ -888,8 +957,10 @@ def apply_preset(name: str) -> None:
 
 
 def presets_ui() -> None:
-    st.caption(t("preset.caption"))
-    with st.container(horizontal=True):  # the buttons wrap onto as many rows as the screen needs
+    with locked("lessons"):
+        st.caption(t("preset.caption"))
+        buttons = st.container(horizontal=True)  # the buttons wrap onto as many rows as the screen needs
+    with buttons:
         for name in PRESETS:
             st.button(t(f"preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
                       help=t(f"preset.{name}.help"))
@@ -897,19 +968,52 @@ def presets_ui() -> None:
 
 def share_ui(run: Run) -> None:
     """The link to this page, with its copy button, at the end of the page, where a thumb reaches it on a phone (the
-    sidebar is folded away there)."""
+    sidebar is folded away there); the way to present it, and to share it as an exercise."""
     st.subheader(t("share.title"))
+    st.button(t("present.button"), key="start_presenting", on_click=put, args=("present", True), help=t("present.help"))
     st.caption(t("share.caption"))
     if not fits_link(run):
         st.warning(markdown("share.data_too_long", length=len(run.function), limit=MAX_LINK_DATA))
     st.code(share(st.context.url, run), language=None, wrap_lines=True)
+    exercise_ui(run)
+
+
+def exercise_ui(run: Run) -> None:
+    """The teacher's link: this page with only the controls and views chosen, the rest hidden at their values on
+    screen (a folded section, built only while open)."""
+    section = folded(t("exercise.title"), "exercise")
+    if not section.open:
+        return
+    with section:
+        st.caption(t("exercise.help"))
+        controls = [name for name in LOCKABLE if name not in run.hide]
+        views = [name for name in views_of(run.objective, run.function) if name not in run.hide]
+        kept = st.multiselect(t("exercise.controls"), controls, default=[name for name in ("eta",) if name in controls],
+                              format_func=hidden_label,
+                              key=f"exercise_controls.{run.lang}")
+        seen = st.multiselect(t("exercise.views"), views, default=[run.view], format_func=hidden_label,
+                              key=f"exercise_views.{run.lang}")
+        if not seen:
+            st.warning(t("exercise.none"))
+            return
+        hidden = tuple(name for name in HIDEABLE if name in run.hide or name in (*controls, *views)
+                       and name not in (*kept, *seen))
+        st.code(share(st.context.url, replace(run, hide=hidden, view=run.view if run.view in seen else seen[0])),
+                language=None, wrap_lines=True)
 
 
 # Values are never cut: a 2-D value wraps instead of ending in "…", and a phone gets a smaller figure. Panels
 # (panels_ui) are as wide as a column of their row would be, and stack as columns do on a phone.
 PANEL_WIDTH = "\n".join(f".st-key-panels-{n} > div {{ flex: 0 1 calc((100% - {n - 1}rem) / {n}) !important; }}"
                         for n in range(1, PANELS_PER_ROW + 1))
+# Presenting: no sidebar (nor its toggle), and every size of the page's type (Streamlit's rem) larger for a projector.
+PRESENT_STYLE = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
+  display: none !important; }
+@media (min-width: 900px) { html { font-size: 22px; } }  /* a projector's screen, not a phone's */
+</style>"""
 PAGE_STYLE = f"""<style>
+[class*="st-key-locked-"] {{ display: none !important; }}
 .st-key-headline [data-testid="stMetricValue"] :is(div, p) {{ white-space: normal; overflow-wrap: anywhere; }}
 {PANEL_WIDTH}
 @media (max-width: 640px) {{
@@ -946,9 +1050,9 @@ def noise_ui(run: Run, shown: views.Headline) -> Run:
     if view is None:
         return run
     st.caption(view.caption)
-    st.vega_lite_chart(view.band, width="stretch")
+    draw_chart(view.band)
     st.markdown(escaped(view.spread_sentence))
-    st.vega_lite_chart(view.spread, width="stretch")
+    draw_chart(view.spread)
     figures_ui(run, view)
     return run
 
@@ -1059,26 +1163,40 @@ def link_warning_ui(box, run: Run) -> None:
 
 
 def page(lang: str) -> None:
-    st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide")
-    st.html(PAGE_STYLE)
+    present = st.session_state.get("present", False)
+    st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
+    st.html(PAGE_STYLE + (PRESENT_STYLE if present else ""))
     st.html(SHOW_OPEN_TAB, unsafe_allow_javascript=True)
-    st.title(t("page.title"))
-    st.caption(t("page.caption"))
+    if not present:
+        st.title(t("page.title"))
+        st.caption(t("page.caption"))
     st.session_state["reopen"] = False  # a view refused while the compiled loop is prepared sets it (refused)
     # the bad link's warning, until the learner changes something (no placeholder sent when there is none)
     link_box = st.empty() if st.session_state["link_problems"] else None
-    presets_ui()
+    bar = st.container() if present else None  # the presenter's bar, once the run is known
+    if not present:
+        presets_ui()
     run = sidebar_ui(lang)
     link_warning_ui(link_box, run)
-    shown = metrics_ui(run)
+    shown_views = views_of(run.objective, run.function, run.hide) or views_of(run.objective, run.function)
+    if present:
+        with bar:
+            shown = presenting_ui(run, shown_views)
+    else:
+        shown = metrics_ui(run)
     if run.view not in PLAYERS or st.session_state.get("played_in") != run.view:
         st.session_state["playing"] = False  # leaving the view stops its play
     st.session_state["played_in"] = run.view
-    shown_views = views_of(run.objective, run.function)
-    st.session_state[f"{TABS}.{lang}"] = t(f"view.{run.view}")
-    tabs = st.tabs([t(f"view.{name}") for name in shown_views], key=f"{TABS}.{lang}", on_change="rerun")
-    for name, tab in zip(shown_views, tabs, strict=True):
-        if tab.open:
+    if present:  # one view at a time, chosen with the bar's buttons (or a clicker's Page Up and Page Down)
+        tabs = [st.container(key="presented")]
+        drawn = [run.view]
+    else:
+        st.session_state[f"{TABS}.{lang}"] = t(f"view.{run.view}")
+        tabs = st.tabs([t(f"view.{name}") for name in shown_views], key=f"{TABS}.{lang}", on_change="rerun")
+        drawn = shown_views
+    for name, tab in zip(drawn, tabs, strict=True):
+        if present or tab.open:
             with tab:
                 if shown is None:  # every view holds the run above the tabs
                     st.info(t("error.cap.tabs.warming" if st.session_state["reopen"] else "error.cap.tabs"))
@@ -1087,9 +1205,29 @@ def page(lang: str) -> None:
     address = to_url(run)
     st.query_params.from_dict(address)  # one step of the browser's history when it changed (follow_address)
     st.session_state["address"] = address
-    share_ui(run)
+    if not present:
+        share_ui(run)
     if st.session_state["reopen"]:
         wait_for_compiled_loop()
+
+
+def presenting_ui(run: Run, shown_views: tuple[str, ...]) -> views.Headline | None:
+    """The presenter's bar: the view's name between the previous and the next view (Page Up, Page Down: what a
+    clicker sends), the run in one line, and the way back to the whole page; the run's headline, or None (said) when
+    the cap refuses it."""
+    place = shown_views.index(run.view)
+    with st.container(horizontal=True, vertical_alignment="center", key="presenting"):
+        st.button("◀", key="previous_view", on_click=open_tab, args=(shown_views[place - 1],),
+                  disabled=place == 0, shortcut="PageUp", help=t("present.previous"))
+        st.subheader(t(f"view.{run.view}"))
+        st.button("▶", key="next_view", on_click=open_tab, args=(shown_views[min(place + 1, len(shown_views) - 1)],),
+                  disabled=place == len(shown_views) - 1, shortcut="PageDown", help=t("present.next"))
+        st.button(t("present.leave"), key="leave_presenting", on_click=put, args=("present", False),
+                  type="tertiary")
+    shown = headline_of(run)
+    if shown is not None:
+        st.caption(escaped(views.status_line(run, shown)))
+    return shown
 
 
 main()

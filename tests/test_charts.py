@@ -193,3 +193,17 @@ def test_final_gradient_is_on_a_log_axis_with_zero_floored():
     points = spec["layer"][0]
     assert points["encoding"]["y"]["field"] == "grad" and points["encoding"]["y"]["scale"]["type"] == "log"
     assert min(row["grad"] for row in spec["datasets"][spec["layer"][0]["data"]["name"]]) >= frames.GAP_FLOOR
+
+
+def test_larger_type_scales_every_size_a_spec_gives_and_the_defaults_it_leaves_but_no_data():
+    spec = {"title": {"text": ["η = 0.1"], "fontSize": 12, "subtitleFontSize": 11},
+            "layer": [{"mark": {"type": "text", "fontSize": 13}}, {"mark": "line"}],
+            "config": {"axis": {"labelFontSize": 20, "grid": True}, "view": {"strokeWidth": 0}},
+            "datasets": {"rows": [{"fontSize": 10, "x": 1}]}}
+    larger = charts.larger(spec, 1.5)
+    assert larger["title"] == {"text": ["η = 0.1"], "fontSize": 18, "subtitleFontSize": 16}  # 12 × 1.5, 11 × 1.5
+    assert larger["layer"] == [{"mark": {"type": "text", "fontSize": 20}}, {"mark": "line"}]  # 13 × 1.5 = 19.5
+    assert larger["config"]["axis"] == {"labelFontSize": 30, "titleFontSize": 16, "grid": True}  # its own 20, and 11
+    assert larger["config"]["legend"] == {"labelFontSize": 16, "titleFontSize": 16}  # Vega's 11 px, × 1.5
+    assert larger["config"]["view"] == {"strokeWidth": 0}
+    assert larger["datasets"] == spec["datasets"] and spec["title"]["fontSize"] == 12  # data, and the page's spec

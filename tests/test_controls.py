@@ -14,6 +14,7 @@ from gd.lab.controls import (
     HYPERPARAMETERS,
     MAX_ETAS,
     MAX_TEXT,
+    MODES,
     NUMBERS,
     READS,
     SETTINGS,
@@ -146,7 +147,7 @@ def test_the_cached_views_do_not_depend_on_controls_they_do_not_read():
     assert Run(seeds=9).for_view("noise") != DEFAULTS.for_view("noise")
     for name in READS:
         assert Run(theta0=3.0).for_view(name) != DEFAULTS.for_view(name)  # the sidebar's settings always count
-    assert set(SETTINGS) | {field for fields in READS.values() for field in fields} | {"view"} == set(
+    assert set(SETTINGS) | {field for fields in READS.values() for field in fields} | {"view", *MODES} == set(
         Run.__dataclass_fields__)
 
 

@@ -7,6 +7,7 @@ each typed control's text and back); the whole page, which is costly to open, on
 random ones: that it builds the Run those functions describe."""
 
 import math
+from dataclasses import replace
 
 import pytest
 from app import metrics, new_page, open_page, plain
@@ -23,6 +24,7 @@ from gd.lab.controls import (
     CUSTOM,
     DEFAULT_FUNCTION,
     DEFAULTS,
+    HIDEABLE,
     HYPERPARAMETERS,
     MAX_TEXT,
     NUMBERS,
@@ -40,9 +42,10 @@ from gd.lab.controls import (
     start_of,
     surface_defaults,
     target,
+    views_of,
 )
 from gd.lab.format import number, number_text
-from gd.lab.links import SHOWN_TEXT, read_url, to_url, warning
+from gd.lab.links import SHOWN_TEXT, exercise_said, read_url, to_url, warning
 from gd.lab.text import speaking, t
 
 HOSTILE = [
@@ -55,7 +58,7 @@ HOSTILE = [
     "0.1" + " " * MAX_TEXT + ",5",
 ]
 TYPED = (*NUMBERS, *HYPERPARAMETERS, *RACE, "etas")  # the controls typed as text (and theta0, one of NUMBERS)
-KNOWN = sorted({*TYPED, *OPTIONS, "function"})
+KNOWN = sorted({*TYPED, *OPTIONS, "function", "hide", "present"})
 FUNCTIONS = ["(x - 2.5)^2 - 1", "x^4/4 - x^2 + 0.3*x", " x^2 ", "(1-x)^2 + 100*(y-x^2)^2", "x^2 + 3*y^2"]
 
 
@@ -74,6 +77,10 @@ def good_text(key: str):
         return st.sampled_from(OPTIONS[key])
     if key == "function":
         return st.sampled_from(FUNCTIONS)
+    if key == "hide":  # any of the controls and views, in any order
+        return st.lists(st.sampled_from(HIDEABLE), min_size=1, max_size=6, unique=True).map(",".join)
+    if key == "present":
+        return st.sampled_from(["0", "1"])
     if key == "etas":
         return st.one_of(st.just(",".join(map(number_text, DEFAULTS.etas))),
                          st.lists(number_texts("eta"), min_size=1, max_size=12).map(",".join))
@@ -119,6 +126,14 @@ def expected_run(accepted: dict) -> Run:
               **{key: value for key, value in accepted.items() if hasattr(DEFAULTS, key)}, "function": function}
     if not fits(fields.get("theta0"), objective, function):
         fields["theta0"] = start_of(objective, function)
+    shown = [name for name in views_of(objective, function) if name not in fields.get("hide", ())]
+    if not shown:  # a link that hides every view of its objective hides nothing
+        fields.pop("hide")
+        shown = list(views_of(objective, function))
+    if fields.get("view") not in views_of(objective, function):  # one its objective lacks: the default view
+        fields.pop("view", None)
+    if fields.get("view", DEFAULTS.view) not in shown:  # a view the link hides: the first it shows
+        fields["view"] = shown[0]
     variant, view = fields.get("variant", DEFAULTS.variant), fields.get("view", DEFAULTS.view)
     if variant != "minibatch":
         fields.pop("batch_size", None)
@@ -145,6 +160,10 @@ def test_any_link_is_read_into_checked_values_and_one_warning_that_shows_it_as_t
     for key, value in values.items():
         if key in OPTIONS:
             assert value in OPTIONS[key]
+        elif key == "hide":
+            assert value and set(value) <= set(HIDEABLE) and len(set(value)) == len(value)
+        elif key == "present":
+            assert value in (True, False)
         elif key != "function":
             assert all(math.isfinite(number) for number in (value if isinstance(value, tuple) else (value,)))
     for language in ("en", "zh"):
@@ -358,3 +377,57 @@ def test_a_number_not_written_in_plain_ascii_is_refused_not_normalised(raw):
     assert [problem.key for problem in problems] == ["eta", "max_iter"]
     if raw.strip() == raw:  # spaces separate the η of a list
         assert read_url({"etas": f"0.1,{raw}"})[0] == {}
+
+
+# ---------------------------------------------------------------- a teacher's exercise: what a link hides
+
+
+def test_a_link_hides_controls_and_views_named_once_each_in_the_pages_order():
+    values, problems = read_url({"hide": "theory,optimizer,lessons", "lang": "zh"})
+    assert problems == [] and values["hide"] == ("optimizer", "lessons", "theory")
+    assert to_url(replace(DEFAULTS, hide=values["hide"]))["hide"] == "optimizer,lessons,theory"
+
+
+@pytest.mark.parametrize("raw", ["theory,theory", "optimizer,learning_rate", "", ",", "eta;theory", "ETA"])
+def test_a_hide_that_names_no_control_or_names_one_twice_is_refused_naming_every_name(raw):
+    values, problems = read_url({"hide": raw})
+    assert "hide" not in values and [problem.key for problem in problems] == ["hide"]
+    with speaking("zh"):
+        said = refusal(problems[0].refused)
+    assert said.startswith("用逗号分隔的控件和视图名称") and "optimizer（" not in said
+    assert "optimizer (更新规则)" in said and "theory (理论解释)" in said  # each name, and what the page calls it
+
+
+def test_a_link_that_hides_every_view_of_its_objective_hides_nothing_and_says_so():
+    every = ",".join(views_of("quadratic"))
+    values, problems = read_url({"hide": every})
+    assert "hide" not in values and [problem.key for problem in problems] == ["hide"]
+    with speaking("en"):
+        assert refusal(problems[0].refused) == "names that leave at least one view of this objective shown"
+    values, problems = read_url({"hide": every, "objective": "ravine"})  # the race is still there
+    assert problems == [] and read_url({"hide": every, "objective": "ravine"})[0]["view"] == "race"
+
+
+def test_a_view_the_link_hides_opens_the_first_it_shows():
+    assert read_url({"view": "theory", "hide": "theory"})[0]["view"] == "compare"
+    assert read_url({"hide": "compare,theory"}) == ({"hide": ("compare", "theory"), "view": "range"}, [])
+
+
+def test_an_exercise_says_what_it_fixes_with_the_values_the_run_uses():
+    run = replace(DEFAULTS, optimizer="adam", eta=0.5, hide=("eta", "optimizer", "lessons", "theory"))
+    with speaking("en"):
+        assert exercise_said(run) == "An exercise: its link fixes Learning rate η: 0.5; Update rule: Adam."
+    with speaking("zh"):
+        assert exercise_said(run) == "这是一道练习：它的链接固定了学习率 η：0.5；更新规则：Adam。"
+    typed = replace(DEFAULTS, objective=CUSTOM, function="x^4 - x", hide=("objective",))
+    with speaking("en"):
+        assert exercise_said(typed) == "An exercise: its link fixes Objective J(θ): Your function: J = x^4 - x."
+    assert exercise_said(replace(DEFAULTS, hide=("lessons", "theory"))) == ""  # no control hidden: nothing to say
+
+
+def test_presenting_is_said_in_a_link_as_1_and_read_back():
+    assert to_url(replace(DEFAULTS, present=True)) == {"lang": "en", "present": "1"}
+    assert read_url({"present": "1"}) == ({"present": True}, [])
+    assert read_url({"present": "0"}) == ({"present": False}, [])
+    values, problems = read_url({"present": "yes"})
+    assert values == {} and problems[0].refused.options == ("0", "1")

@@ -15,8 +15,10 @@ from gd.lab.text import t
 
 
 def main_buttons(app) -> list:
-    """The open view's buttons (above the tabs: the lessons, keys "preset_…", and the pin's)."""
-    return [button for button in app.button if not str(button.key).startswith(("preset_", "pin_run", "unpin"))]
+    """The open view's buttons (not the lessons, keys "preset_…", and the pin's above the tabs, nor Present under
+    them)."""
+    return [button for button in app.button
+            if not str(button.key).startswith(("preset_", "pin_run", "unpin", "start_presenting"))]
 
 
 def open_view(view, **query):

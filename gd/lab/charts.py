@@ -590,6 +590,28 @@ class UnshowableWarning(RuntimeWarning):
     spec is sent with null there instead; the tests make this warning an error."""
 
 
+# The px of type the page's charts are drawn at where a spec gives none (Vega's defaults, as Streamlit's theme keeps
+# them): larger() scales these and every size a spec gives itself.
+TYPE_SIZES = {"axis": {"labelFontSize": 11, "titleFontSize": 11}, "legend": {"labelFontSize": 11, "titleFontSize": 11},
+              "title": {"fontSize": 13, "subtitleFontSize": 12}, "text": {"fontSize": 11}}
+SIZE_KEYS = frozenset(key for sizes in TYPE_SIZES.values() for key in sizes)
+
+
+def larger(spec: dict, factor: float) -> dict:
+    """The chart with its type `factor` times as large (a figure for a slide, the page on a projector): every font
+    size it gives (titles, text marks) and the defaults of those it leaves to its config (axes, legends)."""
+    def scaled(part):
+        if isinstance(part, dict):
+            return {key: round(value * factor) if key in SIZE_KEYS and isinstance(value, int | float) else
+                    value if key == "datasets" else scaled(value) for key, value in part.items()}
+        return [scaled(item) for item in part] if isinstance(part, list) else part
+
+    config = {part: dict(sizes) for part, sizes in TYPE_SIZES.items()}  # scaled with the rest below
+    for part, given in spec.get("config", {}).items():
+        config[part] = {**config.get(part, {}), **given} if isinstance(given, dict) else given
+    return scaled({**spec, "config": config})
+
+
 def problems(spec) -> list[str]:
     """What in a chart spec (or any nest of dicts, lists and tuples) Vega cannot draw: each number that is not finite,
     by where it is ("layer[0].encoding.y.scale.domain[1] = inf"), and each inline dataset over MAX_ROWS."""

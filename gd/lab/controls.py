@@ -92,6 +92,12 @@ VIEWS = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:], "race", "momentum", "regr
 BASIN_CELLS = {1: 121, 2: 31}  # the grid of starts across the plot: per axis, by the objective's dimension
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
+PRESENT = ("0", "1")  # present=1 in a link: the page as a projector shows it
+LOCKABLE = ("objective", "theta0", "eta", "variant", "optimizer", "schedule", "stop", "epsilon", "max_iter", "etas",
+            "lessons")  # what a teacher's link can hide (a choice with the numbers it brings: a rule's own, the
+# variant's batch size and seed; the objective with its formula or rows), and the lessons' buttons
+HIDEABLE = (*LOCKABLE, *VIEWS)  # and the views: the tabs a student's link leaves out
+MODES = ("hide", "present")  # how the page is shown, which a link sets: not a control, and no view reads it
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
 STOPPING_LAB = (*STOPS, NO_RULE)
 DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
@@ -190,18 +196,21 @@ def race_etas(objective: str, typed: tuple[tuple[str, float], ...] = (), functio
     return {name: chosen[f"race_{name}"] for name in OPTIMIZERS}
 
 
-def views_of(objective: str, function: str = "") -> tuple[str, ...]:
+def views_of(objective: str, function: str = "", hide: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The tabs an objective has: the curves' (CURVE_VIEWS), with the basins where a run can end in more than one
     place (BASINS, and a typed function); on a surface also the race, momentum's map on a built-in quadratic (its
     grid of η is drawn for their curvatures) and the fitted model on a regression. A typed function has the curves'
     views in 1-D and 2-D alike: the race needs each rule's own η (RACE_ETAS, found per surface by a search), which a
-    formula typed a moment ago does not have (a learner's rows have the built-in regression's, scaled: race_etas)."""
+    formula typed a moment ago does not have (a learner's rows have the built-in regression's, scaled: race_etas).
+    hide: the views a teacher's link leaves out (links.read_url keeps at least one)."""
     problem = problem_of(objective, function)
     curve = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:]) if objective in (*BASINS, CUSTOM) else CURVE_VIEWS
     if problem.dim == 1 or objective == CUSTOM:
-        return curve
-    return (*curve, "race", *(("momentum",) if problem.quadratic and objective not in DATA else ()),
-            *(("regression",) if objective in REGRESSIONS else ()))
+        shown = curve
+    else:
+        shown = (*curve, "race", *(("momentum",) if problem.quadratic and objective not in DATA else ()),
+                 *(("regression",) if objective in REGRESSIONS else ()))
+    return tuple(name for name in shown if name not in hide)
 
 
 def title(kind: str, name: str) -> str:
@@ -240,6 +249,9 @@ def refusal(error: ParameterError) -> str:
                  reason=t(f"function.reason.{error.reason}", token=token, limit=MAX_LENGTH))
     if error.name == "pin":
         return t("accepted.pin")
+    if error.name == "hide":  # names the page's controls and views by their labels, and what each is in a link
+        return t(f"accepted.hide.{error.reason}", names=", ".join(f"{name} ({hidden_label(name)})"
+                                                              for name in HIDEABLE))
     if error.name == "data":
         return t("function.refused", accepted=data_accepted(), reason=data_reason(error))
     return t("accepted.etas", count=MAX_ETAS) if error.name == "etas" else error.accepted
@@ -268,6 +280,11 @@ def table_text(table) -> str:
                      for row in table[["x", "y"]].astype(float).itertuples(index=False))
 
 
+def hidden_label(name: str) -> str:
+    """What the page calls a control or a view a teacher's link can hide."""
+    return t(f"view.{name}") if name in VIEWS else t(f"label.{name}")
+
+
 def format_etas(etas) -> str:
     return ", ".join(number_text(eta) for eta in etas)
 
@@ -279,6 +296,16 @@ def parse_etas(text: str) -> tuple[float, ...]:
     if not 1 <= len(parts) <= MAX_ETAS:
         raise ParameterError("etas", f"1 to {MAX_ETAS} learning rates separated by commas", text)
     return tuple(dict.fromkeys(spec.check(read_number(part)) for part in parts))
+
+
+def parse_hidden(text: str) -> tuple[str, ...]:
+    """What a link hides, "optimizer,schedule,theory": names of HIDEABLE separated by commas, each once, in
+    HIDEABLE's order."""
+    parts = [part for part in str(text).split(",") if part]
+    if not parts or len(set(parts)) < len(parts) or not set(parts) <= set(HIDEABLE):
+        raise ParameterError("hide", f"names of controls and views separated by commas: {', '.join(HIDEABLE)}",
+                             text, reason="hide")
+    return tuple(name for name in HIDEABLE if name in parts)
 
 
 def chosen_hyperparameters(optimizer: str, schedule: str, given: dict) -> tuple[tuple[str, float], ...]:
@@ -325,8 +352,12 @@ def read_control(key: str, text: str, spec: Hyperparameter | None = None):
     shorter limit, which gd.typed says)."""
     if key != "function" and len(text) > MAX_TEXT:
         raise ParameterError(key, f"text of at most {MAX_TEXT} characters", text, reason="too_long")
+    if key == "present":
+        return params.choose(key, text, PRESENT) == PRESENT[1]
     if key in OPTIONS:
         return params.choose(key, text, OPTIONS[key])
+    if key == "hide":
+        return parse_hidden(text)
     if key == "etas":
         return parse_etas(text)
     if key == "theta0":
@@ -379,6 +410,8 @@ class Run:
     # learner's rows for DATA (its SAMPLES if empty), else ""
     features: str = "raw"  # x as given, or standardised ("standardized"): DATA objectives only
     pin: "Run | None" = None  # a run pinned to compare with (pinned()): drawn dashed while the learner changes settings
+    hide: tuple[str, ...] = ()  # the controls and views a teacher's link leaves out (HIDEABLE's names): none by default
+    present: bool = False  # the page as a projector shows it: one view, large type, no sidebar
 
     def keywords(self) -> dict:
         """Keyword arguments for gd.compare, with the optimizer and schedule built from their hyperparameters."""

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import fields
 from typing import NamedTuple
 
-from gd.lab import heavy
+from gd.lab import charts, heavy
 from gd.lab.controls import CUSTOM, Run, title
 from gd.lab.text import spoken, t
 
@@ -22,11 +22,7 @@ SCALES = (1, 2, 3, 4)  # a PNG's pixels per pixel of the page: 4 makes the wides
 WIDE, NARROW = 800, 400  # px of a figure: a chart the page draws across its width, and a panel of a row
 MAX_PIXELS = 16_000_000  # a PNG past this is refused: the largest the page makes is 7.1 M at 4× (the convergence
 # chart of 12 η and a pin, 3,200 × 2,232 px; the slowest, the race's map, takes 3.1 s: bench/figures.py)
-FIGURE_CONFIG = {  # type a size up on the page's (Vega's 10–11 px): a slide is read from the back of a room
-    "axis": {"labelFontSize": 13, "titleFontSize": 14},
-    "legend": {"labelFontSize": 13, "titleFontSize": 14},
-    "title": {"fontSize": 16, "subtitleFontSize": 13},
-}
+FIGURE_TYPE = 1.25  # type a size up on the page's (Vega's 11 px): a slide is read from the back of a room
 # A figure's font, by the page's language. vl-convert draws with the system's fonts; for a Chinese glyph missing from
 # the default sans-serif it falls back on any CJK font, a serif one here, so Chinese words came out in two faces. The
 # Chinese figures ask for a CJK sans-serif (fonts-noto-cjk: packages.txt installs it on Community Cloud).
@@ -123,12 +119,9 @@ def saved(figure: Figure, lines: list[str], file_format: str, scale: int = 1) ->
 def prepared(figure: Figure, subtitle: list[str]) -> dict:
     """The spec vl-convert draws: the page's, at the figure's width, on white, type a size up, with its datasets as
     rows, and titled with the figure's name and subtitle where the page titles it outside the chart."""
-    spec = {**figure.spec, "width": figure.width, "background": "white",
-            "datasets": {name: _rows(data) for name, data in figure.spec.get("datasets", {}).items()}}
-    config = {"font": FONTS[figure.lang], **spec.get("config", {})}
-    for part, sizes in FIGURE_CONFIG.items():
-        config[part] = {**sizes, **config.get(part, {})}
-    spec["config"] = config
+    spec = charts.larger({**figure.spec, "width": figure.width, "background": "white",
+                          "config": {"font": FONTS[figure.lang], **figure.spec.get("config", {})}}, FIGURE_TYPE)
+    spec["datasets"] = {name: _rows(data) for name, data in figure.spec.get("datasets", {}).items()}
     if "title" not in spec:
         spec["title"] = {"text": figure.name, "subtitle": subtitle, "anchor": "start"}
     return spec

@@ -10,11 +10,13 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from gd.lab.controls import (
+    CHOICES,
     CUSTOM,
     DATA,
     DEFAULT_FUNCTION,
     DEFAULTS,
     HYPERPARAMETERS,
+    LOCKABLE,
     MAX_LINK_DATA,
     MAX_TEXT,
     NUMBERS,
@@ -27,6 +29,7 @@ from gd.lab.controls import (
     chosen_hyperparameters,
     control_text,
     fits,
+    hidden_label,
     problem_of,
     race_etas,
     read_control,
@@ -60,7 +63,8 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     """Control values from a link's query parameters, and one Problem per value that was refused. Never raises."""
     values, problems = {}, []
     for key, raw in params.items():
-        known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in ("etas", "function")
+        known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in (
+            "etas", "function", "hide", "present")
         if key in ("pin", "data"):  # read below, once the objective they belong to is known
             continue
         if not known:
@@ -87,10 +91,17 @@ def read_url(params) -> tuple[dict, list[Problem]]:
         except ParameterError as error:  # the whole pin is refused, naming the setting in it that was
             problems.append(Problem("pin" if error.name == "pin" else f"pin {error.name}", str(params["pin"]), error))
     shown = views_of(objective, text)
+    hidden = values.get("hide", ())
+    if set(shown) <= set(hidden):  # an exercise with nothing to look at: the link hides nothing
+        problems.append(Problem("hide", str(params["hide"]), ParameterError(
+            "hide", "at least one view of the objective left shown", values.pop("hide"), reason="every_view")))
+        hidden = ()
     if values.get("view", DEFAULTS.view) not in shown:  # the race on a curve: the page opens its first view
         view = values.pop("view")
         problems.append(Problem("view", view, ParameterError("view", f"one of {', '.join(shown)}", view,
                                                              options=shown), objective))
+    if values.get("view", DEFAULTS.view) in hidden:  # hidden by the link itself: the first view it leaves shown
+        values["view"] = next(name for name in shown if name not in hidden)
     return values, problems
 
 
@@ -141,6 +152,12 @@ def to_url(run: Run) -> dict[str, str]:
         elif key == "features":
             if run.objective in DATA and value != DEFAULTS.features:
                 query[key] = value
+        elif key == "hide":  # a teacher's exercise: what it leaves out, kept in every link made from it
+            if value:
+                query[key] = ",".join(value)
+        elif key == "present":
+            if value:
+                query[key] = "1"
         elif key == "hyperparameters":
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
@@ -157,6 +174,22 @@ def to_url(run: Run) -> dict[str, str]:
             else:
                 query[key] = str(value)
     return query
+
+
+def exercise_said(run: Run) -> str:
+    """What a teacher's link fixes, said beside the controls it hides: each hidden control with the value the run
+    uses ("" when it hides none, only views or the lessons)."""
+    settings = [t("exercise.setting", name=hidden_label(name), value=_value_said(run, name)) for name in run.hide
+                if name in LOCKABLE and name != "lessons"]
+    return t("exercise.caption", settings=t("describe.separator").join(settings)) if settings else ""
+
+
+def _value_said(run: Run, name: str) -> str:
+    if name == "objective":
+        return title("objective", run.objective) + (f": J = {run.function}" if run.objective == CUSTOM else "")
+    if name in CHOICES:
+        return title(name, getattr(run, name))
+    return control_text(name, getattr(run, name))
 
 
 def pin_text(pin: Run) -> str:

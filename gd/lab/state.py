@@ -88,6 +88,8 @@ def address_followed(query: dict, language: str) -> tuple[Change, list]:
     used (links.Problem), to be said."""
     values, problems = read_url(query)
     values.setdefault("lang", language)
+    values.setdefault("hide", ())  # an address without them leaves an exercise, or a presentation
+    values.setdefault("present", False)
     objective = values.get("objective", DEFAULTS.objective)
     values = {**surface_defaults(objective, values.get(text_key(objective), "")), **values}
     view = values.pop("view", DEFAULTS.view)

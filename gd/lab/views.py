@@ -112,6 +112,12 @@ def headline(run: Run) -> Headline:
         prediction=theory.predict(result.settings, run.eta))
 
 
+def status_line(run: Run, shown: Headline) -> str:
+    """The run in one line, under the presenter's bar: what is minimised, η, how many updates and how it ended."""
+    return t("present.status", objective=title("objective", run.objective), eta=number(run.eta),
+             updates=updates(shown.updates), status=t(f"status.{shown.status}"))
+
+
 def panels(results, titles=None, pin: charts.Pin | None = None, clickable: bool = False) -> tuple[dict, ...]:
     """One chart per run on the same backdrop (the curve, or on a surface its map: backdrops.of), each run in its η's
     colour (charts.eta_color), titled by frames.panel_title unless titles are given; where a run leaves the plot, the

@@ -1086,3 +1086,84 @@ def test_play_is_reached_without_passing_a_help_icon_a_number(server, context):
         assert before == [f"Help for {t('label.eta')}", f"Help for {t('label.etas')}"], before  # Streamlit's words
     finally:
         page.close()
+
+
+def slider_update(page) -> int:
+    return int(page.locator('[data-testid="stSlider"] input[type="range"]').get_attribute("aria-valuetext"))
+
+
+@pytest.mark.parametrize("width", [1920, 390])
+def test_presenting_on_a_projector_and_a_phone(server, browser, console, shots, width):
+    """?present=1: no sidebar, no tabs, the view alone with the presenter's bar; on a 1920 px projector the type is
+    22 px (16 on a phone) and the keyboard steps (→), changes the view (Page Down, as a clicker) and one click leaves;
+    nothing scrolls sideways and axe finds no serious violation."""
+    context = context_at(browser, console, width)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(LATER_WAIT * 1000)
+        page.goto(f"{server['url']}/?present=1&view=geometry&lang=zh", wait_until="commit",
+                  timeout=FIRST_LOAD_WAIT * 1000)
+        settle(page, lambda snap: snap["charts"] == snap["rendered"] == 1, "presenting one update", FIRST_LOAD_WAIT)
+        with speaking("zh"):
+            assert not page.locator('[data-testid="stSidebar"]').is_visible()
+            assert page.get_by_role("tab").count() == 0 and page.locator('[data-testid="stMetric"]').count() == 0
+            assert page.get_by_role("heading", name=t("view.geometry")).is_visible()
+            assert page.evaluate(LAYOUT)["sideways"] == 0
+            size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+            assert size == ("22px" if width > 900 else "16px")
+            page.add_script_tag(path=str(axe_ready()))
+            assert page.evaluate(RUN_AXE) == []
+            screenshot(page, shots, f"30-present-{width}.png")
+            if width < 900:
+                return
+            for update in (2, 3):
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(f"""() => document.querySelector('[data-testid="stSlider"] input')
+                    .getAttribute("aria-valuetext") === "{update}" """, timeout=LATER_WAIT * 1000)
+            assert slider_update(page) == 3
+            page.keyboard.press("PageDown")
+            page.wait_for_url(re.compile(r"view=inside"), timeout=LATER_WAIT * 1000)
+            page.get_by_role("heading", name=t("view.inside")).wait_for()
+            page.get_by_role("button", name=t("present.leave")).click()
+            page.get_by_role("tab", name=t("view.inside"), exact=True).wait_for()
+            assert "present" not in query_of(page) and page.locator('[data-testid="stSidebar"]').is_visible()
+    finally:
+        context.close()
+
+
+EXERCISE = {"hide": "objective,optimizer,schedule,stop,epsilon,max_iter,etas,lessons,theory,range,inside,noise,predict",
+            "optimizer": "adam", "eta": "0.5", "lang": "zh"}
+
+
+@pytest.mark.parametrize("width", [1920, 390])
+def test_a_locked_exercise_shows_only_the_controls_and_views_it_leaves(server, browser, console, shots, width):
+    """A teacher's link: the controls it hides are not on the page (nor the lessons), those it leaves are; its tabs are
+    the views it leaves; the sidebar says what it fixes; on a phone too; axe finds no serious violation."""
+    context = context_at(browser, console, width)
+    query = "&".join(f"{key}={value}" for key, value in EXERCISE.items())
+    try:
+        page = context.new_page()
+        page.set_default_timeout(LATER_WAIT * 1000)
+        page.goto(f"{server['url']}/?{query}", wait_until="commit", timeout=FIRST_LOAD_WAIT * 1000)
+        settle(page, lambda snap: len(snap["metrics"]) == len(METRICS) and snap["charts"] == snap["rendered"] > 0,
+               "the exercise", FIRST_LOAD_WAIT)
+        with speaking("zh"):
+            assert [tab.inner_text() for tab in page.get_by_role("tab").all()] == [
+                t("view.compare"), t("view.stopping"), t("view.geometry")]
+            main = page.locator('[data-testid="stMain"]')
+            assert main.get_by_label(t("label.eta"), exact=True).is_visible()  # the η above the results
+            assert not main.get_by_label(t("label.etas"), exact=True).is_visible()
+            assert not page.get_by_role("button", name=t("preset.trap")).is_visible()
+            if width < 640:  # the sidebar is folded away on a phone: open it
+                page.locator('[data-testid="stExpandSidebarButton"]').click()
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_text(t("label.theta0"), exact=True).wait_for()
+            assert not sidebar.get_by_text(t("label.optimizer"), exact=True).is_visible()
+            assert not sidebar.get_by_text(t("label.objective"), exact=True).is_visible()
+            assert sidebar.get_by_text(t("label.variant"), exact=True).is_visible()
+            assert "更新规则：Adam" in sidebar.locator('[data-testid="stAlertContentInfo"]').inner_text()
+            page.add_script_tag(path=str(axe_ready()))
+            assert page.evaluate(RUN_AXE) == []
+            screenshot(page, shots, f"31-exercise-{width}.png")
+    finally:
+        context.close()
