@@ -16,7 +16,7 @@ from streamlit.runtime import Runtime
 
 import gd
 from gd import data, theory, typed
-from gd.lab import budget, charts, figures, frames, heavy, maps, state, views
+from gd.lab import budget, charts, figures, frames, heavy, maps, state, views, worksheet
 from gd.lab.budget import WorkCapError
 from gd.lab.charts import START
 from gd.lab.controls import (
@@ -521,7 +521,8 @@ def sidebar_ui(lang: str) -> Run:
     pin = st.session_state.get("pin")
     run = Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter, etas,
               hyperparameters=tuple(hyperparameters), view=view if view in shown else shown[0], lang=lang,
-              function=function, features=features, hide=hide, present=st.session_state.get("present", False),
+              function=function, features=features, **{mode: st.session_state.get(mode, getattr(DEFAULTS, mode))
+                                                        for mode in MODES},
               pin=pin if pin is not None and (pin.objective, pin.function, pin.features) == (
                   objective, function, features) else None)
     if fixed is not None and exercise_said(run):
@@ -970,7 +971,11 @@ def share_ui(run: Run) -> None:
     """The link to this page, with its copy button, at the end of the page, where a thumb reaches it on a phone (the
     sidebar is folded away there); the way to present it, and to share it as an exercise."""
     st.subheader(t("share.title"))
-    st.button(t("present.button"), key="start_presenting", on_click=put, args=("present", True), help=t("present.help"))
+    with st.container(horizontal=True):
+        st.button(t("present.button"), key="start_presenting", on_click=put, args=("present", True),
+                  help=t("present.help"))
+        st.button(t("worksheet.button"), key="start_worksheet", on_click=put, args=("worksheet", True),
+                  help=t("worksheet.help"))
     st.caption(t("share.caption"))
     if not fits_link(run):
         st.warning(markdown("share.data_too_long", length=len(run.function), limit=MAX_LINK_DATA))
@@ -989,8 +994,7 @@ def exercise_ui(run: Run) -> None:
         controls = [name for name in LOCKABLE if name not in run.hide]
         views = [name for name in views_of(run.objective, run.function) if name not in run.hide]
         kept = st.multiselect(t("exercise.controls"), controls, default=[name for name in ("eta",) if name in controls],
-                              format_func=hidden_label,
-                              key=f"exercise_controls.{run.lang}")
+                              format_func=hidden_label, key=f"exercise_controls.{run.lang}")
         seen = st.multiselect(t("exercise.views"), views, default=[run.view], format_func=hidden_label,
                               key=f"exercise_views.{run.lang}")
         if not seen:
@@ -1006,10 +1010,52 @@ def exercise_ui(run: Run) -> None:
 # (panels_ui) are as wide as a column of their row would be, and stack as columns do on a phone.
 PANEL_WIDTH = "\n".join(f".st-key-panels-{n} > div {{ flex: 0 1 calc((100% - {n - 1}rem) / {n}) !important; }}"
                         for n in range(1, PANELS_PER_ROW + 1))
+# A worksheet: no sidebar; a page as wide as a printed one, so that the charts are drawn at the width they print at
+# (they do not redraw for the printer); in print, only the worksheet, and its figures on a page of their own.
+NO_SIDEBAR = """[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }"""  # nor the button that opens it
+WORKSHEET_STYLE = """<style>""" + NO_SIDEBAR + """
+[data-testid="stMainBlockContainer"] { max-width: 720px; }
+.st-key-worksheet-controls { display: none !important; }
+.worksheet h1 { font-size: 1.8rem; padding-top: 0; }
+.worksheet h2 { font-size: 1.2rem; margin-top: 1rem; }
+.worksheet .who { display: flex; gap: 2rem; }
+.worksheet .who span { flex: 1; border-bottom: 1px solid #16171d; padding-bottom: 0.2rem; }
+.worksheet .question { font-weight: 600; font-size: 1.1rem; }
+.worksheet table { border-collapse: collapse; width: 100%; }
+.worksheet th, .worksheet td { border: 1px solid #c0c0c8; padding: 0.15rem 0.5rem; text-align: left; }
+.worksheet th { font-weight: normal; }
+.worksheet .choices { list-style: none; padding-left: 0; }
+.worksheet .choices.across { display: flex; gap: 1.5rem; }
+.worksheet .box { display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #16171d;
+  margin-right: 0.5em; vertical-align: -0.1em; }
+.worksheet .lines div { border-bottom: 1px solid #16171d; height: 2rem; }
+@media print {
+  @page { margin: 14mm; }
+  html { font-size: 13px; }  /* the first page whole on Letter too, with every setting a run can have */
+  [data-testid="stHeader"], [data-testid="stToolbar"], .st-key-worksheet-bar { display: none !important; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    overflow: visible !important; height: auto !important; position: static !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; }
+  .st-key-worksheet-figures { break-before: page; zoom: var(--fit, 1); }
+  [class*="st-key-panels-"] { display: flex !important; }  /* Streamlit prints a row as a column */
+  [class*="st-key-panels-"] > div { break-inside: avoid; }
+}
+</style>"""
+# The figures of a worksheet fit one printed page: drawn at the printed width, their height is measured as they are
+# drawn and the print zooms them to FIGURES_PAGE px (Letter's 11 in less its margins and a line, the shorter paper).
+FIGURES_PAGE = 900
+FIT_FIGURES = f"""<script>
+const page = window.parent.document;
+function fit() {{
+  const box = page.querySelector(".st-key-worksheet-figures");
+  if (box) box.style.setProperty("--fit", Math.min(1, {FIGURES_PAGE} / Math.max(box.scrollHeight, 1)).toFixed(3));
+}}
+new MutationObserver(fit).observe(page.body, {{subtree: true, childList: true}});
+fit();
+</script>"""
 # Presenting: no sidebar (nor its toggle), and every size of the page's type (Streamlit's rem) larger for a projector.
-PRESENT_STYLE = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
-  display: none !important; }
+PRESENT_STYLE = """<style>""" + NO_SIDEBAR + """
 @media (min-width: 900px) { html { font-size: 22px; } }  /* a projector's screen, not a phone's */
 </style>"""
 PAGE_STYLE = f"""<style>
@@ -1098,7 +1144,9 @@ def formulas_ui(formulas) -> None:
 def figures_ui(run: Run, view, shown=None, more=None, update: int | None = None) -> None:
     """The view's charts as files for a slide, in a folded section (built only while open): a chart, SVG or PNG and
     a PNG's scale, drawn when the button is pressed (figures.saved, in the heavy worker), not on every change.
-    shown, update: a stepped view's charts at the update the slider shows, and that update."""
+    shown, update: a stepped view's charts at the update the slider shows, and that update. Not on a projector."""
+    if run.present:
+        return
     section = folded(t("figure.title"), f"figures_{run.view}")
     if not section.open:
         return
@@ -1163,6 +1211,9 @@ def link_warning_ui(box, run: Run) -> None:
 
 
 def page(lang: str) -> None:
+    if st.session_state.get("worksheet", False):
+        worksheet_page(lang)
+        return
     present = st.session_state.get("present", False)
     st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
@@ -1209,6 +1260,66 @@ def page(lang: str) -> None:
         share_ui(run)
     if st.session_state["reopen"]:
         wait_for_compiled_loop()
+
+
+def worksheet_page(lang: str) -> None:
+    """The page as a worksheet to print: the sidebar's controls read (not shown) into the run, its first page (the
+    question, the settings, room for the prediction: worksheet.first_page), then on a page of its own what the lab
+    shows for the open view; above them, hidden in print, how to print it and the way back to the whole page. (The
+    lessons, the tabs, the share link and the page's other parts are not drawn.)"""
+    st.set_page_config(page_title=t("page.title"), page_icon="📉", layout="centered",
+                       initial_sidebar_state="collapsed")
+    st.html(PAGE_STYLE + WORKSHEET_STYLE)
+    st.html(FIT_FIGURES, unsafe_allow_javascript=True)
+    with st.container(horizontal=True, vertical_alignment="center", key="worksheet-bar"):
+        st.caption(t("worksheet.print"))
+        st.button(t("present.leave"), key="leave_worksheet", on_click=put, args=("worksheet", False),
+                  type="tertiary")
+    st.session_state["reopen"] = False
+    if st.session_state["link_problems"]:
+        st.warning(warning(st.session_state["link_problems"]))
+    with st.container(key="worksheet-controls"):  # η and the η list above the results: read, not shown
+        run = sidebar_ui(lang)
+    st.html(worksheet.first_page(run))
+    with st.container(key="worksheet-figures"):
+        st.subheader(t("worksheet.shows"))
+        shown = headline_of(run)
+        if shown is not None:
+            st.caption(escaped(views.status_line(run, shown)))
+            worksheet_figures_ui(run, shown)
+    address = to_url(run)
+    st.query_params.from_dict(address)
+    st.session_state["address"] = address
+    if st.session_state["reopen"]:
+        wait_for_compiled_loop()
+
+
+BUILT = {"compare": "compare", "theory": "theory", "range": "range", "basins": "basins", "stopping": "stopping",
+         "inside": "inside", "noise": "noise", "race": "race", "momentum": "momentum", "regression": "regression"}
+# the cached builder of each view with charts (the one update is built from the headline; the quiz draws none)
+
+
+def worksheet_figures_ui(run: Run, shown: views.Headline) -> None:
+    """The open view's charts as the page draws them, at their last update where they step; the panels side by side.
+    Nothing where the view has none for this run (the quiz, noise for batch descent, the inside of plain descent)."""
+    if run.view == "geometry":
+        view = CACHED.step_through(run.for_view("geometry"), shown)
+        at = view.at(view.updates - 1) if view.updates else None
+    elif run.view in BUILT and not (run.view == "noise" and run.variant == "batch") and not (
+            run.view == "inside" and run.optimizer == "gd"):
+        view = build(getattr(CACHED, BUILT[run.view]), run)
+        at = view.at(view.updates) if view is not None and run.view in ("race", "regression") else None
+    else:
+        return
+    if view is None or (run.view == "geometry" and at is None):
+        return
+    listed = figures.of(view, run.objective, run.view, at)
+    panels = [figure.spec for figure in listed if figure.width == figures.NARROW]
+    if panels:
+        panels_ui(panels)
+    for figure in listed:
+        if figure.width != figures.NARROW:
+            draw_chart(figure.spec)
 
 
 def presenting_ui(run: Run, shown_views: tuple[str, ...]) -> views.Headline | None:

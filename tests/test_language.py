@@ -24,7 +24,7 @@ ALLOWED_IN_CHINESE = {"Adam", "Adagrad", "RMSprop", "Nesterov", "scikit", "learn
                       "CSV", "MSE", "SGD", "BGD", "Mini", "Batch", "GD", "epoch", "English", "Language", "eta",
                       "theta", "loss", "grad", "dJ", "eps", "inf", "nan", "e", "Python", "numpy", "OverflowError",
                       "Rosenbrock", "Himmelblau", "Smith", "fastai", "lr_find",  # names, written so in Chinese too
-                      "Tab", "Home", "End",  # keys, named as printed on them
+                      "Tab", "Home", "End", "Ctrl",  # keys, named as printed on them
                       "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs"}  # what a typed formula may call
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ON_A_SURFACE = {"race": {"objective": "rosenbrock"}, "momentum": {"objective": "ravine"},

@@ -27,10 +27,12 @@ from gd.lab.controls import (
     HIDEABLE,
     HYPERPARAMETERS,
     MAX_TEXT,
+    MODES,
     NUMBERS,
     OPTIONS,
     RACE,
     RACE_ETAS,
+    SWITCHED,
     Run,
     control_text,
     fits,
@@ -58,7 +60,7 @@ HOSTILE = [
     "0.1" + " " * MAX_TEXT + ",5",
 ]
 TYPED = (*NUMBERS, *HYPERPARAMETERS, *RACE, "etas")  # the controls typed as text (and theta0, one of NUMBERS)
-KNOWN = sorted({*TYPED, *OPTIONS, "function", "hide", "present"})
+KNOWN = sorted({*TYPED, *OPTIONS, "function", *MODES})
 FUNCTIONS = ["(x - 2.5)^2 - 1", "x^4/4 - x^2 + 0.3*x", " x^2 ", "(1-x)^2 + 100*(y-x^2)^2", "x^2 + 3*y^2"]
 
 
@@ -79,7 +81,7 @@ def good_text(key: str):
         return st.sampled_from(FUNCTIONS)
     if key == "hide":  # any of the controls and views, in any order
         return st.lists(st.sampled_from(HIDEABLE), min_size=1, max_size=6, unique=True).map(",".join)
-    if key == "present":
+    if key in SWITCHED:
         return st.sampled_from(["0", "1"])
     if key == "etas":
         return st.one_of(st.just(",".join(map(number_text, DEFAULTS.etas))),
@@ -162,7 +164,7 @@ def test_any_link_is_read_into_checked_values_and_one_warning_that_shows_it_as_t
             assert value in OPTIONS[key]
         elif key == "hide":
             assert value and set(value) <= set(HIDEABLE) and len(set(value)) == len(value)
-        elif key == "present":
+        elif key in SWITCHED:
             assert value in (True, False)
         elif key != "function":
             assert all(math.isfinite(number) for number in (value if isinstance(value, tuple) else (value,)))
@@ -425,8 +427,10 @@ def test_an_exercise_says_what_it_fixes_with_the_values_the_run_uses():
     assert exercise_said(replace(DEFAULTS, hide=("lessons", "theory"))) == ""  # no control hidden: nothing to say
 
 
-def test_presenting_is_said_in_a_link_as_1_and_read_back():
+def test_presenting_and_a_worksheet_are_said_in_a_link_as_1_and_read_back():
     assert to_url(replace(DEFAULTS, present=True)) == {"lang": "en", "present": "1"}
+    assert to_url(replace(DEFAULTS, worksheet=True, lang="zh")) == {"lang": "zh", "worksheet": "1"}
+    assert read_url({"worksheet": "1"}) == ({"worksheet": True}, [])
     assert read_url({"present": "1"}) == ({"present": True}, [])
     assert read_url({"present": "0"}) == ({"present": False}, [])
     values, problems = read_url({"present": "yes"})

@@ -19,7 +19,8 @@ def test_presenting_shows_one_view_without_tabs_and_the_run_in_one_line():
     bar = buttons(app)
     assert (bar["previous_view"].proto.shortcut, bar["next_view"].proto.shortcut) == ("pageup", "pagedown")
     assert bar["previous_view"].disabled and not bar["next_view"].disabled  # the first view
-    assert "start_presenting" not in bar and "share" not in app.session_state  # nor the share section
+    assert "start_presenting" not in bar and "exercise" not in app.session_state  # nor the share section
+    assert "用于幻灯片的图" not in [expander.label for expander in app.expander]  # nor the figures for slides
 
 
 def test_the_charts_type_is_larger_on_a_projector():

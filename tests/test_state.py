@@ -68,12 +68,12 @@ def test_an_address_sets_what_it_names_and_the_objectives_own_defaults_for_the_r
     assert change.reset and change.view == "race" and change.drop == ()
     assert change.put == {"objective": "rosenbrock", "lang": "zh", "eta": 0.002,
                           "etas": (0.0002, 0.001, 0.002, 0.003, 0.004), "max_iter": 10_000,
-                          "hide": (), "present": False}  # no exercise, not presenting: the address says neither
+                          "hide": (), "present": False, "worksheet": False}  # the address names no mode
     assert [problem.key for problem in problems] == ["eta"]  # said, not used
     change, _ = state.address_followed({"lang": "en", "eta": "0.3"}, "zh")
-    assert change.put == {"lang": "en", "eta": 0.3, "hide": (), "present": False} and change.view == "compare"
-    change, _ = state.address_followed({"hide": "optimizer", "present": "1"}, "zh")
-    assert change.put == {"lang": "zh", "hide": ("optimizer",), "present": True}
+    assert change.put == {"lang": "en", "eta": 0.3, "hide": (), "present": False, "worksheet": False}
+    change, _ = state.address_followed({"hide": "optimizer", "present": "1", "worksheet": "1"}, "zh")
+    assert change.put == {"lang": "zh", "hide": ("optimizer",), "present": True, "worksheet": True}
 
 
 def test_a_new_objective_brings_its_own_start_and_a_surface_its_own_numbers():

@@ -92,12 +92,13 @@ VIEWS = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:], "race", "momentum", "regr
 BASIN_CELLS = {1: 121, 2: 31}  # the grid of starts across the plot: per axis, by the objective's dimension
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
-PRESENT = ("0", "1")  # present=1 in a link: the page as a projector shows it
+SWITCH = ("0", "1")  # off and on, in a link
 LOCKABLE = ("objective", "theta0", "eta", "variant", "optimizer", "schedule", "stop", "epsilon", "max_iter", "etas",
             "lessons")  # what a teacher's link can hide (a choice with the numbers it brings: a rule's own, the
 # variant's batch size and seed; the objective with its formula or rows), and the lessons' buttons
 HIDEABLE = (*LOCKABLE, *VIEWS)  # and the views: the tabs a student's link leaves out
-MODES = ("hide", "present")  # how the page is shown, which a link sets: not a control, and no view reads it
+SWITCHED = ("present", "worksheet")  # the page for a projector, for a printer: present=1, worksheet=1 in a link
+MODES = ("hide", *SWITCHED)  # how the page is shown, which a link sets: not a control, and no view reads it
 NO_RULE = "none"  # the stopping lab's last column: no rule, the iteration limit alone (gd.each_stop's key)
 STOPPING_LAB = (*STOPS, NO_RULE)
 DEFAULT_ETAS = (0.01, 0.1, 0.9, 1.0, 1.1)  # too small, good, oscillating, stalled, diverging
@@ -352,8 +353,8 @@ def read_control(key: str, text: str, spec: Hyperparameter | None = None):
     shorter limit, which gd.typed says)."""
     if key != "function" and len(text) > MAX_TEXT:
         raise ParameterError(key, f"text of at most {MAX_TEXT} characters", text, reason="too_long")
-    if key == "present":
-        return params.choose(key, text, PRESENT) == PRESENT[1]
+    if key in SWITCHED:
+        return params.choose(key, text, SWITCH) == SWITCH[1]
     if key in OPTIONS:
         return params.choose(key, text, OPTIONS[key])
     if key == "hide":
@@ -412,6 +413,7 @@ class Run:
     pin: "Run | None" = None  # a run pinned to compare with (pinned()): drawn dashed while the learner changes settings
     hide: tuple[str, ...] = ()  # the controls and views a teacher's link leaves out (HIDEABLE's names): none by default
     present: bool = False  # the page as a projector shows it: one view, large type, no sidebar
+    worksheet: bool = False  # the page as a printed worksheet: question, settings, room to predict, the view's figures
 
     def keywords(self) -> dict:
         """Keyword arguments for gd.compare, with the optimizer and schedule built from their hyperparameters."""

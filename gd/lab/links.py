@@ -19,12 +19,15 @@ from gd.lab.controls import (
     LOCKABLE,
     MAX_LINK_DATA,
     MAX_TEXT,
+    MODES,
     NUMBERS,
     OPTIONS,
     PINNED,
     RACE,
     RACE_ETAS,
     SAMPLES,
+    SWITCH,
+    SWITCHED,
     Run,
     chosen_hyperparameters,
     control_text,
@@ -64,7 +67,7 @@ def read_url(params) -> tuple[dict, list[Problem]]:
     values, problems = {}, []
     for key, raw in params.items():
         known = key in OPTIONS or key in NUMBERS or key in HYPERPARAMETERS or key in RACE or key in (
-            "etas", "function", "hide", "present")
+            "etas", "function", *MODES)
         if key in ("pin", "data"):  # read below, once the objective they belong to is known
             continue
         if not known:
@@ -155,9 +158,9 @@ def to_url(run: Run) -> dict[str, str]:
         elif key == "hide":  # a teacher's exercise: what it leaves out, kept in every link made from it
             if value:
                 query[key] = ",".join(value)
-        elif key == "present":
+        elif key in SWITCHED:
             if value:
-                query[key] = "1"
+                query[key] = SWITCH[1]
         elif key == "hyperparameters":
             query.update({name: number_text(number) for name, number in value
                           if number != HYPERPARAMETERS[name].default})
@@ -179,16 +182,20 @@ def to_url(run: Run) -> dict[str, str]:
 def exercise_said(run: Run) -> str:
     """What a teacher's link fixes, said beside the controls it hides: each hidden control with the value the run
     uses ("" when it hides none, only views or the lessons)."""
-    settings = [t("exercise.setting", name=hidden_label(name), value=_value_said(run, name)) for name in run.hide
+    settings = [t("exercise.setting", name=hidden_label(name), value=setting_said(run, name)) for name in run.hide
                 if name in LOCKABLE and name != "lessons"]
     return t("exercise.caption", settings=t("describe.separator").join(settings)) if settings else ""
 
 
-def _value_said(run: Run, name: str) -> str:
+def setting_said(run: Run, name: str) -> str:
+    """A setting of the run as the page shows it: a choice by its title (the objective with a typed formula as typed),
+    a number as its control writes it; an update rule's or schedule's own number by its key ("adam_beta1")."""
     if name == "objective":
         return title("objective", run.objective) + (f": J = {run.function}" if run.objective == CUSTOM else "")
     if name in CHOICES:
         return title(name, getattr(run, name))
+    if name in HYPERPARAMETERS:
+        return control_text(name, dict(run.hyperparameters)[name])
     return control_text(name, getattr(run, name))
 
 

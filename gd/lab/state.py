@@ -9,6 +9,7 @@ from gd.lab import maps
 from gd.lab.controls import (
     CUSTOM,
     DEFAULTS,
+    MODES,
     NUMBERS,
     PRESETS,
     RACE,
@@ -88,8 +89,8 @@ def address_followed(query: dict, language: str) -> tuple[Change, list]:
     used (links.Problem), to be said."""
     values, problems = read_url(query)
     values.setdefault("lang", language)
-    values.setdefault("hide", ())  # an address without them leaves an exercise, or a presentation
-    values.setdefault("present", False)
+    values = {**{mode: getattr(DEFAULTS, mode) for mode in MODES}, **values}  # an address without them leaves an
+    # exercise, a presentation or a worksheet
     objective = values.get("objective", DEFAULTS.objective)
     values = {**surface_defaults(objective, values.get(text_key(objective), "")), **values}
     view = values.pop("view", DEFAULTS.view)

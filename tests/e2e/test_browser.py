@@ -1167,3 +1167,44 @@ def test_a_locked_exercise_shows_only_the_controls_and_views_it_leaves(server, b
             screenshot(page, shots, f"31-exercise-{width}.png")
     finally:
         context.close()
+
+
+WORST_WORKSHEET = {"objective": "ravine", "variant": "minibatch", "optimizer": "adam", "schedule": "step",
+                   "etas": ",".join(f"0.0{k}" for k in range(1, 10)) + ",0.1,0.11,0.12"}  # every setting a run can
+# have, and the most panels: 12 maps
+
+
+def printed_pages(pdf: bytes) -> int:
+    """How many pages a PDF holds: its page objects (Chromium writes each as an uncompressed dictionary)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def test_each_lessons_worksheet_prints_on_two_pages_of_a4_and_of_letter(server, browser, console, shots):
+    """The five lessons' worksheets in both languages, and the fullest run's: Chromium prints each on A4 and on
+    Letter in one or two pages (the first: question, settings, room to predict; the second: the figures, zoomed to fit
+    a page). The zh trap's and the fullest run's PDFs are kept beside the screenshots, to be looked at."""
+    from urllib.parse import urlencode
+
+    from gd.lab import state
+    from gd.lab.controls import PRESETS
+
+    context = context_at(browser, console, 1280)
+    cases = [(f"{name}-{lang}", {**to_url(replace(DEFAULTS, **state.lesson(name).put, view=state.lesson(name).view,
+                                                   lang=lang)), "worksheet": "1"}) for name in PRESETS
+             for lang in ("en", "zh")]
+    cases.append(("fullest-en", {**WORST_WORKSHEET, "worksheet": "1", "lang": "en"}))
+    try:
+        page = context.new_page()
+        page.set_default_timeout(LATER_WAIT * 1000)
+        for name, query in cases:
+            page.goto(f"{server['url']}/?{urlencode(query)}", wait_until="commit", timeout=FIRST_LOAD_WAIT * 1000)
+            settle(page, lambda snap: snap["charts"] == snap["rendered"] > 0, f"the worksheet {name}",
+                   FIRST_LOAD_WAIT)
+            assert page.locator("section.worksheet h1").is_visible()
+            for paper in ("A4", "Letter"):
+                pdf = page.pdf(format=paper, print_background=True)
+                assert 1 <= printed_pages(pdf) <= 2, (name, paper, printed_pages(pdf))
+                if name in ("trap-zh", "fullest-en"):
+                    (shots / f"40-worksheet-{name}-{paper}.pdf").write_bytes(pdf)
+    finally:
+        context.close()
