@@ -42,6 +42,12 @@ def test_a_locked_link_shows_only_the_views_it_leaves_and_says_what_it_fixes():
     assert not locked_keys(app) & {"eta", "theta0", "variant", "lessons"}  # what the student may change
 
 
+def test_a_link_that_hides_the_default_view_opens_the_first_it_shows():
+    app = clean(open_page(hide="compare,theory"))
+    assert tabs(app)[0] == "Range test" and app.session_state["view"] == "compare"  # kept by name, not drawn
+    assert app.query_params["view"] == "range"  # what the page shows, and its link says
+
+
 def test_the_hidden_settings_are_the_runs_and_the_page_link_keeps_the_lock():
     app = clean(open_page(EXERCISE))
     result = gd.minimize(eta=0.5, optimizer=gd.OPTIMIZERS["adam"].build())

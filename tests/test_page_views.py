@@ -15,10 +15,10 @@ from gd.lab.text import t
 
 
 def main_buttons(app) -> list:
-    """The open view's buttons (not the lessons, keys "preset_…", and the pin's above the tabs, nor Present under
-    them)."""
+    """The open view's buttons (not the lessons, keys "preset_…", and the pin's above the tabs, nor Present and
+    Worksheet under them, "start_…")."""
     return [button for button in app.button
-            if not str(button.key).startswith(("preset_", "pin_run", "unpin", "start_presenting"))]
+            if not str(button.key).startswith(("preset_", "pin_run", "unpin", "start_"))]
 
 
 def open_view(view, **query):

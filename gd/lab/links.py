@@ -103,8 +103,8 @@ def read_url(params) -> tuple[dict, list[Problem]]:
         view = values.pop("view")
         problems.append(Problem("view", view, ParameterError("view", f"one of {', '.join(shown)}", view,
                                                              options=shown), objective))
-    if values.get("view", DEFAULTS.view) in hidden:  # hidden by the link itself: the first view it leaves shown
-        values["view"] = next(name for name in shown if name not in hidden)
+    if values.get("view") in hidden:  # a view the link itself hides: the first it leaves shown (as the page opens
+        values["view"] = next(name for name in shown if name not in hidden)  # when it names none and hides that)
     return values, problems
 
 
