@@ -1182,7 +1182,8 @@ def printed_pages(pdf: bytes) -> int:
 def test_each_lessons_worksheet_prints_on_two_pages_of_a4_and_of_letter(server, browser, console, shots):
     """The five lessons' worksheets in both languages, and the fullest run's: Chromium prints each on A4 and on
     Letter in one or two pages (the first: question, settings, room to predict; the second: the figures, zoomed to fit
-    a page). The zh trap's and the fullest run's PDFs are kept beside the screenshots, to be looked at."""
+    a page). The zh trap's and the fullest run's PDFs are kept beside the screenshots, to be looked at, and axe finds
+    no serious violation on their pages."""
     from urllib.parse import urlencode
 
     from gd.lab import state
@@ -1201,6 +1202,10 @@ def test_each_lessons_worksheet_prints_on_two_pages_of_a4_and_of_letter(server, 
             settle(page, lambda snap: snap["charts"] == snap["rendered"] > 0, f"the worksheet {name}",
                    FIRST_LOAD_WAIT)
             assert page.locator("section.worksheet h1").is_visible()
+            if name in ("trap-zh", "fullest-en"):  # what a screen reader meets on the page before it is printed
+                page.add_script_tag(path=str(axe_ready()))
+                assert page.evaluate(RUN_AXE) == [], name
+                screenshot(page, shots, f"40-worksheet-{name}.png")
             for paper in ("A4", "Letter"):
                 pdf = page.pdf(format=paper, print_background=True)
                 assert 1 <= printed_pages(pdf) <= 2, (name, paper, printed_pages(pdf))
