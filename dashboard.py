@@ -969,41 +969,47 @@ def presets_ui() -> None:
 
 def share_ui(run: Run) -> None:
     """The link to this page, with its copy button, at the end of the page, where a thumb reaches it on a phone (the
-    sidebar is folded away there); the way to present it, and to share it as an exercise."""
+    sidebar is folded away there); under it, folded, what a teacher does with the page."""
     st.subheader(t("share.title"))
-    with st.container(horizontal=True):
-        st.button(t("present.button"), key="start_presenting", on_click=put, args=("present", True),
-                  help=t("present.help"))
-        st.button(t("worksheet.button"), key="start_worksheet", on_click=put, args=("worksheet", True),
-                  help=t("worksheet.help"))
     st.caption(t("share.caption"))
     if not fits_link(run):
         st.warning(markdown("share.data_too_long", length=len(run.function), limit=MAX_LINK_DATA))
     st.code(share(st.context.url, run), language=None, wrap_lines=True)
-    exercise_ui(run)
+    teach_ui(run)
+
+
+def teach_ui(run: Run) -> None:
+    """Present this view, print it as a worksheet, or share it as an exercise: one folded section, built only while
+    open (closed, one block on the wire on every change, where its parts open sent four)."""
+    section = folded(t("teach.title"), "teach")
+    if not section.open:
+        return
+    with section:
+        with st.container(horizontal=True):
+            st.button(t("present.button"), key="start_presenting", on_click=put, args=("present", True),
+                      help=t("present.help"))
+            st.button(t("worksheet.button"), key="start_worksheet", on_click=put, args=("worksheet", True),
+                      help=t("worksheet.help"))
+        exercise_ui(run)
 
 
 def exercise_ui(run: Run) -> None:
     """The teacher's link: this page with only the controls and views chosen, the rest hidden at their values on
-    screen (a folded section, built only while open)."""
-    section = folded(t("exercise.title"), "exercise")
-    if not section.open:
+    screen."""
+    st.markdown(f"**{escaped(t('exercise.title'))}**", help=t("exercise.help"))
+    controls = [name for name in LOCKABLE if name not in run.hide]
+    views = [name for name in views_of(run.objective, run.function) if name not in run.hide]
+    kept = st.multiselect(t("exercise.controls"), controls, default=[name for name in ("eta",) if name in controls],
+                          format_func=hidden_label, key=f"exercise_controls.{run.lang}")
+    seen = st.multiselect(t("exercise.views"), views, default=[run.view], format_func=hidden_label,
+                          key=f"exercise_views.{run.lang}")
+    if not seen:
+        st.warning(t("exercise.none"))
         return
-    with section:
-        st.caption(t("exercise.help"))
-        controls = [name for name in LOCKABLE if name not in run.hide]
-        views = [name for name in views_of(run.objective, run.function) if name not in run.hide]
-        kept = st.multiselect(t("exercise.controls"), controls, default=[name for name in ("eta",) if name in controls],
-                              format_func=hidden_label, key=f"exercise_controls.{run.lang}")
-        seen = st.multiselect(t("exercise.views"), views, default=[run.view], format_func=hidden_label,
-                              key=f"exercise_views.{run.lang}")
-        if not seen:
-            st.warning(t("exercise.none"))
-            return
-        hidden = tuple(name for name in HIDEABLE if name in run.hide or name in (*controls, *views)
-                       and name not in (*kept, *seen))
-        st.code(share(st.context.url, replace(run, hide=hidden, view=run.view if run.view in seen else seen[0])),
-                language=None, wrap_lines=True)
+    hidden = tuple(name for name in HIDEABLE if name in run.hide or name in (*controls, *views)
+                   and name not in (*kept, *seen))
+    st.code(share(st.context.url, replace(run, hide=hidden, view=run.view if run.view in seen else seen[0])),
+            language=None, wrap_lines=True)
 
 
 # Values are never cut: a 2-D value wraps instead of ending in "…", and a phone gets a smaller figure. Panels

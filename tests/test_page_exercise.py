@@ -72,14 +72,14 @@ def test_a_lesson_and_a_language_switch_keep_the_lock_an_address_without_it_lift
 def test_the_teachers_page_writes_the_exercise_link_from_what_is_on_screen():
     teacher = {"optimizer": "adam", "eta": "0.5", "view": "stopping", "lang": "zh"}
     app = clean(open_page(teacher))
-    app.session_state["exercise"] = True  # the section opened (dashboard.folded)
+    app.session_state["teach"] = True  # the section opened (dashboard.folded)
     clean(app.run())
     controls, views = (box for box in app.multiselect if box.key.startswith("exercise_"))
     assert controls.value == ["eta"] and views.value == ["stopping"]  # the defaults: η, and the open view
     app = clean(open_page(teacher))  # (AppTest sends a section closed once a widget in it changes: opened anew)
     app.session_state["exercise_controls.zh"] = ["eta", "theta0"]  # what the teacher then chooses
     app.session_state["exercise_views.zh"] = ["compare", "stopping"]
-    app.session_state["exercise"] = True
+    app.session_state["teach"] = True
     clean(app.run())
     link = app.code[-1].value
     query = dict(part.split("=", 1) for part in link.split("?", 1)[1].split("&"))
@@ -93,9 +93,9 @@ def test_the_teachers_page_writes_the_exercise_link_from_what_is_on_screen():
 
 def test_without_a_view_for_the_students_the_teacher_is_told_and_no_link_is_written():
     app = clean(open_page())
-    app.session_state["exercise"] = True
+    app.session_state["teach"] = True
     clean(app.run())
     app.session_state["exercise_views.en"] = []
-    app.session_state["exercise"] = True
+    app.session_state["teach"] = True
     clean(app.run())
     assert [box.value for box in app.warning] == ["Choose at least one view for the students to see."]

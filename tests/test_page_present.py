@@ -19,7 +19,7 @@ def test_presenting_shows_one_view_without_tabs_and_the_run_in_one_line():
     bar = buttons(app)
     assert (bar["previous_view"].proto.shortcut, bar["next_view"].proto.shortcut) == ("pageup", "pagedown")
     assert bar["previous_view"].disabled and not bar["next_view"].disabled  # the first view
-    assert "start_presenting" not in bar and "exercise" not in app.session_state  # nor the share section
+    assert "teach" not in app.session_state  # nor the share section
     assert "用于幻灯片的图" not in [expander.label for expander in app.expander]  # nor the figures for slides
 
 
@@ -60,5 +60,7 @@ def test_one_click_goes_back_to_the_whole_page_and_its_link_presents_again():
     clean(buttons(app)["leave_presenting"].click().run())
     assert app.tabs and app.metric and "present" not in app.query_params
     assert app.session_state["view"] == "stopping"  # the view presented stays open
+    app.session_state["teach"] = True  # the teacher's section opened (dashboard.folded)
+    clean(app.run())
     clean(buttons(app)["start_presenting"].click().run())
     assert app.query_params["present"] == "1" and not app.tabs

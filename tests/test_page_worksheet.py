@@ -36,5 +36,7 @@ def test_one_click_goes_back_and_the_share_section_opens_the_worksheet():
     app = clean(open_page(worksheet="1", view="theory"))
     clean(app.button(key="leave_worksheet").click().run())
     assert app.tabs and "worksheet" not in app.query_params and app.session_state["view"] == "theory"
+    app.session_state["teach"] = True  # the teacher's section opened (dashboard.folded)
+    clean(app.run())
     clean(app.button(key="start_worksheet").click().run())
     assert app.query_params["worksheet"] == "1" and not app.tabs
