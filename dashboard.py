@@ -37,6 +37,7 @@ from gd.lab.controls import (
     PRESETS,
     RACE,
     SAMPLES,
+    SAMPLING,
     UNITS,
     VIEWS,
     Run,
@@ -462,16 +463,18 @@ SIDEBAR = {"problem": ("objective", "theta0"), "descent": ("eta", "variant", "op
 # each holds that a teacher's link can hide (controls.LOCKABLE): a section all hidden loses its heading too
 
 
-def locked(name: str, place: str = ""):
+def locked(name: str, place: str = "", hidden: bool | None = None):
     """Where a control is drawn: in a container the page's style hides when a teacher's link hides the control (its
-    value is still read, and the run uses it), else where it is. place: told apart where a control is drawn twice."""
-    return st.container(key=f"locked-{name}{place}") if name in st.session_state.get("hide", ()) else nullcontext()
+    value is still read, and the run uses it), else where it is. place: told apart where a control is drawn twice;
+    hidden: whether to hide it, where that is not whether the link names it."""
+    if hidden is None:
+        hidden = name in st.session_state.get("hide", ())
+    return st.container(key=f"locked-{name}{place}") if hidden else nullcontext()
 
 
 def heading(section: str) -> None:
     """A sidebar section's heading, hidden with its controls when a teacher's link hides them all."""
-    hidden = set(SIDEBAR[section]) <= set(st.session_state.get("hide", ()))
-    with st.container(key=f"locked-section-{section}") if hidden else nullcontext():
+    with locked("section-", section, hidden=set(SIDEBAR[section]) <= set(st.session_state.get("hide", ()))):
         st.header(t(f"sidebar.{section}"))
 
 
@@ -497,8 +500,8 @@ def sidebar_ui(lang: str) -> Run:
             variant = choice("variant")
             if variant != "batch":
                 st.caption(t(f"objective.{objective}.examples"))
-            batch_size = typed_input("batch_size") if variant == "minibatch" else DEFAULTS.batch_size
-            seed = typed_input("seed") if variant != "batch" else DEFAULTS.seed
+            batch_size = typed_input("batch_size") if "batch_size" in SAMPLING[variant] else DEFAULTS.batch_size
+            seed = typed_input("seed") if "seed" in SAMPLING[variant] else DEFAULTS.seed
         with locked("optimizer"):
             optimizer = choice("optimizer")
             hyperparameters = hyperparameter_inputs("optimizer", optimizer)
@@ -517,7 +520,7 @@ def sidebar_ui(lang: str) -> Run:
             typed_input("etas", quiet=True)
     eta, etas = learning_rates_ui()
     view = opened_tab(lang)
-    shown = views_of(objective, function, hide) or views_of(objective, function)
+    shown = views_of(objective, function, hide)
     pin = st.session_state.get("pin")
     run = Run(objective, theta0, eta, epsilon, variant, batch_size, seed, optimizer, schedule, stop, max_iter, etas,
               hyperparameters=tuple(hyperparameters), view=view if view in shown else shown[0], lang=lang,
@@ -525,8 +528,9 @@ def sidebar_ui(lang: str) -> Run:
                                                         for mode in MODES},
               pin=pin if pin is not None and (pin.objective, pin.function, pin.features) == (
                   objective, function, features) else None)
-    if fixed is not None and exercise_said(run):
-        fixed.info(escaped(exercise_said(run)))
+    fixed_said = exercise_said(run) if fixed is not None else ""
+    if fixed_said:
+        fixed.info(escaped(fixed_said))
     return run
 
 
@@ -1236,7 +1240,7 @@ def page(lang: str) -> None:
         presets_ui()
     run = sidebar_ui(lang)
     link_warning_ui(link_box, run)
-    shown_views = views_of(run.objective, run.function, run.hide) or views_of(run.objective, run.function)
+    shown_views = views_of(run.objective, run.function, run.hide)
     if present:
         with bar:
             shown = presenting_ui(run, shown_views)
@@ -1259,9 +1263,7 @@ def page(lang: str) -> None:
                     st.info(t("error.cap.tabs.warming" if st.session_state["reopen"] else "error.cap.tabs"))
                 else:
                     run = DRAW[name](run, shown)
-    address = to_url(run)
-    st.query_params.from_dict(address)  # one step of the browser's history when it changed (follow_address)
-    st.session_state["address"] = address
+    write_address(run)
     if not present:
         share_ui(run)
     if st.session_state["reopen"]:
@@ -1293,32 +1295,34 @@ def worksheet_page(lang: str) -> None:
         if shown is not None:
             st.caption(escaped(views.status_line(run, shown)))
             worksheet_figures_ui(run, shown)
-    address = to_url(run)
-    st.query_params.from_dict(address)
-    st.session_state["address"] = address
+    write_address(run)
     if st.session_state["reopen"]:
         wait_for_compiled_loop()
 
 
-BUILT = {"compare": "compare", "theory": "theory", "range": "range", "basins": "basins", "stopping": "stopping",
-         "inside": "inside", "noise": "noise", "race": "race", "momentum": "momentum", "regression": "regression"}
-# the cached builder of each view with charts (the one update is built from the headline; the quiz draws none)
+def write_address(run: Run) -> None:
+    """The page's address is the run's link: one step of the browser's history when it changed (follow_address)."""
+    address = to_url(run)
+    st.query_params.from_dict(address)
+    st.session_state["address"] = address
 
 
 def worksheet_figures_ui(run: Run, shown: views.Headline) -> None:
     """The open view's charts as the page draws them, at their last update where they step; the panels side by side.
     Nothing where the view has none for this run (the quiz, noise for batch descent, the inside of plain descent)."""
-    if run.view == "geometry":
+    if run.view == "geometry":  # built from the headline, as the page's step-through is
         view = CACHED.step_through(run.for_view("geometry"), shown)
-        at = view.at(view.updates - 1) if view.updates else None
-    elif run.view in BUILT and not (run.view == "noise" and run.variant == "batch") and not (
+        if not view.updates:
+            return
+        at = view.at(view.updates - 1)
+    elif run.view == "predict" or (run.view == "noise" and run.variant == "batch") or (
             run.view == "inside" and run.optimizer == "gd"):
-        view = build(getattr(CACHED, BUILT[run.view]), run)
-        at = view.at(view.updates) if view is not None and run.view in ("race", "regression") else None
-    else:
         return
-    if view is None or (run.view == "geometry" and at is None):
-        return
+    else:  # every other view's cached builder has the view's name
+        view = build(getattr(CACHED, run.view), run)
+        if view is None:
+            return
+        at = view.at(view.updates) if run.view in ("race", "regression") else None
     listed = figures.of(view, run.objective, run.view, at)
     panels = [figure.spec for figure in listed if figure.width == figures.NARROW]
     if panels:

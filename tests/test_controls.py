@@ -23,6 +23,7 @@ from gd.lab.controls import (
     parse_etas,
     read_control,
     refusal,
+    views_of,
 )
 from gd.lab.text import speaking
 from gd.params import ParameterError
@@ -155,3 +156,12 @@ def test_sweep_etas_are_log_spaced_between_the_ends_in_either_order():
     etas = Run(sweep_low=1.0, sweep_high=0.01, sweep_points=5).sweep_etas()
     assert etas[0] == pytest.approx(0.01) and etas[-1] == pytest.approx(1.0)
     assert [math.log10(eta) for eta in etas] == pytest.approx([-2, -1.5, -1, -0.5, 0])
+
+
+def test_a_view_list_that_would_hide_every_view_hides_none():
+    """A teacher's link leaves at least one view (links.read_url), but a student may pick an objective whose views it
+    hides all (the race alone, on a curve): the page then shows every view rather than none."""
+    assert views_of("quadratic", hide=("theory", "range")) == ("compare", "stopping", "geometry", "inside", "noise",
+                                                                 "predict")
+    every = ("compare", "theory", "range", "stopping", "geometry", "inside", "noise", "predict")
+    assert views_of("quadratic", hide=("race", *every)) == every

@@ -93,6 +93,7 @@ BASIN_CELLS = {1: 121, 2: 31}  # the grid of starts across the plot: per axis, b
 UNITS = ("k", "epochs", "examples")  # what the convergence chart's x axis counts
 OPTIONS = {**CHOICES, "view": VIEWS, "unit": UNITS, "lang": LANGUAGES}
 SWITCH = ("0", "1")  # off and on, in a link
+SAMPLING = {"batch": (), "sgd": ("seed",), "minibatch": ("batch_size", "seed")}  # the numbers a variant brings
 LOCKABLE = ("objective", "theta0", "eta", "variant", "optimizer", "schedule", "stop", "epsilon", "max_iter", "etas",
             "lessons")  # what a teacher's link can hide (a choice with the numbers it brings: a rule's own, the
 # variant's batch size and seed; the objective with its formula or rows), and the lessons' buttons
@@ -203,7 +204,8 @@ def views_of(objective: str, function: str = "", hide: tuple[str, ...] = ()) -> 
     grid of η is drawn for their curvatures) and the fitted model on a regression. A typed function has the curves'
     views in 1-D and 2-D alike: the race needs each rule's own η (RACE_ETAS, found per surface by a search), which a
     formula typed a moment ago does not have (a learner's rows have the built-in regression's, scaled: race_etas).
-    hide: the views a teacher's link leaves out (links.read_url keeps at least one)."""
+    hide: the views a teacher's link leaves out; every view where it would leave none (a link that does is refused,
+    links.read_url, but a new objective may have only views the link hides)."""
     problem = problem_of(objective, function)
     curve = (*CURVE_VIEWS[:3], "basins", *CURVE_VIEWS[3:]) if objective in (*BASINS, CUSTOM) else CURVE_VIEWS
     if problem.dim == 1 or objective == CUSTOM:
@@ -211,7 +213,7 @@ def views_of(objective: str, function: str = "", hide: tuple[str, ...] = ()) -> 
     else:
         shown = (*curve, "race", *(("momentum",) if problem.quadratic and objective not in DATA else ()),
                  *(("regression",) if objective in REGRESSIONS else ()))
-    return tuple(name for name in shown if name not in hide)
+    return tuple(name for name in shown if name not in hide) or shown
 
 
 def title(kind: str, name: str) -> str:

@@ -74,9 +74,11 @@ def of(view, objective: str, view_name: str, shown=None, more: dict[str, tuple[s
     figures = []
     for field, spec, width in found:
         numbers[field] += 1
-        name = _title_text(spec) or t(NAMES[view_name, field])
-        if count[field] > 1 and not _title_text(spec):  # the sweep's two charts: told apart by what they plot
-            name = t("figure.part", name=name, part=_y_title(spec))
+        name = _title_text(spec)
+        if not name:
+            name = t(NAMES[view_name, field])
+            if count[field] > 1:  # the sweep's two charts: told apart by what they plot
+                name = t("figure.part", name=name, part=_y_title(spec))
         suffix = f"_{numbers[field]}" if count[field] > 1 else ""
         figures.append(Figure(name, f"{objective}_{view_name}_{field}{suffix}", spec, width, spoken()))
     figures += [Figure(name, f"{objective}_{view_name}_{field}", spec, WIDE, spoken())

@@ -6,7 +6,7 @@ from dataclasses import replace
 from html import escape
 
 from gd import theory
-from gd.lab.controls import DEFAULTS, PRESETS, READS, Run, hyperparameters_of, title
+from gd.lab.controls import DEFAULTS, PRESETS, READS, SAMPLING, Run, hyperparameters_of, title
 from gd.lab.links import setting_said
 from gd.lab.text import t
 
@@ -46,8 +46,7 @@ def settings(run: Run) -> list[tuple[str, str]]:
                  *(("etas",) if "etas" in READS[run.view] else ())):
         said.append((t(f"label.{name}"), setting_said(run, name)))
         if name == "variant":
-            sampled = {"batch": (), "sgd": ("seed",), "minibatch": ("batch_size", "seed")}[run.variant]
-            said += [(t(f"label.{key}"), setting_said(run, key)) for key in sampled]
+            said += [(t(f"label.{key}"), setting_said(run, key)) for key in SAMPLING[run.variant]]
         if name in ("optimizer", "schedule"):
             chosen = getattr(run, name)
             said += [(f"{title(name, chosen)}: {t(f'hyperparameter.{spec.name}')}",
