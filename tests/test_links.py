@@ -46,7 +46,7 @@ from gd.lab.controls import (
     target,
     views_of,
 )
-from gd.lab.format import number, number_text
+from gd.lab.format import number, number_text, updates
 from gd.lab.links import SHOWN_TEXT, exercise_said, read_url, to_url, warning
 from gd.lab.text import speaking, t
 
@@ -224,6 +224,7 @@ def link_query(app) -> dict[str, str]:
           "variant": "batch", "batch_size": "3"})  # a typed surface has no race; unused seed and batch size
 @example({"objective": "ravine", "theta0": "3", "view": "momentum", "etas": "0.1" + " " * MAX_TEXT + ",5"})
 @example({"theta0": "1,2", "view": "race", "function": "x^3", "lang": "en"})  # a pair, a view, a formula: not here
+@example({"present": "1", "eta": "0.5", "lang": "zh"})  # presenting: the run in one line, not the five numbers
 def test_any_link_opens_the_page_it_describes(query):
     """The page opens without an exception, with one warning (in its language) that is exactly the one naming what
     the link gave and could not be used, the run of the Run the link describes (its metrics are the engine's, run
@@ -241,9 +242,13 @@ def test_any_link_opens_the_page_it_describes(query):
             said = t("error.cap.fix", fits=f"{refused.fits:,}", fewer=t(f"error.cap.fewer.{run.view}"))
             assert any(said in plain(box.value) for box in app.error), [box.value for box in app.error]
         result = gd.minimize(target(run), eta=run.eta, **run.keywords())
-        shown = metrics(app)
-        assert shown[t("metric.theta")] == number(result.theta)
-        assert shown[t("metric.updates")] == f"{result.iterations:,}"
+        if run.present:  # on a projector the five numbers give way to the run in one line under the presenter's bar
+            said = f" · {updates(result.iterations)} · {t(f'status.{result.status}')}"
+            assert any(plain(caption.value).endswith(said) for caption in app.caption), said
+        else:
+            shown = metrics(app)
+            assert shown[t("metric.theta")] == number(result.theta)
+            assert shown[t("metric.updates")] == f"{result.iterations:,}"
     assert link_query(app) == to_url(run)
 
 
