@@ -16,7 +16,7 @@ from streamlit.runtime import Runtime
 
 import gd
 from gd import data, theory, typed
-from gd.lab import budget, charts, figures, frames, heavy, maps, state, views, worksheet
+from gd.lab import animations, budget, charts, figures, frames, heavy, maps, state, views, worksheet
 from gd.lab.budget import WorkCapError
 from gd.lab.charts import START
 from gd.lab.controls import (
@@ -61,7 +61,7 @@ from gd.lab.controls import (
 )
 from gd.lab.format import accepted, number, number_text
 from gd.lab.links import exercise_said, fits_link, share, to_url, warning
-from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, t
+from gd.lab.text import LANGUAGES, escaped, labels, language_of, markdown, quoted, speaking, spoken, t
 from gd.params import ParameterError
 from gd.typed import MAX_LENGTH
 from gd.work import WorkLimitError
@@ -840,7 +840,15 @@ def play_ui(key: str, options: list, draw, hint: str, opening=None) -> None:
                                      format_func=lambda speed: f"{speed:g}×",
                                      help=t("help.speed", seconds=state.PLAY_SECONDS))
     seconds = state.tick_seconds(speed or 1.0)
-    st.fragment(partial(step_ui, key, options, draw, hint, playing), run_every=seconds if playing else None)()
+    st.fragment(partial(in_language, spoken(), step_ui, key, options, draw, hint, playing),
+                run_every=seconds if playing else None)()
+
+
+def in_language(lang: str, function, *args) -> None:
+    """function(*args) speaking lang: a fragment's own reruns (a step, a tick of Play, a control inside it) run it
+    alone, outside the page's `with speaking`, where t() would fall back on English."""
+    with speaking(lang):
+        function(*args)
 
 
 def step_ui(key: str, options: list, draw, hint: str, playing: bool) -> None:
@@ -1154,7 +1162,8 @@ def formulas_ui(formulas) -> None:
 def figures_ui(run: Run, view, shown=None, more=None, update: int | None = None) -> None:
     """The view's charts as files for a slide, in a folded section (built only while open): a chart, SVG or PNG and
     a PNG's scale, drawn when the button is pressed (figures.saved, in the heavy worker), not on every change.
-    shown, update: a stepped view's charts at the update the slider shows, and that update. Not on a projector."""
+    shown, update: a stepped view's charts at the update the slider shows, and that update. Under them, a view that
+    moves through a run offers its animation (animation_ui). Not on a projector."""
     if run.present:
         return
     section = folded(t("figure.title"), f"figures_{run.view}")
@@ -1178,6 +1187,33 @@ def figures_ui(run: Run, view, shown=None, more=None, update: int | None = None)
         st.download_button(t("figure.download", file=name), file_name=name, mime=figures.FORMATS[file_format],
                            data=partial(figures.saved, chosen, figures.subtitle(run, update), file_format, scale),
                            help=t("figure.help", width=chosen.width), on_click="ignore", key=f"{key}_download")
+        animation = animations.of(view, run.view, run.objective)
+        if animation is not None:
+            animation_ui(run, animation)
+
+
+def animation_ui(run: Run, animation: animations.Frames) -> None:
+    """The view played as a GIF or an MP4 at a chosen speed: its plan said (frames, length, drawing time) and drawn
+    when the button is pressed (animations.saved, in the export worker); refused, said with the way out."""
+    st.markdown(f"**{t('animation.title')}**")
+    shown = animations.plan(animation)
+    if shown.refused:
+        st.warning(animations.refusal(animation))
+        return
+    st.session_state.setdefault("animation_format", "gif")
+    st.session_state.setdefault("animation_speed", st.session_state.get("play_speed") or 1.0)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        file_format = st.segmented_control(t("figure.format"), list(animations.FORMATS), key="animation_format",
+                                           format_func=str.upper) or "gif"
+        speed = st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key="animation_speed",
+                                     format_func=lambda speed: f"{speed:g}×",
+                                     help=t("help.speed", seconds=state.PLAY_SECONDS)) or 1.0
+    st.caption(animations.said(animation, shown, speed))
+    name = animations.file_name(animation, run.objective, file_format)
+    st.download_button(t("figure.download", file=name), file_name=name, mime=animations.FORMATS[file_format],
+                       data=partial(animations.saved, animation, [figures.subtitle(run, update)
+                                                                  for update in shown.updates], file_format, speed),
+                       help=t("animation.help"), on_click="ignore", key=f"animation_{run.view}_download")
 
 
 def folded(label: str, key: str):

@@ -12,10 +12,7 @@ python bench/figures.py
 """
 
 import resource
-import subprocess
 import sys
-import threading
-import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -25,30 +22,19 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe  # noqa: E402
+from measure import best, cold_start, longest_gap  # noqa: E402
 
 from gd import compiled  # noqa: E402
 from gd.lab import figures, heavy, views  # noqa: E402
 from gd.lab.controls import DEFAULTS, MAX_ETAS, surface_defaults  # noqa: E402
 from gd.lab.text import speaking  # noqa: E402
 
-RUNS = 3
-COLD = """
-import resource, time
-def rss(): return int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize() / 2**20
-before = rss(); started = time.perf_counter()
-import vl_convert
-imported = time.perf_counter()
-vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "point"})
-first = time.perf_counter()
-print(f"{before:.0f} {rss():.0f} {imported - started:.3f} {first - imported:.3f}")
-"""
-
 
 def cold() -> None:
-    before, after, imported, first = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True,
-                                                    check=True).stdout.split()
-    print(f"cold start: import vl_convert {float(imported) * 1000:.0f} ms, first figure {float(first) * 1000:.0f} ms;"
-          f" resident memory {before} MB -> {after} MB")
+    before, after, imported, first = cold_start(
+        "vl_convert", 'vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "point"})')
+    print(f"cold start: import vl_convert {imported * 1000:.0f} ms, first figure {first * 1000:.0f} ms;"
+          f" resident memory {before:.0f} MB -> {after:.0f} MB")
 
 
 def largest() -> list[figures.Figure]:
@@ -64,46 +50,17 @@ def largest() -> list[figures.Figure]:
                 figures.of(race, "ravine", "race", race.at(race.updates))[0]]
 
 
-def timed(work) -> float:
-    best = float("inf")
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def each_figure(listed: list[figures.Figure]) -> None:
     print(f"\n{'figure':<34}{'file':>10}{'ms':>8}{'KB':>8}{'pixels':>14}")
     for figure in listed:
         spec = figures.prepared(figure, ["subtitle"])
         for file_format, scale in (("svg", 1), *(("png", scale) for scale in figures.SCALES)):
-            seconds = timed(partial(figures.drawn, spec, file_format, scale))
+            seconds = best(partial(figures.drawn, spec, file_format, scale))
             drawn = figures.drawn(spec, file_format, scale)
             size = "" if file_format == "svg" else "{}×{}".format(*(int.from_bytes(drawn[at:at + 4], "big")
                                                                      for at in (16, 20)))
             print(f"{figure.stem:<34}{f'{file_format} {scale}x':>10}"
                   f"{seconds * 1000:>8.0f}{len(drawn) / 1024:>8.0f}{size:>14}")
-
-
-def longest_gap(work) -> tuple[float, float]:
-    """How long work takes, and the longest a thread sleeping 1 ms at a time waited meanwhile."""
-    gaps, done = [], threading.Event()
-
-    def tick():
-        while not done.is_set():
-            started = time.perf_counter()
-            time.sleep(0.001)
-            gaps.append(time.perf_counter() - started)
-
-    ticker = threading.Thread(target=tick)
-    ticker.start()
-    started = time.perf_counter()
-    work()
-    seconds = time.perf_counter() - started
-    done.set()
-    ticker.join()
-    return seconds, max(gaps)
 
 
 def beside_the_server(figure: figures.Figure) -> None:
@@ -113,7 +70,7 @@ def beside_the_server(figure: figures.Figure) -> None:
     print()
     for where, work in (("here", lambda: figures.drawn(spec, "png", 4)),
                         ("in the heavy worker", lambda: heavy.call(figures.drawn, spec, "png", 4))):
-        seconds, gap = longest_gap(work)
+        _, seconds, gap = longest_gap(work)
         print(f"{figure.stem} at 4x drawn {where}: {seconds * 1000:.0f} ms; the server's other threads waited "
               f"{gap * 1000:.1f} ms at most")
     heavy.stop()

@@ -37,9 +37,9 @@ def test_a_heavy_view_is_built_in_the_niced_worker_the_same_as_here(monkeypatch)
     assert budget.heavy("compare", HEAVY) and not budget.heavy("headline", HEAVY)
     heavy.stop()
     there = views.compare(HEAVY.for_view("compare"))
-    workers = list(heavy._pool._processes.values())  # started by that view
+    workers = list(heavy._pools[heavy.HEAVY]._processes.values())  # started by that view
     assert [process.pid for process in workers] and all(process.pid != os.getpid() for process in workers)
-    assert all(os.getpriority(os.PRIO_PROCESS, process.pid) == heavy.NICENESS for process in workers)
+    assert all(os.getpriority(os.PRIO_PROCESS, process.pid) == heavy.NICENESS[heavy.HEAVY] for process in workers)
     monkeypatch.setattr(heavy, "ENABLED", False)
     here = views.compare(HEAVY.for_view("compare"))
     assert same_view(there, here)
@@ -48,11 +48,11 @@ def test_a_heavy_view_is_built_in_the_niced_worker_the_same_as_here(monkeypatch)
 def test_a_light_view_is_built_here_and_the_worker_stops_when_asked():
     heavy.stop()
     views.headline(DEFAULTS.for_view("headline"))
-    assert heavy._pool is None  # nothing heavy asked for it
+    assert not heavy.running()  # nothing heavy asked for it
     views.compare(HEAVY.for_view("compare"))
-    assert heavy._pool is not None
+    assert heavy.running()
     heavy.stop()
-    assert heavy._pool is None
+    assert not heavy.running()
     assert same_view(views.compare(HEAVY.for_view("compare")), views.compare(HEAVY.for_view("compare")))  # again
 
 
@@ -81,7 +81,7 @@ def test_a_worker_started_by_a_page_does_not_run_the_page(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "__main__", script)
     heavy.stop()
     built = views.compare(HEAVY.for_view("compare"))
-    assert heavy._pool is not None and built.panels  # built by a worker started just now
+    assert heavy.running() and built.panels  # built by a worker started just now
     heavy.stop()
     assert not ran.exists()
     assert sys.modules["__main__"] is script

@@ -94,3 +94,12 @@ def test_no_module_of_gd_imports_one_that_imports_it_back():
 
     circles = [name for name in modules if reaches(name, name, set())]
     assert not circles, circles
+
+
+def test_offering_a_figure_or_an_animation_loads_none_of_what_draws_them():
+    """The page lists figures and plans animations in the server's process; vl-convert (84 MB, and the GIL while it
+    draws) and PyAV (FFmpeg) are loaded only where they draw: the heavy and export workers."""
+    loaded = loaded_by("from gd.lab import animations, figures, views; from gd.lab.controls import DEFAULTS; "
+                       "view = views.compare(DEFAULTS.for_view('compare')); figures.of(view, 'quadratic', 'compare'); "
+                       "animations.plan(animations.of(view, 'compare', 'quadratic'))")
+    assert "gd.lab.animations" in loaded and not loaded & {"vl_convert", "av", "PIL"}

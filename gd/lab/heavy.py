@@ -5,7 +5,8 @@ server's own process: its Python work (frames, charts, maps) then never holds th
 time yields to every light request and to the visitors' own pages, so a few visitors on the heaviest views cannot
 slow an η change of everyone else. The worker builds one view at a time (the heavy lane), runs the same builders,
 checked and metered as in the server (budget.metered), and is stopped when the server is idle (stop), which gives
-its memory back; the next heavy view starts it again.
+its memory back; the next heavy view starts it again. Animations (gd.lab.animations: up to 15 s of drawing each)
+have a lane of their own, the EXPORT worker, niced further, so that none holds up a heavy view.
 
 The worker starts only once the compiled loop is ready (until then every view is built in the server, priced on
 the numpy loop) and waits for it to load from numba's cache, so that it runs on the loop the view was priced on.
@@ -26,40 +27,44 @@ from contextlib import contextmanager
 
 from gd import compiled
 
-NICENESS = 10  # the worker's, above the server's 0: the scheduler gives light requests the processor first
+HEAVY, EXPORT = "heavy", "export"  # the lanes: heavy views and figures; animations (tens of seconds of drawing,
+# gd.lab.animations), in a worker of their own so that none holds up a heavy view
+NICENESS = {HEAVY: 10, EXPORT: 15}  # above the server's 0: the scheduler gives light requests the processor first,
+# then heavy views
 ENABLED = True  # tests that instrument the engine in this process build every view here
-_pool: ProcessPoolExecutor | None = None
+_pools: dict[str, ProcessPoolExecutor] = {}  # each lane's worker, while it runs
 _lock = threading.Lock()
 _in_worker = False
 _MAIN_WITHOUT_FILE = types.ModuleType("__main__")
 
 
-def _started() -> None:
+def _started(lane: str) -> None:
     """The worker's first act: lower its priority, and load the compiled loop (from numba's cache)."""
     global _in_worker
     _in_worker = True
-    os.nice(NICENESS)
+    os.nice(NICENESS[lane])
     compiled.wait()
 
 
-def _worker() -> ProcessPoolExecutor | None:
-    """The worker, started if need be; None where views are built here: in the worker itself, while the compiled loop
-    is not ready, or when disabled."""
-    global _pool
+def _worker(lane: str) -> ProcessPoolExecutor | None:
+    """The lane's worker, started if need be; None where the work is done here: in a worker itself, while the
+    compiled loop is not ready, or when disabled."""
     if _in_worker or not ENABLED or not compiled.ready():
         return None
     with _lock:
-        if _pool is None:
+        if lane not in _pools:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["gd.lab.views"])  # what the worker runs, imported once for every worker
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_started)
-        return _pool
+            _pools[lane] = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_started,
+                                               initargs=(lane,))
+        return _pools[lane]
 
 
-def call(function, *args, **keywords):
-    """function(*args, **keywords) — a view builder of gd.lab.views, or a figure drawn (gd.lab.figures.drawn) — in
-    the worker, or None if it is to be done here (see _worker, or the worker died: a new one starts for the next)."""
-    pool = _worker()
+def call(function, *args, lane: str = HEAVY, **keywords):
+    """function(*args, **keywords) — a view builder of gd.lab.views, a figure drawn (gd.lab.figures.drawn), or in the
+    EXPORT lane an animation (gd.lab.animations.saved) — in the lane's worker, or None if it is to be done here (see
+    _worker, or the worker died: a new one starts for the next)."""
+    pool = _worker(lane)
     if pool is None:
         return None
     try:
@@ -67,7 +72,7 @@ def call(function, *args, **keywords):
             future = pool.submit(function, *args, **keywords)  # starts the worker if need be
         return future.result()
     except BrokenProcessPool:
-        stop()
+        stop(lane)
         return None
 
 
@@ -94,10 +99,15 @@ def _page_hidden():
             sys.modules["__main__"] = page
 
 
-def stop() -> None:
-    """Stop the worker (an idle server gives its memory back); the next heavy view starts another."""
-    global _pool
+def running(lane: str = HEAVY) -> bool:
+    """Whether the lane's worker runs."""
+    return lane in _pools
+
+
+def stop(*lanes: str) -> None:
+    """Stop the lanes' workers, or every lane's (an idle server gives their memory back); the next heavy view or export
+    starts another."""
     with _lock:
-        pool, _pool = _pool, None
-    if pool is not None:
+        stopped = [_pools.pop(lane) for lane in lanes or tuple(_pools) if lane in _pools]
+    for pool in stopped:
         pool.shutdown(wait=False, cancel_futures=True)

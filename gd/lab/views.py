@@ -144,6 +144,7 @@ class CompareView:
     download_name: str  # what the file holds: the objective, its points, the compared η
     pin: str = ""  # what the pinned run's dashed line is, and where it ended ("" when none is pinned)
     box: tuple[float, float, float, float] | None = None  # on a surface, its map's bounds: where a click starts
+    updates: int = 0  # the longest drawn run's (a pinned one too): where an animation of the panels ends
 
     def csv(self) -> bytes:
         """The download, made only when it is asked for (and not kept)."""
@@ -209,7 +210,8 @@ def compare(run: Run) -> CompareView:
                        _convergence_caption(results, last, log_x, pinned), table, _columns(table),
                        frames.points(results),
                        t("download.csv.help", limit=frames.CSV_POINTS, half=frames.CSV_POINTS // 2),
-                       download_name(run), said, backdrop.surface.box if isinstance(backdrop, backdrops.Map) else None)
+                       download_name(run), said, backdrop.surface.box if isinstance(backdrop, backdrops.Map) else None,
+                       max(result.iterations for result in drawn))
 
 
 def pin_name(pin: Run, run: Run) -> str:

@@ -8,6 +8,7 @@ state: `settle` polls the page until Streamlit is idle *and* the expected conten
 Full-page screenshots of each state go to $LAB_SCREENSHOTS, or <repo>/screenshots/.
 """
 
+import io
 import os
 import re
 import socket
@@ -343,6 +344,38 @@ def test_a_chart_downloads_as_an_svg_and_a_png_for_slides_in_the_page_language(s
             png = Path(saved.value.path()).read_bytes()
             assert png[:8] == b"\x89PNG\r\n\x1a\n"
             assert int.from_bytes(png[16:20], "big") == 3 * figures.NARROW  # IHDR's width
+    finally:
+        page.close()
+
+
+ARTICLE_UPDATES = 45  # the article's run: η = 0.1 from θ₀ = 0, stopped after 45 updates
+
+
+def test_a_stepped_view_is_animated_as_an_mp4_in_the_page_language(server, context, shots):
+    """A stepped view's figures are drawn in its fragment, whose own reruns (opening the section) kept the page's
+    language only since they speak it (they fell back on English, and the section closed as a new element). The
+    animation is drawn by the export worker on the click: an H.264 MP4 of a frame per update of the article's run."""
+    page = context.new_page()
+    page.set_default_timeout(LATER_WAIT * 1000)
+    try:
+        page.goto(server["url"] + "/?view=geometry&lang=zh", wait_until="commit", timeout=FIRST_LOAD_WAIT * 1000)
+        with speaking("zh"):
+            page.get_by_text(t("figure.title"), exact=True).click()
+            page.get_by_text(t("animation.title"), exact=True).wait_for()
+            assert page.get_by_text(t("label.step"), exact=True).is_visible()  # not "Update"
+            page.get_by_role("radio", name="MP4", exact=True).click()
+            download = page.get_by_role("button", name="下载 quadratic_geometry.mp4")
+            download.wait_for()
+            screenshot(page, shots, "animation-zh.png")
+            with page.expect_download(timeout=LATER_WAIT * 1000) as saved:
+                download.click()
+            video = Path(saved.value.path()).read_bytes()
+        assert saved.value.suggested_filename == "quadratic_geometry.mp4" and video[4:8] == b"ftyp"
+        import av  # PyAV reads back what it wrote: the MP4's frames
+
+        with av.open(io.BytesIO(video)) as container:
+            frames_read = list(container.decode(video=0))
+        assert len(frames_read) == ARTICLE_UPDATES and frames_read[0].width == figures.WIDE
     finally:
         page.close()
 
