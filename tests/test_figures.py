@@ -3,6 +3,7 @@ page's language, drawn from the data the page sends, and fetching nothing."""
 
 import re
 import struct
+import subprocess
 import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 
@@ -12,7 +13,7 @@ import vl_convert
 from app import SVG, svg_lines
 from streamlit import dataframe_util
 
-from gd.lab import charts, figures, heavy, views
+from gd.lab import charts, figures, frames, heavy, views
 from gd.lab.controls import DEFAULTS, MAX_ETAS, surface_defaults
 from gd.lab.text import speaking
 
@@ -147,6 +148,17 @@ def test_a_figure_fetches_nothing():
     fetching = {"data": {"url": "http://127.0.0.1:9/rows.csv"}, "mark": "point"}
     with pytest.raises(ValueError, match="not allowed"):
         figures.drawn(fetching, "svg")
+
+
+def test_english_figures_ask_for_a_face_that_draws_the_subscripts_the_page_writes():
+    """θ₀ … θ₁₀₆ and θₖ: in a face without them vl-convert took each subscript from a serif font. fontconfig lists the
+    faces of this machine that have every one (U+2080–2089 and U+2096: frames.subscript, and the axes' θₖ)."""
+    faces = subprocess.run(["fc-list", ":charset=2080-2089 2096", "family"], capture_output=True, text=True,
+                           check=True).stdout
+    having = {name.strip() for line in faces.splitlines() for name in line.split(",")}
+    asked = figures.FONTS["en"].split(",")[0].strip()
+    assert asked in having, (asked, having)
+    assert "".join(frames.subscript(k) for k in range(10)) == "₀₁₂₃₄₅₆₇₈₉"  # the digits checked above
 
 
 def test_only_the_formats_and_scales_offered_are_drawn():

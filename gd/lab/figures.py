@@ -23,10 +23,13 @@ WIDE, NARROW = 800, 400  # px of a figure: a chart the page draws across its wid
 MAX_PIXELS = 16_000_000  # a PNG past this is refused: the largest the page makes is 7.1 M at 4× (the convergence
 # chart of 12 η and a pin, 3,200 × 2,232 px; the slowest, the race's map, takes 3.1 s: bench/figures.py)
 FIGURE_TYPE = 1.25  # type a size up on the page's (Vega's 11 px): a slide is read from the back of a room
-# A figure's font, by the page's language. vl-convert draws with the system's fonts; for a Chinese glyph missing from
-# the default sans-serif it falls back on any CJK font, a serif one here, so Chinese words came out in two faces. The
-# Chinese figures ask for a CJK sans-serif (fonts-noto-cjk: packages.txt installs it on Community Cloud).
-FONTS = {"en": "sans-serif", "zh": "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"}
+# A figure's font, by the page's language. vl-convert draws with the system's fonts, and a glyph missing from the
+# font asked for comes from any font that has it, whatever the list says: a serif one here. Its default sans-serif
+# (Liberation Sans) has no subscript digits, so θ₁₀₆ and θₖ came out in two faces, and for a Chinese glyph it fell
+# back on a serif CJK face. English figures ask for DejaVu Sans, which has the subscripts, and Chinese ones for a CJK
+# sans-serif (whose subscripts are still serif); packages.txt installs both on Community Cloud (fonts-dejavu-core,
+# fonts-noto-cjk).
+FONTS = {"en": "DejaVu Sans, sans-serif", "zh": "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"}
 
 
 class Figure(NamedTuple):
