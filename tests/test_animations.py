@@ -202,6 +202,13 @@ def test_only_the_formats_and_speeds_offered_are_made(article):
             animations.saved(animation, said, file_format, speed)
 
 
+def compiled_loop_loaded() -> bool:
+    """In the process that calls it: whether the compiled loop has been loaded (gd.compiled)."""
+    from gd import compiled
+
+    return compiled._ready.is_set()
+
+
 @pytest.mark.worker
 def test_an_animation_is_drawn_in_the_export_worker_not_the_heavy_one(monkeypatch, article):
     animation, shown, said = article
@@ -213,5 +220,6 @@ def test_an_animation_is_drawn_in_the_export_worker_not_the_heavy_one(monkeypatc
     assert not drawn_here and heavy.running(heavy.EXPORT) and not heavy.running(heavy.HEAVY)
     [worker] = heavy._pools[heavy.EXPORT]._processes  # its own process, niced below the heavy views' worker (10)
     assert worker != os.getpid() and os.getpriority(os.PRIO_PROCESS, worker) == 15
+    assert not heavy.call(compiled_loop_loaded, lane=heavy.EXPORT)  # it draws, and runs no loop: none is loaded
     assert Image.open(io.BytesIO(there)).n_frames == 8
     heavy.stop()

@@ -229,9 +229,9 @@ def written(pngs: list[list[bytes]], file_format: str, speed: float) -> bytes:
     if width * height > MAX_FRAME_PIXELS or width * height * len(pngs) > MAX_PIXELS:  # a plan's heights are guessed
         raise figures.TooLarge(width * height * len(pngs))
 
-    def composed(frame: list[bytes]) -> "Image.Image":
+    def composed(charts: list[bytes]) -> "Image.Image":
         canvas = Image.new("RGB", (width, height), "white")
-        for png, place in zip(frame, places, strict=True):
+        for png, place in zip(charts, places, strict=True):
             canvas.paste(Image.open(io.BytesIO(png)).convert("RGB"), place)
         return canvas
 

@@ -39,11 +39,13 @@ _MAIN_WITHOUT_FILE = types.ModuleType("__main__")
 
 
 def _started(lane: str) -> None:
-    """The worker's first act: lower its priority, and load the compiled loop (from numba's cache)."""
+    """The worker's first act: lower its priority, and in the heavy lane load the compiled loop (from numba's cache);
+    the export lane only draws, and runs no loop."""
     global _in_worker
     _in_worker = True
     os.nice(NICENESS[lane])
-    compiled.wait()
+    if lane == HEAVY:
+        compiled.wait()
 
 
 def _worker(lane: str) -> ProcessPoolExecutor | None:
