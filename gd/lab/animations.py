@@ -118,7 +118,7 @@ def plan(animation: Frames) -> Plan:
     or their pixels MAX_PIXELS (thinned as the slider thins: the first updates densely, always the last), refused
     where fewer than MIN_FRAMES would be left or a frame passes MAX_FRAME_PIXELS. Priced from the charts' sizes,
     before anything is drawn."""
-    heights = [_plot_height(chart.spec) + CHROME for chart in animation.charts]
+    heights = [chart.spec["height"] + CHROME for chart in animation.charts]  # every chart played sets its plot's
     _, width, height = layout([chart.width for chart in animation.charts], heights)
     each = frame_seconds(animation.charts, width * height)
     count = min(len(animation.updates), MAX_FRAMES, math.floor(SECONDS / each), MAX_PIXELS // (width * height))
@@ -149,11 +149,6 @@ def refusal(animation: Frames) -> str:
              pixels=f"{MAX_PIXELS / 1e6:g}") + (t("animation.fewer", most=fitting) if fitting else "")
 
 
-def _plot_height(spec: dict) -> int:
-    height = spec.get("height")
-    return height if isinstance(height, int) else figures.NARROW // 2
-
-
 def saved(animation: Frames, lines: list[list[str]], file_format: str, speed: float) -> bytes:
     """The animation as a file's bytes, its plan's frames drawn and encoded in the export worker (here only where
     there is none: tests, or a server whose compiled loop failed). lines: under each planned frame's titles, the
@@ -165,9 +160,9 @@ def saved(animation: Frames, lines: list[list[str]], file_format: str, speed: fl
         raise ValueError(f"format one of {', '.join(FORMATS)}, speed one of {state.PLAY_SPEEDS} and lines for each of"
                          f" {len(shown.updates)} frames, not {file_format}, {speed} and {len(lines)}")
     heavy.wait_for_worker()
-    work = (encoded, animation, lines, shown.updates, file_format, speed)
-    there = heavy.call(*work, lane=heavy.EXPORT)
-    return work[0](*work[1:]) if there is None else there
+    arguments = (animation, lines, shown.updates, file_format, speed)
+    there = heavy.call(encoded, *arguments, lane=heavy.EXPORT)
+    return encoded(*arguments) if there is None else there
 
 
 class Refused(ValueError):
