@@ -144,6 +144,14 @@ def test_the_panels_are_drawn_up_to_the_frame_update():
     assert points(drawn(shown.updates[-1]))[4] > points(drawn(3))[4] + len(edges(shown.updates[-1]))
 
 
+def test_a_run_of_one_update_has_no_animation():
+    """η = 1 on the parabola jumps from θ₀ = 0 to θ₁ = 5, where J is the same: it stops after 1 update (stalled), and a
+    step-through of one frame would not move."""
+    run = replace(DEFAULTS, eta=1.0)
+    assert animation_of(run, "geometry") is None
+    assert len(animation_of(replace(DEFAULTS, eta=0.4), "geometry").updates) == 8  # 8 updates, 8 frames
+
+
 def test_until_keeps_the_rows_up_to_the_update_and_those_without_one():
     spec = {"datasets": {"path": [{"k": 0}, {"k": 1}, {"k": 5}], "curve": [{"theta": 1.0}]}}
     assert animations.until(spec, 1)["datasets"] == {"path": [{"k": 0}, {"k": 1}], "curve": [{"theta": 1.0}]}

@@ -64,19 +64,21 @@ class Plan:
 
 def of(view, view_name: str, objective: str) -> Frames | None:
     """A built view's animation: the step-through (geometry), the side-by-side paths (compare), and the two views with a
-    map and a slider (race, regression); None for any other view, or a step-through with no update."""
+    map and a slider (race, regression); None for any other view, or where fewer than two frames would move."""
     if view_name == "geometry":
-        if not view.updates:
+        if view.updates < 2:
             return None
-        return Frames(view_name, tuple(figures.of(view, objective, view_name, view.at(0))),
-                      tuple(range(1, view.updates + 1)), partial(_one_update, view))
-    if view_name in ("race", "regression"):
-        return Frames(view_name, tuple(figures.of(view, objective, view_name, view.at(0))),
-                      tuple(int(k) for k in frames.thin(view.updates + 1)), view.at)
-    if view_name == "compare":
-        return Frames(view_name, tuple(figures.of(view, objective, view_name)[:len(view.panels)]),
-                      tuple(int(k) for k in frames.thin(view.updates + 1)), partial(_panels, view), until=True)
-    return None
+        animation = Frames(view_name, tuple(figures.of(view, objective, view_name, view.at(0))),
+                           tuple(range(1, view.updates + 1)), partial(_one_update, view))
+    elif view_name in ("race", "regression"):
+        animation = Frames(view_name, tuple(figures.of(view, objective, view_name, view.at(0))),
+                           tuple(int(k) for k in frames.thin(view.updates + 1)), view.at)
+    elif view_name == "compare":
+        animation = Frames(view_name, tuple(figures.of(view, objective, view_name)[:len(view.panels)]),
+                           tuple(int(k) for k in frames.thin(view.updates + 1)), partial(_panels, view), until=True)
+    else:
+        return None
+    return animation if len(animation.updates) >= 2 else None
 
 
 def _one_update(view, update: int) -> tuple[dict]:
