@@ -836,12 +836,16 @@ def play_ui(key: str, options: list, draw, hint: str, opening=None) -> None:
                 st.button(arrow, key=f"{key}_step_{move}", on_click=step_by, args=(key, options, move),
                           shortcut=shortcut, help=t(f"present.step.{move}"))
         st.session_state.setdefault("play_speed", 1.0)
-        speed = st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key="play_speed",
-                                     format_func=lambda speed: f"{speed:g}×",
-                                     help=t("help.speed", seconds=state.PLAY_SECONDS))
-    seconds = state.tick_seconds(speed or 1.0)
+        speed = speed_ui("play_speed")
+    seconds = state.tick_seconds(speed)
     st.fragment(partial(in_language, spoken(), step_ui, key, options, draw, hint, playing),
                 run_every=seconds if playing else None)()
+
+
+def speed_ui(key: str) -> float:
+    """A speed of Play's (state.PLAY_SPEEDS), 1× where none is chosen: Play's own, or an animation's."""
+    return st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key=key, format_func=lambda speed: f"{speed:g}×",
+                                help=t("help.speed", seconds=state.PLAY_SECONDS)) or 1.0
 
 
 def in_language(lang: str, function, *args) -> None:
@@ -1205,9 +1209,7 @@ def animation_ui(run: Run, animation: animations.Frames) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         file_format = st.segmented_control(t("figure.format"), list(animations.FORMATS), key="animation_format",
                                            format_func=str.upper) or "gif"
-        speed = st.segmented_control(t("label.speed"), state.PLAY_SPEEDS, key="animation_speed",
-                                     format_func=lambda speed: f"{speed:g}×",
-                                     help=t("help.speed", seconds=state.PLAY_SECONDS)) or 1.0
+        speed = speed_ui("animation_speed")
     st.caption(animations.said(animation, shown, speed))
     name = animations.file_name(animation, run.objective, file_format)
     st.download_button(t("figure.download", file=name), file_name=name, mime=animations.FORMATS[file_format],
